@@ -1,0 +1,25 @@
+@{
+    RootModule           = 'VideoDetect.dll'
+    ModuleVersion        = '0.1.0'
+    GUID                 = '6f0c8e4e-4c8b-4b7e-9a57-3d2f7f4b1c21'
+    Author               = 'VideoDetect contributors'
+    CompanyName          = 'VideoDetect'
+    Copyright            = '(c) VideoDetect contributors. Apache-2.0.'
+    Description          = 'Find objects in video, fast: cut videos into exact, pixel-free clips, batch and preprocess frames, run ONNX detectors (CUDA or CPU) and map every detection back to its frame, time and source pixels.'
+    PowerShellVersion    = '7.4'
+    CompatiblePSEditions = @('Core')
+    FormatsToProcess     = @('VideoDetect.format.ps1xml')
+    TypesToProcess       = @('VideoDetect.types.ps1xml')
+    CmdletsToExport      = @('Get-VideoInfo', 'Split-VideoClip')
+    FunctionsToExport    = @()
+    VariablesToExport    = @()
+    AliasesToExport      = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags         = @('video', 'object-detection', 'onnx', 'onnxruntime', 'opencv', 'cuda', 'yolo', 'PSEdition_Core', 'Linux', 'Windows')
+            LicenseUri   = 'https://www.apache.org/licenses/LICENSE-2.0'
+            ProjectUri   = 'https://example.invalid/videodetect'
+            ReleaseNotes = 'Get-VideoInfo and Split-VideoClip: exact frame counts and timestamps, cached per file.'
+        }
+    }
+}

@@ -1,0 +1,152 @@
+#!/usr/bin/env pwsh
+<#
+.SYNOPSIS
+    Builds, tests and cleans the VideoDetect module.
+.DESCRIPTION
+    Tasks (run in the order given):
+      build  (default) publish an importable module folder to out/VideoDetect
+      test   install native prerequisites if needed, build, run the xunit core tests, then the
+             Pester acceptance tests against out/VideoDetect
+      deps   install the native prerequisites (Debian/Ubuntu, as root): GTK3 runtime libraries, which
+             OpenCvSharp's native library links to, and ffmpeg (libx264), which tests use to make fixtures
+      clean  remove out/ and every bin/ and obj/
+.EXAMPLE
+    dotnet tool restore; dotnet pwsh ./build.ps1 test
+.EXAMPLE
+    dotnet pwsh ./build.ps1 build -Runtime win-x64   # Windows layout (built, untested here)
+#>
+[CmdletBinding()]
+param(
+    [Parameter(Position = 0)]
+    [ValidateSet('build', 'test', 'deps', 'clean')]
+    [string[]] $Task = @('build'),
+
+    [ValidateSet('Debug', 'Release')]
+    [string] $Configuration = 'Release',
+
+    # Native runtime of the module folder. win-x64 references the Windows-only packages, which the
+    # registry here does not serve: that layout is built on Windows and untested here.
+    [ValidateSet('linux-x64', 'win-x64')]
+    [string] $Runtime = $(if ($IsWindows) { 'win-x64' } else { 'linux-x64' })
+)
+
+Set-StrictMode -Version 3.0
+$ErrorActionPreference = 'Stop'
+$Root = $PSScriptRoot
+$Out = Join-Path $Root 'out'
+$ModuleOut = Join-Path $Out 'VideoDetect'
+
+function Invoke-Native {
+    param([string] $File, [string[]] $Arguments)
+    Write-Host "> $File $($Arguments -join ' ')" -ForegroundColor DarkGray
+    & $File @Arguments
+    if ($LASTEXITCODE -ne 0) { throw "$File exited with code $LASTEXITCODE" }
+}
+
+function Test-SharedLibrary([string] $Name) {
+    if (-not $IsLinux) { return $true }
+    $null -ne (& ldconfig -p 2>$null | Select-String -SimpleMatch $Name)
+}
+
+function Invoke-Deps {
+    if (-not $IsLinux) { return }
+    $missing = @()
+    if (-not (Test-SharedLibrary 'libgtk-3.so.0')) { $missing += 'libgtk-3-0' }
+    if (-not (Get-Command ffmpeg -ErrorAction Ignore)) { $missing += 'ffmpeg' }
+    if (-not $missing) { return }
+    $isRoot = (& id -u) -eq '0'
+    if ($isRoot -and (Get-Command apt-get -ErrorAction Ignore)) {
+        Write-Host "Installing native prerequisites: $($missing -join ', ')" -ForegroundColor Cyan
+        $env:DEBIAN_FRONTEND = 'noninteractive'
+        Invoke-Native apt-get @('update', '-qq')
+        Invoke-Native apt-get (@('install', '-y', '-qq', '--no-install-recommends') + $missing)
+    }
+    elseif ($missing -contains 'libgtk-3-0') {
+        throw "OpenCvSharp's native library needs the GTK3 runtime (libgtk-3.so.0). Install it: 'sudo apt-get install libgtk-3-0' (Debian/Ubuntu) or 'sudo dnf install gtk3'."
+    }
+    else {
+        Write-Warning 'ffmpeg is not installed: tests that generate H.264/VP9 fixtures will be skipped.'
+    }
+}
+
+function Invoke-Build {
+    if (Test-Path $ModuleOut) { Remove-Item $ModuleOut -Recurse -Force }
+    Invoke-Native dotnet @('publish', (Join-Path $Root 'src/VideoDetect/VideoDetect.csproj'),
+        '-c', $Configuration, '-r', $Runtime, '--self-contained', 'false',
+        "-p:VideoDetectRuntime=$Runtime", '-o', $ModuleOut, '--nologo', '-v', 'quiet')
+    Copy-Item (Join-Path $Root 'VideoDetect.psd1') $ModuleOut
+    Copy-Item (Join-Path $Root 'module/*') $ModuleOut -Recurse -Force
+    # Reference-only or host-provided assemblies must not shadow pwsh's own.
+    Get-ChildItem $ModuleOut -Filter 'System.Management.Automation.dll' | Remove-Item
+    Test-ModuleManifest (Join-Path $ModuleOut 'VideoDetect.psd1') | Out-Null
+    Write-Host "Module published to $ModuleOut" -ForegroundColor Green
+}
+
+function Get-PesterModulePath {
+    $version = ([xml](Get-Content (Join-Path $Root 'Directory.Build.props'))).Project.PropertyGroup.PesterVersion
+    Invoke-Native dotnet @('restore', (Join-Path $Root 'build/Tools.csproj'), '--nologo', '-v', 'quiet')
+    $packages = (& dotnet nuget locals global-packages --list) -replace '^global-packages:\s*', ''
+    $manifest = Join-Path $packages.Trim() "pester/$version/tools/Pester.psd1"
+    if (-not (Test-Path $manifest)) { throw "Pester $version was restored but $manifest is missing." }
+    $manifest
+}
+
+function Invoke-Test {
+    Invoke-Deps
+    Invoke-Build
+    $results = Join-Path $Out 'test-results'
+    New-Item -ItemType Directory -Force $results | Out-Null
+    # Tests get their own index cache so they never read a developer's or an earlier run's entries.
+    $env:VIDEODETECT_CACHE = Join-Path $results 'index-cache'
+    Remove-Item $env:VIDEODETECT_CACHE -Recurse -Force -ErrorAction Ignore
+
+    $trx = Join-Path $results 'core.trx'
+    & dotnet test (Join-Path $Root 'tests/VideoDetect.Core.Tests/VideoDetect.Core.Tests.csproj') -c $Configuration `
+        --nologo --logger "trx;LogFileName=$trx" --logger 'console;verbosity=normal'
+    $coreExit = $LASTEXITCODE
+    $core = @{ Passed = 0; Failed = 0; Skipped = 0 }
+    if (Test-Path $trx) {
+        $counters = ([xml](Get-Content $trx)).TestRun.ResultSummary.Counters
+        $core = @{ Passed = [int]$counters.passed; Failed = [int]$counters.failed + [int]$counters.error; Skipped = [int]$counters.notExecuted }
+    }
+
+    # Pester runs in a fresh pwsh so that it imports the module just built, as a user would.
+    $pester = Get-PesterModulePath
+    $pesterJson = Join-Path $results 'pester-summary.json'
+    $script = @"
+`$ErrorActionPreference = 'Stop'
+Import-Module '$pester' -Force
+`$c = New-PesterConfiguration
+`$c.Run.Path = '$(Join-Path $Root 'tests/Pester')'
+`$c.Run.PassThru = `$true
+`$c.Output.Verbosity = 'Detailed'
+`$c.TestResult.Enabled = `$true
+`$c.TestResult.OutputPath = '$(Join-Path $results 'pester.xml')'
+`$r = Invoke-Pester -Configuration `$c
+@{ Passed = `$r.PassedCount; Failed = `$r.FailedCount + `$r.FailedBlocksCount + `$r.FailedContainersCount; Skipped = `$r.SkippedCount } | ConvertTo-Json | Set-Content '$pesterJson'
+"@
+    $env:VIDEODETECT_MODULE = $ModuleOut
+    & ([Environment]::ProcessPath) -NoProfile -NonInteractive -Command $script
+    $ps = @{ Passed = 0; Failed = 1; Skipped = 0 }
+    if (Test-Path $pesterJson) { $ps = Get-Content $pesterJson | ConvertFrom-Json -AsHashtable }
+
+    Write-Host ''
+    Write-Host ("xunit:  {0} passed, {1} failed, {2} skipped" -f $core.Passed, $core.Failed, $core.Skipped)
+    Write-Host ("Pester: {0} passed, {1} failed, {2} skipped" -f $ps.Passed, $ps.Failed, $ps.Skipped)
+    Write-Host ("Tests: {0} passed, {1} failed, {2} skipped" -f ($core.Passed + $ps.Passed), ($core.Failed + $ps.Failed), ($core.Skipped + $ps.Skipped))
+    if ($coreExit -ne 0 -or $core.Failed -gt 0 -or $ps.Failed -gt 0) { throw 'Tests failed.' }
+}
+
+function Invoke-Clean {
+    Remove-Item $Out -Recurse -Force -ErrorAction Ignore
+    Get-ChildItem $Root -Directory -Recurse -Include bin, obj | Remove-Item -Recurse -Force
+}
+
+foreach ($t in $Task) {
+    switch ($t) {
+        'build' { Invoke-Build }
+        'test' { Invoke-Test }
+        'deps' { Invoke-Deps }
+        'clean' { Invoke-Clean }
+    }
+}

@@ -1,0 +1,39 @@
+namespace VideoDetect.Video;
+
+/// <summary>
+/// A fixed-length piece of one video: which frames, and when. Holds no pixels and no native
+/// handle; every property has a public setter so a plan survives Export-Clixml / Import-Clixml and
+/// ConvertTo-Json / ConvertFrom-Json and can be run on another machine.
+/// Frame indices count decoded frames from 0; times are the decoder's presentation timestamps.
+/// </summary>
+public sealed class VideoClip
+{
+    /// <summary>Full path of the source video.</summary>
+    public string Path { get; set; } = "";
+
+    /// <summary>The source video's description.</summary>
+    public VideoInfo? Video { get; set; }
+
+    /// <summary>0-based position of this clip among the clips cut from its video.</summary>
+    public int Index { get; set; }
+
+    /// <summary>First frame of the clip (inclusive).</summary>
+    public long StartFrame { get; set; }
+
+    /// <summary>One past the last frame of the clip (exclusive).</summary>
+    public long EndFrame { get; set; }
+
+    /// <summary>EndFrame - StartFrame.</summary>
+    public long FrameCount { get; set; }
+
+    /// <summary>Presentation time of <see cref="StartFrame"/>.</summary>
+    public TimeSpan StartTime { get; set; }
+
+    /// <summary>Presentation time of <see cref="EndFrame"/>, or the end of the video's last frame when the clip reaches it.</summary>
+    public TimeSpan EndTime { get; set; }
+
+    /// <summary>True when the clip is shorter than asked because the video (or -End) ran out.</summary>
+    public bool IsPartial { get; set; }
+
+    public override string ToString() => $"{System.IO.Path.GetFileName(Path)}[{StartFrame}..{EndFrame})";
+}

@@ -1,0 +1,34 @@
+namespace VideoDetect.Video;
+
+/// <summary>What went wrong with one input video. The PowerShell layer maps each kind to an error id and category.</summary>
+public enum VideoErrorKind
+{
+    /// <summary>No file at the path.</summary>
+    NotFound,
+    /// <summary>The path is a directory.</summary>
+    IsDirectory,
+    /// <summary>The file has no bytes.</summary>
+    Empty,
+    /// <summary>No demuxer/decoder could open the file: not a video, random bytes, a damaged header, an unsupported container or codec.</summary>
+    Unreadable,
+    /// <summary>The file opens, but not a single frame decodes (unsupported codec, or truncated before the first frame).</summary>
+    NoDecodableFrames,
+    /// <summary>The file could not be read (permissions, I/O).</summary>
+    AccessDenied,
+}
+
+/// <summary>A problem with one input video; other inputs are unaffected.</summary>
+public sealed class VideoException : Exception
+{
+    public VideoException(VideoErrorKind kind, string path, string message, Exception? inner = null)
+        : base(message, inner)
+    {
+        Kind = kind;
+        Path = path;
+    }
+
+    public VideoErrorKind Kind { get; }
+
+    /// <summary>The video the error is about.</summary>
+    public string Path { get; }
+}

@@ -1,0 +1,129 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+
+namespace VideoDetect.Video;
+
+/// <summary>
+/// Remembers what probing learned about a file (frame count, timestamps), keyed by full path, size
+/// and last write time, so later stages and later runs do not decode again. Entries live in memory for
+/// the process and, unless disabled, as small JSON files in a cache directory so that a scheduled task
+/// running tomorrow does not pay again either. The disk copy is an optimisation only: any failure to
+/// read or write it is ignored, and a stale or corrupt entry is simply re-probed.
+/// </summary>
+public sealed class VideoIndexCache
+{
+    /// <summary>Environment variable naming the cache directory; "off" disables the disk cache.</summary>
+    public const string DirectoryVariable = "VIDEODETECT_CACHE";
+
+    private const int FormatVersion = 1;
+    private static readonly Lazy<VideoIndexCache> SharedCache = new(() => new VideoIndexCache(DefaultDirectory()));
+    private readonly ConcurrentDictionary<string, ProbedVideo> _memory = new(StringComparer.Ordinal);
+
+    /// <param name="directory">Where to keep the disk copy; null keeps entries in memory only.</param>
+    public VideoIndexCache(string? directory) => Directory = directory;
+
+    /// <summary>The process-wide cache every cmdlet uses.</summary>
+    public static VideoIndexCache Shared => SharedCache.Value;
+
+    /// <summary>The disk cache directory, or null when entries live in memory only.</summary>
+    public string? Directory { get; }
+
+    /// <summary>Number of entries in memory.</summary>
+    public int Count => _memory.Count;
+
+    /// <summary>The entry for this exact file version, or null.</summary>
+    public ProbedVideo? TryGet(FileInfo file)
+    {
+        if (_memory.TryGetValue(file.FullName, out var hit) && Matches(hit.Info, file)) return hit;
+        var fromDisk = ReadDisk(file);
+        if (fromDisk is not null) _memory[file.FullName] = fromDisk;
+        return fromDisk;
+    }
+
+    public void Store(FileInfo file, ProbedVideo probed)
+    {
+        _memory[file.FullName] = probed;
+        WriteDisk(file, probed);
+    }
+
+    /// <summary>Forgets everything in memory (the disk copy stays).</summary>
+    public void ClearMemory() => _memory.Clear();
+
+    private static bool Matches(VideoInfo info, FileInfo file) =>
+        info.Length == file.Length && info.LastWriteTimeUtc == file.LastWriteTimeUtc;
+
+    private static string? DefaultDirectory()
+    {
+        string? configured = Environment.GetEnvironmentVariable(DirectoryVariable);
+        if (string.Equals(configured, "off", StringComparison.OrdinalIgnoreCase)) return null;
+        if (!string.IsNullOrEmpty(configured)) return configured;
+        string? root = OperatingSystem.IsWindows()
+            ? Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData)
+            : Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } xdg ? xdg
+            : System.IO.Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
+        return string.IsNullOrEmpty(root) ? null : System.IO.Path.Combine(root, "VideoDetect", "index");
+    }
+
+    private string? EntryPath(FileInfo file)
+    {
+        if (Directory is null) return null;
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(file.FullName));
+        return System.IO.Path.Combine(Directory, Convert.ToHexString(hash, 0, 16) + ".json");
+    }
+
+    private ProbedVideo? ReadDisk(FileInfo file)
+    {
+        string? entryPath = EntryPath(file);
+        if (entryPath is null || !File.Exists(entryPath)) return null;
+        try
+        {
+            var dto = JsonSerializer.Deserialize<Entry>(File.ReadAllBytes(entryPath));
+            if (dto is null || dto.Version != FormatVersion || dto.Info is null || dto.Info.Path != file.FullName || !Matches(dto.Info, file))
+                return null;
+            var index = dto.TimestampsMs is { } ts
+                ? VideoIndex.FromTimestamps(ts, dto.PeriodMs)
+                : VideoIndex.ConstantRate(dto.Info.FrameCount, dto.StartMs, dto.PeriodMs);
+            return index.FrameCount == dto.Info.FrameCount ? new ProbedVideo(dto.Info, index) : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException or ArgumentException)
+        {
+            return null;
+        }
+    }
+
+    private void WriteDisk(FileInfo file, ProbedVideo probed)
+    {
+        string? entryPath = EntryPath(file);
+        if (entryPath is null) return;
+        var dto = new Entry
+        {
+            Version = FormatVersion,
+            Info = probed.Info,
+            StartMs = probed.Index.StartMs,
+            PeriodMs = probed.Index.PeriodMs,
+            TimestampsMs = probed.Index.RecordedTimestampsMs,
+        };
+        string temp = entryPath + "." + Guid.NewGuid().ToString("N") + ".tmp";
+        try
+        {
+            System.IO.Directory.CreateDirectory(Directory!);
+            File.WriteAllBytes(temp, JsonSerializer.SerializeToUtf8Bytes(dto));
+            File.Move(temp, entryPath, overwrite: true); // atomic: readers see the old or the new entry
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            try { File.Delete(temp); } catch (Exception) { /* best effort */ }
+        }
+    }
+
+    private sealed class Entry
+    {
+        public int Version { get; set; }
+        public VideoInfo? Info { get; set; }
+        public double StartMs { get; set; }
+        public double PeriodMs { get; set; }
+        public double[]? TimestampsMs { get; set; }
+    }
+}

@@ -1,0 +1,59 @@
+namespace VideoDetect.Video;
+
+/// <summary>How <see cref="VideoInfo.FrameCount"/> was established.</summary>
+public enum FrameCountMethod
+{
+    /// <summary>The container's count, checked cheaply: its claimed last frame decodes, nothing follows it, and the first frames arrive at the nominal rate.</summary>
+    Verified,
+    /// <summary>Every frame was decoded (without colour conversion) and counted, because the container's claim failed the check, was missing, or -Accurate asked for it.</summary>
+    Counted,
+}
+
+/// <summary>
+/// What one video file holds. Plain and pixel-free: it survives Export-Clixml / Import-Clixml and
+/// ConvertTo-Json (every property has a public setter and a serialisable type).
+/// </summary>
+public sealed class VideoInfo
+{
+    /// <summary>Full path of the file.</summary>
+    public string Path { get; set; } = "";
+
+    /// <summary>The codec's FourCC as the demuxer reports it, e.g. "MP43", "FMP4", "cvid", "avc1".</summary>
+    public string Codec { get; set; } = "";
+
+    public int Width { get; set; }
+
+    public int Height { get; set; }
+
+    /// <summary>The nominal frame rate as an exact rational (e.g. 2997/125).</summary>
+    public Rational FrameRate { get; set; }
+
+    /// <summary>The nominal frame rate as a double (e.g. 23.976).</summary>
+    public double FramesPerSecond { get; set; }
+
+    /// <summary>The frame count the container claims (0 when it claims none). Containers lie.</summary>
+    public long ReportedFrameCount { get; set; }
+
+    /// <summary>The number of frames that actually decode.</summary>
+    public long FrameCount { get; set; }
+
+    /// <summary>How <see cref="FrameCount"/> was established.</summary>
+    public FrameCountMethod FrameCountMethod { get; set; }
+
+    /// <summary>True when the first frames arrive at the nominal rate (the check behind <see cref="FrameCountMethod.Verified"/>).</summary>
+    public bool IsConstantFrameRate { get; set; }
+
+    /// <summary>Presentation time of the first frame.</summary>
+    public TimeSpan StartTime { get; set; }
+
+    /// <summary>From the start of the file to the end of the last frame (its timestamp plus one nominal frame period).</summary>
+    public TimeSpan Duration { get; set; }
+
+    /// <summary>File size in bytes (part of the cache key).</summary>
+    public long Length { get; set; }
+
+    /// <summary>Last write time of the file, UTC (part of the cache key).</summary>
+    public DateTime LastWriteTimeUtc { get; set; }
+
+    public override string ToString() => Path;
+}

@@ -1,0 +1,136 @@
+using OpenCvSharp;
+
+namespace VideoDetect.Video;
+
+/// <summary>
+/// Reads one video frame by frame, with frame-exact seeking. Frame indices are those of the
+/// video's <see cref="VideoIndex"/> (the n-th frame a sequential decode yields is frame n).
+/// <para>
+/// Seeking: OpenCV's own seek goes to the key frame before the target and decodes forward, using
+/// timestamps to know where it is; that is exact for a constant-rate file but not for one with
+/// irregular or missing timestamps. So every seek is verified: the frame it lands on is identified by
+/// its presentation timestamp in the index, and the reader decodes forward from there. If the landing
+/// frame cannot be identified, or lies past the target, the reader backs off further (ultimately to
+/// frame 0, where it simply decodes forward).
+/// </para>
+/// Ownership: the reader owns its <see cref="VideoCapture"/> and disposes it. <see cref="Retrieve"/>
+/// writes into a <see cref="Mat"/> the caller owns. Not thread-safe: one reader per thread.
+/// </summary>
+public sealed class VideoReader : IDisposable
+{
+    private const long ForwardDecodeLimit = 48; // at or below this many frames ahead, decoding forward beats a seek
+    private readonly string _path;
+    private VideoCapture _capture;
+    private bool _pendingGrabbed; // the capture already holds frame Position (landed on by a seek)
+
+    public VideoReader(string path, VideoIndex index)
+    {
+        _path = path;
+        Index = index;
+        _capture = Open(path);
+    }
+
+    public VideoIndex Index { get; }
+
+    /// <summary>The index of the frame the next <see cref="Grab"/> yields.</summary>
+    public long Position { get; private set; }
+
+    /// <summary>Index of the frame last grabbed, or -1.</summary>
+    public long Current { get; private set; } = -1;
+
+    /// <summary>The decoder's presentation timestamp (ms) of the frame last grabbed.</summary>
+    public double CurrentTimestampMs { get; private set; }
+
+    /// <summary>How many real seeks (not forward decodes) this reader has made.</summary>
+    public int SeekCount { get; private set; }
+
+    /// <summary>Decodes the next frame without converting it. False at the end of the video.</summary>
+    public bool Grab()
+    {
+        if (_pendingGrabbed)
+        {
+            _pendingGrabbed = false;
+        }
+        else if (Position >= Index.FrameCount || !_capture.Grab())
+        {
+            return false;
+        }
+        Current = Position++;
+        CurrentTimestampMs = _capture.Get(VideoCaptureProperties.PosMsec);
+        return true;
+    }
+
+    /// <summary>Converts the frame last grabbed to BGR into <paramref name="destination"/> (owned by the caller).</summary>
+    public bool Retrieve(Mat destination)
+    {
+        if (Current < 0) throw new InvalidOperationException("Grab a frame before retrieving it.");
+        return _capture.Retrieve(destination);
+    }
+
+    /// <summary>Positions the reader so that the next <see cref="Grab"/> yields frame <paramref name="frame"/>.</summary>
+    public void Seek(long frame)
+    {
+        if ((ulong)frame > (ulong)Index.FrameCount) throw new ArgumentOutOfRangeException(nameof(frame), frame, $"Frame must be in 0..{Index.FrameCount}.");
+        if (frame >= Position && frame - Position <= ForwardDecodeLimit)
+        {
+            SkipForward(frame);
+            return;
+        }
+        for (long backoff = 0; ; backoff = backoff == 0 ? 8 : backoff * 4)
+        {
+            long from = frame - backoff;
+            if (from <= 0)
+            {
+                Reopen();
+                SkipForward(frame);
+                return;
+            }
+            if (TrySeekNear(from, frame)) return;
+        }
+    }
+
+    private bool TrySeekNear(long from, long target)
+    {
+        SeekCount++;
+        _pendingGrabbed = false;
+        if (!_capture.Set(VideoCaptureProperties.PosFrames, from) || !_capture.Grab()) return false;
+        long landed = Index.FrameAt(_capture.Get(VideoCaptureProperties.PosMsec));
+        // Trust the landing only when it is identified and plausibly near where we asked to go.
+        if (landed < 0 || landed > target || landed < from - 4 * ForwardDecodeLimit) return false;
+        Position = landed;
+        _pendingGrabbed = true;
+        SkipForward(target);
+        return true;
+    }
+
+    private void SkipForward(long frame)
+    {
+        while (Position < frame)
+        {
+            if (!Grab()) throw new InvalidDataException($"'{_path}' ended at frame {Position} while seeking to frame {frame}; the index says it has {Index.FrameCount}.");
+        }
+    }
+
+    private void Reopen()
+    {
+        if (Position == 0 && Current < 0 && !_pendingGrabbed) return; // fresh
+        _capture.Dispose();
+        _capture = Open(_path);
+        _pendingGrabbed = false;
+        Position = 0;
+        Current = -1;
+    }
+
+    private static VideoCapture Open(string path)
+    {
+        var capture = OpenCvRuntime.OpenCapture(path);
+        if (!capture.IsOpened())
+        {
+            capture.Dispose();
+            throw new VideoException(VideoErrorKind.Unreadable, path, $"'{path}' can no longer be opened as a video.");
+        }
+        return capture;
+    }
+
+    public void Dispose() => _capture.Dispose();
+}

@@ -1,0 +1,126 @@
+using System.Diagnostics;
+using System.Management.Automation;
+using Microsoft.PowerShell.Commands;
+using VideoDetect.Video;
+
+namespace VideoDetect.Commands;
+
+/// <summary>
+/// What the cmdlets that take video files share: resolving -Path (wildcards) and -LiteralPath the way
+/// PowerShell's own file cmdlets do, probing each file with one error per bad file (the rest go on),
+/// throttled progress, and cancellation on Ctrl+C. Everything here runs on the pipeline thread.
+/// </summary>
+public abstract class VideoCommandBase : PSCmdlet, IDisposable
+{
+    private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(250);
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Stopwatch _progressClock = Stopwatch.StartNew();
+    private TimeSpan? _lastProgress;
+
+    /// <summary>Cancelled when the user presses Ctrl+C or the pipeline stops.</summary>
+    protected CancellationToken StopToken => _stopping.Token;
+
+    /// <summary>
+    /// Turns -Path / -LiteralPath values into file-system paths. A path that does not exist gets a
+    /// VideoNotFound error (a wildcard that matches nothing is not an error, as with Get-Item); a path
+    /// on another provider gets NotFileSystemPath.
+    /// </summary>
+    protected IEnumerable<string> ResolveFilePaths(string[] paths, bool literal)
+    {
+        foreach (string path in paths)
+        {
+            List<string> resolved = new();
+            ProviderInfo? provider = null;
+            try
+            {
+                if (literal)
+                {
+                    resolved.Add(SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out provider, out _));
+                }
+                else
+                {
+                    resolved.AddRange(GetResolvedProviderPathFromPSPath(path, out provider));
+                }
+            }
+            catch (ItemNotFoundException e)
+            {
+                WriteError(new ErrorRecord(new FileNotFoundException($"Cannot find the video file '{path}'.", e), ErrorIds.VideoNotFound, ErrorCategory.ObjectNotFound, path));
+                continue;
+            }
+            catch (Exception e) when (e is System.Management.Automation.DriveNotFoundException or ProviderNotFoundException or PSArgumentException or NotSupportedException)
+            {
+                WriteError(new ErrorRecord(e, ErrorIds.VideoNotFound, ErrorCategory.ObjectNotFound, path));
+                continue;
+            }
+            if (provider is null || provider.ImplementingType != typeof(FileSystemProvider))
+            {
+                WriteError(new ErrorRecord(new ArgumentException($"'{path}' is not a file-system path; VideoDetect reads video files only."),
+                    ErrorIds.NotFileSystemPath, ErrorCategory.InvalidArgument, path));
+                continue;
+            }
+            foreach (string p in resolved) yield return p;
+        }
+    }
+
+    /// <summary>Probes one video (cached). On a bad file writes its error and returns null.</summary>
+    protected ProbedVideo? ProbeOrWriteError(string path, bool accurate)
+    {
+        string name = System.IO.Path.GetFileName(path);
+        var progress = new ProgressRecord(1, "Counting frames", name);
+        bool progressShown = false;
+        try
+        {
+            return VideoProbe.Probe(path, new ProbeOptions
+            {
+                Accurate = accurate,
+                Progress = (done, claimed) =>
+                {
+                    if (!ShouldReportProgress()) return;
+                    progressShown = true;
+                    progress.StatusDescription = claimed > 0 ? $"{name}: {done} of ~{claimed} frames" : $"{name}: {done} frames";
+                    progress.PercentComplete = claimed > 0 ? (int)Math.Min(99, done * 100 / claimed) : -1;
+                    WriteProgress(progress);
+                },
+            }, StopToken);
+        }
+        catch (VideoException e)
+        {
+            WriteError(ErrorIds.FromVideoException(e));
+            return null;
+        }
+        catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
+        }
+        catch (Exception e) when (e is not PipelineStoppedException and not OutOfMemoryException)
+        {
+            // Anything unforeseen about one file is still that file's problem: report it, go on.
+            WriteError(new ErrorRecord(e, ErrorIds.VideoReadFailed, ErrorCategory.ReadError, path));
+            return null;
+        }
+        finally
+        {
+            if (progressShown)
+            {
+                progress.RecordType = ProgressRecordType.Completed;
+                WriteProgress(progress);
+            }
+        }
+    }
+
+    private bool ShouldReportProgress()
+    {
+        var now = _progressClock.Elapsed;
+        if (_lastProgress is { } last && now - last < ProgressInterval) return false;
+        _lastProgress = now;
+        return true;
+    }
+
+    protected override void StopProcessing() => _stopping.Cancel();
+
+    public void Dispose()
+    {
+        _stopping.Dispose();
+        GC.SuppressFinalize(this);
+    }
+}
