@@ -9,6 +9,7 @@
              Pester acceptance tests against out/VideoDetect
       deps   install the native prerequisites (Debian/Ubuntu, as root): GTK3 runtime libraries, which
              OpenCvSharp's native library links to, and ffmpeg (libx264), which tests use to make fixtures
+      bench  run the benchmarks (bench/VideoDetect.Bench) against ../shared; results in out/bench
       clean  remove out/ and every bin/ and obj/
 .EXAMPLE
     dotnet tool restore; dotnet pwsh ./build.ps1 test
@@ -18,7 +19,7 @@
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('build', 'test', 'deps', 'clean')]
+    [ValidateSet('build', 'test', 'deps', 'bench', 'clean')]
     [string[]] $Task = @('build'),
 
     [ValidateSet('Debug', 'Release')]
@@ -137,6 +138,13 @@ Import-Module '$pester' -Force
     if ($coreExit -ne 0 -or $core.Failed -gt 0 -or $ps.Failed -gt 0) { throw 'Tests failed.' }
 }
 
+function Invoke-Bench {
+    Invoke-Deps
+    $shared = if ($env:VIDEODETECT_SHARED) { $env:VIDEODETECT_SHARED } else { Join-Path (Split-Path $Root -Parent) 'shared' }
+    Invoke-Native dotnet @('run', '-c', 'Release', '--project', (Join-Path $Root 'bench/VideoDetect.Bench'), '--',
+        $shared, (Join-Path $Out 'bench'))
+}
+
 function Invoke-Clean {
     Remove-Item $Out -Recurse -Force -ErrorAction Ignore
     Get-ChildItem $Root -Directory -Recurse -Include bin, obj | Remove-Item -Recurse -Force
@@ -147,6 +155,7 @@ foreach ($t in $Task) {
         'build' { Invoke-Build }
         'test' { Invoke-Test }
         'deps' { Invoke-Deps }
+        'bench' { Invoke-Bench }
         'clean' { Invoke-Clean }
     }
 }
