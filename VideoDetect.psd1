@@ -10,7 +10,7 @@
     CompatiblePSEditions = @('Core')
     FormatsToProcess     = @('VideoDetect.format.ps1xml')
     TypesToProcess       = @('VideoDetect.types.ps1xml')
-    CmdletsToExport      = @('Get-VideoInfo', 'Split-VideoClip')
+    CmdletsToExport      = @('Get-VideoInfo', 'Split-VideoClip', 'ConvertTo-FrameBatch')
     FunctionsToExport    = @()
     VariablesToExport    = @()
     AliasesToExport      = @()

@@ -55,10 +55,21 @@ public sealed class VideoReader : IDisposable
         {
             return false;
         }
-        Current = Position++;
         CurrentTimestampMs = _capture.Get(VideoCaptureProperties.PosMsec);
+        // A corrupt frame is dropped by the decoder without a word; its timestamp gap tells.
+        long byTime = Index.FrameAt(CurrentTimestampMs);
+        SkippedBeforeCurrent = byTime > Position ? byTime - Position : 0;
+        Position += SkippedBeforeCurrent;
+        Current = Position++;
         return true;
     }
+
+    /// <summary>
+    /// How many frames the decoder dropped (corrupt data) just before <see cref="Current"/>: frames
+    /// <c>Current - SkippedBeforeCurrent</c> .. <c>Current - 1</c> did not decode. Indices are never
+    /// shifted: the frame after a gap keeps its own index, found from its presentation timestamp.
+    /// </summary>
+    public long SkippedBeforeCurrent { get; private set; }
 
     /// <summary>Converts the frame last grabbed to BGR into <paramref name="destination"/> (owned by the caller).</summary>
     public bool Retrieve(Mat destination)

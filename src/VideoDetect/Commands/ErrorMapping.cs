@@ -18,9 +18,16 @@ internal static class ErrorIds
     public const string VideoReadFailed = "VideoReadFailed";
     public const string NotFileSystemPath = "NotFileSystemPath";
     public const string InvalidClipRange = "InvalidClipRange";
-    public const string EmptyClipRange = "EmptyClipRange";
+    public const string InvalidPreprocessing = "InvalidPreprocessing";
+    public const string ClipOutOfRange = "ClipOutOfRange";
+    public const string FrameDecodeFailed = "FrameDecodeFailed";
+    public const string BatchWorkerFailed = "BatchWorkerFailed";
 
-    public static ErrorRecord FromVideoException(VideoException e)
+    /// <summary>The error for a bad video, with the video's path as target.</summary>
+    public static ErrorRecord FromVideoException(VideoException e) => FromVideoException(e, e.Path);
+
+    /// <summary>The error for a bad video, with <paramref name="target"/> (e.g. the clip) as target.</summary>
+    public static ErrorRecord FromVideoException(VideoException e, object target)
     {
         var (id, category) = e.Kind switch
         {
@@ -32,6 +39,6 @@ internal static class ErrorIds
             VideoErrorKind.AccessDenied => (VideoAccessDenied, ErrorCategory.PermissionDenied),
             _ => (VideoUnreadable, ErrorCategory.InvalidData),
         };
-        return new ErrorRecord(e, id, category, e.Path);
+        return new ErrorRecord(e, id, category, target);
     }
 }

@@ -1,0 +1,44 @@
+using VideoDetect.Video;
+
+namespace VideoDetect.Batching;
+
+/// <summary>How clips become batches.</summary>
+public sealed record BatchOptions
+{
+    /// <summary>Frames per batch (the last batch of a video may be shorter).</summary>
+    public int BatchSize { get; init; } = 8;
+
+    /// <summary>Take every k-th frame, counted from the first clip's start in each video; indices stay the source's.</summary>
+    public int FrameStride { get; init; } = 1;
+
+    /// <summary>Batches decoded ahead of the consumer. Peak memory ≈ (QueueDepth + 2) × BatchSize frames.</summary>
+    public int QueueDepth { get; init; } = 2;
+
+    public PreprocessOptions Preprocess { get; init; } = new();
+
+    /// <summary>Where batch tensors come from; <see cref="TensorPool.Shared"/> when null.</summary>
+    public TensorPool? Pool { get; init; }
+
+    /// <summary>The index cache used to look up each video; <see cref="VideoIndexCache.Shared"/> when null.</summary>
+    public VideoIndexCache? Cache { get; init; }
+
+    public void Validate()
+    {
+        if (BatchSize is < 1 or > 4096) throw new ArgumentException($"BatchSize must be 1..4096 (got {BatchSize}).");
+        if (FrameStride < 1) throw new ArgumentException($"FrameStride must be at least 1 (got {FrameStride}).");
+        if (QueueDepth is < 1 or > 64) throw new ArgumentException($"QueueDepth must be 1..64 (got {QueueDepth}).");
+        Preprocess.Validate();
+    }
+}
+
+/// <summary>What the background worker hands to the pipeline thread, in order.</summary>
+public abstract record BatchEvent;
+
+/// <summary>A batch is ready. The receiver now owns it (and disposes it when done).</summary>
+public sealed record BatchReady(FrameBatch Batch, long FramesDone, long FramesTotal) : BatchEvent;
+
+/// <summary>A clip could not be decoded at all (its file vanished or changed, it is out of range…); the others go on.</summary>
+public sealed record ClipFailed(VideoClip Clip, Exception Error) : BatchEvent;
+
+/// <summary>Something the user should know that did not stop the work (frames that failed to decode).</summary>
+public sealed record BatchWarning(string Path, string Message) : BatchEvent;

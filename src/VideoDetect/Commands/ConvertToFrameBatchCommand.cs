@@ -1,0 +1,232 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Management.Automation;
+using VideoDetect.Batching;
+using VideoDetect.Video;
+
+namespace VideoDetect.Commands;
+
+/// <summary>
+/// <para>ConvertTo-FrameBatch: decodes clips and preprocesses their frames into tensor batches a
+/// detector can run on directly.</para>
+/// Decoding and preprocessing run on a background worker, a few batches ahead of what downstream
+/// consumes (order preserved), so decoding batch k+1 overlaps with whatever downstream does with batch
+/// k. Only this cmdlet's pipeline thread writes output, errors, warnings and progress.
+/// </summary>
+[Cmdlet(VerbsData.ConvertTo, "FrameBatch")]
+[OutputType(typeof(FrameBatch))]
+public sealed class ConvertToFrameBatchCommand : PSCmdlet, IDisposable
+{
+    private const int MaxPendingClips = 2;
+    private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(250);
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private TimeSpan? _lastProgress;
+    private FrameBatcher? _batcher;
+    private long _framesOut;
+    private string? _progressPath;
+
+    /// <summary>Clips from Split-VideoClip (or clips that went through Export-Clixml / ConvertTo-Json).</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+    [VideoClipTransformation]
+    public VideoClip[] InputObject { get; set; } = Array.Empty<VideoClip>();
+
+    /// <summary>Frames per batch (the last batch of a video may be shorter).</summary>
+    [Parameter]
+    [ValidateRange(1, 4096)]
+    public int BatchSize { get; set; } = 8;
+
+    /// <summary>Model input size: "416x416" (width x height) or 416 for a square.</summary>
+    [Parameter]
+    [ValidatePattern(@"^\s*\d+\s*([xX×]\s*\d+\s*)?$")]
+    public string Size { get; set; } = "640x640";
+
+    /// <summary>Letterbox (centred, the default), LetterboxTopLeft, or Stretch.</summary>
+    [Parameter]
+    public ResizeMode Resize { get; set; } = ResizeMode.Letterbox;
+
+    /// <summary>Pixel value (0..255) of the letterbox padding, before normalisation. Default 114.</summary>
+    [Parameter]
+    [ValidateRange(0f, 255f)]
+    public float PadValue { get; set; } = 114;
+
+    /// <summary>Resampling: Linear (default), Area, Nearest, Cubic.</summary>
+    [Parameter]
+    public ResizeInterpolation Interpolation { get; set; } = ResizeInterpolation.Linear;
+
+    /// <summary>Per-channel mean in pixel units, in tensor channel order (one value for all three, or three).</summary>
+    [Parameter]
+    [ValidateCount(1, 3)]
+    public float[]? Mean { get; set; }
+
+    /// <summary>Per-channel standard deviation in pixel units (one value, or three).</summary>
+    [Parameter]
+    [ValidateCount(1, 3)]
+    public float[]? Std { get; set; }
+
+    /// <summary>Factor applied after mean and std. Default 1/255 (0.00392…).</summary>
+    [Parameter]
+    public float Scale { get; set; } = 1f / 255;
+
+    /// <summary>Tensor channel order: RGB (default) or BGR.</summary>
+    [Parameter]
+    public ChannelOrder ChannelOrder { get; set; } = ChannelOrder.RGB;
+
+    /// <summary>Tensor layout: NCHW (default) or NHWC.</summary>
+    [Parameter]
+    public TensorLayout Layout { get; set; } = TensorLayout.NCHW;
+
+    /// <summary>Take every k-th frame (counted from the first clip of each video); frame indices stay the source's.</summary>
+    [Parameter]
+    [ValidateRange(1, int.MaxValue)]
+    public int FrameStride { get; set; } = 1;
+
+    /// <summary>Batches decoded ahead of downstream (memory ≈ (QueueDepth + 2) × BatchSize frames). Default 2.</summary>
+    [Parameter]
+    [ValidateRange(1, 64)]
+    public int QueueDepth { get; set; } = 2;
+
+    protected override void BeginProcessing()
+    {
+        var (width, height) = ParseSize(Size);
+        var options = new BatchOptions
+        {
+            BatchSize = BatchSize,
+            FrameStride = FrameStride,
+            QueueDepth = QueueDepth,
+            Preprocess = new PreprocessOptions
+            {
+                Width = width,
+                Height = height,
+                Resize = Resize,
+                PadValue = PadValue,
+                Interpolation = Interpolation,
+                Mean = Expand(Mean, 0f),
+                Std = Expand(Std, 1f),
+                Scale = Scale,
+                ChannelOrder = ChannelOrder,
+                Layout = Layout,
+            },
+        };
+        try
+        {
+            options.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            ThrowTerminatingError(new ErrorRecord(e, ErrorIds.InvalidPreprocessing, ErrorCategory.InvalidArgument, null));
+        }
+        _batcher = new FrameBatcher(options, _stopping.Token);
+    }
+
+    protected override void ProcessRecord()
+    {
+        foreach (var clip in InputObject)
+        {
+            _batcher!.Add(clip);
+        }
+        while (_batcher!.TryRead(out var ready)) Emit(ready!);
+        // Keep at most a couple of clips waiting so output streams while input is still coming.
+        while (_batcher.PendingClips > MaxPendingClips && ReadOne()) { }
+    }
+
+    protected override void EndProcessing()
+    {
+        _batcher!.Complete();
+        while (ReadOne()) { }
+        CompleteProgress();
+    }
+
+    protected override void StopProcessing() => _stopping.Cancel();
+
+    private bool ReadOne()
+    {
+        BatchEvent? item;
+        try
+        {
+            item = _batcher!.Read(_stopping.Token);
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
+        }
+        catch (Exception e) when (e is not PipelineStoppedException)
+        {
+            ThrowTerminatingError(new ErrorRecord(e, ErrorIds.BatchWorkerFailed, ErrorCategory.NotSpecified, null));
+            return false;
+        }
+        if (item is null) return false;
+        Emit(item);
+        return true;
+    }
+
+    private void Emit(BatchEvent item)
+    {
+        switch (item)
+        {
+            case BatchReady ready:
+                _framesOut += ready.Batch.Count;
+                ReportProgress(ready);
+                WriteObject(ready.Batch);
+                break;
+            case BatchWarning warning:
+                WriteWarning(warning.Message);
+                break;
+            case ClipFailed failed:
+                WriteError(ErrorFor(failed));
+                break;
+        }
+    }
+
+    private static ErrorRecord ErrorFor(ClipFailed failed) => failed.Error switch
+    {
+        VideoException ve => ErrorIds.FromVideoException(ve, failed.Clip),
+        ArgumentException ae => new ErrorRecord(ae, ErrorIds.ClipOutOfRange, ErrorCategory.InvalidData, failed.Clip),
+        _ => new ErrorRecord(failed.Error, ErrorIds.FrameDecodeFailed, ErrorCategory.ReadError, failed.Clip),
+    };
+
+    private void ReportProgress(BatchReady ready)
+    {
+        var now = _clock.Elapsed;
+        if (_lastProgress is { } last && now - last < ProgressInterval) return;
+        _lastProgress = now;
+        _progressPath = ready.Batch.Path;
+        double fps = _framesOut / Math.Max(now.TotalSeconds, 1e-3);
+        var record = new ProgressRecord(2, "Decoding and preprocessing frames",
+            $"{System.IO.Path.GetFileName(ready.Batch.Path)}: frame {ready.FramesDone} of {ready.FramesTotal}, {fps:F0} frames/s")
+        {
+            PercentComplete = ready.FramesTotal > 0 ? (int)Math.Clamp(ready.FramesDone * 100 / ready.FramesTotal, 0, 100) : -1,
+        };
+        WriteProgress(record);
+    }
+
+    private void CompleteProgress()
+    {
+        if (_progressPath is null) return;
+        WriteProgress(new ProgressRecord(2, "Decoding and preprocessing frames", "done") { RecordType = ProgressRecordType.Completed });
+    }
+
+    private static IReadOnlyList<float> Expand(float[]? values, float fallback) => values switch
+    {
+        null or { Length: 0 } => new[] { fallback, fallback, fallback },
+        { Length: 1 } => new[] { values[0], values[0], values[0] },
+        { Length: 3 } => values,
+        _ => throw new ArgumentException("Give one value for all channels, or three."),
+    };
+
+    internal static (int Width, int Height) ParseSize(string size)
+    {
+        var parts = size.Split(new[] { 'x', 'X', '×' }, StringSplitOptions.TrimEntries);
+        int w = int.Parse(parts[0], CultureInfo.InvariantCulture);
+        int h = parts.Length > 1 ? int.Parse(parts[1], CultureInfo.InvariantCulture) : w;
+        return (w, h);
+    }
+
+    public void Dispose()
+    {
+        _stopping.Cancel();
+        _batcher?.Dispose();
+        _stopping.Dispose();
+        GC.SuppressFinalize(this);
+    }
+}
