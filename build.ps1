@@ -127,7 +127,11 @@ Import-Module '$pester' -Force
 @{ Passed = `$r.PassedCount; Failed = `$r.FailedCount + `$r.FailedBlocksCount + `$r.FailedContainersCount; Skipped = `$r.SkippedCount } | ConvertTo-Json | Set-Content '$pesterJson'
 "@
     $env:VIDEODETECT_MODULE = $ModuleOut
-    & ([Environment]::ProcessPath) -NoProfile -NonInteractive -Command $script
+    # Under `dotnet pwsh` this process is dotnet itself: start pwsh.dll through it.
+    $pwsh = Join-Path $PSHOME ($IsWindows ? 'pwsh.exe' : 'pwsh')
+    $pwshArgs = @('-NoProfile', '-NonInteractive', '-Command', $script)
+    if (Test-Path -LiteralPath $pwsh) { & $pwsh @pwshArgs }
+    else { & ([Environment]::ProcessPath) (Join-Path $PSHOME 'pwsh.dll') @pwshArgs }
     $ps = @{ Passed = 0; Failed = 1; Skipped = 0 }
     if (Test-Path $pesterJson) { $ps = Get-Content $pesterJson | ConvertFrom-Json -AsHashtable }
 

@@ -89,6 +89,31 @@ public sealed class FrameBatcher : IDisposable
         }
     }
 
+    /// <summary>
+    /// Back-pressure for a producer that is still adding clips: returns the next event as soon as one
+    /// is ready, or null once no more than <paramref name="maxPending"/> clips wait (or the worker is
+    /// done). Never waits for an event that cannot come — the worker may be holding a partial batch
+    /// until more clips arrive. Rethrows a failure of the worker.
+    /// </summary>
+    public BatchEvent? ReadWhilePending(int maxPending, CancellationToken cancellationToken = default)
+    {
+        var reader = _events.Reader;
+        while (true)
+        {
+            if (reader.TryRead(out var item)) return item;
+            if (reader.Completion.IsCompleted) return Read(cancellationToken); // null, or the worker's failure
+            if (PendingClips <= maxPending) return null;
+            try
+            {
+                reader.WaitToReadAsync(cancellationToken).AsTask().Wait(20, cancellationToken);
+            }
+            catch (AggregateException)
+            {
+                return Read(cancellationToken);
+            }
+        }
+    }
+
     private async Task RunAsync()
     {
         var ct = _cts.Token;

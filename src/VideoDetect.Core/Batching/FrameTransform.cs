@@ -27,8 +27,11 @@ public readonly record struct FrameTransform(double ScaleX, double ScaleY, doubl
     }
 
     /// <summary>A model-input point in source pixels.</summary>
-    public (double X, double Y) ToSource(double x, double y) => ((x - PadX) / ScaleX, (y - PadY) / ScaleY);
+    public PointD ToSource(double x, double y) => new((x - PadX) / ScaleX, (y - PadY) / ScaleY);
 
     /// <summary>A source point in model-input pixels.</summary>
-    public (double X, double Y) ToModel(double x, double y) => (x * ScaleX + PadX, y * ScaleY + PadY);
+    public PointD ToModel(double x, double y) => new(x * ScaleX + PadX, y * ScaleY + PadY);
 }
+
+/// <summary>A point in pixels (a named struct, so PowerShell sees X and Y).</summary>
+public readonly record struct PointD(double X, double Y);

@@ -125,26 +125,26 @@ public sealed class ConvertToFrameBatchCommand : PSCmdlet, IDisposable
         {
             _batcher!.Add(clip);
         }
-        while (_batcher!.TryRead(out var ready)) Emit(ready!);
-        // Keep at most a couple of clips waiting so output streams while input is still coming.
-        while (_batcher.PendingClips > MaxPendingClips && ReadOne()) { }
+        // Write what is ready, and keep at most a couple of clips waiting, so output streams while
+        // input is still coming.
+        while (ReadOne(b => b.ReadWhilePending(MaxPendingClips, _stopping.Token))) { }
     }
 
     protected override void EndProcessing()
     {
         _batcher!.Complete();
-        while (ReadOne()) { }
+        while (ReadOne(b => b.Read(_stopping.Token))) { }
         CompleteProgress();
     }
 
     protected override void StopProcessing() => _stopping.Cancel();
 
-    private bool ReadOne()
+    private bool ReadOne(Func<FrameBatcher, BatchEvent?> read)
     {
         BatchEvent? item;
         try
         {
-            item = _batcher!.Read(_stopping.Token);
+            item = read(_batcher!);
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
         {

@@ -84,7 +84,8 @@ public sealed class SplitVideoClipCommand : VideoCommandBase
 
     protected override void BeginProcessing()
     {
-        bool byTime = ParameterSetName.EndsWith("Duration", StringComparison.Ordinal);
+        // Not ParameterSetName: with pipeline input the set is only settled when the first record binds.
+        bool byTime = MyInvocation.BoundParameters.ContainsKey(nameof(Duration));
         _options = new ClipOptions
         {
             Length = byTime ? VideoPosition.FromTime(Duration) : VideoPosition.FromFrames(Length),

@@ -134,7 +134,7 @@ public class FramePreprocessorTests
             for (int x = 0; x < 416; x++)
                 if (t[y * 416 + x] > 128) { minX = Math.Min(minX, x); maxX = Math.Max(maxX, x); minY = Math.Min(minY, y); maxY = Math.Max(maxY, y); }
         var (x1, y1) = transform.ToSource(minX, minY);
-        var (x2, y2) = transform.ToSource(maxX + 1, maxY + 1);
+        var (x2, y2) = transform.ToSource(maxX + 1, maxY + 1); // PointD deconstructs
         Assert.InRange(x1, box.Left - 2, box.Left + 2);
         Assert.InRange(y1, box.Top - 2, box.Top + 2);
         Assert.InRange(x2, box.Right - 2, box.Right + 2);

@@ -1,0 +1,329 @@
+#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.5.0' }
+# The module as a whole: manifest, importing, format views, help and the index cache.
+
+BeforeDiscovery {
+    . $PSScriptRoot/TestHelpers.ps1
+    # One test per help example, found in the MAML file the module ships.
+    $helpFile = Join-Path $ModulePath 'en-US/VideoDetect.dll-Help.xml'
+    $examples = @()
+    if (Test-Path -LiteralPath $helpFile) {
+        $ns = @{ command = 'http://schemas.microsoft.com/maml/dev/command/2004/10'; maml = 'http://schemas.microsoft.com/maml/2004/10' }
+        foreach ($cmd in Select-Xml -LiteralPath $helpFile -XPath '//command:command' -Namespace $ns) {
+            $name = ($cmd.Node | Select-Xml -XPath './command:details/command:name' -Namespace $ns).Node.InnerText
+            $n = 0
+            foreach ($ex in $cmd.Node | Select-Xml -XPath './command:examples/command:example' -Namespace $ns) {
+                $examples += @{ Command = $name; Number = ++$n; Title = ($ex.Node | Select-Xml -XPath './maml:title' -Namespace $ns).Node.InnerText.Trim(' -') }
+            }
+        }
+    }
+}
+
+BeforeAll {
+    . $PSScriptRoot/TestHelpers.ps1
+    Import-Module $ModulePath -Force -ErrorAction Stop
+    $manifestPath = Join-Path $ModulePath 'VideoDetect.psd1'
+}
+
+Describe 'Module manifest' {
+    BeforeAll {
+        $manifest = Test-ModuleManifest -Path $manifestPath -ErrorAction Stop
+        $data = Import-PowerShellDataFile -LiteralPath $manifestPath
+    }
+
+    It 'Test-ModuleManifest passes and names the binary module VideoDetect.dll' {
+        $manifest.Name | Should -BeExactly 'VideoDetect'
+        $data.RootModule | Should -BeExactly 'VideoDetect.dll'
+    }
+
+    It 'lists its cmdlets explicitly (no wildcards), including Get-VideoInfo and Split-VideoClip, and exports nothing else' {
+        $data.CmdletsToExport | Should -Contain 'Get-VideoInfo'
+        $data.CmdletsToExport | Should -Contain 'Split-VideoClip'
+        $data.CmdletsToExport | Should -Not -Match '[*?\[]'
+        @($data.FunctionsToExport).Count | Should -Be 0
+        @($data.AliasesToExport).Count | Should -Be 0
+        @($data.VariablesToExport).Count | Should -Be 0
+        @($manifest.ExportedCmdlets.Keys | Sort-Object) | Should -Be @($data.CmdletsToExport | Sort-Object)
+    }
+
+    It 'CmdletsToExport is exactly the set of cmdlet classes in VideoDetect.dll' {
+        $asm = (Get-Command Get-VideoInfo).ImplementingType.Assembly
+        $declared = @($asm.GetExportedTypes() | ForEach-Object {
+                $a = [Attribute]::GetCustomAttribute($_, [System.Management.Automation.CmdletAttribute])
+                if ($a) { "$($a.VerbName)-$($a.NounName)" }
+            } | Sort-Object)
+        $declared | Should -Contain 'Get-VideoInfo'
+        $declared | Should -Contain 'Split-VideoClip'
+        @($data.CmdletsToExport | Sort-Object) | Should -Be $declared
+    }
+
+    It 'is for PowerShell 7.4+ (Core edition only)' {
+        $manifest.PowerShellVersion | Should -Be ([version]'7.4')
+        @($manifest.CompatiblePSEditions) | Should -Be @('Core')
+    }
+
+    It 'has gallery metadata: Tags, LicenseUri, ProjectUri' {
+        $psData = $data.PrivateData.PSData
+        @($psData.Tags).Count | Should -BeGreaterThan 0
+        $psData.Tags | Should -Contain 'PSEdition_Core'
+        [uri]::IsWellFormedUriString($psData.LicenseUri, 'Absolute') | Should -BeTrue
+        [uri]::IsWellFormedUriString($psData.ProjectUri, 'Absolute') | Should -BeTrue
+        $manifest.LicenseUri | Should -Not -BeNullOrEmpty
+        $manifest.ProjectUri | Should -Not -BeNullOrEmpty
+    }
+
+    It 'ships its format, type and help files' {
+        foreach ($f in 'VideoDetect.format.ps1xml', 'VideoDetect.types.ps1xml', 'en-US/VideoDetect.dll-Help.xml', 'en-US/about_VideoDetect.help.txt') {
+            Join-Path $ModulePath $f | Should -Exist
+        }
+    }
+}
+
+Describe 'Importing' {
+    It 'can be imported again, with and without -Force, and exports its cmdlets once' {
+        { Import-Module $ModulePath -ErrorAction Stop; Import-Module $ModulePath -Force -ErrorAction Stop } | Should -Not -Throw
+        @(Get-Module VideoDetect).Count | Should -Be 1
+        $exported = @((Get-Module VideoDetect).ExportedCmdlets.Keys | Sort-Object)
+        $exported | Should -Be @((Import-PowerShellDataFile -LiteralPath $manifestPath).CmdletsToExport | Sort-Object)
+        $exported | Should -Contain 'Get-VideoInfo'
+        $exported | Should -Contain 'Split-VideoClip'
+        @(Get-Command -Module VideoDetect).Count | Should -Be $exported.Count
+    }
+
+    It "imports in parallel runspaces (ForEach-Object -Parallel) and reads a video in each$NoShared" -Skip:(-not $HaveShared) {
+        $modulePath = $ModulePath
+        $treePath = Get-SharedVideo 'tree.avi'
+        $r = 1..2 | ForEach-Object -Parallel {
+            Import-Module $using:modulePath -ErrorAction Stop
+            (Get-VideoInfo $using:treePath).FrameCount
+        } -ErrorVariable perr
+        @($r) | Should -Be @(68, 68)
+        @($perr).Count | Should -Be 0
+    }
+
+    It "imports in a fresh runspace of this process and reads a video there$NoShared" -Skip:(-not $HaveShared) {
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddScript('param($m, $v) Import-Module $m -ErrorAction Stop; (Get-VideoInfo -LiteralPath $v).FrameCount').
+                AddArgument($ModulePath).AddArgument((Get-SharedVideo 'vtest.avi'))
+            $r = $ps.Invoke()
+            $ps.Streams.Error.Count | Should -Be 0
+            @($r) | Should -Be @(795)
+        }
+        finally { $ps.Dispose() }
+    }
+}
+
+Describe "Format views$NoShared" -Skip:(-not $HaveShared) {
+    BeforeAll {
+        $rendering = $PSStyle.OutputRendering
+        $PSStyle.OutputRendering = 'PlainText'
+    }
+    AfterAll { $PSStyle.OutputRendering = $rendering }
+
+    It 'Split-VideoClip output is a table: Name, Index, StartFrame, FrameCount, StartTime, EndTime; a partial clip is marked *' {
+        $text = Split-VideoClip -Path (Get-SharedVideo 'vtest.avi') -Length 100 | Out-String -Width 200
+        $text | Should -Match '(?m)^Name\s+Index\s+StartFrame\s+FrameCount\s+StartTime\s+EndTime\s*$'
+        $text | Should -Match ([regex]::Escape("Directory: $SharedVideos"))
+        $text | Should -Match '(?m)^vtest\.avi\s+0\s+0\s+100\s+00:00:00\.000\s+00:00:10\.000\s*$'
+        $text | Should -Match '(?m)^vtest\.avi\s+7\s+700\s+95\*\s+00:01:10\.000\s+00:01:19\.500\s*$'
+    }
+
+    It 'Get-VideoInfo output is a table: Name, Codec, Size, FPS, Frames, Reported, Duration' {
+        $text = Get-ChildItem -Path (Join-Path $SharedVideos '*.avi') | Get-VideoInfo | Out-String -Width 200
+        $text | Should -Match '(?m)^Name\s+Codec\s+Size\s+FPS\s+Frames\s+Reported\s+Duration\s*$'
+        $text | Should -Match '(?m)^vtest\.avi\s+MP43\s+768x576\s+10\s+795\s+795\s+00:01:19\.500\s*$'
+        $text | Should -Match '(?m)^tree\.avi\s+cvid\s+320x240\s+15\s+68\s+444\s+00:00:29\.600\s*$'
+        $text | Should -Match '(?m)^Megamind\.avi\s+FMP4\s+720x528\s+23\.976\s+270\s+270\s+00:00:11\.302\s*$'
+    }
+}
+
+Describe 'Help' {
+    BeforeDiscovery {
+        # Every cmdlet the module exports, with one type its help must list as input and its output type.
+        $helpCases = @(
+            @{ Name = 'Get-VideoInfo'; InputType = 'System.String'; OutputType = 'VideoDetect.Video.VideoInfo' }
+            @{ Name = 'Split-VideoClip'; InputType = 'System.String'; OutputType = 'VideoDetect.Video.VideoClip' }
+            @{ Name = 'ConvertTo-FrameBatch'; InputType = 'VideoDetect.Video.VideoClip'; OutputType = 'VideoDetect.Batching.FrameBatch' }
+        )
+    }
+    BeforeAll {
+        $common = [System.Management.Automation.PSCmdlet]::CommonParameters + [System.Management.Automation.PSCmdlet]::OptionalCommonParameters
+    }
+
+    It 'every exported cmdlet has a help topic, and the tests below cover each one' {
+        foreach ($c in (Get-Module VideoDetect).ExportedCmdlets.Keys) {
+            (Get-Help $c).Synopsis | Should -Not -BeLike "$c *" -Because "$c needs MAML help"
+        }
+        @((Get-Module VideoDetect).ExportedCmdlets.Keys | Sort-Object) | Should -Be @('ConvertTo-FrameBatch', 'Get-VideoInfo', 'Split-VideoClip') -Because 'a new cmdlet gets a case in $helpCases'
+    }
+
+    It '<Name>: synopsis, description, a description for every parameter, 2 to 4 examples, inputs, outputs and notes' -ForEach $helpCases {
+        $help = Get-Help $Name -Full
+        $help.Synopsis | Should -Not -BeNullOrEmpty
+        $help.Synopsis | Should -Not -BeLike "$Name *" -Because 'a synopsis that repeats the syntax means no help file was found'
+        ($help.description.Text -join ' ').Length | Should -BeGreaterThan 100
+        $cmd = Get-Command $Name
+        foreach ($p in $cmd.Parameters.Keys | Where-Object { $_ -notin $common }) {
+            $hp = $help.parameters.parameter | Where-Object name -EQ $p
+            $hp | Should -Not -BeNullOrEmpty -Because "-$p is documented"
+            ($hp.description.Text -join ' ').Length | Should -BeGreaterThan 20 -Because "-$p has a description"
+            $hp.type.name | Should -Not -BeNullOrEmpty
+        }
+        @($help.parameters.parameter).Count | Should -Be @($cmd.Parameters.Keys | Where-Object { $_ -notin $common }).Count
+        @($help.examples.example).Count | Should -BeGreaterOrEqual 2
+        @($help.examples.example).Count | Should -BeLessOrEqual 4
+        $help.inputTypes.inputType.type.name | Should -Contain $InputType
+        $help.returnValues.returnValue.type.name | Should -Contain $OutputType
+        @($cmd.OutputType.Type.FullName) | Should -Contain $OutputType -Because 'the help names the type the cmdlet declares'
+        ($help.alertSet.alert.Text -join ' ') | Should -Not -BeNullOrEmpty
+    }
+
+    It '<Name>: every parameter''s required, position, pipeline input, aliases and type are as the cmdlet declares them' -ForEach $helpCases {
+        $cmd = Get-Command $Name
+        foreach ($p in $cmd.Parameters.Values | Where-Object Name -NotIn $common) {
+            $hp = Get-Help $Name -Parameter $p.Name
+            $sets = @($p.ParameterSets.Values)
+            $hp.required | Should -Be ([bool]($sets | Where-Object IsMandatory)).ToString().ToLowerInvariant() -Because "-$($p.Name) required"
+            $positions = @($sets | Where-Object Position -GE 0 | ForEach-Object Position | Select-Object -Unique)
+            $hp.position | Should -Be ($positions ? "$($positions[0])" : 'named') -Because "-$($p.Name) position"
+            ($hp.pipelineInput -like '*ByValue*') | Should -Be ([bool]($sets | Where-Object ValueFromPipeline)) -Because "-$($p.Name) ByValue"
+            ($hp.pipelineInput -like '*ByPropertyName*') | Should -Be ([bool]($sets | Where-Object ValueFromPipelineByPropertyName)) -Because "-$($p.Name) ByPropertyName"
+            foreach ($a in $p.Aliases) { $hp.aliases | Should -BeLike "*$a*" -Because "-$($p.Name) has the alias $a" }
+            ($hp.type.name -split '\.')[-1] | Should -Be $p.ParameterType.Name -Because "-$($p.Name) type"
+        }
+    }
+
+    It '<Name>: the syntax lists the values of every enum parameter' -ForEach $helpCases {
+        $cmd = Get-Command $Name
+        foreach ($item in (Get-Help $Name).syntax.syntaxItem) {
+            foreach ($sp in $item.parameter) {
+                $type = $cmd.Parameters[$sp.name].ParameterType
+                if (-not $type.IsEnum) { continue }
+                @($sp.parameterValueGroup.parameterValue) | Should -Be ([Enum]::GetNames($type)) -Because "-$($sp.name) takes $($type.Name)"
+            }
+        }
+    }
+
+    It 'documents parameter metadata as the cmdlets declare it' {
+        $p = Get-Help Get-VideoInfo -Parameter Path
+        $p.required | Should -Be 'true'
+        $p.position | Should -Be '0'
+        $p.globbing | Should -Be 'true'
+        $p.pipelineInput | Should -BeLike '*ByValue*'
+        (Get-Help Get-VideoInfo -Parameter LiteralPath).aliases | Should -BeLike '*PSPath*'
+        (Get-Help Split-VideoClip -Parameter Duration).type.name | Should -Be 'TimeSpan'
+        (Get-Help Split-VideoClip -Parameter Length).type.name | Should -Be 'Int64'
+        $p = Get-Help ConvertTo-FrameBatch -Parameter InputObject
+        $p.required | Should -Be 'true'
+        $p.position | Should -Be '0'
+        $p.pipelineInput | Should -BeLike '*ByValue*'
+        (Get-Help ConvertTo-FrameBatch -Parameter BatchSize).defaultValue | Should -Be '8'
+        (Get-Help ConvertTo-FrameBatch -Parameter Size).defaultValue | Should -Be '640x640'
+        (Get-Help ConvertTo-FrameBatch -Parameter Resize).defaultValue | Should -Be 'Letterbox'
+        (Get-Help ConvertTo-FrameBatch -Parameter QueueDepth).defaultValue | Should -Be '2'
+    }
+
+    It 'Split-VideoClip''s notes explain the unquoted 10s [short] caveat' {
+        $notes = (Get-Help Split-VideoClip -Full).alertSet.alert.Text -join ' '
+        $notes | Should -Match '\[short\]'
+        $notes | Should -Match '2\.5s'
+    }
+
+    It 'ConvertTo-FrameBatch''s notes explain disposal, memory, decoding and its error ids' {
+        $notes = (Get-Help ConvertTo-FrameBatch -Full).alertSet.alert.Text -join ' '
+        $notes | Should -Match 'Dispose'
+        $notes | Should -Match 'garbage collector'
+        $notes | Should -Match '\(QueueDepth \+ 2\) x BatchSize'
+        $notes | Should -Match 'luma'
+        foreach ($id in 'VideoNotFound', 'ClipOutOfRange', 'FrameDecodeFailed', 'InvalidPreprocessing', 'BatchWorkerFailed') { $notes | Should -Match "\b$id\b" }
+    }
+
+    It 'examples use relative sample paths only (no machine-specific paths)' {
+        foreach ($c in 'Get-VideoInfo', 'Split-VideoClip', 'ConvertTo-FrameBatch') {
+            foreach ($code in (Get-Help $c -Examples).examples.example.code) {
+                $code | Should -Match '\./footage'
+                $code | Should -Not -Match '(?i)shared|/work/|C:\\|/home/|/tmp/'
+            }
+        }
+    }
+
+    It 'about_VideoDetect describes the pipeline, exact frame counts and the VIDEODETECT_CACHE index cache' {
+        $about = Get-Help about_VideoDetect | Out-String
+        $about | Should -Match 'VIDEODETECT_CACHE'
+        $about | Should -Match 'Split-VideoClip'
+        $about | Should -Match 'FrameCountMethod'
+    }
+}
+
+Describe "Help examples run$NoShared" -Skip:(-not $HaveShared) {
+    BeforeAll {
+        # The examples use ./footage: a folder with the sample videos (copies) and one non-video.
+        $work = Join-Path $TestDrive 'examples'
+        $footage = New-Item -ItemType Directory -Path (Join-Path $work 'footage')
+        foreach ($f in Get-ChildItem -Path (Join-Path $SharedVideos '*.avi')) { Copy-Item -LiteralPath $f.FullName -Destination $footage.FullName }
+        Set-Content -LiteralPath (Join-Path $footage.FullName 'notes.txt') -Value 'not a video'
+        Push-Location -LiteralPath $work
+    }
+    AfterAll { Pop-Location }
+
+    It '<Command> example <Number> (<Title>) produces output and no error' -ForEach $examples {
+        $code = @((Get-Help $Command -Full).examples.example)[$Number - 1].code
+        $code | Should -Not -BeNullOrEmpty
+        $out = @(& ([scriptblock]::Create($code)) 2>&1 3>&1)
+        $problems = @($out | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] -or $_ -is [System.Management.Automation.WarningRecord] })
+        # Batches that an example returns rather than disposes go back to the pool now.
+        $out | Where-Object { $_ -is [VideoDetect.Batching.FrameBatch] } | ForEach-Object { $_.Dispose() }
+        $problems | Should -BeNullOrEmpty
+        $out.Count | Should -BeGreaterThan 0
+    }
+}
+
+Describe "The index cache on disk$NoShared" -Skip:(-not $HaveShared) {
+    BeforeAll {
+        $pwsh = Get-PwshCommand
+        # A fresh process: VIDEODETECT_CACHE is read once per process.
+        function Invoke-Child([string] $CacheDir, [string] $Video) {
+            $script = "Import-Module '$ModulePath'; `$i = Get-VideoInfo -LiteralPath '$Video'; '{0}|{1}|{2}' -f `$i.Codec, `$i.FrameCount, `$i.FrameCountMethod"
+            $saved = $env:VIDEODETECT_CACHE
+            try {
+                $env:VIDEODETECT_CACHE = $CacheDir
+                $out = & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -Command $script 2>&1
+            }
+            finally { $env:VIDEODETECT_CACHE = $saved }
+            if ($LASTEXITCODE -ne 0) { throw "child pwsh failed: $out" }
+            @($out)[-1].ToString()
+        }
+    }
+
+    It 'writes one JSON entry per video to $env:VIDEODETECT_CACHE, and a new process reads it back' {
+        $cache = Join-Path $TestDrive 'cache'
+        Invoke-Child $cache (Get-SharedVideo 'tree.avi') | Should -BeExactly 'cvid|68|Counted'
+        $entries = @(Get-ChildItem -LiteralPath $cache -Filter '*.json')
+        $entries.Count | Should -Be 1
+        $entries[0].Name | Should -Match '^[0-9A-F]{32}\.json$'
+        $json = Get-Content -LiteralPath $entries[0].FullName -Raw | ConvertFrom-Json
+        $json.Info.FrameCount | Should -Be 68
+        @($json.TimestampsMs).Count | Should -Be 68
+        # Prove the second process uses the entry rather than probing again: mark it.
+        $json.Info.Codec = 'TEST'
+        $json | ConvertTo-Json -Depth 5 | Set-Content -LiteralPath $entries[0].FullName
+        Invoke-Child $cache (Get-SharedVideo 'tree.avi') | Should -BeExactly 'TEST|68|Counted'
+    }
+
+    It 'a corrupt entry is ignored and the video probed again' {
+        $cache = Join-Path $TestDrive 'corrupt'
+        Invoke-Child $cache (Get-SharedVideo 'vtest.avi') | Should -BeExactly 'MP43|795|Verified'
+        $entry = @(Get-ChildItem -LiteralPath $cache -Filter '*.json')[0]
+        Set-Content -LiteralPath $entry.FullName -Value '{ not json'
+        Invoke-Child $cache (Get-SharedVideo 'vtest.avi') | Should -BeExactly 'MP43|795|Verified'
+    }
+
+    It 'VIDEODETECT_CACHE=off writes nothing to disk' {
+        $cache = Join-Path $TestDrive 'off'
+        Push-Location -LiteralPath $TestDrive
+        try { Invoke-Child 'off' (Get-SharedVideo 'tree.avi') | Should -BeExactly 'cvid|68|Counted' }
+        finally { Pop-Location }
+        Join-Path $TestDrive 'off' | Should -Not -Exist
+        $cache | Should -Not -Exist
+    }
+}

@@ -1,0 +1,60 @@
+# Shared by the *.Tests.ps1 files: dot-source it in BeforeDiscovery (for -Skip conditions and test
+# names) and in BeforeAll (for the test bodies).
+
+$script:ModulePath = if ($env:VIDEODETECT_MODULE) { $env:VIDEODETECT_MODULE } else { Join-Path $PSScriptRoot '../../out/VideoDetect' }
+# The sample videos live beside the repository (../shared/videos), or under $env:VIDEODETECT_SHARED.
+$script:SharedVideos = if ($env:VIDEODETECT_SHARED) { Join-Path $env:VIDEODETECT_SHARED 'videos' } else { Join-Path $PSScriptRoot '../../../shared/videos' }
+$script:HaveShared = Test-Path -LiteralPath (Join-Path $SharedVideos 'vtest.avi')
+if ($HaveShared) { $script:SharedVideos = (Resolve-Path -LiteralPath $SharedVideos).ProviderPath }
+$script:HaveFfmpeg = $null -ne (Get-Command ffmpeg -CommandType Application -ErrorAction Ignore)
+$script:HaveFfprobe = $null -ne (Get-Command ffprobe -CommandType Application -ErrorAction Ignore)
+
+# Suffixes for test names, so a skipped test says why it was skipped.
+$script:NoShared = if ($HaveShared) { '' } else { " [skipped: sample videos not found at $SharedVideos]" }
+$script:NoFfmpeg = if ($HaveFfmpeg) { '' } else { ' [skipped: ffmpeg is not installed]' }
+$script:NoFfprobe = if ($HaveFfprobe) { '' } else { ' [skipped: ffprobe is not installed]' }
+
+# Never read or fill a developer's own index cache: without VIDEODETECT_CACHE the module would use
+# ~/.cache/VideoDetect/index. (build.ps1 test sets a fresh one; the module reads it once per process.)
+if (-not $env:VIDEODETECT_CACHE) {
+    $env:VIDEODETECT_CACHE = Join-Path ([IO.Path]::GetTempPath()) "videodetect-pester-cache-$PID"
+}
+
+$script:GetInfoId = 'VideoDetect.Commands.GetVideoInfoCommand'
+$script:SplitId = 'VideoDetect.Commands.SplitVideoClipCommand'
+
+function Get-SharedVideo([string] $Name) { Join-Path $script:SharedVideos $Name }
+
+# Makes a test video with ffmpeg's test source; throws when ffmpeg fails.
+function New-TestVideo {
+    param(
+        [Parameter(Mandatory)] [string] $Path,
+        [int] $Frames = 130,
+        [string] $Rate = '25',
+        [string] $Size = '160x120',
+        [string[]] $Codec = @('-c:v', 'mpeg4')
+    )
+    $ffArgs = @('-v', 'error', '-nostdin', '-y', '-f', 'lavfi', '-i', "testsrc=size=${Size}:rate=$Rate",
+        '-frames:v', "$Frames") + $Codec + @('-pix_fmt', 'yuv420p', $Path)
+    $out = & ffmpeg @ffArgs 2>&1
+    if ($LASTEXITCODE -ne 0) { throw "ffmpeg $($ffArgs -join ' ') failed ($LASTEXITCODE): $out" }
+    $Path
+}
+
+# True when this ffmpeg has the named encoder (e.g. libaom-av1).
+function Test-FfmpegEncoder([string] $Name) {
+    if (-not $script:HaveFfmpeg) { return $false }
+    [bool](& ffmpeg -hide_banner -encoders 2>$null | Select-String -Pattern "\s$([regex]::Escape($Name))\s" -Quiet)
+}
+
+# ffmpeg's option for variable-frame-rate output: -fps_mode since 5.1, -vsync before.
+function Get-VfrOption {
+    if ((& ffmpeg -hide_banner -h long 2>$null) -match '^\s*-fps_mode\b') { '-fps_mode' } else { '-vsync' }
+}
+
+# The pwsh executable running these tests (under 'dotnet pwsh' the process is dotnet itself).
+function Get-PwshCommand {
+    $exe = Join-Path $PSHOME ($IsWindows ? 'pwsh.exe' : 'pwsh')
+    if (Test-Path -LiteralPath $exe) { return , @($exe) }
+    , @([Environment]::ProcessPath, (Join-Path $PSHOME 'pwsh.dll'))
+}
