@@ -109,6 +109,8 @@ Describe 'ConvertTo-FrameBatch on generated videos' {
         { [VideoDetect.Video.VideoClip]::new() | ConvertTo-FrameBatch -BatchSize 0 } | Should -Throw -ErrorId 'ParameterArgumentValidationError,VideoDetect.Commands.ConvertToFrameBatchCommand'
         { [VideoDetect.Video.VideoClip]::new() | ConvertTo-FrameBatch -Size 'big' } | Should -Throw -ErrorId 'ParameterArgumentValidationError,VideoDetect.Commands.ConvertToFrameBatchCommand'
         { [VideoDetect.Video.VideoClip]::new() | ConvertTo-FrameBatch -Std 1, 0, 1 -ErrorAction Stop } | Should -Throw -ErrorId "InvalidPreprocessing,$BatchId"
+        { [VideoDetect.Video.VideoClip]::new() | ConvertTo-FrameBatch -Mean 1, 2 -ErrorAction Stop } | Should -Throw -ErrorId "InvalidPreprocessing,$BatchId"
+        { [VideoDetect.Video.VideoClip]::new() | ConvertTo-FrameBatch -Size 99999999999 -ErrorAction Stop } | Should -Throw -ErrorId "InvalidPreprocessing,$BatchId"
         { 'not a clip' | ConvertTo-FrameBatch -ErrorAction Stop } | Should -Throw -ErrorId 'ParameterArgumentTransformationError,VideoDetect.Commands.ConvertToFrameBatchCommand'
     }
 }

@@ -185,11 +185,12 @@ Describe 'Help' {
             $sets = @($p.ParameterSets.Values)
             $hp.required | Should -Be ([bool]($sets | Where-Object IsMandatory)).ToString().ToLowerInvariant() -Because "-$($p.Name) required"
             $positions = @($sets | Where-Object Position -GE 0 | ForEach-Object Position | Select-Object -Unique)
-            $hp.position | Should -Be ($positions ? "$($positions[0])" : 'named') -Because "-$($p.Name) position"
+            $hp.position | Should -Be ($positions.Count ? "$($positions[0])" : 'named') -Because "-$($p.Name) position"
             ($hp.pipelineInput -like '*ByValue*') | Should -Be ([bool]($sets | Where-Object ValueFromPipeline)) -Because "-$($p.Name) ByValue"
             ($hp.pipelineInput -like '*ByPropertyName*') | Should -Be ([bool]($sets | Where-Object ValueFromPipelineByPropertyName)) -Because "-$($p.Name) ByPropertyName"
             foreach ($a in $p.Aliases) { $hp.aliases | Should -BeLike "*$a*" -Because "-$($p.Name) has the alias $a" }
-            ($hp.type.name -split '\.')[-1] | Should -Be $p.ParameterType.Name -Because "-$($p.Name) type"
+            $type = [Nullable]::GetUnderlyingType($p.ParameterType) ?? $p.ParameterType  # help names VideoPosition for VideoPosition?
+            ($hp.type.name -split '\.')[-1] | Should -Be $type.Name -Because "-$($p.Name) type"
         }
     }
 

@@ -62,3 +62,31 @@ public sealed class TempDir : IDisposable
         try { System.IO.Directory.Delete(Path, recursive: true); } catch (IOException) { }
     }
 }
+
+/// <summary>A fact that needs the ffmpeg command (to make H.264 fixtures); skipped with the reason when it is absent.</summary>
+public sealed class FfmpegFactAttribute : FactAttribute
+{
+    public FfmpegFactAttribute()
+    {
+        if (Ffmpeg.Path is null) Skip = "ffmpeg is not installed (build.ps1 deps installs it): H.264 fixtures cannot be made";
+    }
+}
+
+public static class Ffmpeg
+{
+    public static string? Path { get; } = (Environment.GetEnvironmentVariable("PATH") ?? "")
+        .Split(System.IO.Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+        .Select(d => System.IO.Path.Combine(d, OperatingSystem.IsWindows() ? "ffmpeg.exe" : "ffmpeg"))
+        .FirstOrDefault(File.Exists);
+
+    /// <summary>Runs ffmpeg with the arguments; throws with its output when it fails.</summary>
+    public static void Run(params string[] args)
+    {
+        var psi = new System.Diagnostics.ProcessStartInfo(Path ?? "ffmpeg") { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var a in new[] { "-v", "error", "-nostdin", "-y" }.Concat(args)) psi.ArgumentList.Add(a);
+        using var p = System.Diagnostics.Process.Start(psi)!;
+        string err = p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        if (p.ExitCode != 0) throw new InvalidOperationException($"ffmpeg {string.Join(' ', args)} failed: {err}");
+    }
+}

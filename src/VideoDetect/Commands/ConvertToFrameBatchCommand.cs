@@ -88,33 +88,35 @@ public sealed class ConvertToFrameBatchCommand : PSCmdlet, IDisposable
 
     protected override void BeginProcessing()
     {
-        var (width, height) = ParseSize(Size);
-        var options = new BatchOptions
-        {
-            BatchSize = BatchSize,
-            FrameStride = FrameStride,
-            QueueDepth = QueueDepth,
-            Preprocess = new PreprocessOptions
-            {
-                Width = width,
-                Height = height,
-                Resize = Resize,
-                PadValue = PadValue,
-                Interpolation = Interpolation,
-                Mean = Expand(Mean, 0f),
-                Std = Expand(Std, 1f),
-                Scale = Scale,
-                ChannelOrder = ChannelOrder,
-                Layout = Layout,
-            },
-        };
+        BatchOptions options;
         try
         {
+            var (width, height) = ParseSize(Size);
+            options = new BatchOptions
+            {
+                BatchSize = BatchSize,
+                FrameStride = FrameStride,
+                QueueDepth = QueueDepth,
+                Preprocess = new PreprocessOptions
+                {
+                    Width = width,
+                    Height = height,
+                    Resize = Resize,
+                    PadValue = PadValue,
+                    Interpolation = Interpolation,
+                    Mean = Expand(Mean, 0f, nameof(Mean)),
+                    Std = Expand(Std, 1f, nameof(Std)),
+                    Scale = Scale,
+                    ChannelOrder = ChannelOrder,
+                    Layout = Layout,
+                },
+            };
             options.Validate();
         }
-        catch (ArgumentException e)
+        catch (Exception e) when (e is ArgumentException or FormatException or OverflowException)
         {
             ThrowTerminatingError(new ErrorRecord(e, ErrorIds.InvalidPreprocessing, ErrorCategory.InvalidArgument, null));
+            return;
         }
         _batcher = new FrameBatcher(options, _stopping.Token);
     }
@@ -206,18 +208,18 @@ public sealed class ConvertToFrameBatchCommand : PSCmdlet, IDisposable
         WriteProgress(new ProgressRecord(2, "Decoding and preprocessing frames", "done") { RecordType = ProgressRecordType.Completed });
     }
 
-    private static IReadOnlyList<float> Expand(float[]? values, float fallback) => values switch
+    private static IReadOnlyList<float> Expand(float[]? values, float fallback, string name) => values switch
     {
         null or { Length: 0 } => new[] { fallback, fallback, fallback },
         { Length: 1 } => new[] { values[0], values[0], values[0] },
         { Length: 3 } => values,
-        _ => throw new ArgumentException("Give one value for all channels, or three."),
+        _ => throw new ArgumentException($"-{name} takes one value for all channels, or three (got {values.Length})."),
     };
 
     internal static (int Width, int Height) ParseSize(string size)
     {
         var parts = size.Split(new[] { 'x', 'X', '×' }, StringSplitOptions.TrimEntries);
-        int w = int.Parse(parts[0], CultureInfo.InvariantCulture);
+        int w = int.Parse(parts[0], CultureInfo.InvariantCulture);   // FormatException / OverflowException: reported as InvalidPreprocessing
         int h = parts.Length > 1 ? int.Parse(parts[1], CultureInfo.InvariantCulture) : w;
         return (w, h);
     }

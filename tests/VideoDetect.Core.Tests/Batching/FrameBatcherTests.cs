@@ -120,6 +120,22 @@ public class FrameBatcherTests
     }
 
     [Fact]
+    public void Clips_out_of_order_seek_back_and_interleaved_videos_keep_their_batch_numbering()
+    {
+        using var dir = new TempDir();
+        string a = dir.File("a.avi"), b = dir.File("b.avi");
+        SyntheticVideo.Write(a, 30, "mp4v");
+        SyntheticVideo.Write(b, 10, "MJPG");
+        var ca = Clips(a, 10);
+        var cb = Clips(b, 10);
+        var order = new[] { ca[2], ca[0], cb[0], ca[1] };
+        var batches = Run(order, new BatchOptions { BatchSize = 10, Preprocess = Identity }).OfType<BatchReady>().Select(r => r.Batch).ToList();
+        Assert.Equal(new[] { (a, 0, 20L), (a, 1, 0L), (b, 0, 0L), (a, 2, 10L) }, batches.Select(x => (x.Path, x.BatchIndex, x.Frames[0].FrameIndex)));
+        foreach (var x in batches.Where(x => x.Path == a))
+            for (int i = 0; i < x.Count; i++) Assert.Equal(x.Frames[i].FrameIndex, PaintedIndex(x, i));
+    }
+
+    [Fact]
     public void A_clip_beyond_the_video_is_an_error_for_that_clip_only()
     {
         using var dir = new TempDir();

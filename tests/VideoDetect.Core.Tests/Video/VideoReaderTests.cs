@@ -112,4 +112,29 @@ public class VideoReaderTests
             }
         }
     }
+
+    [FfmpegFact]
+    public void Seeks_in_H264_with_B_frames_and_a_long_GOP_land_on_the_exact_frame()
+    {
+        using var dir = new TempDir();
+        string painted = dir.File("painted.avi"), h264 = dir.File("bframes.mp4");
+        SyntheticVideo.Write(painted, 150, "MJPG");
+        // 3 B-frames, one key frame every 60 frames, no scene-cut key frames: most seeks land mid-GOP.
+        Ffmpeg.Run("-i", painted, "-c:v", "libx264", "-preset", "veryfast", "-crf", "12", "-bf", "3", "-g", "60",
+            "-keyint_min", "60", "-sc_threshold", "0", "-pix_fmt", "yuv420p", h264);
+        var probed = VideoProbe.Probe(h264, new ProbeOptions { Cache = new VideoIndexCache(null) });
+        Assert.Equal(150, probed.Info.FrameCount);
+        var sequential = SequentialHashes(h264);
+        Assert.Equal(150, sequential.Count);
+        using var reader = new VideoReader(h264, probed.Index);
+        foreach (long target in new long[] { 100, 59, 60, 61, 149, 7, 119, 33 })
+        {
+            var (hash, frame) = SeekAndRead(reader, target);
+            using (frame)
+            {
+                Assert.Equal(target, SyntheticVideo.ReadIndex(frame));
+                Assert.Equal(sequential[(int)target], hash);
+            }
+        }
+    }
 }
