@@ -49,6 +49,9 @@ public sealed class FrameBatcher : IDisposable
         _worker = Task.Run(RunAsync);
     }
 
+    /// <summary>True once the background worker has ended (after <see cref="Dispose"/> it must be).</summary>
+    internal bool WorkerCompleted => _worker.IsCompleted;
+
     /// <summary>Clips added and not yet fully processed by the worker.</summary>
     public int PendingClips => Volatile.Read(ref _pendingClips);
 
