@@ -1,0 +1,40 @@
+using VideoDetect.Batching;
+
+namespace VideoDetect.Inference.Decoders;
+
+/// <summary>What a decoder sees of a model: its input and output names and shapes, and its metadata.</summary>
+public sealed record ModelSignature(
+    string InputName,
+    IReadOnlyList<int> InputShape,
+    IReadOnlyList<(string Name, IReadOnlyList<int> Shape)> Outputs,
+    IReadOnlyDictionary<string, string> Metadata)
+{
+    public override string ToString() =>
+        $"input {InputName} [{string.Join(",", InputShape)}]; outputs " +
+        string.Join("; ", Outputs.Select(o => $"{o.Name} [{string.Join(",", o.Shape)}]"));
+}
+
+/// <summary>
+/// One model family: recognises the family from the model's signature, says how frames must be
+/// prepared, and turns one frame's raw outputs into candidate boxes in model-input pixels.
+/// </summary>
+public interface IDetectionDecoder
+{
+    /// <summary>The family name users pass to -Family.</summary>
+    string Family { get; }
+
+    /// <summary>True when the signature has this family's layout.</summary>
+    bool Recognises(ModelSignature signature);
+
+    /// <summary>The preprocessing the model was trained with (size from the model input).</summary>
+    PreprocessOptions Preprocessing(ModelSignature signature);
+
+    /// <summary>Number of classes the outputs carry.</summary>
+    int ClassCount(ModelSignature signature);
+
+    /// <summary>
+    /// Appends candidates above <paramref name="minScore"/> for one frame. <paramref name="outputs"/> holds,
+    /// per model output (in signature order), that frame's slice of floats.
+    /// </summary>
+    void Decode(IReadOnlyList<ReadOnlyMemory<float>> outputs, ModelSignature signature, float minScore, List<RawDetection> into);
+}

@@ -1,0 +1,61 @@
+using VideoDetect.Batching;
+
+namespace VideoDetect.Inference.Decoders;
+
+/// <summary>
+/// YOLOX (Megvii): one output [1, N, 5 + classes] over strides 8, 16, 32 (row-major grids), rows
+/// <c>[tx, ty, tw, th, obj, cls…]</c> with obj and cls already sigmoid; box centre (t + grid) × stride,
+/// size exp(t) × stride; score obj × cls. Input BGR, 0..255 unnormalised, letterboxed top-left with
+/// pad 114 (see ../shared/models/README.md).
+/// </summary>
+public sealed class YoloxDecoder : IDetectionDecoder
+{
+    private static readonly int[] Strides = { 8, 16, 32 };
+
+    public string Family => "YOLOX";
+
+    public bool Recognises(ModelSignature s)
+    {
+        if (s.Outputs.Count != 1 || s.InputShape.Count != 4) return false;
+        var o = s.Outputs[0].Shape;
+        return o.Count == 3 && o[2] > 5 && o[1] == AnchorCount(s.InputShape[3], s.InputShape[2]);
+    }
+
+    public PreprocessOptions Preprocessing(ModelSignature s) => new()
+    {
+        Width = s.InputShape[3], Height = s.InputShape[2], Resize = ResizeMode.LetterboxTopLeft, PadValue = 114,
+        Interpolation = ResizeInterpolation.Linear, Scale = 1, ChannelOrder = ChannelOrder.BGR, Layout = TensorLayout.NCHW,
+    };
+
+    public int ClassCount(ModelSignature s) => s.Outputs[0].Shape[2] - 5;
+
+    private static int AnchorCount(int width, int height) => Strides.Sum(st => (width / st) * (height / st));
+
+    public void Decode(IReadOnlyList<ReadOnlyMemory<float>> outputs, ModelSignature s, float minScore, List<RawDetection> into)
+    {
+        var data = outputs[0].Span;
+        int width = s.InputShape[3], height = s.InputShape[2], rowLength = s.Outputs[0].Shape[2], classes = rowLength - 5;
+        int row = 0;
+        foreach (int stride in Strides)
+        {
+            int gw = width / stride, gh = height / stride;
+            for (int gy = 0; gy < gh; gy++)
+            {
+                for (int gx = 0; gx < gw; gx++, row++)
+                {
+                    var r = data.Slice(row * rowLength, rowLength);
+                    float obj = r[4];
+                    if (obj < minScore) continue; // score = obj × cls ≤ obj
+                    int best = 0;
+                    float bestCls = r[5];
+                    for (int c = 1; c < classes; c++) if (r[5 + c] > bestCls) { bestCls = r[5 + c]; best = c; }
+                    float score = obj * bestCls;
+                    if (score < minScore) continue;
+                    float cx = (r[0] + gx) * stride, cy = (r[1] + gy) * stride;
+                    float w = MathF.Exp(r[2]) * stride, h = MathF.Exp(r[3]) * stride;
+                    into.Add(new RawDetection(best, score, cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2));
+                }
+            }
+        }
+    }
+}

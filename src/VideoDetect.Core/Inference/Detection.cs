@@ -1,0 +1,39 @@
+namespace VideoDetect.Inference;
+
+/// <summary>
+/// One detected object, in source pixels (clipped to the frame). The one currency from decoder to
+/// CSV: plain data, no drawing and no file I/O here.
+/// </summary>
+public sealed class Detection
+{
+    public string Path { get; set; } = "";
+    public long FrameIndex { get; set; }
+    public TimeSpan Timestamp { get; set; }
+    public string Label { get; set; } = "";
+    public int ClassId { get; set; }
+    public float Confidence { get; set; }
+    /// <summary>Left edge, source pixels.</summary>
+    public double X { get; set; }
+    /// <summary>Top edge, source pixels.</summary>
+    public double Y { get; set; }
+    public double Width { get; set; }
+    public double Height { get; set; }
+
+    public override string ToString() => $"{Label} {Confidence:P0} @ ({X:F0},{Y:F0} {Width:F0}x{Height:F0})";
+}
+
+/// <summary>All detections of one frame (possibly none), in frame order.</summary>
+public sealed class FrameDetections
+{
+    public string Path { get; set; } = "";
+    public int ClipIndex { get; set; }
+    public long FrameIndex { get; set; }
+    public TimeSpan Timestamp { get; set; }
+    public int SourceWidth { get; set; }
+    public int SourceHeight { get; set; }
+    public Detection[] Detections { get; set; } = Array.Empty<Detection>();
+    public int Count => Detections.Length;
+}
+
+/// <summary>A candidate box in model-input pixels, before NMS and mapping back.</summary>
+public readonly record struct RawDetection(int ClassId, float Score, float X1, float Y1, float X2, float Y2);

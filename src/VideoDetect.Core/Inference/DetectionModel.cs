@@ -1,0 +1,77 @@
+using Microsoft.ML.OnnxRuntime;
+using VideoDetect.Batching;
+using VideoDetect.Inference.Decoders;
+
+namespace VideoDetect.Inference;
+
+/// <summary>Which ONNX Runtime execution provider to use.</summary>
+public enum ExecutionProvider
+{
+    /// <summary>CUDA when it loads, else the CPU (with one warning naming the reason).</summary>
+    Auto,
+    Cuda,
+    Cpu,
+}
+
+/// <summary>How to load a model.</summary>
+public sealed record ModelOptions
+{
+    public string? Family { get; init; }
+    public IReadOnlyList<string>? Labels { get; init; }
+    public ExecutionProvider Provider { get; init; } = ExecutionProvider.Auto;
+    public int DeviceId { get; init; }
+}
+
+/// <summary>
+/// A loaded detector: the cached ONNX Runtime session plus what the module learned about it (family,
+/// input, preprocessing, class names, the provider actually in use). Created by
+/// <see cref="ModelCache.Load"/> and shared process-wide; the cache owns the session and disposes it
+/// on <see cref="ModelCache.Remove"/>. Runs are thread-safe (ONNX Runtime sessions are).
+/// </summary>
+public sealed class DetectionModel : IDisposable
+{
+    internal DetectionModel(string path, InferenceSession session, IDetectionDecoder decoder, ModelSignature signature,
+        IReadOnlyList<string> labels, ExecutionProvider provider, int deviceId, string? fallbackReason)
+    {
+        Path = path;
+        Session = session;
+        Decoder = decoder;
+        Signature = signature;
+        Labels = labels;
+        Provider = provider;
+        DeviceId = deviceId;
+        FallbackReason = fallbackReason;
+        Preprocessing = decoder.Preprocessing(signature);
+    }
+
+    public string Path { get; }
+    public string Family => Decoder.Family;
+    public string InputName => Signature.InputName;
+    public int InputWidth => Preprocessing.Width;
+    public int InputHeight => Preprocessing.Height;
+    public TensorLayout Layout => Preprocessing.Layout;
+
+    /// <summary>The preprocessing the model expects; ConvertTo-FrameBatch -Model uses it.</summary>
+    public PreprocessOptions Preprocessing { get; }
+
+    public IReadOnlyList<string> Labels { get; }
+
+    /// <summary>The provider in use (never Auto).</summary>
+    public ExecutionProvider Provider { get; }
+
+    public int DeviceId { get; }
+
+    /// <summary>Why Auto fell back to the CPU, or null.</summary>
+    public string? FallbackReason { get; }
+
+    /// <summary>The model's fixed batch size (1 for all fixture models), or 0 when the batch is dynamic.</summary>
+    public int FixedBatch => Signature.InputShape[0] > 0 ? Signature.InputShape[0] : 0;
+
+    internal InferenceSession Session { get; }
+    internal IDetectionDecoder Decoder { get; }
+    public ModelSignature Signature { get; }
+
+    public override string ToString() => $"{System.IO.Path.GetFileName(Path)} ({Family}, {InputWidth}x{InputHeight}, {Provider})";
+
+    public void Dispose() => Session.Dispose();
+}

@@ -1,0 +1,101 @@
+using Microsoft.ML.OnnxRuntime;
+using OpenCvSharp;
+using OpenCvSharp.Dnn;
+using VideoDetect.Batching;
+
+namespace VideoDetect.Inference;
+
+/// <summary>Post-processing settings.</summary>
+public sealed record DetectionOptions
+{
+    public float Confidence { get; init; } = 0.3f;
+    public float IouThreshold { get; init; } = 0.45f;
+    public bool ClassAgnostic { get; init; }
+    /// <summary>Keep only these class ids (null: all).</summary>
+    public IReadOnlySet<int>? Classes { get; init; }
+    public int MaxDetections { get; init; } = 300;
+}
+
+/// <summary>
+/// Runs a model over a <see cref="FrameBatch"/> and maps every detection back to its frame, time and
+/// source pixels. Ownership: the OrtValues wrapping the batch's tensor (pinned, no copy) and the
+/// outputs are created and disposed inside <see cref="Run"/>; the batch stays the caller's. Models with a
+/// fixed batch of 1 run frame by frame over the same tensor (no copy).
+/// </summary>
+public static class Detector
+{
+    public static FrameDetections[] Run(DetectionModel model, FrameBatch batch, DetectionOptions options)
+    {
+        var pre = model.Preprocessing;
+        if (batch.Preprocess.Width != pre.Width || batch.Preprocess.Height != pre.Height || batch.Preprocess.Layout != pre.Layout)
+            throw new ArgumentException(
+                $"The batch was prepared at {batch.Preprocess.Width}x{batch.Preprocess.Height} {batch.Preprocess.Layout}, but {System.IO.Path.GetFileName(model.Path)} takes {pre.Width}x{pre.Height} {pre.Layout}. " +
+                "Build the batches with ConvertTo-FrameBatch -Model <the same model> so they get its preprocessing.");
+        int step = model.FixedBatch > 0 ? model.FixedBatch : batch.Count;
+        var results = new FrameDetections[batch.Count];
+        var candidates = new List<RawDetection>();
+        for (int first = 0; first < batch.Count; first += step)
+        {
+            int n = Math.Min(step, batch.Count - first);
+            if (model.FixedBatch > 0 && n != model.FixedBatch) throw new InvalidOperationException("A fixed-batch model needs full sub-batches.");
+            var shape = batch.Shape.Select(d => (long)d).ToArray();
+            shape[0] = n;
+            var memory = batch.Tensor.AsMemory(first * pre.FrameLength, n * pre.FrameLength);
+            using var input = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, memory, shape);
+            using var runOptions = new RunOptions();
+            var outputNames = model.Signature.Outputs.Select(o => o.Name).ToArray();
+            using var outputs = model.Session.Run(runOptions, new[] { model.InputName }, new[] { input }, outputNames);
+            var spans = outputs.Select(o => o.GetTensorDataAsSpan<float>().ToArray()).ToArray();
+            for (int i = 0; i < n; i++)
+            {
+                var perFrame = spans.Select(s => (ReadOnlyMemory<float>)s.AsMemory(i * (s.Length / n), s.Length / n)).ToList();
+                candidates.Clear();
+                model.Decoder.Decode(perFrame, model.Signature, options.Confidence, candidates);
+                results[first + i] = Finish(model, batch.Frames[first + i], candidates, options);
+            }
+        }
+        return results;
+    }
+
+    private static FrameDetections Finish(DetectionModel model, FrameRef frame, List<RawDetection> candidates, DetectionOptions options)
+    {
+        var kept = candidates.Where(c => options.Classes is null || options.Classes.Contains(c.ClassId)).ToList();
+        var detections = new List<Detection>();
+        foreach (int i in Nms(kept, options))
+        {
+            var c = kept[i];
+            var p1 = frame.Transform.ToSource(c.X1, c.Y1);
+            var p2 = frame.Transform.ToSource(c.X2, c.Y2);
+            double x1 = Math.Clamp(p1.X, 0, frame.SourceWidth), y1 = Math.Clamp(p1.Y, 0, frame.SourceHeight);
+            double x2 = Math.Clamp(p2.X, 0, frame.SourceWidth), y2 = Math.Clamp(p2.Y, 0, frame.SourceHeight);
+            if (x2 <= x1 || y2 <= y1) continue;
+            detections.Add(new Detection
+            {
+                Path = frame.Path, FrameIndex = frame.FrameIndex, Timestamp = frame.Timestamp,
+                ClassId = c.ClassId, Label = c.ClassId < model.Labels.Count ? model.Labels[c.ClassId] : $"class{c.ClassId}",
+                Confidence = c.Score, X = x1, Y = y1, Width = x2 - x1, Height = y2 - y1,
+            });
+            if (detections.Count == options.MaxDetections) break;
+        }
+        return new FrameDetections
+        {
+            Path = frame.Path, ClipIndex = frame.ClipIndex, FrameIndex = frame.FrameIndex, Timestamp = frame.Timestamp,
+            SourceWidth = frame.SourceWidth, SourceHeight = frame.SourceHeight, Detections = detections.ToArray(),
+        };
+    }
+
+    /// <summary>OpenCV's NMS; per class unless class-agnostic (boxes of each class offset apart). Indices by descending score.</summary>
+    private static IEnumerable<int> Nms(List<RawDetection> c, DetectionOptions options)
+    {
+        if (c.Count == 0) return Array.Empty<int>();
+        const float ClassOffset = 100_000f;
+        var boxes = c.Select(d =>
+        {
+            float off = options.ClassAgnostic ? 0 : d.ClassId * ClassOffset;
+            return new Rect2d(d.X1 + off, d.Y1 + off, d.X2 - d.X1, d.Y2 - d.Y1);
+        }).ToArray();
+        var scores = c.Select(d => d.Score).ToArray();
+        CvDnn.NMSBoxes(boxes, scores, options.Confidence, options.IouThreshold, out int[] indices);
+        return indices.OrderByDescending(i => scores[i]);
+    }
+}

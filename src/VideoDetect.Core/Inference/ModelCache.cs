@@ -1,0 +1,123 @@
+using System.Collections.Concurrent;
+using Microsoft.ML.OnnxRuntime;
+using VideoDetect.Inference.Decoders;
+
+namespace VideoDetect.Inference;
+
+/// <summary>Why a model cannot be used; the PowerShell layer makes a terminating error of it.</summary>
+public sealed class ModelException : Exception
+{
+    public ModelException(string id, string message, Exception? inner = null) : base(message, inner) => ErrorId = id;
+
+    /// <summary>ModelNotFound, ModelUnreadable, ModelNotRecognised, ProviderUnavailable.</summary>
+    public string ErrorId { get; }
+}
+
+/// <summary>
+/// The process-wide model cache: one ONNX Runtime session per model file version (full path, size,
+/// last write time), provider, device and family. The first call creates it; later calls — the next
+/// command, another runspace — reuse it. Thread-safe: concurrent loads of one key create one session.
+/// </summary>
+public static class ModelCache
+{
+    private static readonly ConcurrentDictionary<string, Lazy<DetectionModel>> Models = new(StringComparer.Ordinal);
+
+    /// <summary>The decoders tried in order when no family is given.</summary>
+    public static IReadOnlyList<IDetectionDecoder> Decoders { get; } = new IDetectionDecoder[] { new YoloxDecoder() };
+
+    /// <summary>Every cached model.</summary>
+    public static IReadOnlyList<DetectionModel> Loaded =>
+        Models.Values.Where(l => l.IsValueCreated).Select(l => l.Value).ToList();
+
+    public static DetectionModel Load(string path, ModelOptions? options = null)
+    {
+        options ??= new ModelOptions();
+        var file = new FileInfo(System.IO.Path.GetFullPath(path));
+        if (!file.Exists) throw new ModelException("ModelNotFound", $"Cannot find the model file '{file.FullName}'.");
+        string key = string.Join("|", file.FullName, file.Length, file.LastWriteTimeUtc.Ticks, options.Provider, options.DeviceId,
+            options.Family ?? "", string.Join(",", options.Labels ?? Array.Empty<string>()));
+        var lazy = Models.GetOrAdd(key, _ => new Lazy<DetectionModel>(() => Create(file.FullName, options), LazyThreadSafetyMode.ExecutionAndPublication));
+        try
+        {
+            return lazy.Value;
+        }
+        catch
+        {
+            Models.TryRemove(key, out _); // a failed load is not cached
+            throw;
+        }
+    }
+
+    /// <summary>Forgets and disposes the model (its session). Runs in progress on it must have finished.</summary>
+    public static bool Remove(DetectionModel model)
+    {
+        foreach (var (key, lazy) in Models)
+        {
+            if (lazy.IsValueCreated && ReferenceEquals(lazy.Value, model) && Models.TryRemove(key, out _))
+            {
+                model.Dispose();
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static DetectionModel Create(string path, ModelOptions options)
+    {
+        OrtRuntime.EnsureQuiet();
+        var (sessionOptions, provider, fallback) = Providers.Create(options.Provider, options.DeviceId);
+        InferenceSession session;
+        try
+        {
+            session = new InferenceSession(path, sessionOptions);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            sessionOptions.Dispose();
+            throw new ModelException("ModelUnreadable", $"'{path}' is not a model ONNX Runtime can load: {e.Message}", e);
+        }
+        try
+        {
+            var signature = Signature(session);
+            var decoder = options.Family is { } family
+                ? Decoders.FirstOrDefault(d => string.Equals(d.Family, family, StringComparison.OrdinalIgnoreCase))
+                  ?? throw new ModelException("ModelNotRecognised", $"Unknown family '{family}'. Families: {string.Join(", ", Decoders.Select(d => d.Family))}.")
+                : Decoders.FirstOrDefault(d => d.Recognises(signature))
+                  ?? throw new ModelException("ModelNotRecognised",
+                      $"'{path}' has an output layout no decoder knows ({signature}). Try -Family with one of: {string.Join(", ", Decoders.Select(d => d.Family))}.");
+            var labels = Labels(options.Labels, signature, decoder.ClassCount(signature));
+            return new DetectionModel(path, session, decoder, signature, labels, provider, options.DeviceId, fallback);
+        }
+        catch
+        {
+            session.Dispose();
+            throw;
+        }
+    }
+
+    private static ModelSignature Signature(InferenceSession session)
+    {
+        var input = session.InputMetadata.First();
+        var outputs = session.OutputMetadata.Select(kv => (kv.Key, (IReadOnlyList<int>)kv.Value.Dimensions.ToArray())).ToList();
+        return new ModelSignature(input.Key, input.Value.Dimensions.ToArray(), outputs, session.ModelMetadata.CustomMetadataMap);
+    }
+
+    private static IReadOnlyList<string> Labels(IReadOnlyList<string>? given, ModelSignature signature, int classes)
+    {
+        if (given is { Count: > 0 }) return given;
+        if (classes == CocoLabels.Names.Count) return CocoLabels.Names;
+        return Enumerable.Range(0, classes).Select(i => $"class{i}").ToArray();
+    }
+}
+
+/// <summary>ONNX Runtime's process-wide environment, created with a quiet log so its own messages do not bypass PowerShell's streams.</summary>
+internal static class OrtRuntime
+{
+    private static readonly Lazy<OrtEnv> Env = new(() =>
+    {
+        var options = new EnvironmentCreationOptions { logLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL, logId = "VideoDetect" };
+        return OrtEnv.CreateInstanceWithOptions(ref options);
+    });
+
+    public static void EnsureQuiet() => _ = Env.Value;
+}

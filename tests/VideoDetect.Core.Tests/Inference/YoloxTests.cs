@@ -1,0 +1,102 @@
+using OpenCvSharp;
+using VideoDetect.Batching;
+using VideoDetect.Inference;
+using VideoDetect.Inference.Decoders;
+using VideoDetect.Video;
+using Xunit;
+
+namespace VideoDetect.Tests.Inference;
+
+public class YoloxTests
+{
+    private static string Model => Path.Combine(Fixtures.SharedDirectory ?? "", "models", "yolox_nano.onnx");
+
+    private static List<FrameDetections> Detect(DetectionModel model, string video, long start, long end, int batchSize)
+    {
+        var probed = VideoProbe.Probe(video);
+        var clips = ClipPlanner.Plan(probed, new ClipOptions { Length = VideoPosition.FromFrames(end - start), Start = VideoPosition.FromFrames(start), End = VideoPosition.FromFrames(end) });
+        var result = new List<FrameDetections>();
+        using var batcher = new FrameBatcher(new BatchOptions { BatchSize = batchSize, Preprocess = model.Preprocessing, Model = model });
+        foreach (var c in clips) batcher.Add(c);
+        batcher.Complete();
+        while (batcher.Read() is { } e)
+        {
+            var ready = Assert.IsType<BatchReady>(e);
+            result.AddRange(Detector.Run(model, ready.Batch, new DetectionOptions { Confidence = 0.4f }));
+            ready.Batch.Dispose();
+        }
+        return result;
+    }
+
+    [SharedFact]
+    public void Finds_the_pedestrians_of_vtest_frame_0()
+    {
+        var model = ModelCache.Load(Model, new ModelOptions { Provider = ExecutionProvider.Cpu });
+        Assert.Equal("YOLOX", model.Family);
+        Assert.Equal((416, 416), (model.InputWidth, model.InputHeight));
+        Assert.Equal("person", model.Labels[0]);
+        var frames = Detect(model, Fixtures.Video("vtest.avi"), 0, 1, 1);
+        var frame = Assert.Single(frames);
+        Assert.Equal((0L, 768, 576), (frame.FrameIndex, frame.SourceWidth, frame.SourceHeight));
+        var persons = frame.Detections.Where(x => x.Label == "person").ToList();
+        // Checked by eye on a rendering of frame 0: three walkers and one person far up-left.
+        foreach (var (cx, cy) in new[] { (663.0, 281.0), (268.0, 264.0), (517.0, 195.0), (39.0, 126.0) })
+        {
+            Assert.Contains(persons, p => Math.Abs(p.X + p.Width / 2 - cx) < 10 && Math.Abs(p.Y + p.Height / 2 - cy) < 10 && p.Confidence > 0.4f);
+        }
+        Assert.Contains(frame.Detections, x => x.Label is "truck" or "car" && x.X > 640 && x.Y < 110); // the parked van
+        Assert.All(frame.Detections, x => Assert.True(x.X >= 0 && x.Y >= 0 && x.X + x.Width <= 768 && x.Y + x.Height <= 576));
+        Assert.All(frame.Detections, x => Assert.Equal(Fixtures.Video("vtest.avi"), x.Path));
+    }
+
+    [SharedFact]
+    public void Every_frame_gets_its_detections_in_order_and_the_session_is_cached()
+    {
+        var model = ModelCache.Load(Model, new ModelOptions { Provider = ExecutionProvider.Cpu });
+        Assert.Same(model, ModelCache.Load(Model, new ModelOptions { Provider = ExecutionProvider.Cpu }));
+        var frames = Detect(model, Fixtures.Video("vtest.avi"), 100, 120, 8);
+        Assert.Equal(Enumerable.Range(100, 20).Select(i => (long)i), frames.Select(f => f.FrameIndex));
+        Assert.All(frames, f => Assert.Contains(f.Detections, d => d.Label == "person"));
+        Assert.All(frames, f => Assert.Equal(TimeSpan.FromMilliseconds(100 * f.FrameIndex), f.Timestamp));
+    }
+
+    [SharedFact]
+    public void Auto_falls_back_to_the_CPU_with_the_reason_and_Cuda_fails_clearly_without_CUDA()
+    {
+        var auto = ModelCache.Load(Model, new ModelOptions { Provider = ExecutionProvider.Auto });
+        if (auto.Provider == ExecutionProvider.Cuda) return; // a machine with CUDA 13: nothing to fall back from
+        Assert.Equal(ExecutionProvider.Cpu, auto.Provider);
+        Assert.Contains("CUDA", auto.FallbackReason);
+        var e = Assert.Throws<ModelException>(() => ModelCache.Load(Model, new ModelOptions { Provider = ExecutionProvider.Cuda }));
+        Assert.Equal("ProviderUnavailable", e.ErrorId);
+    }
+
+    [Fact]
+    public void Decoder_maps_a_hand_made_row_to_a_box()
+    {
+        // A 32x32 input: strides 8, 16, 32 give 16 + 4 + 1 = 21 rows of 5 + 2 classes.
+        var sig = new ModelSignature("images", new[] { 1, 3, 32, 32 }, new[] { ("output", (IReadOnlyList<int>)new[] { 1, 21, 7 }) }, new Dictionary<string, string>());
+        var decoder = new YoloxDecoder();
+        Assert.True(decoder.Recognises(sig));
+        var data = new float[21 * 7];
+        // Rows 0..15 are stride 8 (4x4), 16..19 stride 16 (2x2, row-major), 20 stride 32: row 17 is grid x=1, y=0 at stride 16.
+        int r = 17 * 7;
+        data[r + 0] = 0.5f; data[r + 1] = 0.25f; data[r + 2] = MathF.Log(2); data[r + 3] = 0; data[r + 4] = 0.9f; data[r + 5] = 0.1f; data[r + 6] = 0.8f;
+        var found = new List<RawDetection>();
+        decoder.Decode(new[] { (ReadOnlyMemory<float>)data }, sig, 0.3f, found);
+        var d = Assert.Single(found);
+        // centre ((0.5 + 1) * 16, (0.25 + 0) * 16) = (24, 4); size (2 * 16, 1 * 16) = (32, 16)
+        Assert.Equal(1, d.ClassId);
+        Assert.Equal(0.72f, d.Score, 5);
+        Assert.Equal((8f, -4f, 40f, 12f), (d.X1, d.Y1, d.X2, d.Y2));
+    }
+
+    [Fact]
+    public void Missing_and_non_onnx_models_fail_clearly()
+    {
+        using var dir = new TempDir();
+        Assert.Equal("ModelNotFound", Assert.Throws<ModelException>(() => ModelCache.Load(dir.File("none.onnx"))).ErrorId);
+        File.WriteAllText(dir.File("text.onnx"), "not a model");
+        Assert.Equal("ModelUnreadable", Assert.Throws<ModelException>(() => ModelCache.Load(dir.File("text.onnx"), new ModelOptions { Provider = ExecutionProvider.Cpu })).ErrorId);
+    }
+}
