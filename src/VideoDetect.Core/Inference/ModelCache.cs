@@ -48,6 +48,11 @@ public static class ModelCache
         }
     }
 
+    private static readonly ConcurrentDictionary<DetectionModel, byte> Warned = new();
+
+    /// <summary>True the first time it is asked for a model: the provider fallback is reported once per model.</summary>
+    public static bool TryMarkWarned(DetectionModel model) => Warned.TryAdd(model, 0);
+
     /// <summary>Forgets and disposes the model (its session). Runs in progress on it must have finished.</summary>
     public static bool Remove(DetectionModel model)
     {

@@ -31,6 +31,10 @@ public sealed class ConvertToFrameBatchCommand : PSCmdlet, IDisposable
     [VideoClipTransformation]
     public VideoClip[] InputObject { get; set; } = Array.Empty<VideoClip>();
 
+    /// <summary>A DetectionModel or an .onnx path: its preprocessing replaces -Size, -Resize, -Mean… and the batches carry the model.</summary>
+    [Parameter]
+    public object? Model { get; set; }
+
     /// <summary>Frames per batch (the last batch of a video may be shorter).</summary>
     [Parameter]
     [ValidateRange(1, 4096)]
@@ -89,6 +93,7 @@ public sealed class ConvertToFrameBatchCommand : PSCmdlet, IDisposable
     protected override void BeginProcessing()
     {
         BatchOptions options;
+        var model = Model is null ? null : ModelArguments.Resolve(this, Model);
         try
         {
             var (width, height) = ParseSize(Size);
@@ -111,6 +116,7 @@ public sealed class ConvertToFrameBatchCommand : PSCmdlet, IDisposable
                     Layout = Layout,
                 },
             };
+            if (model is not null) options = options with { Preprocess = model.Preprocessing, Model = model };
             options.Validate();
         }
         catch (Exception e) when (e is ArgumentException or FormatException or OverflowException)

@@ -1,0 +1,122 @@
+using System.Management.Automation;
+using VideoDetect.Batching;
+using VideoDetect.Inference;
+
+namespace VideoDetect.Commands;
+
+/// <summary>
+/// Invoke-FrameDetection: runs a detector over FrameBatch objects and emits one FrameDetections per
+/// frame (empty or not), in frame order, with every box in source pixels. Disposes each batch when
+/// done with it (its tensor goes back to the pool).
+/// </summary>
+[Cmdlet(VerbsLifecycle.Invoke, "FrameDetection")]
+[OutputType(typeof(FrameDetections))]
+public sealed class InvokeFrameDetectionCommand : PSCmdlet
+{
+    private DetectionModel? _model;
+    private DetectionOptions _options = new();
+
+    /// <summary>Batches from ConvertTo-FrameBatch.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+    public FrameBatch[] InputObject { get; set; } = Array.Empty<FrameBatch>();
+
+    /// <summary>A DetectionModel or an .onnx path; defaults to the model the batches were prepared for.</summary>
+    [Parameter]
+    public object? Model { get; set; }
+
+    [Parameter]
+    [ValidateRange(0f, 1f)]
+    public float Confidence { get; set; } = 0.3f;
+
+    [Parameter]
+    [ValidateRange(0f, 1f)]
+    public float IouThreshold { get; set; } = 0.45f;
+
+    /// <summary>NMS across classes instead of per class.</summary>
+    [Parameter]
+    public SwitchParameter ClassAgnostic { get; set; }
+
+    /// <summary>Keep only these class names.</summary>
+    [Parameter]
+    [ArgumentCompleter(typeof(ClassCompleter))]
+    public string[]? Class { get; set; }
+
+    [Parameter]
+    [ValidateRange(1, 100000)]
+    public int MaxDetections { get; set; } = 300;
+
+    /// <summary>Keep the batches (do not dispose them), e.g. to reuse their tensors.</summary>
+    [Parameter]
+    public SwitchParameter KeepBatch { get; set; }
+
+    protected override void BeginProcessing()
+    {
+        if (Model is not null) _model = ModelArguments.Resolve(this, Model);
+        _options = new DetectionOptions { Confidence = Confidence, IouThreshold = IouThreshold, ClassAgnostic = ClassAgnostic, MaxDetections = MaxDetections };
+    }
+
+    protected override void ProcessRecord()
+    {
+        foreach (var batch in InputObject)
+        {
+            try
+            {
+                var model = _model ?? batch.Model;
+                if (model is null)
+                {
+                    ThrowTerminatingError(new ErrorRecord(new ArgumentException("No model: give -Model, or build the batches with ConvertTo-FrameBatch -Model."),
+                        "ModelRequired", ErrorCategory.InvalidArgument, batch));
+                    return;
+                }
+                var options = Class is null ? _options : _options with { Classes = ClassIds(model) };
+                FrameDetections[] results;
+                try
+                {
+                    results = Detector.Run(model, batch, options);
+                }
+                catch (ArgumentException e)
+                {
+                    ThrowTerminatingError(new ErrorRecord(e, "BatchDoesNotFitModel", ErrorCategory.InvalidArgument, batch));
+                    return;
+                }
+                catch (Microsoft.ML.OnnxRuntime.OnnxRuntimeException e)
+                {
+                    WriteError(new ErrorRecord(new InvalidOperationException(
+                        $"Inference failed on {System.IO.Path.GetFileName(batch.Path)} frames {batch.Frames[0].FrameIndex}..{batch.Frames[^1].FrameIndex}: {e.Message}", e),
+                        "InferenceFailed", ErrorCategory.InvalidResult, batch));
+                    continue;
+                }
+                foreach (var r in results) WriteObject(r);
+            }
+            finally
+            {
+                if (!KeepBatch) batch.Dispose();
+            }
+        }
+    }
+
+    private IReadOnlySet<int> ClassIds(DetectionModel model)
+    {
+        var ids = new HashSet<int>();
+        foreach (string name in Class!)
+        {
+            int id = model.Labels.ToList().FindIndex(l => string.Equals(l, name, StringComparison.OrdinalIgnoreCase));
+            if (id < 0)
+                ThrowTerminatingError(new ErrorRecord(new ArgumentException($"'{name}' is not a class of {System.IO.Path.GetFileName(model.Path)}."), "UnknownClass", ErrorCategory.InvalidArgument, name));
+            ids.Add(id);
+        }
+        return ids;
+    }
+}
+
+/// <summary>Completes -Class with COCO names (the fixture models' classes) — or a cached model's labels.</summary>
+public sealed class ClassCompleter : IArgumentCompleter
+{
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+        System.Management.Automation.Language.CommandAst commandAst, System.Collections.IDictionary fakeBoundParameters)
+    {
+        var names = ModelCache.Loaded.SelectMany(m => m.Labels).Concat(CocoLabels.Names).Distinct(StringComparer.OrdinalIgnoreCase);
+        return names.Where(n => n.StartsWith(wordToComplete ?? "", StringComparison.OrdinalIgnoreCase))
+            .Select(n => new CompletionResult(n.Contains(' ') ? $"'{n}'" : n, n, CompletionResultType.ParameterValue, n));
+    }
+}

@@ -1,0 +1,40 @@
+using System.Management.Automation;
+using VideoDetect.Inference;
+
+namespace VideoDetect.Commands;
+
+/// <summary>Resolves -Model: a DetectionModel as is, or a path loaded (and cached) with default options.</summary>
+internal static class ModelArguments
+{
+    public static DetectionModel Resolve(PSCmdlet cmdlet, object model)
+    {
+        object value = model is PSObject pso ? pso.BaseObject : model;
+        if (value is DetectionModel loaded) return loaded;
+        string path = cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(value.ToString() ?? "");
+        return Load(cmdlet, path, new ModelOptions());
+    }
+
+    /// <summary>Loads through the cache; a bad model is a terminating error; an Auto fallback warns once per model.</summary>
+    public static DetectionModel Load(PSCmdlet cmdlet, string path, ModelOptions options)
+    {
+        DetectionModel model;
+        try
+        {
+            model = ModelCache.Load(path, options);
+        }
+        catch (ModelException e)
+        {
+            var category = e.ErrorId switch
+            {
+                "ModelNotFound" => ErrorCategory.ObjectNotFound,
+                "ProviderUnavailable" => ErrorCategory.ResourceUnavailable,
+                _ => ErrorCategory.InvalidData,
+            };
+            cmdlet.ThrowTerminatingError(new ErrorRecord(e, e.ErrorId, category, path));
+            throw; // unreachable
+        }
+        if (model.FallbackReason is { } reason && ModelCache.TryMarkWarned(model))
+            cmdlet.WriteWarning($"{System.IO.Path.GetFileName(model.Path)} runs on the CPU: {reason}.");
+        return model;
+    }
+}

@@ -1,0 +1,134 @@
+#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.5.0' }
+# Acceptance tests for Import/Get/Remove-DetectionModel and Invoke-FrameDetection with the real
+# YOLOX-Nano fixture model on the real sample videos.
+
+BeforeDiscovery {
+    . $PSScriptRoot/TestHelpers.ps1
+}
+
+BeforeAll {
+    . $PSScriptRoot/TestHelpers.ps1
+    Import-Module $ModulePath -Force -ErrorAction Stop
+    $Models = Join-Path (Split-Path $SharedVideos -Parent) 'models'
+    $Yolox = Join-Path $Models 'yolox_nano.onnx'
+    $ImportId = 'VideoDetect.Commands.ImportDetectionModelCommand'
+    $InvokeId = 'VideoDetect.Commands.InvokeFrameDetectionCommand'
+}
+
+Describe "Invoke-FrameDetection with yolox_nano on vtest.avi$NoShared" -Skip:(-not $HaveShared) {
+    BeforeAll {
+        $vtest = Get-SharedVideo 'vtest.avi'
+        $all = @(Split-VideoClip $vtest -Length 64 | ConvertTo-FrameBatch -BatchSize 8 -Model $Yolox -WarningAction SilentlyContinue | Invoke-FrameDetection)
+    }
+
+    It 'emits one FrameDetections per frame, all 795 in order, with persons in them' {
+        $all.Count | Should -Be 795
+        $all[0] | Should -BeOfType ([VideoDetect.Inference.FrameDetections])
+        (Compare-Object (0..794) $all.FrameIndex -SyncWindow 0) | Should -BeNullOrEmpty
+        ($all | Where-Object { $_.Detections.Label -contains 'person' }).Count | Should -BeGreaterThan 780
+    }
+
+    It 'puts the walkers of frame 0 where they are (checked by eye), in source pixels' {
+        $persons = $all[0].Detections | Where-Object Label -EQ 'person'
+        foreach ($c in @(@(663, 281), @(268, 264), @(517, 195))) {
+            $hit = $persons | Where-Object { [math]::Abs($_.X + $_.Width / 2 - $c[0]) -lt 10 -and [math]::Abs($_.Y + $_.Height / 2 - $c[1]) -lt 10 }
+            $hit | Should -Not -BeNullOrEmpty -Because "a person is centred near $c"
+        }
+        $all[0].Detections | ForEach-Object {
+            $_.X | Should -BeGreaterOrEqual 0
+            ($_.X + $_.Width) | Should -BeLessOrEqual 768
+            ($_.Y + $_.Height) | Should -BeLessOrEqual 576
+        }
+    }
+
+    It 'gives each detection its frame, time and path, so Export-Csv writes one row per detection' {
+        $csv = Join-Path $TestDrive 'd.csv'
+        $all | Select-Object -First 10 | Select-Object -ExpandProperty Detections | Export-Csv $csv
+        $rows = Import-Csv $csv
+        $rows.Count | Should -Be ($all | Select-Object -First 10 | Measure-Object -Property Count -Sum).Sum
+        $rows[0].Path | Should -Be $vtest
+        $rows[0].PSObject.Properties.Name | Should -Be @('Path', 'FrameIndex', 'Timestamp', 'Label', 'ClassId', 'Confidence', 'X', 'Y', 'Width', 'Height')
+        $all[10].Detections[0].Timestamp | Should -Be ([timespan]::FromSeconds(1))
+    }
+
+    It '-Class, -MaxDetections and -Confidence filter the detections' {
+        $r = Split-VideoClip $vtest -Length 8 -End 8 | ConvertTo-FrameBatch -Model $Yolox -WarningAction SilentlyContinue |
+            Invoke-FrameDetection -Class person -MaxDetections 2 -Confidence 0.5
+        $r.Count | Should -Be 8
+        $r | ForEach-Object { $_.Detections.Count | Should -BeLessOrEqual 2; $_.Detections.Label | Select-Object -Unique | Should -Be 'person' }
+        $r.Detections.Confidence | ForEach-Object { $_ | Should -BeGreaterOrEqual 0.5 }
+    }
+
+    It 'refuses a batch prepared for another size, saying how to fix it' {
+        { Split-VideoClip $vtest -Length 8 -End 8 | ConvertTo-FrameBatch -Size 64x64 | Invoke-FrameDetection -Model $Yolox -WarningAction SilentlyContinue -ErrorAction Stop } |
+            Should -Throw -ErrorId "BatchDoesNotFitModel,$InvokeId" -ExpectedMessage '*ConvertTo-FrameBatch -Model*'
+    }
+
+    It 'asks for a model when the batches carry none' {
+        { Split-VideoClip $vtest -Length 8 -End 8 | ConvertTo-FrameBatch -Size 64x64 | Invoke-FrameDetection -ErrorAction Stop } |
+            Should -Throw -ErrorId "ModelRequired,$InvokeId"
+    }
+}
+
+Describe "Import-DetectionModel and the session cache$NoShared" -Skip:(-not $HaveShared) {
+    It 'recognises YOLOX from the model and gives its preprocessing and classes' {
+        $m = Import-DetectionModel $Yolox -Provider Cpu
+        $m | Should -BeOfType ([VideoDetect.Inference.DetectionModel])
+        $m.Family | Should -Be 'YOLOX'
+        $m.InputWidth | Should -Be 416
+        $m.Provider | Should -Be 'Cpu'
+        $m.Labels.Count | Should -Be 80
+        $m.Labels[0] | Should -Be 'person'
+        $m.Preprocessing.ChannelOrder | Should -Be 'BGR'
+        $m.Preprocessing.Resize | Should -Be 'LetterboxTopLeft'
+        Get-DetectionModel | Where-Object { [object]::ReferenceEquals($_, $m) } | Should -Not -BeNullOrEmpty
+    }
+
+    It 'reuses one session across calls and runspaces' {
+        $m = Import-DetectionModel $Yolox -Provider Cpu
+        (Import-DetectionModel $Yolox -Provider Cpu) | Should -Be $m
+        $others = 1..2 | ForEach-Object -Parallel {
+            Import-Module $using:ModulePath
+            Import-DetectionModel $using:Yolox -Provider Cpu
+        }
+        foreach ($o in $others) { [object]::ReferenceEquals($o, $m) | Should -BeTrue }
+    }
+
+    It 'Auto falls back to the CPU with one warning naming the reason when CUDA cannot load (fresh process)' {
+        $pwsh = Get-PwshCommand
+        $script = "Import-Module '$ModulePath'; `$w = @(); " +
+            "`$m = Import-DetectionModel '$Yolox' -WarningVariable +w -WarningAction SilentlyContinue; " +
+            "`$null = Import-DetectionModel '$Yolox' -WarningVariable +w -WarningAction SilentlyContinue; " +
+            "'{0}|{1}|{2}' -f `$m.Provider, `$w.Count, (`$w -join ' ')"
+        $exe, $rest = $pwsh
+        $out = (& $exe @rest -NoProfile -NonInteractive -Command $script) -join "`n"
+        $provider, $count, $text = $out.Split('|', 3)
+        if ($provider -eq 'Cuda') { Set-ItResult -Skipped -Because 'CUDA is available on this machine'; return }
+        $provider | Should -Be 'Cpu'
+        $count | Should -Be '1'
+        $text | Should -Match 'CUDA 13'
+        { Import-DetectionModel $Yolox -Provider Cuda -ErrorAction Stop } | Should -Throw -ErrorId "ProviderUnavailable,$ImportId"
+    }
+
+    It 'Remove-DetectionModel frees the cached session' {
+        $m = Import-DetectionModel $Yolox -Provider Cpu -Labels (0..79 | ForEach-Object { "c$_" })
+        $m.Labels[5] | Should -Be 'c5'
+        $m | Remove-DetectionModel
+        Get-DetectionModel | Where-Object { [object]::ReferenceEquals($_, $m) } | Should -BeNullOrEmpty
+    }
+
+    It 'reads -Labels from a file, one name a line' {
+        $file = Join-Path $TestDrive 'labels.txt'
+        0..79 | ForEach-Object { "thing$_" } | Set-Content $file
+        (Import-DetectionModel $Yolox -Provider Cpu -Labels $file).Labels[79] | Should -Be 'thing79'
+    }
+
+    It 'fails clearly for a missing, a non-ONNX and an unknown-layout model' {
+        { Import-DetectionModel (Join-Path $TestDrive 'none.onnx') -ErrorAction Stop } | Should -Throw -ErrorId "ModelNotFound,$ImportId"
+        Set-Content (Join-Path $TestDrive 'text.onnx') 'not a model'
+        { Import-DetectionModel (Join-Path $TestDrive 'text.onnx') -Provider Cpu -ErrorAction Stop } | Should -Throw -ErrorId "ModelUnreadable,$ImportId"
+        $err = { Import-DetectionModel (Join-Path $Models 'version-RFB-320.onnx') -Provider Cpu -ErrorAction Stop } | Should -Throw -ErrorId "ModelNotRecognised,$ImportId" -PassThru
+        $err.Exception.Message | Should -Match 'scores \[1,4420,2\]'
+        $err.Exception.Message | Should -Match 'YOLOX'
+    }
+}
