@@ -21,6 +21,7 @@ report.AppendLine($"# VideoDetect benchmarks — {DateTime.UtcNow:yyyy-MM-dd HH:
 report.AppendLine();
 PlanningBench.Run(shared, report);
 BatchingBench.Run(shared, output, report);
+InferenceBench.Run(shared, report);
 string file = Path.Combine(output, "results.md");
 File.WriteAllText(file, report.ToString());
 Console.WriteLine(report);
