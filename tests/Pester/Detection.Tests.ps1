@@ -132,3 +132,31 @@ Describe "Import-DetectionModel and the session cache$NoShared" -Skip:(-not $Hav
         $err.Exception.Message | Should -Match 'YOLOX'
     }
 }
+
+Describe "The embedded default model (BlazeFace)$NoShared" -Skip:(-not $HaveShared) {
+    It 'ships in the module folder with its licence' {
+        $dir = Join-Path $ModulePath 'models/blazeface'
+        Test-Path (Join-Path $dir 'face_detection_front_128x128.onnx') | Should -BeTrue
+        Get-Content (Join-Path $dir 'LICENSE') -TotalCount 1 | Should -Match 'Apache License'
+    }
+
+    It 'finds the faces in Megamind.avi with no -Model (checked by eye on frame 100)' {
+        $r = @(Split-VideoClip (Get-SharedVideo 'Megamind.avi') -Length 64 | ConvertTo-FrameBatch -WarningAction SilentlyContinue | Invoke-FrameDetection -Confidence 0.5)
+        $r.Count | Should -Be 270
+        ($r | Where-Object Count -GT 0).Count | Should -BeGreaterThan 250
+        $f = $r[100].Detections | Where-Object Label -EQ 'face'
+        $f | Should -Not -BeNullOrEmpty
+        # The boy's face, centred near (496, 215) in the 720x528 frame, about 155 px across.
+        $hit = $f | Where-Object { [math]::Abs($_.X + $_.Width / 2 - 496) -lt 15 -and [math]::Abs($_.Y + $_.Height / 2 - 215) -lt 15 }
+        $hit | Should -Not -BeNullOrEmpty
+        $hit[0].Width | Should -BeGreaterThan 120
+        $hit[0].Width | Should -BeLessThan 190
+        (Get-DetectionModel | Where-Object Family -EQ 'BlazeFace').Labels | Should -Be @('face')
+    }
+
+    It 'explicit preprocessing without -Model means no model: the detector asks for one' {
+        { Split-VideoClip (Get-SharedVideo 'Megamind.avi') -Length 8 -End 8 | ConvertTo-FrameBatch -Size 128x128 | Invoke-FrameDetection -ErrorAction Stop } |
+            Should -Throw -ErrorId "ModelRequired,$InvokeId"
+    }
+}
+

@@ -23,7 +23,7 @@ public static class ModelCache
     private static readonly ConcurrentDictionary<string, Lazy<DetectionModel>> Models = new(StringComparer.Ordinal);
 
     /// <summary>The decoders tried in order when no family is given.</summary>
-    public static IReadOnlyList<IDetectionDecoder> Decoders { get; } = new IDetectionDecoder[] { new YoloxDecoder() };
+    public static IReadOnlyList<IDetectionDecoder> Decoders { get; } = new IDetectionDecoder[] { new YoloxDecoder(), new BlazeFaceDecoder() };
 
     /// <summary>Every cached model.</summary>
     public static IReadOnlyList<DetectionModel> Loaded =>
@@ -90,7 +90,7 @@ public static class ModelCache
                 : Decoders.FirstOrDefault(d => d.Recognises(signature))
                   ?? throw new ModelException("ModelNotRecognised",
                       $"'{path}' has an output layout no decoder knows ({signature}). Try -Family with one of: {string.Join(", ", Decoders.Select(d => d.Family))}.");
-            var labels = Labels(options.Labels, signature, decoder.ClassCount(signature));
+            var labels = Labels(options.Labels ?? decoder.DefaultLabels, signature, decoder.ClassCount(signature));
             return new DetectionModel(path, session, decoder, signature, labels, provider, options.DeviceId, fallback);
         }
         catch

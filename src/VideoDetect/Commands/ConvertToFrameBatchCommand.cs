@@ -31,7 +31,11 @@ public sealed class ConvertToFrameBatchCommand : PSCmdlet, IDisposable
     [VideoClipTransformation]
     public VideoClip[] InputObject { get; set; } = Array.Empty<VideoClip>();
 
-    /// <summary>A DetectionModel or an .onnx path: its preprocessing replaces -Size, -Resize, -Mean… and the batches carry the model.</summary>
+    /// <summary>
+    /// A DetectionModel or an .onnx path: its preprocessing replaces -Size, -Resize, -Mean… and the batches
+    /// carry the model. With neither -Model nor any preprocessing parameter, the embedded default model
+    /// (BlazeFace, faces) is used.
+    /// </summary>
     [Parameter]
     public object? Model { get; set; }
 
@@ -90,10 +94,16 @@ public sealed class ConvertToFrameBatchCommand : PSCmdlet, IDisposable
     [ValidateRange(1, 64)]
     public int QueueDepth { get; set; } = 2;
 
+    private static readonly string[] PreprocessingParameters =
+        { nameof(Size), nameof(Resize), nameof(PadValue), nameof(Interpolation), nameof(Mean), nameof(Std), nameof(Scale), nameof(ChannelOrder), nameof(Layout) };
+
     protected override void BeginProcessing()
     {
         BatchOptions options;
-        var model = Model is null ? null : ModelArguments.Resolve(this, Model);
+        // No -Model and no preprocessing of one's own: the embedded default model (BlazeFace) and its preprocessing.
+        var model = Model is not null ? ModelArguments.Resolve(this, Model)
+            : PreprocessingParameters.Any(MyInvocation.BoundParameters.ContainsKey) ? null
+            : ModelArguments.LoadDefault(this);
         try
         {
             var (width, height) = ParseSize(Size);

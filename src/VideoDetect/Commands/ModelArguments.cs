@@ -14,6 +14,12 @@ internal static class ModelArguments
         return Load(cmdlet, path, new ModelOptions());
     }
 
+    /// <summary>The embedded default model (BlazeFace, faces), shipped in the module folder by build.ps1.</summary>
+    public static string DefaultModelPath { get; } =
+        System.IO.Path.Combine(NativeLibraries.ModuleDirectory, "models", "blazeface", "face_detection_front_128x128.onnx");
+
+    public static DetectionModel LoadDefault(PSCmdlet cmdlet) => Load(cmdlet, DefaultModelPath, new ModelOptions());
+
     /// <summary>Loads through the cache; a bad model is a terminating error; an Auto fallback warns once per model.</summary>
     public static DetectionModel Load(PSCmdlet cmdlet, string path, ModelOptions options)
     {

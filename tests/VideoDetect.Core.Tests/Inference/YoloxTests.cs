@@ -99,4 +99,26 @@ public class YoloxTests
         File.WriteAllText(dir.File("text.onnx"), "not a model");
         Assert.Equal("ModelUnreadable", Assert.Throws<ModelException>(() => ModelCache.Load(dir.File("text.onnx"), new ModelOptions { Provider = ExecutionProvider.Cpu })).ErrorId);
     }
+
+    [Fact]
+    public void BlazeFace_decoder_places_an_anchor_box_in_input_pixels()
+    {
+        IReadOnlyList<int> S(params int[] d) => d;
+        var sig = new ModelSignature("input:0", new[] { 1, 128, 128, 3 },
+            new[] { ("s1", S(1, 512, 1)), ("s2", S(1, 384, 1)), ("b1", S(1, 512, 16)), ("b2", S(1, 384, 16)) }, new Dictionary<string, string>());
+        var decoder = new BlazeFaceDecoder();
+        Assert.True(decoder.Recognises(sig));
+        Assert.False(new YoloxDecoder().Recognises(sig));
+        Assert.Equal(TensorLayout.NHWC, decoder.Preprocessing(sig).Layout);
+        var s1 = new float[512]; var s2 = Enumerable.Repeat(-10f, 384).ToArray(); var b1 = new float[512 * 16]; var b2 = new float[384 * 16];
+        Array.Fill(s1, -10f);
+        // Anchor 35 of layer 1: cell 17 = (x 1, y 1) of the 16x16 grid, centre (1.5, 1.5) / 16 × 128 = (12, 12).
+        s1[35] = 2f;
+        b1[35 * 16 + 0] = 4; b1[35 * 16 + 1] = -2; b1[35 * 16 + 2] = 20; b1[35 * 16 + 3] = 10;
+        var found = new List<RawDetection>();
+        decoder.Decode(new ReadOnlyMemory<float>[] { s1, s2, b1, b2 }, sig, 0.5f, found);
+        var d = Assert.Single(found);
+        Assert.Equal(1 / (1 + MathF.Exp(-2f)), d.Score, 6);
+        Assert.Equal((6f, 5f, 26f, 15f), (d.X1, d.Y1, d.X2, d.Y2));
+    }
 }

@@ -32,6 +32,9 @@ public interface IDetectionDecoder
     /// <summary>Number of classes the outputs carry.</summary>
     int ClassCount(ModelSignature signature);
 
+    /// <summary>Class names the family implies (e.g. "face"), or null.</summary>
+    IReadOnlyList<string>? DefaultLabels => null;
+
     /// <summary>
     /// Appends candidates above <paramref name="minScore"/> for one frame. <paramref name="outputs"/> holds,
     /// per model output (in signature order), that frame's slice of floats.
