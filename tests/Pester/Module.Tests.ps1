@@ -12,7 +12,11 @@ BeforeDiscovery {
             $name = ($cmd.Node | Select-Xml -XPath './command:details/command:name' -Namespace $ns).Node.InnerText
             $n = 0
             foreach ($ex in $cmd.Node | Select-Xml -XPath './command:examples/command:example' -Namespace $ns) {
-                $examples += @{ Command = $name; Number = ++$n; Title = ($ex.Node | Select-Xml -XPath './maml:title' -Namespace $ns).Node.InnerText.Trim(' -') }
+                $code = ($ex.Node | Select-Xml -XPath './dev:code' -Namespace ($ns + @{ dev = 'http://schemas.microsoft.com/maml/dev/2004/10' })).Node.InnerText
+                $examples += @{
+                    Command = $name; Number = ++$n; Title = ($ex.Node | Select-Xml -XPath './maml:title' -Namespace $ns).Node.InnerText.Trim(' -')
+                    NeedsModel = $code -match '\./models/'
+                }
             }
         }
     }
@@ -139,11 +143,16 @@ Describe "Format views$NoShared" -Skip:(-not $HaveShared) {
 
 Describe 'Help' {
     BeforeDiscovery {
-        # Every cmdlet the module exports, with one type its help must list as input and its output type.
+        # Every cmdlet the module exports, with one type its help must list as input and its output type
+        # ('None': the cmdlet takes no pipeline input / declares no output type).
         $helpCases = @(
             @{ Name = 'Get-VideoInfo'; InputType = 'System.String'; OutputType = 'VideoDetect.Video.VideoInfo' }
             @{ Name = 'Split-VideoClip'; InputType = 'System.String'; OutputType = 'VideoDetect.Video.VideoClip' }
             @{ Name = 'ConvertTo-FrameBatch'; InputType = 'VideoDetect.Video.VideoClip'; OutputType = 'VideoDetect.Batching.FrameBatch' }
+            @{ Name = 'Import-DetectionModel'; InputType = 'System.String'; OutputType = 'VideoDetect.Inference.DetectionModel' }
+            @{ Name = 'Get-DetectionModel'; InputType = 'None'; OutputType = 'VideoDetect.Inference.DetectionModel' }
+            @{ Name = 'Remove-DetectionModel'; InputType = 'VideoDetect.Inference.DetectionModel'; OutputType = 'None' }
+            @{ Name = 'Invoke-FrameDetection'; InputType = 'VideoDetect.Batching.FrameBatch'; OutputType = 'VideoDetect.Inference.FrameDetections' }
         )
     }
     BeforeAll {
@@ -154,7 +163,9 @@ Describe 'Help' {
         foreach ($c in (Get-Module VideoDetect).ExportedCmdlets.Keys) {
             (Get-Help $c).Synopsis | Should -Not -BeLike "$c *" -Because "$c needs MAML help"
         }
-        @((Get-Module VideoDetect).ExportedCmdlets.Keys | Sort-Object) | Should -Be @('ConvertTo-FrameBatch', 'Get-VideoInfo', 'Split-VideoClip') -Because 'a new cmdlet gets a case in $helpCases'
+        @((Get-Module VideoDetect).ExportedCmdlets.Keys | Sort-Object) | Should -Be @(
+            'ConvertTo-FrameBatch', 'Get-DetectionModel', 'Get-VideoInfo', 'Import-DetectionModel', 'Invoke-FrameDetection', 'Remove-DetectionModel', 'Split-VideoClip'
+        ) -Because 'a new cmdlet gets a case in $helpCases'
     }
 
     It '<Name>: synopsis, description, a description for every parameter, 2 to 4 examples, inputs, outputs and notes' -ForEach $helpCases {
@@ -169,12 +180,16 @@ Describe 'Help' {
             ($hp.description.Text -join ' ').Length | Should -BeGreaterThan 20 -Because "-$p has a description"
             $hp.type.name | Should -Not -BeNullOrEmpty
         }
-        @($help.parameters.parameter).Count | Should -Be @($cmd.Parameters.Keys | Where-Object { $_ -notin $common }).Count
+        @($help.parameters.parameter | Where-Object { $_ -and $_.name -notin $common }).Count | Should -Be @($cmd.Parameters.Keys | Where-Object { $_ -notin $common }).Count
+        if ($cmd.Parameters.ContainsKey('WhatIf')) {
+            foreach ($p in 'WhatIf', 'Confirm') { ($help.parameters.parameter | Where-Object name -EQ $p) | Should -Not -BeNullOrEmpty -Because "-$p is documented" }
+        }
         @($help.examples.example).Count | Should -BeGreaterOrEqual 2
         @($help.examples.example).Count | Should -BeLessOrEqual 4
         $help.inputTypes.inputType.type.name | Should -Contain $InputType
         $help.returnValues.returnValue.type.name | Should -Contain $OutputType
-        @($cmd.OutputType.Type.FullName) | Should -Contain $OutputType -Because 'the help names the type the cmdlet declares'
+        if ($OutputType -eq 'None') { @($cmd.OutputType).Count | Should -Be 0 -Because 'the help says the cmdlet returns nothing' }
+        else { @($cmd.OutputType.Type.FullName) | Should -Contain $OutputType -Because 'the help names the type the cmdlet declares' }
         ($help.alertSet.alert.Text -join ' ') | Should -Not -BeNullOrEmpty
     }
 
@@ -222,6 +237,40 @@ Describe 'Help' {
         (Get-Help ConvertTo-FrameBatch -Parameter Size).defaultValue | Should -Be '640x640'
         (Get-Help ConvertTo-FrameBatch -Parameter Resize).defaultValue | Should -Be 'Letterbox'
         (Get-Help ConvertTo-FrameBatch -Parameter QueueDepth).defaultValue | Should -Be '2'
+        (Get-Help ConvertTo-FrameBatch -Parameter Model).type.name | Should -Be 'System.Object'
+        $p = Get-Help Import-DetectionModel -Parameter Path
+        $p.required | Should -Be 'true'
+        $p.position | Should -Be '0'
+        $p.pipelineInput | Should -BeLike '*ByValue*'
+        $p.aliases | Should -BeLike '*FullName*'
+        (Get-Help Import-DetectionModel -Parameter Provider).defaultValue | Should -Be 'Auto'
+        (Get-Help Import-DetectionModel -Parameter DeviceId).defaultValue | Should -Be '0'
+        $p = Get-Help Remove-DetectionModel -Parameter InputObject
+        $p.required | Should -Be 'true'
+        $p.pipelineInput | Should -BeLike '*ByValue*'
+        $p.type.name | Should -Be 'VideoDetect.Inference.DetectionModel[]'
+        $p = Get-Help Invoke-FrameDetection -Parameter InputObject
+        $p.required | Should -Be 'true'
+        $p.position | Should -Be '0'
+        $p.pipelineInput | Should -BeLike '*ByValue*'
+        (Get-Help Invoke-FrameDetection -Parameter Model).required | Should -Be 'false'
+        (Get-Help Invoke-FrameDetection -Parameter Confidence).defaultValue | Should -Be '0.3'
+        (Get-Help Invoke-FrameDetection -Parameter IouThreshold).defaultValue | Should -Be '0.45'
+        (Get-Help Invoke-FrameDetection -Parameter MaxDetections).defaultValue | Should -Be '300'
+        @((Get-Help Get-DetectionModel -Full).parameters.parameter | Where-Object { $_ }).Count | Should -Be 0
+    }
+
+    It 'the defaults in the help are the values the cmdlets start with' {
+        foreach ($c in @(
+                @{ Type = [VideoDetect.Commands.InvokeFrameDetectionCommand]; Name = 'Invoke-FrameDetection'; Params = 'Confidence', 'IouThreshold', 'MaxDetections' }
+                @{ Type = [VideoDetect.Commands.ImportDetectionModelCommand]; Name = 'Import-DetectionModel'; Params = 'Provider', 'DeviceId' }
+                @{ Type = [VideoDetect.Commands.ConvertToFrameBatchCommand]; Name = 'ConvertTo-FrameBatch'; Params = 'BatchSize', 'Size', 'Resize', 'PadValue', 'FrameStride', 'QueueDepth' }
+            )) {
+            $instance = [Activator]::CreateInstance($c.Type)
+            foreach ($p in $c.Params) {
+                (Get-Help $c.Name -Parameter $p).defaultValue | Should -Be ([string]$instance.$p) -Because "$($c.Name) -$p"
+            }
+        }
     }
 
     It 'Split-VideoClip''s notes explain the unquoted 10s [short] caveat' {
@@ -237,6 +286,38 @@ Describe 'Help' {
         $notes | Should -Match '\(QueueDepth \+ 2\) x BatchSize'
         $notes | Should -Match 'luma'
         foreach ($id in 'VideoNotFound', 'ClipOutOfRange', 'FrameDecodeFailed', 'InvalidPreprocessing', 'BatchWorkerFailed') { $notes | Should -Match "\b$id\b" }
+        $notes | Should -Match '-Model'
+    }
+
+    It 'ConvertTo-FrameBatch''s -Model says the model''s preprocessing replaces -Size, -Resize, -Mean...' {
+        $text = (Get-Help ConvertTo-FrameBatch -Parameter Model).description.Text -join ' '
+        foreach ($p in 'Size', 'Resize', 'Mean', 'Std', 'Scale', 'ChannelOrder', 'Layout') { $text | Should -Match "-$p\b" }
+        $text | Should -Match 'Invoke-FrameDetection'
+    }
+
+    It 'Import-DetectionModel''s help explains the cache, the CPU fallback and its error ids' {
+        $help = Get-Help Import-DetectionModel -Full
+        $text = (($help.description.Text + $help.alertSet.alert.Text) -join ' ')
+        $text | Should -Match 'process'
+        $text | Should -Match 'runspace'
+        $text | Should -Match 'CUDA 13'
+        $text | Should -Match 'cuDNN 9'
+        $text | Should -Match 'YOLOX'
+        foreach ($id in 'ModelNotFound', 'ModelUnreadable', 'ModelNotRecognised', 'ProviderUnavailable') { $text | Should -Match "\b$id\b" }
+        @((Get-Help Import-DetectionModel).syntax.syntaxItem.parameter | Where-Object name -EQ Provider).parameterValueGroup.parameterValue |
+            Should -Be ([Enum]::GetNames([VideoDetect.Inference.ExecutionProvider]))
+    }
+
+    It 'Invoke-FrameDetection''s notes give its error ids, disposal and source-pixel coordinates' {
+        $notes = (Get-Help Invoke-FrameDetection -Full).alertSet.alert.Text -join ' '
+        foreach ($id in 'ModelRequired', 'BatchDoesNotFitModel', 'UnknownClass', 'InferenceFailed') { $notes | Should -Match "\b$id\b" }
+        $notes | Should -Match 'dispose'
+        $notes | Should -Match 'KeepBatch'
+        $notes | Should -Match 'source pixels'
+        $outputs = (Get-Help Invoke-FrameDetection -Full).returnValues.returnValue.description.Text -join ' '
+        foreach ($p in 'Path', 'ClipIndex', 'FrameIndex', 'Timestamp', 'SourceWidth', 'SourceHeight', 'Detections', 'Count', 'Label', 'ClassId', 'Confidence', 'Width', 'Height') {
+            $outputs | Should -Match "\b$p\b"
+        }
     }
 
     It 'examples use relative sample paths only (no machine-specific paths)' {
@@ -246,6 +327,15 @@ Describe 'Help' {
                 $code | Should -Not -Match '(?i)shared|/work/|C:\\|/home/|/tmp/'
             }
         }
+        # The model cmdlets' examples load ./models/yolox_nano.onnx (Get-DetectionModel and Remove-DetectionModel
+        # examples may only list or remove what is cached).
+        foreach ($c in 'Import-DetectionModel', 'Get-DetectionModel', 'Remove-DetectionModel', 'Invoke-FrameDetection') {
+            foreach ($code in (Get-Help $c -Examples).examples.example.code) {
+                $code | Should -Match '\./models/yolox_nano\.onnx|^Get-DetectionModel'
+                $code | Should -Not -Match '(?i)shared|/work/|C:\\|/home/|/tmp/|\.onnx[''"]?\s*-Provider\s+Cuda'
+            }
+        }
+        foreach ($code in (Get-Help Invoke-FrameDetection -Examples).examples.example.code) { $code | Should -Match '\./footage' }
     }
 
     It 'about_VideoDetect describes the pipeline, exact frame counts and the VIDEODETECT_CACHE index cache' {
@@ -258,20 +348,31 @@ Describe 'Help' {
 
 Describe "Help examples run$NoShared" -Skip:(-not $HaveShared) {
     BeforeAll {
-        # The examples use ./footage: a folder with the sample videos (copies) and one non-video.
+        # The examples use ./footage: a folder with the sample videos (copies) and one non-video; and
+        # ./models: a copy of the YOLOX-Nano fixture model, which lives beside the videos (../models).
         $work = Join-Path $TestDrive 'examples'
         $footage = New-Item -ItemType Directory -Path (Join-Path $work 'footage')
         foreach ($f in Get-ChildItem -Path (Join-Path $SharedVideos '*.avi')) { Copy-Item -LiteralPath $f.FullName -Destination $footage.FullName }
         Set-Content -LiteralPath (Join-Path $footage.FullName 'notes.txt') -Value 'not a video'
+        $sharedModel = Join-Path (Split-Path $SharedVideos -Parent) 'models/yolox_nano.onnx'
+        $haveModel = Test-Path -LiteralPath $sharedModel
+        $models = New-Item -ItemType Directory -Path (Join-Path $work 'models')
+        if ($haveModel) { Copy-Item -LiteralPath $sharedModel -Destination $models.FullName }
         Push-Location -LiteralPath $work
     }
     AfterAll { Pop-Location }
 
     It '<Command> example <Number> (<Title>) produces output and no error' -ForEach $examples {
+        if ($NeedsModel -and -not $haveModel) { Set-ItResult -Skipped -Because "the fixture model is not at $sharedModel"; return }
         $code = @((Get-Help $Command -Full).examples.example)[$Number - 1].code
         $code | Should -Not -BeNullOrEmpty
         $out = @(& ([scriptblock]::Create($code)) 2>&1 3>&1)
-        $problems = @($out | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] -or $_ -is [System.Management.Automation.WarningRecord] })
+        # -Provider Auto falls back to the CPU with one warning per loaded model where CUDA 13 / cuDNN 9 are
+        # missing (a property of the machine, not of the example); any other warning is a problem.
+        $problems = @($out | Where-Object {
+                $_ -is [System.Management.Automation.ErrorRecord] -or
+                ($_ -is [System.Management.Automation.WarningRecord] -and $_.Message -notmatch '^\S+\.onnx runs on the CPU: the CUDA provider could not load')
+            })
         # Batches that an example returns rather than disposes go back to the pool now.
         $out | Where-Object { $_ -is [VideoDetect.Batching.FrameBatch] } | ForEach-Object { $_.Dispose() }
         $problems | Should -BeNullOrEmpty

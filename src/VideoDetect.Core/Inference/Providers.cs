@@ -11,6 +11,7 @@ internal static class Providers
         if (wanted == ExecutionProvider.Cpu) return (options, ExecutionProvider.Cpu, null);
         try
         {
+            CudaLibraries.EnsureLoaded();
             options.AppendExecutionProvider_CUDA(deviceId);
             return (options, ExecutionProvider.Cuda, null);
         }
