@@ -270,6 +270,7 @@ Describe 'Help' {
             foreach ($p in $c.Params) {
                 (Get-Help $c.Name -Parameter $p).defaultValue | Should -Be ([string]$instance.$p) -Because "$($c.Name) -$p"
             }
+            if ($instance -is [IDisposable]) { $instance.Dispose() }
         }
     }
 
@@ -327,11 +328,11 @@ Describe 'Help' {
                 $code | Should -Not -Match '(?i)shared|/work/|C:\\|/home/|/tmp/'
             }
         }
-        # The model cmdlets' examples load ./models/yolox_nano.onnx (Get-DetectionModel and Remove-DetectionModel
-        # examples may only list or remove what is cached).
+        # The model cmdlets' examples load ./models/yolox_nano.onnx or read ./footage (a Remove-DetectionModel
+        # example may only remove what is cached), and none needs a GPU.
         foreach ($c in 'Import-DetectionModel', 'Get-DetectionModel', 'Remove-DetectionModel', 'Invoke-FrameDetection') {
             foreach ($code in (Get-Help $c -Examples).examples.example.code) {
-                $code | Should -Match '\./models/yolox_nano\.onnx|^Get-DetectionModel'
+                $code | Should -Match '\./(models|footage)/|^Get-DetectionModel'
                 $code | Should -Not -Match '(?i)shared|/work/|C:\\|/home/|/tmp/|\.onnx[''"]?\s*-Provider\s+Cuda'
             }
         }

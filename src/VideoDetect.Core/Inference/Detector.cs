@@ -20,24 +20,25 @@ public sealed record DetectionOptions
 /// Runs a model over a <see cref="FrameBatch"/> and maps every detection back to its frame, time and
 /// source pixels. Ownership: the OrtValues wrapping the batch's tensor (pinned, no copy) and the
 /// outputs are created and disposed inside <see cref="Run"/>; the batch stays the caller's. Models with a
-/// fixed batch of 1 run frame by frame over the same tensor (no copy).
+/// fixed batch of 1, and every model on the CPU (where it is fastest), run frame by frame over slices of the same tensor (no copy).
 /// </summary>
 public static class Detector
 {
-    public static FrameDetections[] Run(DetectionModel model, FrameBatch batch, DetectionOptions options)
+    /// <param name="framesPerRun">Override of <see cref="DetectionModel.RunChunk"/> (0: the whole batch), for tests and benchmarks.</param>
+    public static FrameDetections[] Run(DetectionModel model, FrameBatch batch, DetectionOptions options, int? framesPerRun = null)
     {
         var pre = model.Preprocessing;
         if (batch.Preprocess.Width != pre.Width || batch.Preprocess.Height != pre.Height || batch.Preprocess.Layout != pre.Layout)
             throw new ArgumentException(
                 $"The batch was prepared at {batch.Preprocess.Width}x{batch.Preprocess.Height} {batch.Preprocess.Layout}, but {System.IO.Path.GetFileName(model.Path)} takes {pre.Width}x{pre.Height} {pre.Layout}. " +
                 "Build the batches with ConvertTo-FrameBatch -Model <the same model> so they get its preprocessing.");
-        int step = model.FixedBatch > 0 ? model.FixedBatch : batch.Count;
+        int chunk = model.FixedBatch > 0 ? model.FixedBatch : framesPerRun ?? model.RunChunk;
+        int step = chunk > 0 ? chunk : batch.Count;
         var results = new FrameDetections[batch.Count];
         var candidates = new List<RawDetection>();
         for (int first = 0; first < batch.Count; first += step)
         {
             int n = Math.Min(step, batch.Count - first);
-            if (model.FixedBatch > 0 && n != model.FixedBatch) throw new InvalidOperationException("A fixed-batch model needs full sub-batches.");
             var shape = batch.Shape.Select(d => (long)d).ToArray();
             shape[0] = n;
             var memory = batch.Tensor.AsMemory(first * pre.FrameLength, n * pre.FrameLength);

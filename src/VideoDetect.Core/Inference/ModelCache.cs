@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Google.Protobuf;
 using Microsoft.ML.OnnxRuntime;
 using VideoDetect.Inference.Decoders;
 
@@ -91,13 +92,79 @@ public static class ModelCache
                   ?? throw new ModelException("ModelNotRecognised",
                       $"'{path}' has an output layout no decoder knows ({signature}). Try -Family with one of: {string.Join(", ", Decoders.Select(d => d.Family))}.");
             var labels = Labels(options.Labels ?? decoder.DefaultLabels, signature, decoder.ClassCount(signature));
-            return new DetectionModel(path, session, decoder, signature, labels, provider, options.DeviceId, fallback);
+            var (batched, note) = TryBatched(path, session, sessionOptions, signature);
+            if (batched is not null)
+            {
+                session.Dispose();
+                session = batched;
+            }
+            return new DetectionModel(path, session, decoder, signature, labels, provider, options.DeviceId, fallback)
+            {
+                DynamicBatch = batched is not null || signature.InputShape[0] <= 0,
+                BatchNote = note,
+            };
         }
         catch
         {
             session.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// For a model with a fixed batch of 1: rewrites the graph for any batch and verifies it — one run
+    /// of a batch of 3 must equal three single-frame runs of the original (within 1e-4, relative). Returns
+    /// the verified session, or null and why the model will run frame by frame.
+    /// </summary>
+    private static (InferenceSession? Session, string? Note) TryBatched(string path, InferenceSession original, SessionOptions options, ModelSignature signature)
+    {
+        if (signature.InputShape.Count == 0 || signature.InputShape[0] != 1) return (null, null);
+        string name = System.IO.Path.GetFileName(path);
+        InferenceSession? candidate = null;
+        try
+        {
+            var bytes = BatchRewriter.TryRewrite(path);
+            if (bytes is null) return (null, $"{name} has a fixed batch that cannot be rewritten; it runs frame by frame.");
+            candidate = new InferenceSession(bytes, options);
+            const int n = 3;
+            int frame = signature.InputShape.Skip(1).Aggregate(1, (a, b) => a * b);
+            var random = new Random(12345);
+            var input = new float[n * frame];
+            for (int i = 0; i < input.Length; i++) input[i] = (float)random.NextDouble();
+            var outputNames = signature.Outputs.Select(o => o.Name).ToArray();
+            var batchedShape = signature.InputShape.Select(d => (long)d).ToArray();
+            batchedShape[0] = n;
+            float[][] batchedOut;
+            using (var value = OrtValue.CreateTensorValueFromMemory(input, batchedShape))
+            using (var outputs = candidate.Run(new RunOptions(), new[] { signature.InputName }, new[] { value }, outputNames))
+                batchedOut = outputs.Select(o => o.GetTensorDataAsSpan<float>().ToArray()).ToArray();
+            var single = signature.InputShape.Select(d => (long)d).ToArray();
+            for (int k = 0; k < n; k++)
+            {
+                using var value = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, input.AsMemory(k * frame, frame), single);
+                using var outputs = original.Run(new RunOptions(), new[] { signature.InputName }, new[] { value }, outputNames);
+                for (int o = 0; o < outputs.Count; o++)
+                {
+                    var expected = outputs[o].GetTensorDataAsSpan<float>();
+                    if (batchedOut[o].Length != n * expected.Length) return Reject(candidate, $"{name}: the rewritten graph's output {outputNames[o]} has the wrong size; it runs frame by frame.");
+                    var actual = batchedOut[o].AsSpan(k * expected.Length, expected.Length);
+                    for (int i = 0; i < expected.Length; i++)
+                        if (Math.Abs(actual[i] - expected[i]) > 1e-4f * Math.Max(1f, Math.Abs(expected[i])))
+                            return Reject(candidate, $"{name}: batched output differs from per-frame output after the batch rewrite; it runs frame by frame.");
+                }
+            }
+            return (candidate, $"{name}: made batch-dynamic and verified against per-frame runs.");
+        }
+        catch (Exception e) when (e is OnnxRuntimeException or InvalidProtocolBufferException or InvalidOperationException)
+        {
+            return Reject(candidate, $"{name}: the batch rewrite does not load or run ({e.Message.Trim()}); it runs frame by frame.");
+        }
+    }
+
+    private static (InferenceSession?, string) Reject(InferenceSession? candidate, string note)
+    {
+        candidate?.Dispose();
+        return (null, note);
     }
 
     private static ModelSignature Signature(InferenceSession session)

@@ -39,8 +39,11 @@ internal static class ModelArguments
             cmdlet.ThrowTerminatingError(new ErrorRecord(e, e.ErrorId, category, path));
             throw; // unreachable
         }
-        if (model.FallbackReason is { } reason && ModelCache.TryMarkWarned(model))
-            cmdlet.WriteWarning($"{System.IO.Path.GetFileName(model.Path)} runs on the CPU: {reason}.");
+        if (ModelCache.TryMarkWarned(model))
+        {
+            if (model.FallbackReason is { } reason) cmdlet.WriteWarning($"{System.IO.Path.GetFileName(model.Path)} runs on the CPU: {reason}.");
+            if (model.BatchNote is { } note) cmdlet.WriteVerbose(note);
+        }
         return model;
     }
 }

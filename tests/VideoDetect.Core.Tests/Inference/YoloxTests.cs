@@ -61,6 +61,36 @@ public class YoloxTests
     }
 
     [SharedFact]
+    public void The_fixed_batch_is_rewritten_verified_and_batched_runs_equal_per_frame_runs()
+    {
+        var model = ModelCache.Load(Model, new ModelOptions { Provider = ExecutionProvider.Cpu });
+        Assert.True(model.DynamicBatch, model.BatchNote);
+        Assert.Contains("verified", model.BatchNote);
+        Assert.Equal(0, model.FixedBatch);
+        Assert.Equal(1, model.RunChunk); // the CPU runs frame by frame: measured faster there
+        var probed = VideoProbe.Probe(Fixtures.Video("vtest.avi"));
+        var clip = ClipPlanner.Plan(probed, new ClipOptions { Length = VideoPosition.FromFrames(6), Start = VideoPosition.FromFrames(300), End = VideoPosition.FromFrames(306) }).Single();
+        using var batcher = new FrameBatcher(new BatchOptions { BatchSize = 6, Preprocess = model.Preprocessing, Model = model });
+        batcher.Add(clip);
+        batcher.Complete();
+        using var batch = Assert.IsType<BatchReady>(batcher.Read()).Batch;
+        var whole = Detector.Run(model, batch, new DetectionOptions(), framesPerRun: 0);
+        var single = Detector.Run(model, batch, new DetectionOptions(), framesPerRun: 1);
+        Assert.Equal(6, whole.Length);
+        for (int f = 0; f < 6; f++)
+        {
+            Assert.Equal(single[f].Detections.Length, whole[f].Detections.Length);
+            for (int d = 0; d < whole[f].Detections.Length; d++)
+            {
+                Assert.Equal(single[f].Detections[d].Label, whole[f].Detections[d].Label);
+                Assert.Equal(single[f].Detections[d].Confidence, whole[f].Detections[d].Confidence, 4);
+                Assert.Equal(single[f].Detections[d].X, whole[f].Detections[d].X, 2);
+                Assert.Equal(single[f].Detections[d].Y, whole[f].Detections[d].Y, 2);
+            }
+        }
+    }
+
+    [SharedFact]
     public void Auto_falls_back_to_the_CPU_with_the_reason_and_Cuda_fails_clearly_without_CUDA()
     {
         var auto = ModelCache.Load(Model, new ModelOptions { Provider = ExecutionProvider.Auto });
