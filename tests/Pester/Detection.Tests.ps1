@@ -117,6 +117,27 @@ Describe "Import-DetectionModel and the session cache$NoShared" -Skip:(-not $Hav
         Get-DetectionModel | Where-Object { [object]::ReferenceEquals($_, $m) } | Should -BeNullOrEmpty
     }
 
+    It 'a removed model cannot run any more, and says so' {
+        $m = Import-DetectionModel $Yolox -Provider Cpu -Labels (0..79 | ForEach-Object { "r$_" })
+        $batch = Split-VideoClip (Get-SharedVideo 'vtest.avi') -Length 1 -End 1 | ConvertTo-FrameBatch -Model $m
+        $m | Remove-DetectionModel
+        $m.IsRemoved | Should -BeTrue
+        { $batch | Invoke-FrameDetection -ErrorAction Stop } | Should -Throw -ErrorId "ModelRemoved,$InvokeId"
+    }
+
+    It '-Family must match the model, and -Labels its class count' {
+        $err = { Import-DetectionModel (Join-Path $Models 'version-RFB-320.onnx') -Family YOLOX -Provider Cpu -ErrorAction Stop } | Should -Throw -ErrorId "ModelNotRecognised,$ImportId" -PassThru
+        $err.Exception.Message | Should -Match 'does not have the YOLOX layout'
+        { Import-DetectionModel $Yolox -Family Nope -ErrorAction Stop } | Should -Throw -ErrorId "ModelNotRecognised,$ImportId"
+        { Import-DetectionModel $Yolox -Provider Cpu -Labels a, b -ErrorAction Stop } | Should -Throw -ErrorId "LabelsMismatch,$ImportId"
+    }
+
+    It 'ConvertTo-FrameBatch -Model warns that the model overrides explicit preprocessing' {
+        $b = Split-VideoClip (Get-SharedVideo 'vtest.avi') -Length 1 -End 1 | ConvertTo-FrameBatch -Model $Yolox -Size 64 -ChannelOrder RGB -WarningVariable w -WarningAction SilentlyContinue
+        $b.Shape | Should -Be @(1, 3, 416, 416)
+        ($w | Where-Object { "$_" -match '-Size, -ChannelOrder are ignored' }) | Should -Not -BeNullOrEmpty
+    }
+
     It 'reads -Labels from a file, one name a line' {
         $file = Join-Path $TestDrive 'labels.txt'
         0..79 | ForEach-Object { "thing$_" } | Set-Content $file

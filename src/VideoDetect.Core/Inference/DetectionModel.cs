@@ -86,5 +86,12 @@ public sealed class DetectionModel : IDisposable
 
     public override string ToString() => $"{System.IO.Path.GetFileName(Path)} ({Family}, {InputWidth}x{InputHeight}, {Provider})";
 
-    public void Dispose() => Session.Dispose();
+    /// <summary>True once Remove-DetectionModel (or Dispose) freed the session; the model cannot run any more.</summary>
+    public bool IsRemoved { get; private set; }
+
+    public void Dispose()
+    {
+        IsRemoved = true;
+        Session.Dispose();
+    }
 }

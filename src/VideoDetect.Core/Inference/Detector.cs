@@ -27,6 +27,8 @@ public static class Detector
     /// <param name="framesPerRun">Override of <see cref="DetectionModel.RunChunk"/> (0: the whole batch), for tests and benchmarks.</param>
     public static FrameDetections[] Run(DetectionModel model, FrameBatch batch, DetectionOptions options, int? framesPerRun = null)
     {
+        if (model.IsRemoved)
+            throw new ObjectDisposedException(nameof(DetectionModel), $"{System.IO.Path.GetFileName(model.Path)} was removed (Remove-DetectionModel); import it again.");
         var pre = model.Preprocessing;
         if (batch.Preprocess.Width != pre.Width || batch.Preprocess.Height != pre.Height || batch.Preprocess.Layout != pre.Layout)
             throw new ArgumentException(

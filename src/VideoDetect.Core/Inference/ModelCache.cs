@@ -36,7 +36,7 @@ public static class ModelCache
         var file = new FileInfo(System.IO.Path.GetFullPath(path));
         if (!file.Exists) throw new ModelException("ModelNotFound", $"Cannot find the model file '{file.FullName}'.");
         string key = string.Join("|", file.FullName, file.Length, file.LastWriteTimeUtc.Ticks, options.Provider, options.DeviceId,
-            options.Family ?? "", string.Join(",", options.Labels ?? Array.Empty<string>()));
+            options.Family ?? "", string.Join("\u001F", options.Labels ?? Array.Empty<string>()));
         var lazy = Models.GetOrAdd(key, _ => new Lazy<DetectionModel>(() => Create(file.FullName, options), LazyThreadSafetyMode.ExecutionAndPublication));
         try
         {
@@ -61,6 +61,7 @@ public static class ModelCache
         {
             if (lazy.IsValueCreated && ReferenceEquals(lazy.Value, model) && Models.TryRemove(key, out _))
             {
+                Warned.TryRemove(model, out _);
                 model.Dispose();
                 return true;
             }
@@ -91,7 +92,13 @@ public static class ModelCache
                 : Decoders.FirstOrDefault(d => d.Recognises(signature))
                   ?? throw new ModelException("ModelNotRecognised",
                       $"'{path}' has an output layout no decoder knows ({signature}). Try -Family with one of: {string.Join(", ", Decoders.Select(d => d.Family))}.");
-            var labels = Labels(options.Labels ?? decoder.DefaultLabels, signature, decoder.ClassCount(signature));
+            if (!decoder.Recognises(signature))
+                throw new ModelException("ModelNotRecognised",
+                    $"'{path}' does not have the {decoder.Family} layout ({signature}). Families: {string.Join(", ", Decoders.Select(d => d.Family))}; leave -Family out to let the model's outputs decide.");
+            int classes = decoder.ClassCount(signature);
+            if (options.Labels is { Count: > 0 } given && given.Count != classes)
+                throw new ModelException("LabelsMismatch", $"'{path}' has {classes} classes but {given.Count} labels were given.");
+            var labels = Labels(options.Labels ?? decoder.DefaultLabels, signature, classes);
             var (batched, note) = TryBatched(path, session, sessionOptions, signature);
             if (batched is not null)
             {

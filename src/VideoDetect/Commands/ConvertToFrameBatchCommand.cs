@@ -101,6 +101,8 @@ public sealed class ConvertToFrameBatchCommand : PSCmdlet, IDisposable
     {
         BatchOptions options;
         // No -Model and no preprocessing of one's own: the embedded default model (BlazeFace) and its preprocessing.
+        if (Model is not null && PreprocessingParameters.Where(MyInvocation.BoundParameters.ContainsKey).ToList() is { Count: > 0 } ignored)
+            WriteWarning($"-Model supplies the preprocessing; {string.Join(", ", ignored.Select(p => "-" + p))} {(ignored.Count == 1 ? "is" : "are")} ignored.");
         var model = Model is not null ? ModelArguments.Resolve(this, Model)
             : PreprocessingParameters.Any(MyInvocation.BoundParameters.ContainsKey) ? null
             : ModelArguments.LoadDefault(this);

@@ -15,6 +15,7 @@ public sealed class InvokeFrameDetectionCommand : PSCmdlet
 {
     private DetectionModel? _model;
     private DetectionOptions _options = new();
+    private bool _warnedPreprocessing;
 
     /// <summary>Batches from ConvertTo-FrameBatch.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
@@ -69,6 +70,11 @@ public sealed class InvokeFrameDetectionCommand : PSCmdlet
                     return;
                 }
                 var options = Class is null ? _options : _options with { Classes = ClassIds(model) };
+                if (!_warnedPreprocessing && !batch.Preprocess.Equals(model.Preprocessing))
+                {
+                    _warnedPreprocessing = true;
+                    WriteWarning($"The batches were prepared with {batch.Preprocess}, but {System.IO.Path.GetFileName(model.Path)} expects {model.Preprocessing}: detections may be wrong. Use ConvertTo-FrameBatch -Model.");
+                }
                 FrameDetections[] results;
                 try
                 {
@@ -77,6 +83,11 @@ public sealed class InvokeFrameDetectionCommand : PSCmdlet
                 catch (ArgumentException e)
                 {
                     ThrowTerminatingError(new ErrorRecord(e, "BatchDoesNotFitModel", ErrorCategory.InvalidArgument, batch));
+                    return;
+                }
+                catch (ObjectDisposedException e)
+                {
+                    ThrowTerminatingError(new ErrorRecord(e, "ModelRemoved", ErrorCategory.InvalidOperation, model));
                     return;
                 }
                 catch (Microsoft.ML.OnnxRuntime.OnnxRuntimeException e)

@@ -33,6 +33,7 @@ internal static class ModelArguments
             var category = e.ErrorId switch
             {
                 "ModelNotFound" => ErrorCategory.ObjectNotFound,
+                "LabelsMismatch" => ErrorCategory.InvalidArgument,
                 "ProviderUnavailable" => ErrorCategory.ResourceUnavailable,
                 _ => ErrorCategory.InvalidData,
             };
