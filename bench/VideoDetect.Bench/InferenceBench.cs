@@ -16,7 +16,7 @@ internal static class InferenceBench
         const int Frames = 96;
         var clips = ClipPlanner.Plan(probed, new ClipOptions { Length = VideoPosition.FromFrames(Frames), End = VideoPosition.FromFrames(Frames) }).ToList();
         var options = new DetectionOptions { Confidence = 0.3f };
-        report.AppendLine($"## Inference, yolox_nano on the CPU ({model.Provider}; fixed batch {model.FixedBatch}: a batch runs frame by frame)");
+        report.AppendLine($"## Inference, yolox_nano ({model.Provider}; batch-dynamic after rewrite: {model.DynamicBatch}; frames per session run: {(model.RunChunk == 0 ? "whole batch" : model.RunChunk.ToString())})");
         report.AppendLine();
         report.AppendLine("| batch | inference only (pre-made tensors) | end-to-end (decode + preprocess + inference + NMS) | end-to-end ÷ inference |");
         report.AppendLine("|---:|---:|---:|---:|");
