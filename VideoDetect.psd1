@@ -19,7 +19,7 @@
             Tags         = @('video', 'object-detection', 'onnx', 'onnxruntime', 'opencv', 'cuda', 'yolo', 'PSEdition_Core', 'Linux', 'Windows')
             LicenseUri   = 'https://www.apache.org/licenses/LICENSE-2.0'
             ProjectUri   = 'https://example.invalid/videodetect'
-            ReleaseNotes = 'Get-VideoInfo and Split-VideoClip: exact frame counts and timestamps, cached per file.'
+            ReleaseNotes = 'Exact clips (Get-VideoInfo, Split-VideoClip), streamed tensor batches (ConvertTo-FrameBatch), cached ONNX Runtime detectors with CUDA or CPU (Import-DetectionModel, Invoke-FrameDetection); YOLOX and BlazeFace (embedded default).'
         }
     }
 }
