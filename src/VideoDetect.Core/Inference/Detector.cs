@@ -38,6 +38,9 @@ public static class Detector
         int step = chunk > 0 ? chunk : batch.Count;
         var results = new FrameDetections[batch.Count];
         var candidates = new List<RawDetection>();
+        var inputNames = new[] { model.InputName };
+        var outputNames = model.Signature.Outputs.Select(o => o.Name).ToArray();
+        using var runOptions = new RunOptions();
         for (int first = 0; first < batch.Count; first += step)
         {
             int n = Math.Min(step, batch.Count - first);
@@ -45,9 +48,7 @@ public static class Detector
             shape[0] = n;
             var memory = batch.Tensor.AsMemory(first * pre.FrameLength, n * pre.FrameLength);
             using var input = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, memory, shape);
-            using var runOptions = new RunOptions();
-            var outputNames = model.Signature.Outputs.Select(o => o.Name).ToArray();
-            using var outputs = model.Session.Run(runOptions, new[] { model.InputName }, new[] { input }, outputNames);
+            using var outputs = model.Session.Run(runOptions, inputNames, new[] { input }, outputNames);
             var spans = outputs.Select(o => o.GetTensorDataAsSpan<float>().ToArray()).ToArray();
             for (int i = 0; i < n; i++)
             {

@@ -98,7 +98,7 @@ public static class ModelCache
             int classes = decoder.ClassCount(signature);
             if (options.Labels is { Count: > 0 } given && given.Count != classes)
                 throw new ModelException("LabelsMismatch", $"'{path}' has {classes} classes but {given.Count} labels were given.");
-            var labels = Labels(options.Labels ?? decoder.DefaultLabels, signature, classes);
+            var labels = Labels(options.Labels ?? decoder.DefaultLabels, classes);
             var (batched, note) = TryBatched(path, session, sessionOptions, signature);
             if (batched is not null)
             {
@@ -181,7 +181,7 @@ public static class ModelCache
         return new ModelSignature(input.Key, input.Value.Dimensions.ToArray(), outputs, session.ModelMetadata.CustomMetadataMap);
     }
 
-    private static IReadOnlyList<string> Labels(IReadOnlyList<string>? given, ModelSignature signature, int classes)
+    private static IReadOnlyList<string> Labels(IReadOnlyList<string>? given, int classes)
     {
         if (given is { Count: > 0 }) return given;
         if (classes == CocoLabels.Names.Count) return CocoLabels.Names;

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Management.Automation;
 using VideoDetect.Batching;
@@ -15,13 +14,9 @@ namespace VideoDetect.Commands;
 /// </summary>
 [Cmdlet(VerbsData.ConvertTo, "FrameBatch")]
 [OutputType(typeof(FrameBatch))]
-public sealed class ConvertToFrameBatchCommand : PSCmdlet, IDisposable
+public sealed class ConvertToFrameBatchCommand : StoppableCommand
 {
     private const int MaxPendingClips = 2;
-    private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(250);
-    private readonly CancellationTokenSource _stopping = new();
-    private readonly Stopwatch _clock = Stopwatch.StartNew();
-    private TimeSpan? _lastProgress;
     private FrameBatcher? _batcher;
     private long _framesOut;
     private string? _progressPath;
@@ -136,7 +131,7 @@ public sealed class ConvertToFrameBatchCommand : PSCmdlet, IDisposable
             ThrowTerminatingError(new ErrorRecord(e, ErrorIds.InvalidPreprocessing, ErrorCategory.InvalidArgument, null));
             return;
         }
-        _batcher = new FrameBatcher(options, _stopping.Token);
+        _batcher = new FrameBatcher(options, StopToken);
     }
 
     protected override void ProcessRecord()
@@ -147,17 +142,15 @@ public sealed class ConvertToFrameBatchCommand : PSCmdlet, IDisposable
         }
         // Write what is ready, and keep at most a couple of clips waiting, so output streams while
         // input is still coming.
-        while (ReadOne(b => b.ReadWhilePending(MaxPendingClips, _stopping.Token))) { }
+        while (ReadOne(b => b.ReadWhilePending(MaxPendingClips, StopToken))) { }
     }
 
     protected override void EndProcessing()
     {
         _batcher!.Complete();
-        while (ReadOne(b => b.Read(_stopping.Token))) { }
+        while (ReadOne(b => b.Read(StopToken))) { }
         CompleteProgress();
     }
-
-    protected override void StopProcessing() => _stopping.Cancel();
 
     private bool ReadOne(Func<FrameBatcher, BatchEvent?> read)
     {
@@ -166,7 +159,7 @@ public sealed class ConvertToFrameBatchCommand : PSCmdlet, IDisposable
         {
             item = read(_batcher!);
         }
-        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
         {
             throw new PipelineStoppedException();
         }
@@ -207,9 +200,8 @@ public sealed class ConvertToFrameBatchCommand : PSCmdlet, IDisposable
 
     private void ReportProgress(BatchReady ready)
     {
-        var now = _clock.Elapsed;
-        if (_lastProgress is { } last && now - last < ProgressInterval) return;
-        _lastProgress = now;
+        if (!ProgressDue()) return;
+        var now = Elapsed;
         _progressPath = ready.Batch.Path;
         double fps = _framesOut / Math.Max(now.TotalSeconds, 1e-3);
         var record = new ProgressRecord(2, "Decoding and preprocessing frames",
@@ -242,11 +234,5 @@ public sealed class ConvertToFrameBatchCommand : PSCmdlet, IDisposable
         return (w, h);
     }
 
-    public void Dispose()
-    {
-        _stopping.Cancel();
-        _batcher?.Dispose();
-        _stopping.Dispose();
-        GC.SuppressFinalize(this);
-    }
+    protected override void DisposeCore() => _batcher?.Dispose();
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Management.Automation;
 using Microsoft.PowerShell.Commands;
 using VideoDetect.Video;
@@ -10,16 +9,8 @@ namespace VideoDetect.Commands;
 /// PowerShell's own file cmdlets do, probing each file with one error per bad file (the rest go on),
 /// throttled progress, and cancellation on Ctrl+C. Everything here runs on the pipeline thread.
 /// </summary>
-public abstract class VideoCommandBase : PSCmdlet, IDisposable
+public abstract class VideoCommandBase : StoppableCommand
 {
-    private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(250);
-    private readonly CancellationTokenSource _stopping = new();
-    private readonly Stopwatch _progressClock = Stopwatch.StartNew();
-    private TimeSpan? _lastProgress;
-
-    /// <summary>Cancelled when the user presses Ctrl+C or the pipeline stops.</summary>
-    protected CancellationToken StopToken => _stopping.Token;
-
     /// <summary>
     /// Turns -Path / -LiteralPath values into file-system paths. A path that does not exist gets a
     /// VideoNotFound error (a wildcard that matches nothing is not an error, as with Get-Item); a path
@@ -75,7 +66,7 @@ public abstract class VideoCommandBase : PSCmdlet, IDisposable
                 Accurate = accurate,
                 Progress = (done, claimed) =>
                 {
-                    if (!ShouldReportProgress()) return;
+                    if (!ProgressDue()) return;
                     progressShown = true;
                     progress.StatusDescription = claimed > 0 ? $"{name}: {done} of ~{claimed} frames" : $"{name}: {done} frames";
                     progress.PercentComplete = claimed > 0 ? (int)Math.Min(99, done * 100 / claimed) : -1;
@@ -106,21 +97,5 @@ public abstract class VideoCommandBase : PSCmdlet, IDisposable
                 WriteProgress(progress);
             }
         }
-    }
-
-    private bool ShouldReportProgress()
-    {
-        var now = _progressClock.Elapsed;
-        if (_lastProgress is { } last && now - last < ProgressInterval) return false;
-        _lastProgress = now;
-        return true;
-    }
-
-    protected override void StopProcessing() => _stopping.Cancel();
-
-    public void Dispose()
-    {
-        _stopping.Dispose();
-        GC.SuppressFinalize(this);
     }
 }
