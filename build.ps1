@@ -162,8 +162,10 @@ Import-Module '$pester' -Force
     $pwshArgs = @('-NoProfile', '-NonInteractive', '-Command', $script)
     if (Test-Path -LiteralPath $pwsh) { & $pwsh @pwshArgs }
     else { & ([Environment]::ProcessPath) (Join-Path $PSHOME 'pwsh.dll') @pwshArgs }
+    $pesterExit = $LASTEXITCODE
     $ps = @{ Passed = 0; Failed = 1; Skipped = 0 }
     if (Test-Path $pesterJson) { $ps = Get-Content $pesterJson | ConvertFrom-Json -AsHashtable }
+    else { Write-Host "The Pester process ended without a summary (exit code $pesterExit): it crashed or was killed." -ForegroundColor Red }
 
     Write-Host ''
     Write-Host ("xunit:  {0} passed, {1} failed, {2} skipped" -f $core.Passed, $core.Failed, $core.Skipped)

@@ -89,9 +89,13 @@ public sealed class DetectionModel : IDisposable
     /// <summary>True once Remove-DetectionModel (or Dispose) freed the session; the model cannot run any more.</summary>
     public bool IsRemoved { get; private set; }
 
+    /// <summary>The options the session was built from; owned by the model, released after the session.</summary>
+    internal SessionOptions? Options { get; init; }
+
     public void Dispose()
     {
         IsRemoved = true;
         Session.Dispose();
+        Options?.Dispose();
     }
 }

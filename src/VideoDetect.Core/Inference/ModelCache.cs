@@ -109,11 +109,13 @@ public static class ModelCache
             {
                 DynamicBatch = batched is not null || signature.InputShape[0] <= 0,
                 BatchNote = note,
+                Options = sessionOptions,
             };
         }
         catch
         {
             session.Dispose();
+            sessionOptions.Dispose();
             throw;
         }
     }
