@@ -143,15 +143,19 @@ public static class ModelCache
             var outputNames = signature.Outputs.Select(o => o.Name).ToArray();
             var batchedShape = signature.InputShape.Select(d => (long)d).ToArray();
             batchedShape[0] = n;
+            // The run options live in a local until both runs are over: passed inline, nothing would
+            // reference them during the native call, and a GC could finalise them while ONNX Runtime
+            // still reads them (a use-after-free seen as random SIGSEGV/SIGFPE in libonnxruntime).
+            using var runOptions = new RunOptions();
             float[][] batchedOut;
             using (var value = OrtValue.CreateTensorValueFromMemory(input, batchedShape))
-            using (var outputs = candidate.Run(new RunOptions(), new[] { signature.InputName }, new[] { value }, outputNames))
+            using (var outputs = candidate.Run(runOptions, new[] { signature.InputName }, new[] { value }, outputNames))
                 batchedOut = outputs.Select(o => o.GetTensorDataAsSpan<float>().ToArray()).ToArray();
             var single = signature.InputShape.Select(d => (long)d).ToArray();
             for (int k = 0; k < n; k++)
             {
                 using var value = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, input.AsMemory(k * frame, frame), single);
-                using var outputs = original.Run(new RunOptions(), new[] { signature.InputName }, new[] { value }, outputNames);
+                using var outputs = original.Run(runOptions, new[] { signature.InputName }, new[] { value }, outputNames);
                 for (int o = 0; o < outputs.Count; o++)
                 {
                     var expected = outputs[o].GetTensorDataAsSpan<float>();

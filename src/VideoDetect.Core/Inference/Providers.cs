@@ -5,10 +5,9 @@ namespace VideoDetect.Inference;
 /// <summary>Builds session options for a provider, with Auto's fallback to the CPU.</summary>
 internal static class Providers
 {
-    // Whether the CUDA provider can load is asked of ONNX Runtime once per process (per device). A
-    // failed load leaves ONNX Runtime's provider bridge half initialised, and repeating it was seen to
-    // crash a later session creation in the same process (a segfault in libonnxruntime.so after several
-    // failed loads); every later request reuses the first answer.
+    // Whether the CUDA provider can load is asked of ONNX Runtime once per process (per device): a
+    // failed load costs a second of dlopen attempts, and the answer cannot change while the process
+    // lives (the library path is fixed at start). Every later request reuses the first answer.
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, Lazy<string?>> CudaFailure = new();
 
     public static (SessionOptions Options, ExecutionProvider Provider, string? FallbackReason) Create(ExecutionProvider wanted, int deviceId)
