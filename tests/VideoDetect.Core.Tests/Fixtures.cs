@@ -48,6 +48,15 @@ public sealed class SharedFactAttribute : FactAttribute
     }
 }
 
+/// <summary>A theory that needs ../shared; skipped with the reason when it is absent.</summary>
+public sealed class SharedTheoryAttribute : TheoryAttribute
+{
+    public SharedTheoryAttribute()
+    {
+        if (!Fixtures.Available) Skip = Fixtures.Missing;
+    }
+}
+
 /// <summary>A temporary directory removed at dispose.</summary>
 public sealed class TempDir : IDisposable
 {

@@ -23,8 +23,21 @@ public static class ModelCache
 {
     private static readonly ConcurrentDictionary<string, Lazy<DetectionModel>> Models = new(StringComparer.Ordinal);
 
-    /// <summary>The decoders tried in order when no family is given.</summary>
-    public static IReadOnlyList<IDetectionDecoder> Decoders { get; } = new IDetectionDecoder[] { new YoloxDecoder(), new BlazeFaceDecoder() };
+    /// <summary>
+    /// The decoders tried in order when no family is given. Their layouts do not overlap: YOLOX has one row
+    /// per grid cell, YOLOv5 three, YOLOv8 puts the cells last; NanoDet has six outputs, BlazeFace four,
+    /// SSD two, FastestDet one 4-D map.
+    /// </summary>
+    public static IReadOnlyList<IDetectionDecoder> Decoders { get; } = new IDetectionDecoder[]
+    {
+        new YoloxDecoder(), new YoloV5Decoder(), new YoloV8Decoder(), new NanoDetDecoder(), new FastestDetDecoder(),
+        new SsdDecoder(), new BlazeFaceDecoder(),
+    };
+
+    /// <summary>The decoder for a -Family name or alias (case-insensitive), or null.</summary>
+    public static IDetectionDecoder? FindFamily(string family) =>
+        Decoders.FirstOrDefault(d => string.Equals(d.Family, family, StringComparison.OrdinalIgnoreCase)
+            || d.Aliases.Any(a => string.Equals(a, family, StringComparison.OrdinalIgnoreCase)));
 
     /// <summary>Every cached model.</summary>
     public static IReadOnlyList<DetectionModel> Loaded =>
@@ -86,19 +99,19 @@ public static class ModelCache
         try
         {
             var signature = Signature(session);
+            string families = string.Join(", ", Decoders.Select(d => d.Family));
             var decoder = options.Family is { } family
-                ? Decoders.FirstOrDefault(d => string.Equals(d.Family, family, StringComparison.OrdinalIgnoreCase))
-                  ?? throw new ModelException("ModelNotRecognised", $"Unknown family '{family}'. Families: {string.Join(", ", Decoders.Select(d => d.Family))}.")
+                ? FindFamily(family) ?? throw new ModelException("ModelNotRecognised", $"Unknown family '{family}'. Families: {families}.")
                 : Decoders.FirstOrDefault(d => d.Recognises(signature))
                   ?? throw new ModelException("ModelNotRecognised",
-                      $"'{path}' has an output layout no decoder knows ({signature}). Try -Family with one of: {string.Join(", ", Decoders.Select(d => d.Family))}.");
+                      $"'{path}' has an output layout no decoder knows: {signature}. {Suggest(signature)} Families: {families}.");
             if (!decoder.Recognises(signature))
                 throw new ModelException("ModelNotRecognised",
-                    $"'{path}' does not have the {decoder.Family} layout ({signature}). Families: {string.Join(", ", Decoders.Select(d => d.Family))}; leave -Family out to let the model's outputs decide.");
+                    $"'{path}' does not have the {decoder.Family} layout ({signature}). Families: {families}; leave -Family out to let the model's outputs decide.");
             int classes = decoder.ClassCount(signature);
             if (options.Labels is { Count: > 0 } given && given.Count != classes)
                 throw new ModelException("LabelsMismatch", $"'{path}' has {classes} classes but {given.Count} labels were given.");
-            var labels = Labels(options.Labels ?? decoder.DefaultLabels, classes);
+            var labels = Labels(options.Labels, ModelMetadata.Names(signature.Metadata), decoder.DefaultLabels(signature), classes);
             var (batched, note) = TryBatched(path, session, sessionOptions, signature);
             if (batched is not null)
             {
@@ -187,11 +200,33 @@ public static class ModelCache
         return new ModelSignature(input.Key, input.Value.Dimensions.ToArray(), outputs, session.ModelMetadata.CustomMetadataMap);
     }
 
-    private static IReadOnlyList<string> Labels(IReadOnlyList<string>? given, int classes)
+    /// <summary>
+    /// Class names: those given (-Labels), else the model's "names" metadata when it has one per class,
+    /// else the family's (e.g. "face"), else COCO-80 for 80 classes, else class&lt;N&gt;.
+    /// </summary>
+    private static IReadOnlyList<string> Labels(IReadOnlyList<string>? given, IReadOnlyList<string>? metadata, IReadOnlyList<string>? family, int classes)
     {
         if (given is { Count: > 0 }) return given;
+        if (metadata?.Count == classes) return metadata;
+        if (family?.Count == classes) return family;
         if (classes == CocoLabels.Names.Count) return CocoLabels.Names;
         return Enumerable.Range(0, classes).Select(i => $"class{i}").ToArray();
+    }
+
+    /// <summary>Which -Family to try for a layout no decoder recognised, judged from the output count and ranks.</summary>
+    private static string Suggest(ModelSignature s)
+    {
+        var ranks = s.Outputs.Select(o => o.Shape.Count).ToList();
+        string? hint = (s.Outputs.Count, ranks.FirstOrDefault()) switch
+        {
+            (1, 3) => "A single [1, rows, columns] output is the YOLOX, YOLOv5 (rows of 5 + classes) or YOLOv8 (classes + 4 first) layout: try -Family YOLOv5, YOLOv8 or YOLOX.",
+            (1, 4) => "A single [1, channels, rows, columns] map is the FastestDet layout: try -Family FastestDet.",
+            (2, _) => "Two outputs over the same rows (scores and boxes) are the SSD layout: try -Family SSD.",
+            (4, _) => "Four outputs are the BlazeFace layout: try -Family BlazeFace.",
+            (6, _) => "Six outputs (class and box tensors per stride) are the NanoDet layout: try -Family NanoDet.",
+            _ => null,
+        };
+        return hint ?? "No family has this many outputs; the model may need its own decoder (or end-to-end NMS exports are not supported).";
     }
 }
 

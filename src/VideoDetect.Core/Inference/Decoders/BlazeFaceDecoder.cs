@@ -29,7 +29,7 @@ public sealed class BlazeFaceDecoder : IDetectionDecoder
 
     public int ClassCount(ModelSignature s) => 1;
 
-    public IReadOnlyList<string>? DefaultLabels => new[] { "face" };
+    public IReadOnlyList<string>? DefaultLabels(ModelSignature s) => new[] { "face" };
 
     private static int Find(ModelSignature s, int anchors, int last)
     {

@@ -32,8 +32,11 @@ public interface IDetectionDecoder
     /// <summary>Number of classes the outputs carry.</summary>
     int ClassCount(ModelSignature signature);
 
-    /// <summary>Class names the family implies (e.g. "face"), or null.</summary>
-    IReadOnlyList<string>? DefaultLabels => null;
+    /// <summary>Other names -Family accepts for this family (e.g. YOLO11 for YOLOv8).</summary>
+    IReadOnlyList<string> Aliases => Array.Empty<string>();
+
+    /// <summary>Class names the family implies for this model (e.g. "face"), or null.</summary>
+    IReadOnlyList<string>? DefaultLabels(ModelSignature signature) => null;
 
     /// <summary>
     /// Appends candidates above <paramref name="minScore"/> for one frame. <paramref name="outputs"/> holds,
