@@ -148,9 +148,12 @@ Describe "Import-DetectionModel and the session cache$NoShared" -Skip:(-not $Hav
         { Import-DetectionModel (Join-Path $TestDrive 'none.onnx') -ErrorAction Stop } | Should -Throw -ErrorId "ModelNotFound,$ImportId"
         Set-Content (Join-Path $TestDrive 'text.onnx') 'not a model'
         { Import-DetectionModel (Join-Path $TestDrive 'text.onnx') -Provider Cpu -ErrorAction Stop } | Should -Throw -ErrorId "ModelUnreadable,$ImportId"
-        $err = { Import-DetectionModel (Join-Path $Models 'version-RFB-320.onnx') -Provider Cpu -ErrorAction Stop } | Should -Throw -ErrorId "ModelNotRecognised,$ImportId" -PassThru
-        $err.Exception.Message | Should -Match 'scores \[1,4420,2\]'
-        $err.Exception.Message | Should -Match 'YOLOX'
+        Import-SyntheticModels
+        $odd = Join-Path $TestDrive 'odd.onnx'
+        [VideoDetect.Tests.SyntheticModels]::WriteConstantDetector($odd, 32, [long[]](1, 2, 3, 4, 5), [float[]]::new(120), (New-ModelMetadata @{}))
+        $err = { Import-DetectionModel $odd -Provider Cpu -ErrorAction Stop } | Should -Throw -ErrorId "ModelNotRecognised,$ImportId" -PassThru
+        $err.Exception.Message | Should -Match 'output0 \[1,2,3,4,5\]'
+        $err.Exception.Message | Should -Match 'Families: YOLOX, YOLOv5, YOLOv8, NanoDet, FastestDet, SSD, BlazeFace'
     }
 }
 

@@ -58,3 +58,19 @@ function Get-PwshCommand {
     if (Test-Path -LiteralPath $exe) { return , @($exe) }
     , @([Environment]::ProcessPath, (Join-Path $PSHOME 'pwsh.dll'))
 }
+
+# Compiles tests/Shared/SyntheticModels.cs (small ONNX graphs with known outputs, also used by the
+# xunit tests) against the module's own OnnxSharp and Google.Protobuf; once per process.
+function Import-SyntheticModels {
+    if ('VideoDetect.Tests.SyntheticModels' -as [type]) { return }
+    $dlls = 'Google.Protobuf.dll', 'OnnxSharp.dll' | ForEach-Object { Join-Path $script:ModulePath $_ }
+    foreach ($dll in $dlls) { $null = [System.Reflection.Assembly]::LoadFrom($dll) }
+    Add-Type -Path (Join-Path $PSScriptRoot '../Shared/SyntheticModels.cs') -ReferencedAssemblies ($dlls + 'netstandard') -IgnoreWarnings -WarningAction SilentlyContinue
+}
+
+# Metadata for a synthetic model, e.g. @{ names = "{0: 'cat'}" }.
+function New-ModelMetadata([hashtable] $Table) {
+    $d = [System.Collections.Generic.Dictionary[string, string]]::new()
+    foreach ($k in $Table.Keys) { $d[$k] = $Table[$k] }
+    , $d
+}
