@@ -35,6 +35,9 @@ public class FamilyTests
         Assert.Equal(first, model.Labels[0]);
         Assert.Equal(resize, model.Preprocessing.Resize);
         Assert.Equal(order, model.Preprocessing.ChannelOrder);
+        // Every fixture's fixed batch of 1 is rewritten (Reshape targets; NanoDet's Resize sizes) and verified.
+        Assert.True(model.DynamicBatch, model.BatchNote);
+        Assert.Contains("verified", model.BatchNote);
     }
 
     [SharedFact]
