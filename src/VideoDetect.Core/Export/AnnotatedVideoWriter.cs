@@ -56,6 +56,7 @@ public sealed class AnnotatedVideoWriter : IDisposable
     private readonly Task _worker;
     private long _framesWritten;
     private bool _committed;
+    private bool _disposed;
 
     /// <summary>
     /// Starts the worker. <paramref name="sinkFactory"/> opens the sink on the given temporary path
@@ -228,6 +229,8 @@ public sealed class AnnotatedVideoWriter : IDisposable
     /// <summary>Stops and waits for the worker; without a commit, kills the encoder and deletes the temporary file.</summary>
     public void Dispose()
     {
+        if (_disposed) return;
+        _disposed = true;
         _queue.Writer.TryComplete();
         if (!_committed) _cts.Cancel();
         try
