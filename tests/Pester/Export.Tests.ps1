@@ -191,6 +191,12 @@ Describe "Export-AnnotatedVideo: behaviour$NoShared$NoTools" -Skip:(-not $HaveSh
         @($e).Count | Should -Be 1
         $e[0].FullyQualifiedErrorId | Should -Be "FrameOutOfOrder,$ExportId"
         (Get-Stream $r.FullName).nb_read_frames | Should -Be '4'
+        # A frame the source does not have (vtest.avi has 795) is refused the same way; with nothing left, no file.
+        New-FrameDetections $vtest 900 | Export-AnnotatedVideo -Path (Join-Path $dir 'none.mp4') -ErrorVariable e2 -ErrorAction SilentlyContinue
+        @($e2).Count | Should -Be 1
+        $e2[0].FullyQualifiedErrorId | Should -Be "FrameOutOfOrder,$ExportId"
+        Join-Path $dir 'none.mp4' | Should -Not -Exist
+        @(Get-ChildItem -LiteralPath $dir -Force).Count | Should -Be 1
     }
 
     It 'a source that is gone is a SourceUnavailable error and leaves nothing' {

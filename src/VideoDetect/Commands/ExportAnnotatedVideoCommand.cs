@@ -176,6 +176,13 @@ public sealed class ExportAnnotatedVideoCommand : StoppableCommand
         var writer = _writer;
         _writer = null;
         if (writer is null) return;
+        if (writer.FirstFrame < 0)
+        {
+            // Every frame of this source was refused (FrameOutOfOrder, already reported): nothing to write.
+            writer.Dispose();
+            CompleteProgress();
+            return;
+        }
         try
         {
             var file = writer.Commit();
