@@ -9,6 +9,7 @@
              Pester acceptance tests against out/VideoDetect
       deps   install the native prerequisites (Debian/Ubuntu, as root): GTK3 runtime libraries, which
              OpenCvSharp's native library links to, and ffmpeg (libx264), which tests use to make fixtures
+             and Export-AnnotatedVideo uses to write H.264
       bench  run the benchmarks (bench/VideoDetect.Bench) against ../shared; results in out/bench
       clean  remove out/ and every bin/ and obj/
 .EXAMPLE
@@ -66,7 +67,7 @@ function Invoke-Deps {
         throw "OpenCvSharp's native library needs the GTK3 runtime (libgtk-3.so.0). Install it: 'sudo apt-get install libgtk-3-0' (Debian/Ubuntu) or 'sudo dnf install gtk3'."
     }
     else {
-        Write-Warning 'ffmpeg is not installed: tests that generate H.264/VP9 fixtures will be skipped.'
+        Write-Warning 'ffmpeg is not installed: tests that generate H.264/VP9 fixtures, and the Export-AnnotatedVideo H.264 tests, will be skipped.'
     }
 }
 

@@ -153,6 +153,7 @@ Describe 'Help' {
             @{ Name = 'Get-DetectionModel'; InputType = 'None'; OutputType = 'VideoDetect.Inference.DetectionModel' }
             @{ Name = 'Remove-DetectionModel'; InputType = 'VideoDetect.Inference.DetectionModel'; OutputType = 'None' }
             @{ Name = 'Invoke-FrameDetection'; InputType = 'VideoDetect.Batching.FrameBatch'; OutputType = 'VideoDetect.Inference.FrameDetections' }
+            @{ Name = 'Export-AnnotatedVideo'; InputType = 'VideoDetect.Inference.FrameDetections'; OutputType = 'System.IO.FileInfo' }
         )
     }
     BeforeAll {
@@ -164,7 +165,7 @@ Describe 'Help' {
             (Get-Help $c).Synopsis | Should -Not -BeLike "$c *" -Because "$c needs MAML help"
         }
         @((Get-Module VideoDetect).ExportedCmdlets.Keys | Sort-Object) | Should -Be @(
-            'ConvertTo-FrameBatch', 'Get-DetectionModel', 'Get-VideoInfo', 'Import-DetectionModel', 'Invoke-FrameDetection', 'Remove-DetectionModel', 'Split-VideoClip'
+            'ConvertTo-FrameBatch', 'Export-AnnotatedVideo', 'Get-DetectionModel', 'Get-VideoInfo', 'Import-DetectionModel', 'Invoke-FrameDetection', 'Remove-DetectionModel', 'Split-VideoClip'
         ) -Because 'a new cmdlet gets a case in $helpCases'
     }
 
@@ -265,6 +266,7 @@ Describe 'Help' {
                 @{ Type = [VideoDetect.Commands.InvokeFrameDetectionCommand]; Name = 'Invoke-FrameDetection'; Params = 'Confidence', 'IouThreshold', 'MaxDetections' }
                 @{ Type = [VideoDetect.Commands.ImportDetectionModelCommand]; Name = 'Import-DetectionModel'; Params = 'Provider', 'DeviceId' }
                 @{ Type = [VideoDetect.Commands.ConvertToFrameBatchCommand]; Name = 'ConvertTo-FrameBatch'; Params = 'BatchSize', 'Size', 'Resize', 'PadValue', 'FrameStride', 'QueueDepth' }
+                @{ Type = [VideoDetect.Commands.ExportAnnotatedVideoCommand]; Name = 'Export-AnnotatedVideo'; Params = 'Codec' }
             )) {
             $instance = [Activator]::CreateInstance($c.Type)
             foreach ($p in $c.Params) {
@@ -330,13 +332,29 @@ Describe 'Help' {
         }
         # The model cmdlets' examples load ./models/yolox_nano.onnx or read ./footage (a Remove-DetectionModel
         # example may only remove what is cached), and none needs a GPU.
-        foreach ($c in 'Import-DetectionModel', 'Get-DetectionModel', 'Remove-DetectionModel', 'Invoke-FrameDetection') {
+        foreach ($c in 'Import-DetectionModel', 'Get-DetectionModel', 'Remove-DetectionModel', 'Invoke-FrameDetection', 'Export-AnnotatedVideo') {
             foreach ($code in (Get-Help $c -Examples).examples.example.code) {
                 $code | Should -Match '\./(models|footage)/|^Get-DetectionModel'
                 $code | Should -Not -Match '(?i)shared|/work/|C:\\|/home/|/tmp/|\.onnx[''"]?\s*-Provider\s+Cuda'
             }
         }
-        foreach ($code in (Get-Help Invoke-FrameDetection -Examples).examples.example.code) { $code | Should -Match '\./footage' }
+        foreach ($c in 'Invoke-FrameDetection', 'Export-AnnotatedVideo') {
+            foreach ($code in (Get-Help $c -Examples).examples.example.code) { $code | Should -Match '\./footage' }
+        }
+    }
+
+    It 'Export-AnnotatedVideo''s help gives its error ids, the codec fallback, atomic writing and what happens to audio' {
+        $help = Get-Help Export-AnnotatedVideo -Full
+        $text = (($help.description.Text + $help.alertSet.alert.Text) -join ' ')
+        foreach ($id in 'OutputExists', 'OutputPathConflict', 'FrameOutOfOrder', 'SourceUnavailable', 'EncoderFailed', 'EncoderUnavailable', 'InvalidOutputPath') { $text | Should -Match "\b$id\b" }
+        $text | Should -Match 'audio is dropped'
+        $text | Should -Match 'temporary file'
+        $text | Should -Match 'libx264'
+        $text | Should -Match 'VIDEODETECT_FFMPEG'
+        $text | Should -Match '2997/125'
+        (Get-Help Export-AnnotatedVideo -Parameter Path).position | Should -Be '0'
+        (Get-Help Export-AnnotatedVideo -Parameter Codec).defaultValue | Should -Be 'H264'
+        (Get-Command Export-AnnotatedVideo).Parameters.ContainsKey('WhatIf') | Should -BeTrue
     }
 
     It 'about_VideoDetect describes the pipeline, exact frame counts and the VIDEODETECT_CACHE index cache' {
@@ -369,10 +387,12 @@ Describe "Help examples run$NoShared" -Skip:(-not $HaveShared) {
         $code | Should -Not -BeNullOrEmpty
         $out = @(& ([scriptblock]::Create($code)) 2>&1 3>&1)
         # -Provider Auto falls back to the CPU with one warning per loaded model where CUDA 13 / cuDNN 9 are
-        # missing (a property of the machine, not of the example); any other warning is a problem.
+        # missing, and Export-AnnotatedVideo writes mp4v with one warning where ffmpeg with libx264 is missing
+        # (properties of the machine, not of the example); any other warning is a problem.
         $problems = @($out | Where-Object {
                 $_ -is [System.Management.Automation.ErrorRecord] -or
-                ($_ -is [System.Management.Automation.WarningRecord] -and $_.Message -notmatch '^\S+\.onnx runs on the CPU: the CUDA provider could not load')
+                ($_ -is [System.Management.Automation.WarningRecord] -and $_.Message -notmatch '^\S+\.onnx runs on the CPU: the CUDA provider could not load' -and
+                $_.Message -notmatch '^Writing MPEG-4 Part 2 \(mp4v\) instead of H\.264')
             })
         # Batches that an example returns rather than disposes go back to the pool now.
         $out | Where-Object { $_ -is [VideoDetect.Batching.FrameBatch] } | ForEach-Object { $_.Dispose() }

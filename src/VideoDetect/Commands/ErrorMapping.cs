@@ -22,6 +22,14 @@ internal static class ErrorIds
     public const string ClipOutOfRange = "ClipOutOfRange";
     public const string FrameDecodeFailed = "FrameDecodeFailed";
     public const string BatchWorkerFailed = "BatchWorkerFailed";
+    // Export-AnnotatedVideo
+    public const string OutputExists = "OutputExists";
+    public const string OutputPathConflict = "OutputPathConflict";
+    public const string InvalidOutputPath = "InvalidOutputPath";
+    public const string EncoderUnavailable = "EncoderUnavailable";
+    public const string EncoderFailed = "EncoderFailed";
+    public const string SourceUnavailable = "SourceUnavailable";
+    public const string FrameOutOfOrder = "FrameOutOfOrder";
 
     /// <summary>The error for a bad video, with the video's path as target.</summary>
     public static ErrorRecord FromVideoException(VideoException e) => FromVideoException(e, e.Path);

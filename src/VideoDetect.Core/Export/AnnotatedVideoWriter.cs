@@ -1,0 +1,250 @@
+using System.Threading.Channels;
+using OpenCvSharp;
+using VideoDetect.Inference;
+using VideoDetect.Video;
+
+namespace VideoDetect.Export;
+
+/// <summary>How <see cref="AnnotatedVideoWriter"/> draws and encodes.</summary>
+public sealed record AnnotationOptions
+{
+    /// <summary>Blur inside the boxes instead of drawing them.</summary>
+    public bool Blur { get; init; }
+
+    /// <summary>Frames that were not detected on (a -FrameStride gap) carry the most recent detections (true) or none.</summary>
+    public bool HoldDetections { get; init; } = true;
+
+    /// <summary>Replace an existing target on commit.</summary>
+    public bool Overwrite { get; init; }
+
+    /// <summary>Detections waiting to be drawn and encoded (the bound of the background queue).</summary>
+    public int QueueDepth { get; init; } = 64;
+}
+
+/// <summary>A source video could not be re-decoded for annotation (gone, changed, ended early).</summary>
+public sealed class SourceUnavailableException(string path, string message, Exception? inner = null) : Exception(message, inner)
+{
+    public string Path { get; } = path;
+}
+
+/// <summary>
+/// Writes one annotated copy of one source video, atomically, without holding frames.
+/// <para>
+/// The caller (the pipeline thread) hands in <see cref="FrameDetections"/> in frame order with
+/// <see cref="Add"/>; they wait in a bounded queue. One background worker re-decodes the source
+/// sequentially in lockstep with them (frames between two detected frames, e.g. a -FrameStride gap,
+/// are decoded too and carry the most recent detections or none), draws, and feeds the sink (an
+/// ffmpeg process encodes beside it; OpenCV's writer encodes on the worker). The processed range is
+/// from the first to the last frame handed in.
+/// </para>
+/// <para>
+/// Atomic: frames go to a hidden temporary file beside the target (<c>.name.xxxxxxxx.tmp.ext</c>);
+/// <see cref="Commit"/> renames it onto the target. Dispose without a successful commit (an error,
+/// cancellation) stops the worker, kills the encoder and deletes the temporary file.
+/// </para>
+/// Ownership: the worker owns the <see cref="VideoReader"/>, the one frame <see cref="Mat"/> and the
+/// sink, and frees them when it ends. Failure: the worker's exception completes the queue, so a
+/// waiting <see cref="Add"/> or <see cref="Commit"/> rethrows it (never a hang).
+/// </summary>
+public sealed class AnnotatedVideoWriter : IDisposable
+{
+    private readonly ProbedVideo _source;
+    private readonly AnnotationOptions _options;
+    private readonly Channel<FrameDetections> _queue;
+    private readonly CancellationTokenSource _cts;
+    private readonly Func<IFrameSink> _openSink;
+    private readonly Task _worker;
+    private long _framesWritten;
+    private bool _committed;
+    private bool _disposed;
+
+    /// <summary>
+    /// Starts the worker. <paramref name="sinkFactory"/> opens the sink on the given temporary path
+    /// (tests use it to inject failures); by default <see cref="SinkOptions.Open"/> with <paramref name="encoder"/>.
+    /// </summary>
+    public AnnotatedVideoWriter(ProbedVideo source, string targetPath, EncoderChoice encoder, AnnotationOptions? options = null,
+        CancellationToken cancellationToken = default, Func<SinkOptions, IFrameSink>? sinkFactory = null)
+    {
+        _source = source;
+        _options = options ?? new AnnotationOptions();
+        TargetPath = Path.GetFullPath(targetPath);
+        string container = Encoders.ContainerFor(TargetPath)
+            ?? throw new ArgumentException($"'{TargetPath}': the file extension names no supported container ({string.Join(", ", Encoders.SupportedExtensions)}).", nameof(targetPath));
+        string dir = Path.GetDirectoryName(TargetPath)!;
+        TempPath = Path.Combine(dir, $".{Path.GetFileNameWithoutExtension(TargetPath)}.{Guid.NewGuid().ToString("N")[..8]}.tmp{Path.GetExtension(TargetPath)}");
+        var info = source.Info;
+        var sink = new SinkOptions(TempPath, info.Width, info.Height, info.FrameRate.IsPositive ? info.FrameRate : Rational.FromDouble(info.FramesPerSecond), encoder.Codec, container);
+        _openSink = () => (sinkFactory ?? (o => SinkOptions.Open(o, encoder)))(sink);
+        _queue = Channel.CreateBounded<FrameDetections>(new BoundedChannelOptions(Math.Max(1, _options.QueueDepth))
+        {
+            SingleReader = true,
+            SingleWriter = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+        _cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        _worker = Task.Run(RunAsync);
+    }
+
+    public string SourcePath => _source.Info.Path;
+    /// <summary>How many frames the source has.</summary>
+    public long SourceFrameCount => _source.Index.FrameCount;
+    public string TargetPath { get; }
+    /// <summary>The hidden file the frames are written to until <see cref="Commit"/>.</summary>
+    public string TempPath { get; }
+    /// <summary>The first and last frame handed in (-1 before any).</summary>
+    public long FirstFrame { get; private set; } = -1;
+    public long LastFrame { get; private set; } = -1;
+    /// <summary>Frames encoded so far (read from any thread).</summary>
+    public long FramesWritten => Interlocked.Read(ref _framesWritten);
+
+    /// <summary>
+    /// Queues one frame's detections (waits while the queue is full). Throws
+    /// <see cref="ArgumentOutOfRangeException"/>, and queues nothing, for a frame not after the last one
+    /// or past the source's end; rethrows the worker's failure; <see cref="OperationCanceledException"/> when stopped.
+    /// </summary>
+    public void Add(FrameDetections frame)
+    {
+        ArgumentNullException.ThrowIfNull(frame);
+        if (frame.FrameIndex <= LastFrame)
+            throw new ArgumentOutOfRangeException(nameof(frame), frame.FrameIndex, $"Frame {frame.FrameIndex} of '{SourcePath}' arrived after frame {LastFrame}: frames must arrive in increasing order, each once.");
+        if (frame.FrameIndex < 0 || frame.FrameIndex >= _source.Index.FrameCount)
+            throw new ArgumentOutOfRangeException(nameof(frame), frame.FrameIndex, $"Frame {frame.FrameIndex} is not a frame of '{SourcePath}', which has {_source.Index.FrameCount}.");
+        try
+        {
+            _queue.Writer.WriteAsync(frame, _cts.Token).AsTask().GetAwaiter().GetResult();
+        }
+        catch (ChannelClosedException)
+        {
+            ThrowWorkerFailure();
+            throw;
+        }
+        if (FirstFrame < 0) FirstFrame = frame.FrameIndex;
+        LastFrame = frame.FrameIndex;
+    }
+
+    /// <summary>
+    /// Finishes: waits for the worker to encode every queued frame, closes the file and renames it
+    /// onto the target (replacing it only with <see cref="AnnotationOptions.Overwrite"/>). Throws the
+    /// worker's failure, <see cref="IOException"/> when the target exists, or <see cref="InvalidOperationException"/> when no frame came.
+    /// </summary>
+    public FileInfo Commit()
+    {
+        if (FirstFrame < 0) throw new InvalidOperationException($"No frames of '{SourcePath}' were given: nothing to write.");
+        _queue.Writer.TryComplete();
+        try
+        {
+            _worker.Wait(_cts.Token);
+        }
+        catch (AggregateException)
+        {
+            ThrowWorkerFailure();
+        }
+        File.Move(TempPath, TargetPath, _options.Overwrite);
+        _committed = true;
+        return new FileInfo(TargetPath);
+    }
+
+    private void ThrowWorkerFailure()
+    {
+        try
+        {
+            _worker.Wait(_cts.Token);
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count == 1)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+        }
+    }
+
+    private async Task RunAsync()
+    {
+        var ct = _cts.Token;
+        try
+        {
+            using var sink = _openSink();
+            using var reader = OpenReader();
+            using var frame = new Mat();
+            var renderer = new AnnotationRenderer(_source.Info.Width, _source.Info.Height, _options.Blur);
+            IReadOnlyList<Detection> held = Array.Empty<Detection>();
+            bool started = false;
+            await foreach (var detections in _queue.Reader.ReadAllAsync(ct).ConfigureAwait(false))
+            {
+                if (!started)
+                {
+                    if (detections.FrameIndex > 0) reader.Seek(detections.FrameIndex);
+                    started = true;
+                }
+                // The gap before this frame: decoded and written with what was held (or nothing).
+                while (reader.Position <= detections.FrameIndex)
+                {
+                    ct.ThrowIfCancellationRequested();
+                    bool isTarget = Decode(reader, frame) >= detections.FrameIndex;
+                    var draw = isTarget ? detections.Detections : _options.HoldDetections ? held : Array.Empty<Detection>();
+                    renderer.Draw(frame, draw);
+                    // A frame the decoder dropped (corrupt data) is replaced by the next one that decodes.
+                    for (long i = 0; i <= reader.SkippedBeforeCurrent; i++)
+                    {
+                        sink.Write(frame);
+                        Interlocked.Increment(ref _framesWritten);
+                    }
+                }
+                held = detections.Detections;
+            }
+            ct.ThrowIfCancellationRequested();
+            sink.Complete();
+        }
+        catch (Exception e)
+        {
+            // A reader that cannot seek or decode where the index says: the source changed or went away.
+            var error = e is InvalidDataException or VideoException ? new SourceUnavailableException(SourcePath, e.Message, e) : e;
+            _queue.Writer.TryComplete(error);
+            if (!ReferenceEquals(error, e)) throw error;
+            throw;
+        }
+    }
+
+    private VideoReader OpenReader()
+    {
+        try
+        {
+            VideoProbe.CheckFile(_source.Info.Path);
+            return new VideoReader(_source.Info.Path, _source.Index);
+        }
+        catch (VideoException e)
+        {
+            throw new SourceUnavailableException(_source.Info.Path, $"The source '{_source.Info.Path}' cannot be read again to draw on: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Decodes the next frame into <paramref name="frame"/>; returns its index.</summary>
+    private long Decode(VideoReader reader, Mat frame)
+    {
+        if (!reader.Grab() || !reader.Retrieve(frame) || frame.Empty())
+            throw new SourceUnavailableException(SourcePath, $"'{SourcePath}' did not decode frame {reader.Position}; it has changed since it was probed ({_source.Index.FrameCount} frames).");
+        if (frame.Cols != _source.Info.Width || frame.Rows != _source.Info.Height || frame.Type() != MatType.CV_8UC3)
+            throw new SourceUnavailableException(SourcePath, $"Frame {reader.Current} of '{SourcePath}' is {frame.Cols}x{frame.Rows}, not {_source.Info.Width}x{_source.Info.Height}: a size change mid-video cannot be encoded.");
+        return reader.Current;
+    }
+
+    /// <summary>Stops and waits for the worker; without a commit, kills the encoder and deletes the temporary file.</summary>
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        _queue.Writer.TryComplete();
+        if (!_committed) _cts.Cancel();
+        try
+        {
+            _worker.Wait(TimeSpan.FromSeconds(60));
+        }
+        catch (AggregateException)
+        {
+            // already reported through Add/Commit, or the run was cancelled
+        }
+        if (!_committed)
+        {
+            try { File.Delete(TempPath); } catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+        }
+        _cts.Dispose();
+    }
+}

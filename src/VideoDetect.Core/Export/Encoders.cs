@@ -1,0 +1,127 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+
+namespace VideoDetect.Export;
+
+/// <summary>The codecs Export-AnnotatedVideo writes.</summary>
+public enum VideoCodec
+{
+    /// <summary>H.264 (libx264, yuv420p): plays in browsers. Needs an ffmpeg executable with libx264.</summary>
+    H264,
+    /// <summary>MPEG-4 Part 2 ("mp4v"): plays in most desktop players, not in browsers.</summary>
+    Mp4v,
+    /// <summary>Motion JPEG: every frame a JPEG; large, simple, seekable to any frame.</summary>
+    Mjpg,
+}
+
+/// <summary>What will encode: the codec, and the ffmpeg executable (null: OpenCV's bundled FFmpeg).</summary>
+/// <param name="Warning">Set when the codec is not the one asked for by default, saying why (shown once).</param>
+public sealed record EncoderChoice(VideoCodec Codec, string? FfmpegPath, string? Warning = null)
+{
+    public override string ToString() => FfmpegPath is null ? $"{Codec} (OpenCV)" : $"{Codec} (ffmpeg {FfmpegPath})";
+}
+
+/// <summary>The requested codec cannot be written on this machine.</summary>
+public sealed class EncoderUnavailableException(string message) : Exception(message);
+
+/// <summary>
+/// Finds the encoders: an <c>ffmpeg</c> executable (<c>$VIDEODETECT_FFMPEG</c>: a path, or <c>off</c>
+/// to use none; else the first on PATH) and whether it has libx264. OpenCvSharp's bundled FFmpeg has
+/// no H.264 encoder, so H.264 needs the executable; mp4v and MJPG go through the executable when there
+/// is one (exact rational frame rates) and through OpenCV's VideoWriter otherwise.
+/// </summary>
+public static class Encoders
+{
+    public const string FfmpegVariable = "VIDEODETECT_FFMPEG";
+    private static readonly ConcurrentDictionary<string, string> EncoderLists = new(StringComparer.Ordinal);
+
+    /// <summary>The ffmpeg executable to use, or null (none on PATH, or VIDEODETECT_FFMPEG=off). Read on every call.</summary>
+    public static string? FindFfmpeg()
+    {
+        string? configured = Environment.GetEnvironmentVariable(FfmpegVariable);
+        if (string.Equals(configured, "off", StringComparison.OrdinalIgnoreCase)) return null;
+        if (!string.IsNullOrEmpty(configured)) return File.Exists(configured) ? Path.GetFullPath(configured) : null;
+        string exe = OperatingSystem.IsWindows() ? "ffmpeg.exe" : "ffmpeg";
+        foreach (string dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
+        {
+            string candidate = Path.Combine(dir, exe);
+            if (File.Exists(candidate)) return candidate;
+        }
+        return null;
+    }
+
+    /// <summary>True when <paramref name="ffmpeg"/> lists the encoder (e.g. libx264). Asked once per executable.</summary>
+    public static bool HasEncoder(string ffmpeg, string encoder)
+    {
+        string list = EncoderLists.GetOrAdd(ffmpeg, ListEncoders);
+        foreach (string line in list.Split('\n'))
+        {
+            var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (parts.Length >= 2 && parts[1] == encoder) return true;
+        }
+        return false;
+    }
+
+    private static string ListEncoders(string ffmpeg)
+    {
+        try
+        {
+            var psi = new ProcessStartInfo(ffmpeg) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
+            foreach (string a in new[] { "-hide_banner", "-encoders" }) psi.ArgumentList.Add(a);
+            using var p = Process.Start(psi)!;
+            p.StandardInput.Close();
+            var err = p.StandardError.ReadToEndAsync();
+            string output = p.StandardOutput.ReadToEnd();
+            if (!p.WaitForExit(30_000)) { p.Kill(true); return ""; }
+            err.Wait();
+            return p.ExitCode == 0 ? output : "";
+        }
+        catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException or IOException)
+        {
+            return "";
+        }
+    }
+
+    /// <summary>
+    /// Chooses the encoder. <paramref name="requested"/> null means the default: H.264 when an ffmpeg
+    /// with libx264 is present, else mp4v with a warning saying why. A codec asked for explicitly that
+    /// cannot be written throws <see cref="EncoderUnavailableException"/>.
+    /// </summary>
+    public static EncoderChoice Choose(VideoCodec? requested)
+    {
+        string? ffmpeg = FindFfmpeg();
+        string? h264Missing = ffmpeg is null
+            ? (Environment.GetEnvironmentVariable(FfmpegVariable) is { Length: > 0 } v ? $"{FfmpegVariable} is '{v}'" : "no ffmpeg executable is on the PATH")
+            : !HasEncoder(ffmpeg, "libx264") ? $"ffmpeg at {ffmpeg} has no libx264 encoder" : null;
+        switch (requested)
+        {
+            case null when h264Missing is null:
+            case VideoCodec.H264 when h264Missing is null:
+                return new EncoderChoice(VideoCodec.H264, ffmpeg);
+            case VideoCodec.H264:
+                throw new EncoderUnavailableException($"H.264 cannot be written: {h264Missing} (OpenCV's bundled FFmpeg has no H.264 encoder). Install ffmpeg with libx264 (apt-get install ffmpeg), or use -Codec Mp4v.");
+            case null:
+                return new EncoderChoice(VideoCodec.Mp4v, WithEncoder(ffmpeg, "mpeg4"),
+                    $"Writing MPEG-4 Part 2 (mp4v) instead of H.264, which browsers do not play: {h264Missing} and OpenCV's bundled FFmpeg has no H.264 encoder. Install ffmpeg with libx264 for H.264, or pass -Codec Mp4v to choose mp4v without this warning.");
+            case VideoCodec.Mp4v:
+                return new EncoderChoice(VideoCodec.Mp4v, WithEncoder(ffmpeg, "mpeg4"));
+            default:
+                return new EncoderChoice(VideoCodec.Mjpg, WithEncoder(ffmpeg, "mjpeg"));
+        }
+    }
+
+    private static string? WithEncoder(string? ffmpeg, string encoder) => ffmpeg is not null && HasEncoder(ffmpeg, encoder) ? ffmpeg : null;
+
+    /// <summary>The container (ffmpeg muxer name) for an output file's extension; null when unsupported.</summary>
+    public static string? ContainerFor(string path) => Path.GetExtension(path).ToLowerInvariant() switch
+    {
+        ".mp4" or ".m4v" => "mp4",
+        ".mov" => "mov",
+        ".mkv" => "matroska",
+        ".avi" => "avi",
+        _ => null,
+    };
+
+    /// <summary>The file extensions <see cref="ContainerFor"/> accepts.</summary>
+    public static IReadOnlyList<string> SupportedExtensions { get; } = new[] { ".mp4", ".m4v", ".mov", ".mkv", ".avi" };
+}
