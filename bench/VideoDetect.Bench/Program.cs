@@ -1,44 +1,171 @@
-using System.Diagnostics;
 using System.Globalization;
-using System.Text;
+using VideoDetect.Inference;
+using VideoDetect.Video;
 
-// Benchmarks for `build.ps1 bench`. Every figure is a median of several runs, set against a
-// baseline measured in the same process (absolute figures beside it for information).
-//   VideoDetect.Bench [shared-dir] [output-dir]      all suites
-//   VideoDetect.Bench memory <video> <batchSize>     (internal) one batching run; prints peak RSS
+// `build.ps1 bench`: every figure is set against a baseline measured in the same run (ratios),
+// absolute figures beside it for information; out/bench/results.json, results.md and a console table.
+//   VideoDetect.Bench [shared-dir] [output-dir] [--only micro,inference,naive,pipeline,memory,planning]
+//   VideoDetect.Bench naive <model> <video> <gpu-device|-1>       (internal) the naive recipe, in a child
+// Environment: VIDEODETECT_BENCH_PROVIDER=Cuda runs inference on the GPU with batches up to 64;
+// VIDEODETECT_MODULE is the built module (default out/VideoDetect); VIDEODETECT_PWSH the pwsh to start.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
-if (args.Length > 0 && args[0] == "memory")
+if (args.Length > 0 && args[0] == "naive")
 {
-    BatchingBench.MemoryChild(args[1], int.Parse(args[2], CultureInfo.InvariantCulture));
-    return;
+    NaiveBench.Child(args[1], args[2], int.Parse(args[3], CultureInfo.InvariantCulture));
+    return 0;
 }
-string shared = args.Length > 0 ? args[0] : Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../../../shared"));
-string output = args.Length > 1 ? args[1] : Path.GetFullPath("out/bench");
+var positional = args.TakeWhile(a => !a.StartsWith("--", StringComparison.Ordinal)).ToArray();
+string root = FindRoot();
+string shared = positional.Length > 0 ? Path.GetFullPath(positional[0]) : Path.GetFullPath(Path.Combine(root, "..", "shared"));
+string output = positional.Length > 1 ? Path.GetFullPath(positional[1]) : Path.Combine(root, "out", "bench");
+int onlyAt = Array.IndexOf(args, "--only");
+var only = onlyAt >= 0 && onlyAt + 1 < args.Length ? args[onlyAt + 1].Split(',').ToHashSet(StringComparer.OrdinalIgnoreCase) : null;
+bool Wanted(string suite) => only is null || only.Contains(suite);
 Directory.CreateDirectory(output);
-var report = new StringBuilder();
-report.AppendLine($"# VideoDetect benchmarks — {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}");
-report.AppendLine();
-PlanningBench.Run(shared, report);
-BatchingBench.Run(shared, output, report);
-InferenceBench.Run(shared, report);
-string file = Path.Combine(output, "results.md");
-File.WriteAllText(file, report.ToString());
-Console.WriteLine(report);
-Console.WriteLine($"Results written to {file}");
 
-internal static class Measure
+string vtest = Path.Combine(shared, "videos", "vtest.avi");
+string modelPath = Path.Combine(shared, "models", "yolox_nano.onnx");
+if (!File.Exists(vtest) || !File.Exists(modelPath))
 {
-    public static double MedianMs(Action action, int runs)
+    Console.Error.WriteLine($"The fixtures are missing: {vtest} and {modelPath} are needed (pass the shared folder as the first argument).");
+    return 2;
+}
+var provider = Enum.Parse<ExecutionProvider>(Environment.GetEnvironmentVariable("VIDEODETECT_BENCH_PROVIDER") is { Length: > 0 } p ? p : "Cpu", ignoreCase: true);
+int[] batches = provider == ExecutionProvider.Cpu ? new[] { 1, 2, 4, 8, 16 } : new[] { 1, 2, 4, 8, 16, 32, 64 };
+string module = Environment.GetEnvironmentVariable("VIDEODETECT_MODULE") is { Length: > 0 } m ? m : Path.Combine(root, "out", "VideoDetect");
+var model = ModelCache.Load(modelPath, new ModelOptions { Provider = provider });
+var setup = new Setup
+{
+    Shared = shared, Output = output, Vtest = vtest, ModelPath = modelPath, Provider = model.Provider, Model = model,
+    Probed = VideoProbe.Probe(vtest), Batches = batches,
+};
+var results = new Results();
+var environment = new Dictionary<string, object?>
+{
+    ["cores"] = Environment.ProcessorCount,
+    ["os"] = System.Runtime.InteropServices.RuntimeInformation.OSDescription,
+    ["runtime"] = System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription,
+    ["provider"] = model.Provider.ToString(),
+    ["video"] = $"vtest.avi ({setup.Probed.Info.Width}x{setup.Probed.Info.Height}, {setup.Probed.Index.FrameCount} frames)",
+    ["model"] = $"yolox_nano.onnx ({model.InputWidth}x{model.InputHeight}, dynamic batch: {model.DynamicBatch}, frames per session run: {(model.RunChunk == 0 ? "whole batch" : model.RunChunk)})",
+    ["repeats"] = setup.Repeats,
+};
+var clock = System.Diagnostics.Stopwatch.StartNew();
+void Stage(string name) => Console.WriteLine($"\n=== {name} ({clock.Elapsed.TotalSeconds:F0} s) ===");
+
+if (Wanted("micro")) { Stage("1, 2: decode and preprocessing (BenchmarkDotNet)"); MicroBench.Run(vtest, output, results); }
+Dictionary<int, double> inference = new();
+if (Wanted("inference") || Wanted("pipeline")) { Stage("3: inference only"); inference = InferenceBench.Run(setup, results); }
+int fastest = inference.Count > 0 ? inference.MaxBy(kv => kv.Value).Key : batches[0];
+
+double? naiveFps = null;
+(long Frames, double Seconds, long PeakKib)? naive = null;
+int gpu = model.Provider == ExecutionProvider.Cuda ? model.DeviceId : -1;
+if (Wanted("naive"))
+{
+    Stage("5: the naive recipe (child process)");
+    naive = NaiveBench.Measure(modelPath, vtest, gpu);
+    naiveFps = naive.Value.Frames / naive.Value.Seconds;
+    results.Add(new Figure { Section = "5 naive", Name = "naive recipe (all frames in a list, per-frame blob + run)", Value = naiveFps.Value, Unit = "frames/s", Note = $"whole vtest.avi, {naive.Value.Frames} frames" });
+}
+
+if (Wanted("pipeline"))
+{
+    Stage("4: end to end through pwsh");
+    if (!Directory.Exists(module)) results.Note($"end-to-end: the module is not built at {module} (run build.ps1 build); skipped.");
+    else
     {
-        var times = new List<double>();
-        for (int i = 0; i < runs; i++)
+        var outcome = PipelineBench.Time(setup, module, fastest);
+        double Fps(IEnumerable<PipelineBench.Run> runs)
         {
-            var sw = Stopwatch.StartNew();
-            action();
-            times.Add(sw.Elapsed.TotalMilliseconds);
+            var fps = runs.Select(r => r.Frames / (r.Ms / 1000)).OrderBy(x => x).ToList();
+            return fps[fps.Count / 2];
         }
-        times.Sort();
-        return times[times.Count / 2];
+        var plain = outcome.Runs.Where(r => !r.Export).ToList();
+        double bestE2e = 0;
+        foreach (int b in batches)
+        {
+            var runs = plain.Where(r => r.Batch == b).ToList();
+            if (runs.Count == 0) continue;
+            double fps = Fps(runs);
+            bestE2e = Math.Max(bestE2e, fps);
+            results.Add(new Figure
+            {
+                Section = "4 end-to-end (pwsh)", Name = $"Split-VideoClip | ConvertTo-FrameBatch | Invoke-FrameDetection, batch {b}", Value = fps, Unit = "frames/s",
+                Baseline = $"inference-only batch {b}", BaselineValue = inference.GetValueOrDefault(b), Note = $"first {setup.PipelineFrames} frames of vtest.avi, median of {runs.Count}",
+            });
+            double alloc = runs.Sum(r => (double)r.Allocated) / runs.Sum(r => r.Frames);
+            results.Add(new Figure { Section = "6 memory", Name = $"managed allocation per frame (pwsh pipeline), batch {b}", Value = alloc, Unit = "B/frame", Note = "GC.GetTotalAllocatedBytes in the pwsh process" });
+        }
+        if (inference.Count > 0)
+        {
+            results.Add(new Figure
+            {
+                Section = "4 end-to-end (pwsh)", Name = "best end-to-end (no export) vs fastest inference-only", Value = bestE2e, Unit = "frames/s",
+                Baseline = $"inference-only batch {fastest}", BaselineValue = inference[fastest], Goal = Target.AtLeast(0.90),
+            });
+        }
+        if (naiveFps is { } nf)
+        {
+            results.Add(new Figure
+            {
+                Section = "5 naive", Name = "best end-to-end (no export) vs naive recipe", Value = bestE2e, Unit = "frames/s", Baseline = "naive recipe", BaselineValue = nf,
+                Goal = Target.AtLeast(model.Provider == ExecutionProvider.Cuda ? 5 : 1),
+            });
+        }
+        if (outcome.Runs.Any(r => r.Export))
+        {
+            double with = outcome.Runs.Where(r => r.Export).Select(r => r.Ms).Order().ElementAt(outcome.Runs.Count(r => r.Export) / 2);
+            double without = plain.Where(r => r.Batch == fastest).Select(r => r.Ms).Order().ElementAt(plain.Count(r => r.Batch == fastest) / 2);
+            results.Add(new Figure
+            {
+                Section = "4 end-to-end (pwsh)", Name = $"with Export-AnnotatedVideo, batch {fastest}: time", Value = with, Unit = "ms",
+                Baseline = "same pipeline without export", BaselineValue = without, Goal = Target.AtMost(1.25),
+            });
+        }
+        else results.Note("Export-AnnotatedVideo is not available in this build of the module: the export figure was not measured.");
     }
+}
+
+if (Wanted("memory"))
+{
+    Stage("6: peak memory (child processes)");
+    string longVideo = Children.LongVideo(vtest, output, 20);
+    if (Directory.Exists(module))
+    {
+        var shortRun = PipelineBench.PeakMemory(setup, module, vtest, fastest);
+        var longRun = PipelineBench.PeakMemory(setup, module, longVideo, fastest);
+        results.Add(new Figure { Section = "6 memory", Name = $"pipeline peak RSS, vtest.avi ({shortRun.Runs[0].Frames} frames)", Value = shortRun.PeakKib / 1024.0, Unit = "MiB", Note = "whole pwsh process" });
+        results.Add(new Figure
+        {
+            Section = "6 memory", Name = $"pipeline peak RSS, vtest.avi × 20 ({longRun.Runs[0].Frames} frames)", Value = longRun.PeakKib / 1024.0, Unit = "MiB",
+            Baseline = "vtest.avi", BaselineValue = shortRun.PeakKib / 1024.0, Goal = Target.AtMost(1.1),
+        });
+    }
+    // The naive recipe holds the whole video: measured at 1× and 2× (20× would need ~21 GB).
+    naive ??= NaiveBench.Measure(modelPath, vtest, gpu);
+    var naive2 = NaiveBench.Measure(modelPath, Children.LongVideo(vtest, output, 2), gpu);
+    results.Add(new Figure { Section = "6 memory", Name = $"naive peak RSS, vtest.avi ({naive.Value.Frames} frames)", Value = naive.Value.PeakKib / 1024.0, Unit = "MiB" });
+    results.Add(new Figure
+    {
+        Section = "6 memory", Name = $"naive peak RSS, vtest.avi × 2 ({naive2.Frames} frames)", Value = naive2.PeakKib / 1024.0, Unit = "MiB",
+        Baseline = "naive, vtest.avi", BaselineValue = naive.Value.PeakKib / 1024.0, Note = "grows with the video; × 20 is not run (about 21 GB of frames)",
+    });
+}
+
+if (Wanted("planning")) { Stage("planning cost (results.md only)"); PlanningBench.Run(shared, results.Extra); }
+
+results.Write(output, environment);
+results.PrintTable();
+Console.WriteLine($"\nResults written to {Path.Combine(output, "results.json")} and results.md ({clock.Elapsed.TotalMinutes:F1} min).");
+return 0;
+
+static string FindRoot()
+{
+    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+    {
+        if (File.Exists(Path.Combine(dir.FullName, "build.ps1"))) return dir.FullName;
+    }
+    return Directory.GetCurrentDirectory();
 }
