@@ -27,6 +27,7 @@ public sealed class ShortConfig : ManualConfig
         AddColumnProvider(DefaultColumnProviders.Instance);
         AddLogger(ConsoleLogger.Default);
         AddDiagnoser(MemoryDiagnoser.Default);
+        AddExporter(BenchmarkDotNet.Exporters.MarkdownExporter.GitHub);
         ArtifactsPath = artifacts;
         Options |= ConfigOptions.DisableLogFile;
     }

@@ -61,13 +61,13 @@ internal static class PipelineBench
 
     /// <summary>Timed runs at every batch size (and, when Export-AnnotatedVideo exists, with and without it at <paramref name="exportBatch"/>).</summary>
     public static Outcome Time(Setup setup, string module, int exportBatch) =>
-        Start(setup, module, setup.Vtest, string.Join(",", setup.Batches), exportBatch, memory: false);
+        Start(setup, module, setup.Vtest, string.Join(",", setup.Batches), exportBatch, memory: false, repeats: 1);
 
     /// <summary>One run over the whole of <paramref name="video"/> in a fresh pwsh, for its peak RSS.</summary>
     public static Outcome PeakMemory(Setup setup, string module, string video, int batch) =>
-        Start(setup, module, video, batch.ToString(CultureInfo.InvariantCulture), batch, memory: true);
+        Start(setup, module, video, batch.ToString(CultureInfo.InvariantCulture), batch, memory: true, repeats: 1);
 
-    private static Outcome Start(Setup setup, string module, string video, string batches, int exportBatch, bool memory)
+    private static Outcome Start(Setup setup, string module, string video, string batches, int exportBatch, bool memory, int repeats)
     {
         string script = Path.Combine(setup.Output, "pipeline.ps1");
         File.WriteAllText(script, Script);
@@ -80,7 +80,7 @@ internal static class PipelineBench
         {
             "-NoProfile", "-NonInteractive", "-File", script, "-Module", module, "-Video", video, "-Model", setup.ModelPath,
             "-Provider", setup.Provider.ToString(), "-End", setup.PipelineFrames.ToString(CultureInfo.InvariantCulture), "-Batches", batches,
-            "-Repeats", setup.Repeats.ToString(CultureInfo.InvariantCulture), "-ExportBatch", exportBatch.ToString(CultureInfo.InvariantCulture),
+            "-Repeats", repeats.ToString(CultureInfo.InvariantCulture), "-ExportBatch", exportBatch.ToString(CultureInfo.InvariantCulture),
             "-ExportPath", Path.Combine(setup.Output, "annotated.mp4"), "-OutFile", outFile,
         }) psi.ArgumentList.Add(a);
         if (memory) psi.ArgumentList.Add("-Memory");
