@@ -45,19 +45,22 @@ internal static class PipelineBench
         foreach ($rep in 1..$Repeats) {
             foreach ($b in $Batches -split ',') { $runs.Add((Invoke-Pipeline ([int] $b) $End $false)) }
         }
+        $exportError = $null
         if ($export -and $exportParam) {
-            $null = Invoke-Pipeline $ExportBatch 64 $true
-            foreach ($rep in 1..$Repeats) {
-                $runs.Add((Invoke-Pipeline $ExportBatch $End $false))
-                $runs.Add((Invoke-Pipeline $ExportBatch $End $true))
-            }
+            try {
+                $null = Invoke-Pipeline $ExportBatch 64 $true
+                foreach ($rep in 1..$Repeats) {
+                    $runs.Add((Invoke-Pipeline $ExportBatch $End $false))
+                    $runs.Add((Invoke-Pipeline $ExportBatch $End $true))
+                }
+            } catch { $exportError = "$_" }
         }
-        @{ runs = $runs; export = [bool] $export; exportParameter = $exportParam } | ConvertTo-Json -Depth 4 | Set-Content $OutFile
+        @{ runs = $runs; export = [bool] $export; exportParameter = $exportParam; exportError = $exportError } | ConvertTo-Json -Depth 4 | Set-Content $OutFile
         """;
 
     public sealed record Run(int Batch, bool Export, long Frames, double Ms, long Allocated);
 
-    public sealed record Outcome(List<Run> Runs, bool ExportAvailable, long PeakKib);
+    public sealed record Outcome(List<Run> Runs, bool ExportAvailable, long PeakKib, string? ExportError);
 
     /// <summary>Timed runs at every batch size (and, when Export-AnnotatedVideo exists, with and without it at <paramref name="exportBatch"/>).</summary>
     public static Outcome Time(Setup setup, string module, int exportBatch) =>
@@ -99,7 +102,8 @@ internal static class PipelineBench
                 r.GetProperty("ms").GetDouble(), r.GetProperty("allocated").GetInt64()));
         }
         long peak = root.TryGetProperty("peakKib", out var pk) ? pk.GetInt64() : 0;
-        return new Outcome(runs, root.GetProperty("export").GetBoolean(), peak);
+        string? exportError = root.TryGetProperty("exportError", out var ee) && ee.ValueKind == JsonValueKind.String ? ee.GetString() : null;
+        return new Outcome(runs, root.GetProperty("export").GetBoolean(), peak, exportError);
     }
 
     /// <summary>

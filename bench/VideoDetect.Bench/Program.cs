@@ -6,6 +6,7 @@ using VideoDetect.Video;
 // absolute figures beside it for information; out/bench/results.json, results.md and a console table.
 //   VideoDetect.Bench [shared-dir] [output-dir] [--only micro,inference,naive,pipeline,memory,planning]
 //   VideoDetect.Bench naive <model> <video> <gpu-device|-1>       (internal) the naive recipe, in a child
+//   VideoDetect.Bench chunk [shared] [batch]                       profiling aid: frame by frame or whole batch on the CPU
 // Environment: VIDEODETECT_BENCH_PROVIDER=Cuda runs inference on the GPU with batches up to 64;
 // VIDEODETECT_BENCH_BATCHES=1,8 picks the batch sizes; VIDEODETECT_MODULE is the built module (default out/VideoDetect); VIDEODETECT_PWSH the pwsh to start.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
@@ -13,6 +14,11 @@ CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 if (args.Length > 0 && args[0] == "naive")
 {
     NaiveBench.Child(args[1], args[2], int.Parse(args[3], CultureInfo.InvariantCulture));
+    return 0;
+}
+if (args.Length > 0 && args[0] == "chunk")
+{
+    ChunkExperiment.Run(args.Length > 1 ? args[1] : "../shared", args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 8);
     return 0;
 }
 var positional = args.TakeWhile(a => !a.StartsWith("--", StringComparison.Ordinal)).ToArray();
@@ -93,6 +99,7 @@ using (var inferenceBench = Wanted("inference") || runPipeline ? new InferenceBe
             Stage($"4: end to end through pwsh, round {round}");
             var outcome = PipelineBench.Time(setup, module, fastest);
             exportAvailable = outcome.ExportAvailable;
+            if (outcome.ExportError is { } error && round == 1) results.Note($"Export-AnnotatedVideo failed in the benchmark's pipeline: {error}");
             pipelineRuns.AddRange(outcome.Runs);
             foreach (var r in outcome.Runs) Console.WriteLine($"  batch {r.Batch}{(r.Export ? " + export" : "")}: {r.Frames / (r.Ms / 1000):F1} frames/s");
         }

@@ -20,7 +20,7 @@ public sealed record DetectionOptions
 /// Runs a model over a <see cref="FrameBatch"/> and maps every detection back to its frame, time and
 /// source pixels. Ownership: the OrtValues wrapping the batch's tensor (pinned, no copy) and the
 /// outputs are created and disposed inside <see cref="Run"/>; the batch stays the caller's. Models with a
-/// fixed batch of 1, and every model on the CPU (where it is fastest), run frame by frame over slices of the same tensor (no copy).
+/// fixed batch of 1 run frame by frame over slices of the same tensor (no copy); others run the whole batch.
 /// </summary>
 public static class Detector
 {
