@@ -41,7 +41,8 @@ internal static class PipelineBench
             @{ runs = @($r); peakKib = [long] $hwm; export = [bool] $export } | ConvertTo-Json -Depth 4 | Set-Content $OutFile
             return
         }
-        $null = Invoke-Pipeline 8 64 $false   # warm-up: JIT, model session, OS file cache
+        # Warm-up: JIT, the model session at each batch shape, the tensor pool at each size, the OS file cache.
+        foreach ($b in $Batches -split ',') { $null = Invoke-Pipeline ([int] $b) ([Math]::Max(3 * [int] $b, 24)) $false }
         foreach ($rep in 1..$Repeats) {
             foreach ($b in $Batches -split ',') { $runs.Add((Invoke-Pipeline ([int] $b) $End $false)) }
         }
