@@ -72,6 +72,7 @@ internal sealed class Results
             PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
             DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
             NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         });
         File.WriteAllText(Path.Combine(directory, "results.json"), json);
 
@@ -84,7 +85,7 @@ internal sealed class Results
         md.AppendLine("|---|---|---:|---|---:|---:|---|---|");
         foreach (var f in _figures)
         {
-            md.AppendLine($"| {f.Section} | {f.Name} | {Format(f.Value)} {f.Unit} | {f.Baseline} | {(f.BaselineValue is { } b ? Format(b) : "")} | " +
+            md.AppendLine($"| {f.Section} | {f.Name.Replace("|", "\\|", StringComparison.Ordinal)} | {Format(f.Value)} {f.Unit} | {f.Baseline} | {(f.BaselineValue is { } b ? Format(b) : "")} | " +
                 $"{(f.Ratio is { } r ? r.ToString("F2", CultureInfo.InvariantCulture) + "×" : "")} | {f.Target} | {(f.Pass is { } p ? (p ? "pass" : "**miss**") : "")} |");
         }
         md.AppendLine();
