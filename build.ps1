@@ -177,6 +177,11 @@ Import-Module '$pester' -Force
 
 function Invoke-Bench {
     Invoke-Deps
+    Invoke-Build   # the end-to-end figures run the built module in a fresh pwsh, as users do
+    # Under `dotnet pwsh` this process is dotnet itself: the benchmark starts pwsh.dll through it.
+    $pwsh = Join-Path $PSHOME ($IsWindows ? 'pwsh.exe' : 'pwsh')
+    $env:VIDEODETECT_PWSH = if (Test-Path -LiteralPath $pwsh) { $pwsh } else { Join-Path $PSHOME 'pwsh.dll' }
+    $env:VIDEODETECT_MODULE = $ModuleOut
     $shared = if ($env:VIDEODETECT_SHARED) { $env:VIDEODETECT_SHARED } else { Join-Path (Split-Path $Root -Parent) 'shared' }
     Invoke-Native dotnet @('run', '-c', 'Release', '--project', (Join-Path $Root 'bench/VideoDetect.Bench'), '--',
         $shared, (Join-Path $Out 'bench'))

@@ -1,44 +1,217 @@
-using System.Diagnostics;
 using System.Globalization;
-using System.Text;
+using VideoDetect.Inference;
+using VideoDetect.Video;
 
-// Benchmarks for `build.ps1 bench`. Every figure is a median of several runs, set against a
-// baseline measured in the same process (absolute figures beside it for information).
-//   VideoDetect.Bench [shared-dir] [output-dir]      all suites
-//   VideoDetect.Bench memory <video> <batchSize>     (internal) one batching run; prints peak RSS
+// `build.ps1 bench`: every figure is set against a baseline measured in the same run (ratios),
+// absolute figures beside it for information; out/bench/results.json, results.md and a console table.
+//   VideoDetect.Bench [shared-dir] [output-dir] [--only micro,inference,naive,pipeline,memory,planning]
+//   VideoDetect.Bench naive <model> <video> <gpu-device|-1>       (internal) the naive recipe, in a child
+//   VideoDetect.Bench chunk [shared] [batch]                       profiling aid: frame by frame or whole batch on the CPU
+// Environment: VIDEODETECT_BENCH_PROVIDER=Cuda runs inference on the GPU with batches up to 64;
+// VIDEODETECT_BENCH_BATCHES=1,8 picks the batch sizes; VIDEODETECT_MODULE is the built module (default out/VideoDetect); VIDEODETECT_PWSH the pwsh to start.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
-if (args.Length > 0 && args[0] == "memory")
+if (args.Length > 0 && args[0] == "naive")
 {
-    BatchingBench.MemoryChild(args[1], int.Parse(args[2], CultureInfo.InvariantCulture));
-    return;
+    NaiveBench.Child(args[1], args[2], int.Parse(args[3], CultureInfo.InvariantCulture));
+    return 0;
 }
-string shared = args.Length > 0 ? args[0] : Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../../../shared"));
-string output = args.Length > 1 ? args[1] : Path.GetFullPath("out/bench");
-Directory.CreateDirectory(output);
-var report = new StringBuilder();
-report.AppendLine($"# VideoDetect benchmarks — {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}");
-report.AppendLine();
-PlanningBench.Run(shared, report);
-BatchingBench.Run(shared, output, report);
-InferenceBench.Run(shared, report);
-string file = Path.Combine(output, "results.md");
-File.WriteAllText(file, report.ToString());
-Console.WriteLine(report);
-Console.WriteLine($"Results written to {file}");
-
-internal static class Measure
+if (args.Length > 0 && args[0] == "chunk")
 {
-    public static double MedianMs(Action action, int runs)
+    ChunkExperiment.Run(args.Length > 1 ? args[1] : "../shared", args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 8);
+    return 0;
+}
+var positional = args.TakeWhile(a => !a.StartsWith("--", StringComparison.Ordinal)).ToArray();
+string root = FindRoot();
+string shared = positional.Length > 0 ? Path.GetFullPath(positional[0]) : Path.GetFullPath(Path.Combine(root, "..", "shared"));
+string output = positional.Length > 1 ? Path.GetFullPath(positional[1]) : Path.Combine(root, "out", "bench");
+int onlyAt = Array.IndexOf(args, "--only");
+var only = onlyAt >= 0 && onlyAt + 1 < args.Length ? args[onlyAt + 1].Split(',').ToHashSet(StringComparer.OrdinalIgnoreCase) : null;
+bool Wanted(string suite) => only is null || only.Contains(suite);
+Directory.CreateDirectory(output);
+
+string vtest = Path.Combine(shared, "videos", "vtest.avi");
+string modelPath = Path.Combine(shared, "models", "yolox_nano.onnx");
+if (!File.Exists(vtest) || !File.Exists(modelPath))
+{
+    Console.Error.WriteLine($"The fixtures are missing: {vtest} and {modelPath} are needed (pass the shared folder as the first argument).");
+    return 2;
+}
+var provider = Enum.Parse<ExecutionProvider>(Environment.GetEnvironmentVariable("VIDEODETECT_BENCH_PROVIDER") is { Length: > 0 } p ? p : "Cpu", ignoreCase: true);
+int[] batches = Environment.GetEnvironmentVariable("VIDEODETECT_BENCH_BATCHES") is { Length: > 0 } bs
+    ? bs.Split(',').Select(b => int.Parse(b, CultureInfo.InvariantCulture)).ToArray()
+    : provider == ExecutionProvider.Cpu ? new[] { 1, 2, 4, 8, 16 } : new[] { 1, 2, 4, 8, 16, 32, 64 };
+string module = Environment.GetEnvironmentVariable("VIDEODETECT_MODULE") is { Length: > 0 } m ? m : Path.Combine(root, "out", "VideoDetect");
+var model = ModelCache.Load(modelPath, new ModelOptions { Provider = provider });
+var setup = new Setup
+{
+    Shared = shared, Output = output, Vtest = vtest, ModelPath = modelPath, Provider = model.Provider, Model = model,
+    Probed = VideoProbe.Probe(vtest), Batches = batches,
+};
+var results = new Results();
+var environment = new Dictionary<string, object?>
+{
+    ["cores"] = Environment.ProcessorCount,
+    ["os"] = System.Runtime.InteropServices.RuntimeInformation.OSDescription,
+    ["runtime"] = System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription,
+    ["provider"] = model.Provider.ToString(),
+    ["video"] = $"vtest.avi ({setup.Probed.Info.Width}x{setup.Probed.Info.Height}, {setup.Probed.Index.FrameCount} frames)",
+    ["model"] = $"yolox_nano.onnx ({model.InputWidth}x{model.InputHeight}, dynamic batch: {model.DynamicBatch}, frames per session run: {(model.RunChunk == 0 ? "whole batch" : model.RunChunk)})",
+    ["repeats"] = setup.Repeats,
+};
+var clock = System.Diagnostics.Stopwatch.StartNew();
+void Stage(string name) => Console.WriteLine($"\n=== {name} ({clock.Elapsed.TotalSeconds:F0} s) ===");
+
+if (Wanted("micro")) { Stage("1, 2: decode and preprocessing (BenchmarkDotNet)"); MicroBench.Run(vtest, output, results); }
+// 3, 4, 5 in rounds: each round measures inference only at every batch, then the naive recipe, then
+// the pwsh pipeline at every batch — so a baseline and what is set against it see the same load.
+int gpu = model.Provider == ExecutionProvider.Cuda ? model.DeviceId : -1;
+bool runPipeline = Wanted("pipeline") && Directory.Exists(module);
+if (Wanted("pipeline") && !runPipeline) results.Note($"end-to-end: the module is not built at {module} (run build.ps1 build); skipped.");
+var inferenceRuns = new Dictionary<int, List<double>>();
+var naiveRuns = new List<(long Frames, double Seconds, long PeakKib)>();
+var pipelineRuns = new List<PipelineBench.Run>();
+bool exportAvailable = false;
+int fastest = batches[0];
+using (var inferenceBench = Wanted("inference") || runPipeline ? new InferenceBench(setup, results) : null)
+{
+    for (int round = 1; round <= setup.Repeats; round++)
     {
-        var times = new List<double>();
-        for (int i = 0; i < runs; i++)
+        if (inferenceBench is not null)
         {
-            var sw = Stopwatch.StartNew();
-            action();
-            times.Add(sw.Elapsed.TotalMilliseconds);
+            Stage($"3: inference only, round {round}");
+            foreach (int b in inferenceBench.Batches)
+            {
+                double fps = inferenceBench.Measure(b);
+                (inferenceRuns.TryGetValue(b, out var l) ? l : inferenceRuns[b] = new()).Add(fps);
+                Console.WriteLine($"  batch {b}: {fps:F1} frames/s");
+            }
+            if (round == 1) fastest = inferenceRuns.MaxBy(kv => kv.Value[0]).Key; // the export comparison runs at this batch
         }
-        times.Sort();
-        return times[times.Count / 2];
+        if (Wanted("naive"))
+        {
+            Stage($"5: the naive recipe (child process), round {round}");
+            naiveRuns.Add(NaiveBench.Measure(modelPath, vtest, gpu));
+            Console.WriteLine($"  {naiveRuns[^1].Frames / naiveRuns[^1].Seconds:F1} frames/s");
+        }
+        if (runPipeline)
+        {
+            Stage($"4: end to end through pwsh, round {round}");
+            var outcome = PipelineBench.Time(setup, module, fastest);
+            exportAvailable = outcome.ExportAvailable;
+            if (outcome.ExportError is { } error && round == 1) results.Note($"Export-AnnotatedVideo failed in the benchmark's pipeline: {error}");
+            pipelineRuns.AddRange(outcome.Runs);
+            foreach (var r in outcome.Runs) Console.WriteLine($"  batch {r.Batch}{(r.Export ? " + export" : "")}: {r.Frames / (r.Ms / 1000):F1} frames/s");
+        }
     }
+    var inference = inferenceRuns.ToDictionary(kv => kv.Key, kv => Median(kv.Value));
+    foreach (var (b, fps) in inference)
+        results.Add(new Figure { Section = "3 inference only", Name = $"session.Run, batch {b}", Value = fps, Unit = "frames/s", Note = $"pre-made tensors, median of {inferenceRuns[b].Count}" });
+    if (inference.Count > 0)
+    {
+        fastest = inference.MaxBy(kv => kv.Value).Key;
+        results.Note($"fastest inference-only batch: {fastest} ({inference[fastest]:F1} frames/s); the end-to-end target is set against it.");
+        inferenceBench!.Extras(results, fastest, inference[fastest]);
+    }
+
+    double? naiveFps = naiveRuns.Count > 0 ? Median(naiveRuns.Select(n => n.Frames / n.Seconds)) : null;
+    if (naiveFps is { } nf0)
+        results.Add(new Figure { Section = "5 naive", Name = "naive recipe (all frames in a list, per-frame blob + run)", Value = nf0, Unit = "frames/s", Note = $"whole vtest.avi, {naiveRuns[0].Frames} frames, median of {naiveRuns.Count}" });
+
+    if (runPipeline)
+    {
+        var plain = pipelineRuns.Where(r => !r.Export).ToList();
+        double bestE2e = 0;
+        foreach (int b in batches)
+        {
+            var runs = plain.Where(r => r.Batch == b).ToList();
+            if (runs.Count == 0) continue;
+            double fps = Median(runs.Select(r => r.Frames / (r.Ms / 1000)));
+            bestE2e = Math.Max(bestE2e, fps);
+            results.Add(new Figure
+            {
+                Section = "4 end-to-end (pwsh)", Name = $"Split-VideoClip | ConvertTo-FrameBatch | Invoke-FrameDetection, batch {b}", Value = fps, Unit = "frames/s",
+                Baseline = $"inference-only batch {b}", BaselineValue = inference.GetValueOrDefault(b), Note = $"first {setup.PipelineFrames} frames of vtest.avi, median of {runs.Count}",
+            });
+            double alloc = runs.Sum(r => (double)r.Allocated) / runs.Sum(r => r.Frames);
+            results.Add(new Figure { Section = "6 memory", Name = $"managed allocation per frame (pwsh pipeline), batch {b}", Value = alloc, Unit = "B/frame", Note = "GC.GetTotalAllocatedBytes in the pwsh process" });
+        }
+        if (inference.Count > 0)
+        {
+            results.Add(new Figure
+            {
+                Section = "4 end-to-end (pwsh)", Name = "best end-to-end (no export) vs fastest inference-only", Value = bestE2e, Unit = "frames/s",
+                Baseline = $"inference-only batch {fastest}", BaselineValue = inference[fastest], Goal = Target.AtLeast(0.90),
+            });
+        }
+        if (naiveFps is { } nf)
+        {
+            results.Add(new Figure
+            {
+                Section = "5 naive", Name = "best end-to-end (no export) vs naive recipe", Value = bestE2e, Unit = "frames/s", Baseline = "naive recipe", BaselineValue = nf,
+                Goal = Target.AtLeast(model.Provider == ExecutionProvider.Cuda ? 5 : 1),
+            });
+        }
+        var exported = pipelineRuns.Where(r => r.Export).ToList();
+        if (exported.Count > 0)
+        {
+            int eb = exported[0].Batch;
+            results.Add(new Figure
+            {
+                Section = "4 end-to-end (pwsh)", Name = $"with Export-AnnotatedVideo, batch {eb}: time", Value = Median(exported.Select(r => r.Ms)), Unit = "ms",
+                Baseline = "same pipeline without export", BaselineValue = Median(plain.Where(r => r.Batch == eb).Select(r => r.Ms)), Goal = Target.AtMost(1.25),
+            });
+        }
+        else results.Note(exportAvailable
+            ? "Export-AnnotatedVideo exists but takes none of -Path, -OutputPath, -Destination, -LiteralPath, -FilePath: the export figure was not measured."
+            : "Export-AnnotatedVideo is not available in this build of the module: the export figure was not measured.");
+    }
+}
+
+if (Wanted("memory"))
+{
+    Stage("6: peak memory (child processes)");
+    string longVideo = Children.LongVideo(vtest, output, 20);
+    if (Directory.Exists(module))
+    {
+        var shortRun = PipelineBench.PeakMemory(setup, module, vtest, fastest);
+        var longRun = PipelineBench.PeakMemory(setup, module, longVideo, fastest);
+        results.Add(new Figure { Section = "6 memory", Name = $"pipeline peak RSS, vtest.avi ({shortRun.Runs[0].Frames} frames)", Value = shortRun.PeakKib / 1024.0, Unit = "MiB", Note = "whole pwsh process" });
+        results.Add(new Figure
+        {
+            Section = "6 memory", Name = $"pipeline peak RSS, vtest.avi × 20 ({longRun.Runs[0].Frames} frames)", Value = longRun.PeakKib / 1024.0, Unit = "MiB",
+            Baseline = "vtest.avi", BaselineValue = shortRun.PeakKib / 1024.0, Goal = Target.AtMost(1.1),
+        });
+    }
+    // The naive recipe holds the whole video: measured at 1× and 2× (20× would need ~21 GB).
+    var naive = naiveRuns.Count > 0 ? naiveRuns[0] : NaiveBench.Measure(modelPath, vtest, gpu);
+    var naive2 = NaiveBench.Measure(modelPath, Children.LongVideo(vtest, output, 2), gpu);
+    results.Add(new Figure { Section = "6 memory", Name = $"naive peak RSS, vtest.avi ({naive.Frames} frames)", Value = naive.PeakKib / 1024.0, Unit = "MiB" });
+    results.Add(new Figure
+    {
+        Section = "6 memory", Name = $"naive peak RSS, vtest.avi × 2 ({naive2.Frames} frames)", Value = naive2.PeakKib / 1024.0, Unit = "MiB",
+        Baseline = "naive, vtest.avi", BaselineValue = naive.PeakKib / 1024.0, Note = "grows with the video; × 20 is not run (about 21 GB of frames)",
+    });
+}
+
+if (Wanted("planning")) { Stage("planning cost (results.md only)"); PlanningBench.Run(shared, results.Extra); }
+
+results.Write(output, environment);
+results.PrintTable();
+Console.WriteLine($"\nResults written to {Path.Combine(output, "results.json")} and results.md ({clock.Elapsed.TotalMinutes:F1} min).");
+return 0;
+
+static double Median(IEnumerable<double> values)
+{
+    var sorted = values.Order().ToList();
+    return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+}
+
+static string FindRoot()
+{
+    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+    {
+        if (File.Exists(Path.Combine(dir.FullName, "build.ps1"))) return dir.FullName;
+    }
+    return Directory.GetCurrentDirectory();
 }

@@ -115,6 +115,11 @@ public sealed class FramePreprocessor
             }
             return;
         }
+        if (Avx2.IsSupported)
+        {
+            Row256(src, pixels, outB, outG, outR);
+            return;
+        }
         var mB = Vector128.Create(_mean[0]); var kB = Vector128.Create(_k[0]);
         var mG = Vector128.Create(_mean[1]); var kG = Vector128.Create(_k[1]);
         var mR = Vector128.Create(_mean[2]); var kR = Vector128.Create(_k[2]);
@@ -130,6 +135,38 @@ public sealed class FramePreprocessor
             Store(Gather(a, b, c, 2), mR, kR, outR + x);
             if (x == pixels - 16) break;
         }
+    }
+
+    /// <summary>
+    /// <see cref="Row"/> with AVX2 widening: 8 bytes → 8 floats per instruction instead of 4. The same
+    /// arithmetic per lane (<c>(x − mean) × k</c>), so the same results bit for bit.
+    /// </summary>
+    private unsafe void Row256(byte* src, int pixels, float* outB, float* outG, float* outR)
+    {
+        var mB = Vector256.Create(_mean[0]); var kB = Vector256.Create(_k[0]);
+        var mG = Vector256.Create(_mean[1]); var kG = Vector256.Create(_k[1]);
+        var mR = Vector256.Create(_mean[2]); var kR = Vector256.Create(_k[2]);
+        for (int x = 0; ; x += 16)
+        {
+            if (x > pixels - 16) x = pixels - 16;
+            byte* p = src + 3 * x;
+            var a = Vector128.Load(p);
+            var b = Vector128.Load(p + 16);
+            var c = Vector128.Load(p + 32);
+            Store256(Gather(a, b, c, 0), mB, kB, outB + x);
+            Store256(Gather(a, b, c, 1), mG, kG, outG + x);
+            Store256(Gather(a, b, c, 2), mR, kR, outR + x);
+            if (x == pixels - 16) break;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void Store256(Vector128<byte> v, Vector256<float> mean, Vector256<float> k, float* dst)
+    {
+        var lo = Avx.ConvertToVector256Single(Avx2.ConvertToVector256Int32(v));
+        var hi = Avx.ConvertToVector256Single(Avx2.ConvertToVector256Int32(Sse2.ShiftRightLogical128BitLane(v, 8)));
+        ((lo - mean) * k).Store(dst);
+        ((hi - mean) * k).Store(dst + 8);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -27,7 +27,25 @@ internal static class Providers
         return (NewOptions(), ExecutionProvider.Cpu, null);
     }
 
-    private static SessionOptions NewOptions() => new() { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
+    /// <summary>
+    /// Session options. ONNX Runtime's intra-op threads stay at its default (one per physical core), but
+    /// do not spin-wait between parallel sections: the module always decodes and preprocesses (and may
+    /// encode) beside inference, and on a small machine spinning threads take the cores those workers
+    /// need. For experiments, <c>VIDEODETECT_ORT_THREADS</c> sets the thread count and
+    /// <c>VIDEODETECT_ORT_SPIN=1</c> turns spinning back on.
+    /// </summary>
+    private static SessionOptions NewOptions()
+    {
+        var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
+        if (Environment.GetEnvironmentVariable("VIDEODETECT_ORT_THREADS") is { Length: > 0 } threads
+            && int.TryParse(threads, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out int n) && n >= 0)
+        {
+            options.IntraOpNumThreads = n;
+        }
+        string spin = Environment.GetEnvironmentVariable("VIDEODETECT_ORT_SPIN") == "1" ? "1" : "0";
+        options.AddSessionConfigEntry("session.intra_op.allow_spinning", spin);
+        return options;
+    }
 
     /// <summary>Null when the CUDA provider loads for <paramref name="deviceId"/>, else why not.</summary>
     private static string? ProbeCuda(int deviceId)
