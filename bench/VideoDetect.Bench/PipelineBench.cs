@@ -25,6 +25,7 @@ internal static class PipelineBench
             $sw = [Diagnostics.Stopwatch]::StartNew()
             if ($WithExport) {
                 $target = @{ $exportParam = $ExportPath }
+                if ($export.Parameters.ContainsKey('Force')) { $target.Force = $true } else { Remove-Item -LiteralPath $ExportPath -ErrorAction Ignore }
                 Split-VideoClip $Video @split | ConvertTo-FrameBatch -BatchSize $BatchSize -Model $m | Invoke-FrameDetection -Confidence 0.3 |
                     Export-AnnotatedVideo @target | Out-Null
                 $n = $Frames

@@ -71,7 +71,7 @@ if (Wanted("pipeline") && !runPipeline) results.Note($"end-to-end: the module is
 var inferenceRuns = new Dictionary<int, List<double>>();
 var naiveRuns = new List<(long Frames, double Seconds, long PeakKib)>();
 var pipelineRuns = new List<PipelineBench.Run>();
-bool exportAvailable = false;
+bool exportAvailable = false, exportFailed = false;
 int fastest = batches[0];
 using (var inferenceBench = Wanted("inference") || runPipeline ? new InferenceBench(setup, results) : null)
 {
@@ -99,7 +99,8 @@ using (var inferenceBench = Wanted("inference") || runPipeline ? new InferenceBe
             Stage($"4: end to end through pwsh, round {round}");
             var outcome = PipelineBench.Time(setup, module, fastest);
             exportAvailable = outcome.ExportAvailable;
-            if (outcome.ExportError is { } error && round == 1) results.Note($"Export-AnnotatedVideo failed in the benchmark's pipeline: {error}");
+            if (outcome.ExportError is { } error && !exportFailed) results.Note($"Export-AnnotatedVideo failed in the benchmark's pipeline (round {round}), so the export figure was not measured: {error}");
+            exportFailed |= outcome.ExportError is not null;
             pipelineRuns.AddRange(outcome.Runs);
             foreach (var r in outcome.Runs) Console.WriteLine($"  batch {r.Batch}{(r.Export ? " + export" : "")}: {r.Frames / (r.Ms / 1000):F1} frames/s");
         }
@@ -162,7 +163,7 @@ using (var inferenceBench = Wanted("inference") || runPipeline ? new InferenceBe
                 Baseline = "same pipeline without export", BaselineValue = Median(plain.Where(r => r.Batch == eb).Select(r => r.Ms)), Goal = Target.AtMost(1.25),
             });
         }
-        else results.Note(exportAvailable
+        else if (!exportFailed) results.Note(exportAvailable
             ? "Export-AnnotatedVideo exists but takes none of -Path, -OutputPath, -Destination, -LiteralPath, -FilePath: the export figure was not measured."
             : "Export-AnnotatedVideo is not available in this build of the module: the export figure was not measured.");
     }
