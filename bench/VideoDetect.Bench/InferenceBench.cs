@@ -133,9 +133,9 @@ internal sealed class Setup
     public required int[] Batches { get; init; }
     public int Repeats { get; init; } = 3;
     /// <summary>Frames per inference-only measurement (cycled over the pre-made tensors).</summary>
-    public int InferenceFrames { get; init; } = 128;
+    public int InferenceFrames { get; init; } = 96;
     /// <summary>Frames the end-to-end pipelines run (the first of vtest.avi).</summary>
-    public int PipelineFrames { get; init; } = 320;
+    public int PipelineFrames { get; init; } = 192;
 }
 
 internal static class Measure

@@ -14,7 +14,7 @@ using VideoDetect.Video;
 
 /// <summary>
 /// A short BenchmarkDotNet job, in process (no generated project to build), so the two micro suites
-/// take well under a minute each on two cores: 1 launch, 2 warm-up and 7 measured iterations.
+/// take well under a minute each on two cores: 1 launch, 2 warm-up and 5 measured iterations.
 /// </summary>
 public sealed class ShortConfig : ManualConfig
 {
@@ -22,7 +22,7 @@ public sealed class ShortConfig : ManualConfig
     {
         AddJob(Job.Default
             .WithToolchain(InProcessEmitToolchain.Instance)
-            .WithLaunchCount(1).WithWarmupCount(2).WithIterationCount(7)
+            .WithLaunchCount(1).WithWarmupCount(2).WithIterationCount(5)
             .WithIterationTime(Perfolizer.Horology.TimeInterval.FromMilliseconds(250)));
         AddColumnProvider(DefaultColumnProviders.Instance);
         AddLogger(ConsoleLogger.Default);

@@ -14,8 +14,14 @@ using OpenCvSharp.Dnn;
 /// </summary>
 internal static class NaiveBench
 {
-    /// <summary>In a child process: prints "frames seconds peakRssKiB".</summary>
-    public static void Child(string modelPath, string video, int gpuDevice)
+    /// <summary>
+    /// In a child process: prints "frames seconds peakRssKiB" (frames: those run through the model).
+    /// <paramref name="readFrames"/> &gt; 0 reads only the video's first frames (the speed rounds use the
+    /// pipeline's 256, so both sides see the same frames); <paramref name="inferFrames"/> &gt; 0 runs the
+    /// model over only the first frames of the list (the memory figures: the peak is the list of every
+    /// frame plus the session, reached before inference; the rest of the run would only add minutes).
+    /// </summary>
+    public static void Child(string modelPath, string video, int gpuDevice, int readFrames = 0, int inferFrames = 0)
     {
         using var options = new SessionOptions();
         if (gpuDevice >= 0) options.AppendExecutionProvider_CUDA(gpuDevice);
@@ -31,7 +37,7 @@ internal static class NaiveBench
         var frames = new List<Mat>();
         using (var cap = new VideoCapture(video, VideoCaptureAPIs.FFMPEG))
         {
-            while (true)
+            while (readFrames <= 0 || frames.Count < readFrames)
             {
                 var m = new Mat();
                 if (!cap.Read(m)) { m.Dispose(); break; }
@@ -39,8 +45,10 @@ internal static class NaiveBench
             }
         }
         long kept = 0;
-        foreach (var frame in frames)
+        int inferred = 0;
+        foreach (var frame in inferFrames > 0 ? frames.Take(inferFrames) : frames)
         {
+            inferred++;
             double scale = Math.Min((double)w / frame.Cols, (double)h / frame.Rows);
             int rw = (int)Math.Round(frame.Cols * scale), rh = (int)Math.Round(frame.Rows * scale);
             using var resized = frame.Resize(new Size(rw, rh));
@@ -64,13 +72,14 @@ internal static class NaiveBench
         double seconds = sw.Elapsed.TotalSeconds;
         foreach (var m in frames) m.Dispose();
         GC.KeepAlive(kept);
-        Console.WriteLine($"{frames.Count} {seconds.ToString(System.Globalization.CultureInfo.InvariantCulture)} {Child_PeakRssKib()}");
+        Console.WriteLine($"{inferred} {seconds.ToString(System.Globalization.CultureInfo.InvariantCulture)} {Child_PeakRssKib()}");
     }
 
     /// <summary>Runs the naive recipe in a child process over <paramref name="video"/>.</summary>
-    public static (long Frames, double Seconds, long PeakKib) Measure(string modelPath, string video, int gpuDevice)
+    public static (long Frames, double Seconds, long PeakKib) Measure(string modelPath, string video, int gpuDevice, int readFrames = 0, int inferFrames = 0)
     {
-        var parts = Children.RunSelf("naive", modelPath, video, gpuDevice.ToString(System.Globalization.CultureInfo.InvariantCulture)).Split(' ');
+        var ci = System.Globalization.CultureInfo.InvariantCulture;
+        var parts = Children.RunSelf("naive", modelPath, video, gpuDevice.ToString(ci), readFrames.ToString(ci), inferFrames.ToString(ci)).Split(' ');
         return (long.Parse(parts[0]), double.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture), long.Parse(parts[2]));
     }
 

@@ -129,6 +129,15 @@ Describe "Export-AnnotatedVideo: behaviour$NoShared$NoTools" -Skip:(-not $HaveSh
         finally { $src.Dispose(); $h.Dispose(); $b.Dispose() }
     }
 
+    It '-Preset passes libx264''s preset: ultrafast (the default) trades size for speed against veryfast' {
+        $frames = New-FrameDetections $vtest (0..49)
+        $fast = $frames | Export-AnnotatedVideo -Path (Join-Path $dir 'fast.mp4') -PassThru
+        $small = $frames | Export-AnnotatedVideo -Path (Join-Path $dir 'small.mp4') -Preset veryfast -PassThru
+        foreach ($f in $fast, $small) { (Get-Stream $f.FullName).codec_name | Should -Be 'h264' }
+        $fast.Length | Should -BeGreaterThan (1.5 * $small.Length) -Because 'ultrafast drops CABAC and most motion search'
+        { $frames | Export-AnnotatedVideo -Path (Join-Path $dir 'x.mp4') -Preset quick } | Should -Throw -ErrorId 'ParameterArgumentValidationError,VideoDetect.Commands.ExportAnnotatedVideoCommand'
+    }
+
     It '-WhatIf writes nothing' {
         New-FrameDetections $vtest (0..9) | Export-AnnotatedVideo -Path (Join-Path $dir 'w.mp4') -WhatIf -PassThru | Should -BeNullOrEmpty
         @(Get-ChildItem -LiteralPath $dir -Force).Count | Should -Be 0

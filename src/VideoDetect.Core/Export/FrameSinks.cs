@@ -29,7 +29,7 @@ public sealed record SinkOptions(string Path, int Width, int Height, Rational Fr
 {
     /// <summary>Opens the sink the choice names: an ffmpeg process, or OpenCV's VideoWriter.</summary>
     public static IFrameSink Open(SinkOptions options, EncoderChoice choice) =>
-        choice.FfmpegPath is { } ffmpeg ? new FfmpegFrameSink(ffmpeg, options) : new OpenCvFrameSink(options);
+        choice.FfmpegPath is { } ffmpeg ? new FfmpegFrameSink(ffmpeg, options, choice.Preset) : new OpenCvFrameSink(options);
 }
 
 /// <summary>
@@ -50,8 +50,9 @@ public sealed class FfmpegFrameSink : IFrameSink
     private readonly string _command;
     private bool _completed;
 
-    public FfmpegFrameSink(string ffmpeg, SinkOptions o)
+    public FfmpegFrameSink(string ffmpeg, SinkOptions o, string preset = EncoderChoice.DefaultPreset)
     {
+        if (!EncoderChoice.Presets.Contains(preset)) throw new ArgumentException($"Unknown libx264 preset '{preset}'. Presets: {string.Join(", ", EncoderChoice.Presets)}.", nameof(preset));
         if (!o.FrameRate.IsPositive) throw new ArgumentException($"Frame rate {o.FrameRate} must be positive.", nameof(o));
         _frameBytes = checked(o.Width * o.Height * 3);
         var args = new List<string>
@@ -63,7 +64,7 @@ public sealed class FfmpegFrameSink : IFrameSink
         bool mp4Family = o.Container is "mp4" or "mov";
         args.AddRange(o.Codec switch
         {
-            VideoCodec.H264 => new[] { "-c:v", "libx264", "-preset", "veryfast", "-crf", "23", "-pix_fmt", o.Width % 2 == 0 && o.Height % 2 == 0 ? "yuv420p" : "yuv444p" },
+            VideoCodec.H264 => new[] { "-c:v", "libx264", "-preset", preset, "-crf", "23", "-pix_fmt", o.Width % 2 == 0 && o.Height % 2 == 0 ? "yuv420p" : "yuv444p" },
             VideoCodec.Mp4v => mp4Family ? new[] { "-c:v", "mpeg4", "-q:v", "3", "-tag:v", "mp4v" } : new[] { "-c:v", "mpeg4", "-q:v", "3" },
             _ => new[] { "-c:v", "mjpeg", "-q:v", "3", "-pix_fmt", "yuvj420p" },
         });

@@ -48,6 +48,11 @@ public sealed class ExportAnnotatedVideoCommand : StoppableCommand
     [Parameter]
     public VideoCodec Codec { get; set; } = VideoCodec.H264;
 
+    /// <summary>libx264's preset for H.264 (ignored by Mp4v and Mjpg): ultrafast (default) to veryslow.</summary>
+    [Parameter]
+    [ValidateSet("ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow")]
+    public string Preset { get; set; } = EncoderChoice.DefaultPreset;
+
     /// <summary>Blur inside the boxes instead of drawing them.</summary>
     [Parameter]
     public SwitchParameter Blur { get; set; }
@@ -68,7 +73,7 @@ public sealed class ExportAnnotatedVideoCommand : StoppableCommand
     {
         try
         {
-            _encoder = Encoders.Choose(MyInvocation.BoundParameters.ContainsKey(nameof(Codec)) ? Codec : null);
+            _encoder = Encoders.Choose(MyInvocation.BoundParameters.ContainsKey(nameof(Codec)) ? Codec : null) with { Preset = Preset.ToLowerInvariant() };
         }
         catch (EncoderUnavailableException e)
         {
