@@ -22,7 +22,8 @@ public sealed record EncoderChoice(VideoCodec Codec, string? FfmpegPath, string?
     /// libx264's speed/size preset for H.264 (ignored by the other codecs). Default ultrafast: on a
     /// 2-core machine the encoder shares the cores with inference, and ultrafast costs 3.7 ms of CPU a
     /// frame for vtest.avi against 8.2 ms for veryfast (files about 2.9× larger at the same -crf 23):
-    /// with veryfast, export added 42 % to the pipeline's time, with ultrafast 26 %.
+    /// with veryfast, export added 42 % to the pipeline's time, with ultrafast 26 % (21 % once frames
+    /// went to ffmpeg as yuv420p, see <see cref="FfmpegFrameSink"/>).
     /// </summary>
     public string Preset { get; init; } = DefaultPreset;
 
