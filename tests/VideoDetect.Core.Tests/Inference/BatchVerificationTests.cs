@@ -12,6 +12,16 @@ namespace VideoDetect.Tests.Inference;
 /// </summary>
 public class BatchVerificationTests
 {
+    [SharedFact]
+    public void A_model_loads_when_something_else_created_ONNX_Runtime_s_environment_first()
+    {
+        // ONNX Runtime refuses a second environment with options; the module must use the one it finds
+        // (it failed every load in this process before, when another test had made a session first).
+        _ = OrtEnv.Instance();
+        var model = ModelCache.Load(Path.Combine(Fixtures.SharedDirectory ?? "", "models", "FastestDet.onnx"), new ModelOptions { Provider = ExecutionProvider.Cpu });
+        Assert.Equal("FastestDet", model.Family);
+    }
+
     [SharedTheory]
     [InlineData("yolox_nano.onnx")]
     [InlineData("nanodet_m_416.onnx")]
