@@ -115,14 +115,9 @@ public sealed class FramePreprocessor
             }
             return;
         }
-        if (Avx2.IsSupported)
-        {
-            Row256(src, pixels, outB, outG, outR);
-            return;
-        }
-        var mB = Vector128.Create(_mean[0]); var kB = Vector128.Create(_k[0]);
-        var mG = Vector128.Create(_mean[1]); var kG = Vector128.Create(_k[1]);
-        var mR = Vector128.Create(_mean[2]); var kR = Vector128.Create(_k[2]);
+        var mB = Vector256.Create(_mean[0]); var kB = Vector256.Create(_k[0]);
+        var mG = Vector256.Create(_mean[1]); var kG = Vector256.Create(_k[1]);
+        var mR = Vector256.Create(_mean[2]); var kR = Vector256.Create(_k[2]);
         for (int x = 0; ; x += 16)
         {
             if (x > pixels - 16) x = pixels - 16;
@@ -137,38 +132,6 @@ public sealed class FramePreprocessor
         }
     }
 
-    /// <summary>
-    /// <see cref="Row"/> with AVX2 widening: 8 bytes → 8 floats per instruction instead of 4. The same
-    /// arithmetic per lane (<c>(x − mean) × k</c>), so the same results bit for bit.
-    /// </summary>
-    private unsafe void Row256(byte* src, int pixels, float* outB, float* outG, float* outR)
-    {
-        var mB = Vector256.Create(_mean[0]); var kB = Vector256.Create(_k[0]);
-        var mG = Vector256.Create(_mean[1]); var kG = Vector256.Create(_k[1]);
-        var mR = Vector256.Create(_mean[2]); var kR = Vector256.Create(_k[2]);
-        for (int x = 0; ; x += 16)
-        {
-            if (x > pixels - 16) x = pixels - 16;
-            byte* p = src + 3 * x;
-            var a = Vector128.Load(p);
-            var b = Vector128.Load(p + 16);
-            var c = Vector128.Load(p + 32);
-            Store256(Gather(a, b, c, 0), mB, kB, outB + x);
-            Store256(Gather(a, b, c, 1), mG, kG, outG + x);
-            Store256(Gather(a, b, c, 2), mR, kR, outR + x);
-            if (x == pixels - 16) break;
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe void Store256(Vector128<byte> v, Vector256<float> mean, Vector256<float> k, float* dst)
-    {
-        var lo = Avx.ConvertToVector256Single(Avx2.ConvertToVector256Int32(v));
-        var hi = Avx.ConvertToVector256Single(Avx2.ConvertToVector256Int32(Sse2.ShiftRightLogical128BitLane(v, 8)));
-        ((lo - mean) * k).Store(dst);
-        ((hi - mean) * k).Store(dst + 8);
-    }
-
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector128<byte> Gather(Vector128<byte> a, Vector128<byte> b, Vector128<byte> c, int channel)
     {
@@ -179,16 +142,30 @@ public sealed class FramePreprocessor
         return Vector128.Shuffle(a, Masks[3 * channel]) | Vector128.Shuffle(b, Masks[3 * channel + 1]) | Vector128.Shuffle(c, Masks[3 * channel + 2]);
     }
 
+    /// <summary>
+    /// 16 bytes → 16 floats <c>(x − mean) × k</c> at <paramref name="dst"/>. With AVX2 the widening takes
+    /// 8 bytes per instruction instead of 4; the arithmetic per lane is the same, so the results are the
+    /// same bit for bit (the JIT keeps only the branch the machine takes).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe void Store(Vector128<byte> v, Vector128<float> mean, Vector128<float> k, float* dst)
+    private static unsafe void Store(Vector128<byte> v, Vector256<float> mean, Vector256<float> k, float* dst)
     {
+        if (Avx2.IsSupported)
+        {
+            var lo8 = Avx.ConvertToVector256Single(Avx2.ConvertToVector256Int32(v));
+            var hi8 = Avx.ConvertToVector256Single(Avx2.ConvertToVector256Int32(Sse2.ShiftRightLogical128BitLane(v, 8)));
+            ((lo8 - mean) * k).Store(dst);
+            ((hi8 - mean) * k).Store(dst + 8);
+            return;
+        }
+        Vector128<float> m = mean.GetLower(), f = k.GetLower();
         var (lo, hi) = Vector128.Widen(v);
         var (w0, w1) = Vector128.Widen(lo);
         var (w2, w3) = Vector128.Widen(hi);
-        ((Vector128.ConvertToSingle(w0.AsInt32()) - mean) * k).Store(dst);
-        ((Vector128.ConvertToSingle(w1.AsInt32()) - mean) * k).Store(dst + 4);
-        ((Vector128.ConvertToSingle(w2.AsInt32()) - mean) * k).Store(dst + 8);
-        ((Vector128.ConvertToSingle(w3.AsInt32()) - mean) * k).Store(dst + 12);
+        ((Vector128.ConvertToSingle(w0.AsInt32()) - m) * f).Store(dst);
+        ((Vector128.ConvertToSingle(w1.AsInt32()) - m) * f).Store(dst + 4);
+        ((Vector128.ConvertToSingle(w2.AsInt32()) - m) * f).Store(dst + 8);
+        ((Vector128.ConvertToSingle(w3.AsInt32()) - m) * f).Store(dst + 12);
     }
 
     /// <summary>Planar [3,H,W] to interleaved [H,W,3] with OpenCV's SIMD merge.</summary>

@@ -40,7 +40,7 @@ internal static class BatchRewriter
             var tensor = graph.Initializer.FirstOrDefault(t => t.Name == shapeName)
                 ?? graph.Node.Where(n => n.OpType == "Constant" && n.Output.Contains(shapeName))
                     .SelectMany(n => n.Attribute).FirstOrDefault(a => a.Name == "value")?.T;
-            if (tensor is not null) ZeroLeadingOne(tensor);
+            if (tensor is not null) BatchLeadingDim(tensor);
         }
         if (model.OpsetImport.Where(o => o.Domain is "" or "ai.onnx").Select(o => o.Version).DefaultIfEmpty(0).Max() >= 11)
             BatchResizeSizes(graph);
@@ -62,9 +62,7 @@ internal static class BatchRewriter
             var resize = graph.Node[at];
             if (resize.OpType != "Resize" || resize.Input.Count < 4 || resize.Input[3].Length == 0) continue;
             var sizes = graph.Initializer.FirstOrDefault(t => t.Name == resize.Input[3]);
-            if (sizes is null || sizes.DataType != (int)TensorProto.Types.DataType.Int64 || sizes.RawData.Length != 32) continue;
-            var values = Enumerable.Range(0, 4).Select(i => BitConverter.ToInt64(sizes.RawData.Span.Slice(i * 8, 8))).ToArray();
-            if (values[0] != 1) continue;
+            if (sizes is null || Int64Values(sizes) is not { Length: 4 } values || values[0] != 1) continue;
             string p = resize.Name + "_batch_";
             graph.Initializer.Add(Int64s(p + "rest", values.Skip(1).ToArray()));
             graph.Initializer.Add(Int64s(p + "start", 0));
@@ -103,13 +101,9 @@ internal static class BatchRewriter
     /// elsewhere becomes -1 (batch × k, inferred: the reshapes that fold the batch into the first
     /// dimension, as ShuffleNet's channel split does). Anything else is left alone.
     /// </summary>
-    private static void ZeroLeadingOne(TensorProto t)
+    private static void BatchLeadingDim(TensorProto t)
     {
-        if (t.DataType != (int)TensorProto.Types.DataType.Int64) return;
-        long[] target = t.Int64Data.Count > 0
-            ? t.Int64Data.ToArray()
-            : Enumerable.Range(0, t.RawData.Length / 8).Select(i => BitConverter.ToInt64(t.RawData.Span.Slice(i * 8, 8))).ToArray();
-        if (target.Length == 0) return;
+        if (Int64Values(t) is not { Length: > 0 } target) return;
         long first = target[0];
         if (first == 1) target[0] = 0;
         else if (first > 1 && !target.Contains(-1)) target[0] = -1;
@@ -117,4 +111,10 @@ internal static class BatchRewriter
         if (t.Int64Data.Count > 0) t.Int64Data[0] = target[0];
         else t.RawData = ByteString.CopyFrom(target.SelectMany(BitConverter.GetBytes).ToArray());
     }
+
+    /// <summary>The values of an int64 tensor (from int64_data or raw little-endian data); null for another type.</summary>
+    private static long[]? Int64Values(TensorProto t) =>
+        t.DataType != (int)TensorProto.Types.DataType.Int64 ? null
+        : t.Int64Data.Count > 0 ? t.Int64Data.ToArray()
+        : Enumerable.Range(0, t.RawData.Length / 8).Select(i => BitConverter.ToInt64(t.RawData.Span.Slice(i * 8, 8))).ToArray();
 }

@@ -173,8 +173,10 @@ public static class ModelCache
                 (worst, wrong) = BatchDifference(cpuCandidate, cpuOriginal, signature, input, n);
                 if (wrong is null && worst <= BatchTolerance)
                 {
+                    // Output shapes follow from the graph, already checked on the CPU: here the provider
+                    // only has to run the rewritten graph (a failure lands in the catch below).
                     candidate = new InferenceSession(bytes, options);
-                    wrong = RunsBatch(candidate, signature, input, n);
+                    RunBatch(candidate, signature, input, n);
                 }
             }
             if (wrong is not null) return Reject(candidate, $"{name}: the rewritten graph's output {wrong} has the wrong size; it runs frame by frame.");
@@ -200,17 +202,15 @@ public static class ModelCache
     {
         int frame = input.Length / n;
         var outputNames = signature.Outputs.Select(o => o.Name).ToArray();
-        var batchedShape = signature.InputShape.Select(d => (long)d).ToArray();
-        batchedShape[0] = n;
         // The run options live in a local until both runs are over: passed inline, nothing would
         // reference them during the native call, and a GC could finalise them while ONNX Runtime
         // still reads them (a use-after-free seen as random SIGSEGV/SIGFPE in libonnxruntime).
         using var runOptions = new RunOptions();
         float[][] batchedOut;
-        using (var value = OrtValue.CreateTensorValueFromMemory(input, batchedShape))
+        using (var value = OrtValue.CreateTensorValueFromMemory(input, BatchShape(signature, n)))
         using (var outputs = batched.Run(runOptions, new[] { signature.InputName }, new[] { value }, outputNames))
             batchedOut = outputs.Select(o => o.GetTensorDataAsSpan<float>().ToArray()).ToArray();
-        var singleShape = signature.InputShape.Select(d => (long)d).ToArray();
+        var singleShape = BatchShape(signature, 1);
         float worst = 0;
         for (int k = 0; k < n; k++)
         {
@@ -228,22 +228,19 @@ public static class ModelCache
         return (worst, null);
     }
 
-    /// <summary>Runs n frames through <paramref name="session"/>; null when every output has n frames' worth, else the first output that does not.</summary>
-    private static string? RunsBatch(InferenceSession session, ModelSignature signature, float[] input, int n)
+    /// <summary>Runs the n frames of <paramref name="input"/> through <paramref name="session"/> in one batch.</summary>
+    private static void RunBatch(InferenceSession session, ModelSignature signature, float[] input, int n)
     {
-        var outputNames = signature.Outputs.Select(o => o.Name).ToArray();
+        using var runOptions = new RunOptions();
+        using var value = OrtValue.CreateTensorValueFromMemory(input, BatchShape(signature, n));
+        using var outputs = session.Run(runOptions, new[] { signature.InputName }, new[] { value }, signature.Outputs.Select(o => o.Name).ToArray());
+    }
+
+    private static long[] BatchShape(ModelSignature signature, int n)
+    {
         var shape = signature.InputShape.Select(d => (long)d).ToArray();
         shape[0] = n;
-        using var runOptions = new RunOptions();
-        using var value = OrtValue.CreateTensorValueFromMemory(input, shape);
-        using var outputs = session.Run(runOptions, new[] { signature.InputName }, new[] { value }, outputNames);
-        for (int o = 0; o < outputs.Count; o++)
-        {
-            long perFrame = signature.Outputs[o].Shape.Skip(1).Aggregate(1L, (a, d) => a * Math.Max(d, 1));
-            bool fixedShape = signature.Outputs[o].Shape.Skip(1).All(d => d > 0);
-            if (fixedShape && outputs[o].GetTensorTypeAndShape().ElementCount != n * perFrame) return outputNames[o];
-        }
-        return null;
+        return shape;
     }
 
     private static (InferenceSession?, string) Reject(InferenceSession? candidate, string note)

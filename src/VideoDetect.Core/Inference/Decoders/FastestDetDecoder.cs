@@ -43,13 +43,7 @@ public sealed class FastestDetDecoder : IDetectionDecoder
         {
             float obj = map[cell];
             if (obj < minObj) continue;
-            int best = 0;
-            float bestCls = map[5 * plane + cell];
-            for (int c = 1; c < classes; c++)
-            {
-                float v = map[(5 + c) * plane + cell];
-                if (v > bestCls) { bestCls = v; best = c; }
-            }
+            var (best, bestCls) = Grids.ArgMax(map, 5 * plane + cell, plane, classes);
             float score = MathF.Pow(obj, 0.6f) * MathF.Pow(MathF.Max(bestCls, 0), 0.4f);
             if (score < minScore) continue;
             int col = cell % columns, row = cell / columns;

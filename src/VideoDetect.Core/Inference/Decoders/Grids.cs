@@ -29,6 +29,22 @@ internal static class Grids
 
     public static float Sigmoid(float x) => 1 / (1 + MathF.Exp(-x));
 
+    /// <summary>
+    /// The arg-max over <paramref name="count"/> values <paramref name="stride"/> apart from
+    /// <paramref name="start"/> (a channels-first map: one candidate's class scores down the planes).
+    /// </summary>
+    public static (int Index, float Value) ArgMax(ReadOnlySpan<float> values, int start, int stride, int count)
+    {
+        int best = 0;
+        float max = values[start];
+        for (int i = 1; i < count; i++)
+        {
+            float v = values[start + i * stride];
+            if (v > max) { max = v; best = i; }
+        }
+        return (best, max);
+    }
+
     /// <summary>The arg-max of <paramref name="values"/> and its value.</summary>
     public static (int Index, float Value) ArgMax(ReadOnlySpan<float> values)
     {

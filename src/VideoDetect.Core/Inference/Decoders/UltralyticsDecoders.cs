@@ -73,7 +73,8 @@ public sealed class YoloV5Decoder : UltralyticsDecoder
         if (!HasShape(s)) return false;
         var o = s.Outputs[0].Shape;
         if (o[2] <= 5) return false;
-        return o[1] > 0 ? CellMultiple(s, o[1]) == 3 || (CellMultiple(s, o[1]) == 0 && NamesCount(s, o[2] - 5)) : NamesCount(s, o[2] - 5);
+        int multiple = o[1] > 0 ? CellMultiple(s, o[1]) : 0;
+        return multiple == 3 || (multiple == 0 && NamesCount(s, o[2] - 5));
     }
 
     public override int ClassCount(ModelSignature s) => s.Outputs[0].Shape[2] - 5;
@@ -111,7 +112,8 @@ public sealed class YoloV8Decoder : UltralyticsDecoder
         if (!HasShape(s)) return false;
         var o = s.Outputs[0].Shape;
         if (o[1] <= 4) return false;
-        return o[2] > 0 ? CellMultiple(s, o[2]) == 1 || (CellMultiple(s, o[2]) == 0 && NamesCount(s, o[1] - 4)) : NamesCount(s, o[1] - 4);
+        int multiple = o[2] > 0 ? CellMultiple(s, o[2]) : 0;
+        return multiple == 1 || (multiple == 0 && NamesCount(s, o[1] - 4));
     }
 
     public override int ClassCount(ModelSignature s) => s.Outputs[0].Shape[1] - 4;
@@ -127,13 +129,7 @@ public sealed class YoloV8Decoder : UltralyticsDecoder
         for (int i = 0; i < n; i++)
         {
             // Channels first: the best class of candidate i is a strided walk down the class planes.
-            int best = 0;
-            float score = data[4 * n + i];
-            for (int c = 1; c < classes; c++)
-            {
-                float v = data[(4 + c) * n + i];
-                if (v > score) { score = v; best = c; }
-            }
+            var (best, score) = Grids.ArgMax(data, 4 * n + i, n, classes);
             if (score < minScore) continue;
             into.Add(new RawDetection(best, score, cx[i] - w[i] / 2, cy[i] - h[i] / 2, cx[i] + w[i] / 2, cy[i] + h[i] / 2));
         }

@@ -10,15 +10,13 @@ namespace VideoDetect.Inference.Decoders;
 /// </summary>
 public sealed class YoloxDecoder : IDetectionDecoder
 {
-    private static readonly int[] Strides = { 8, 16, 32 };
-
     public string Family => "YOLOX";
 
     public bool Recognises(ModelSignature s)
     {
         if (s.Outputs.Count != 1 || s.InputShape.Count != 4) return false;
         var o = s.Outputs[0].Shape;
-        return o.Count == 3 && o[2] > 5 && o[1] == AnchorCount(s.InputShape[3], s.InputShape[2]);
+        return o.Count == 3 && o[2] > 5 && o[1] == Grids.Cells(s.InputShape[3], s.InputShape[2], Grids.P3ToP5);
     }
 
     public PreprocessOptions Preprocessing(ModelSignature s) => new()
@@ -29,16 +27,14 @@ public sealed class YoloxDecoder : IDetectionDecoder
 
     public int ClassCount(ModelSignature s) => s.Outputs[0].Shape[2] - 5;
 
-    private static int AnchorCount(int width, int height) => Strides.Sum(st => (width / st) * (height / st));
-
     public void Decode(IReadOnlyList<ReadOnlyMemory<float>> outputs, ModelSignature s, float minScore, List<RawDetection> into)
     {
         var data = outputs[0].Span;
         int width = s.InputShape[3], height = s.InputShape[2], rowLength = s.Outputs[0].Shape[2], classes = rowLength - 5;
         int row = 0;
-        foreach (int stride in Strides)
+        foreach (int stride in Grids.P3ToP5)
         {
-            int gw = width / stride, gh = height / stride;
+            int gw = (width + stride - 1) / stride, gh = (height + stride - 1) / stride; // as Grids.Cells
             for (int gy = 0; gy < gh; gy++)
             {
                 for (int gx = 0; gx < gw; gx++, row++)
@@ -46,9 +42,7 @@ public sealed class YoloxDecoder : IDetectionDecoder
                     var r = data.Slice(row * rowLength, rowLength);
                     float obj = r[4];
                     if (obj < minScore) continue; // score = obj × cls ≤ obj
-                    int best = 0;
-                    float bestCls = r[5];
-                    for (int c = 1; c < classes; c++) if (r[5 + c] > bestCls) { bestCls = r[5 + c]; best = c; }
+                    var (best, bestCls) = Grids.ArgMax(r.Slice(5, classes));
                     float score = obj * bestCls;
                     if (score < minScore) continue;
                     float cx = (r[0] + gx) * stride, cy = (r[1] + gy) * stride;
