@@ -1,0 +1,50 @@
+namespace VideoDetect.Errors;
+
+/// <summary>
+/// Every error id the module reports, in one table. Ids are API: scripts and Pester checks assert
+/// <c>FullyQualifiedErrorId</c> ("&lt;id&gt;,VideoDetect.Commands.&lt;Cmdlet&gt;Command"), so an id
+/// is never renamed. Core raises them through <see cref="VideoDetectException"/> subclasses; the
+/// cmdlet layer reads <see cref="VideoDetectException.ErrorId"/> and only picks the category.
+/// </summary>
+public static class ErrorIds
+{
+    // Inputs: one bad video is a non-terminating error, the other inputs go on.
+    public const string VideoNotFound = "VideoNotFound";
+    public const string PathIsDirectory = "PathIsDirectory";
+    public const string VideoEmpty = "VideoEmpty";
+    public const string VideoUnreadable = "VideoUnreadable";
+    public const string VideoNoDecodableFrames = "VideoNoDecodableFrames";
+    public const string VideoAccessDenied = "VideoAccessDenied";
+    public const string VideoReadFailed = "VideoReadFailed";
+    public const string NotFileSystemPath = "NotFileSystemPath";
+
+    // Parameters (terminating).
+    public const string InvalidClipRange = "InvalidClipRange";
+    public const string InvalidPreprocessing = "InvalidPreprocessing";
+
+    // Decoding and batching.
+    public const string ClipOutOfRange = "ClipOutOfRange";
+    public const string FrameDecodeFailed = "FrameDecodeFailed";
+    public const string BatchWorkerFailed = "BatchWorkerFailed";
+
+    // Models and inference.
+    public const string ModelNotFound = "ModelNotFound";
+    public const string ModelUnreadable = "ModelUnreadable";
+    public const string ModelNotRecognised = "ModelNotRecognised";
+    public const string ProviderUnavailable = "ProviderUnavailable";
+    public const string LabelsMismatch = "LabelsMismatch";
+    public const string ModelRemoved = "ModelRemoved";
+    public const string ModelRequired = "ModelRequired";
+    public const string UnknownClass = "UnknownClass";
+    public const string BatchDoesNotFitModel = "BatchDoesNotFitModel";
+    public const string InferenceFailed = "InferenceFailed";
+
+    // Writers (Export-AnnotatedVideo, and the result files that come).
+    public const string OutputExists = "OutputExists";
+    public const string OutputPathConflict = "OutputPathConflict";
+    public const string InvalidOutputPath = "InvalidOutputPath";
+    public const string EncoderUnavailable = "EncoderUnavailable";
+    public const string EncoderFailed = "EncoderFailed";
+    public const string SourceUnavailable = "SourceUnavailable";
+    public const string FrameOutOfOrder = "FrameOutOfOrder";
+}
