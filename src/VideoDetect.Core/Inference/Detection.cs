@@ -18,8 +18,12 @@ public sealed class Detection
     public double Y { get; set; }
     public double Width { get; set; }
     public double Height { get; set; }
+    /// <summary>The object's track within its source (Add-DetectionTrack fills it); null when untracked.</summary>
+    public int? TrackId { get; set; }
 
-    public override string ToString() => $"{Label} {Confidence:P0} @ ({X:F0},{Y:F0} {Width:F0}x{Height:F0})";
+    public override string ToString() => TrackId is { } id
+        ? $"{Label} #{id} {Confidence:P0} @ ({X:F0},{Y:F0} {Width:F0}x{Height:F0})"
+        : $"{Label} {Confidence:P0} @ ({X:F0},{Y:F0} {Width:F0}x{Height:F0})";
 }
 
 /// <summary>All detections of one frame (possibly none), in frame order.</summary>
@@ -33,6 +37,13 @@ public sealed class FrameDetections
     public int SourceHeight { get; set; }
     public Detection[] Detections { get; set; } = Array.Empty<Detection>();
     public int Count => Detections.Length;
+
+    /// <summary>
+    /// Per-frame facts a later stage adds without a new type (e.g. a motion gate's "held from frame
+    /// N", a region's occupancy), keyed by name; null until one is set. Values are plain data
+    /// (strings, numbers, booleans) so they survive CliXml, JSON and result files.
+    /// </summary>
+    public Dictionary<string, object?>? Extras { get; set; }
 }
 
 /// <summary>A candidate box in model-input pixels, before NMS and mapping back.</summary>
