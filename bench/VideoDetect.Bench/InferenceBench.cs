@@ -111,7 +111,7 @@ internal sealed class InferenceBench : IDisposable
     /// <summary>The first <paramref name="n"/> frames of the video, preprocessed for the model, as one batch.</summary>
     private static FrameBatch FirstBatch(Setup setup, int n)
     {
-        using var batcher = new FrameBatcher(new BatchOptions { BatchSize = n, Preprocess = setup.Model.Preprocessing, Model = setup.Model, Pool = new TensorPool() });
+        using var batcher = new FrameBatcher(new BatchOptions { BatchSize = n, Preprocess = setup.Model.Preprocessing, Pool = new TensorPool() });
         foreach (var c in ClipPlanner.Plan(setup.Probed, new ClipOptions { Length = VideoPosition.FromFrames(n), End = VideoPosition.FromFrames(n) })) batcher.Add(c);
         batcher.Complete();
         FrameBatch? batch = null;

@@ -16,9 +16,6 @@ public sealed record BatchOptions
 
     public PreprocessOptions Preprocess { get; init; } = new();
 
-    /// <summary>The model the batches are for; carried by every batch so the detector needs no second -Model.</summary>
-    public VideoDetect.Inference.DetectionModel? Model { get; init; }
-
     /// <summary>Where batch tensors come from; <see cref="TensorPool.Shared"/> when null.</summary>
     public TensorPool? Pool { get; init; }
 

@@ -73,9 +73,6 @@ public sealed class FrameBatch : IDisposable
     /// <summary>How the tensor was prepared.</summary>
     public PreprocessOptions Preprocess { get; }
 
-    /// <summary>The model the batch was prepared for (ConvertTo-FrameBatch -Model), or null.</summary>
-    public VideoDetect.Inference.DetectionModel? Model { get; init; }
-
     public bool IsDisposed => _tensor is null;
 
     /// <summary>The tensor data, row-major in <see cref="Shape"/>. Throws once the batch is disposed.</summary>

@@ -1,6 +1,6 @@
 using Microsoft.ML.OnnxRuntime;
 using VideoDetect.Batching;
-using VideoDetect.Inference.Decoders;
+using VideoDetect.Inference.Families;
 
 namespace VideoDetect.Inference;
 
@@ -25,27 +25,33 @@ public sealed record ModelOptions
 /// <summary>
 /// A loaded detector: the cached ONNX Runtime session plus what the module learned about it (family,
 /// input, preprocessing, class names, the provider actually in use). Created by
-/// <see cref="ModelCache.Load"/> and shared process-wide; the cache owns the session and disposes it
-/// on <see cref="ModelCache.Remove"/>. Runs are thread-safe (ONNX Runtime sessions are).
+/// <see cref="ModelCache.Load"/> and shared process-wide. Ownership: the cache owns the session;
+/// nothing outside Inference can dispose it. Runs are thread-safe (ONNX Runtime sessions are): each
+/// holds a <see cref="RunLease"/>, and <see cref="ModelCache.Remove"/> only marks the model removed —
+/// the session is released when the last lease ends, and no lease is granted after that.
 /// </summary>
-public sealed class DetectionModel : IDisposable
+public sealed class DetectionModel
 {
-    internal DetectionModel(string path, InferenceSession session, IDetectionDecoder decoder, ModelSignature signature,
+    // Bit 0: removed. The rest: twice the number of runs holding a lease.
+    private int _state;
+    private int _released;
+
+    internal DetectionModel(string path, InferenceSession session, IModelFamily family, ModelSignature signature,
         IReadOnlyList<string> labels, ExecutionProvider provider, int deviceId, string? fallbackReason)
     {
         Path = path;
         Session = session;
-        Decoder = decoder;
+        ModelFamily = family;
         Signature = signature;
         Labels = labels;
         Provider = provider;
         DeviceId = deviceId;
         FallbackReason = fallbackReason;
-        Preprocessing = decoder.Preprocessing(signature);
+        Preprocessing = family.Preprocessing(signature);
     }
 
     public string Path { get; }
-    public string Family => Decoder.Family;
+    public string Family => ModelFamily.Family;
     public string InputName => Signature.InputName;
     public int InputWidth => Preprocessing.Width;
     public int InputHeight => Preprocessing.Height;
@@ -75,27 +81,64 @@ public sealed class DetectionModel : IDisposable
 
     /// <summary>
     /// Frames per session run: a model that takes any batch runs the whole batch at once, on the CPU as
-    /// on CUDA (bench `chunk`, yolox_nano at batch 8 on 2 cores: 59 frames/s whole against 43 frame by
-    /// frame, the engine end to end 51 against 42); a fixed-batch model runs its batch. 0 means the whole batch.
+    /// on CUDA (faster than frame by frame: bench/README.md, "chunk"); a fixed-batch model runs its
+    /// batch. 0 means the whole batch.
     /// </summary>
     public int RunChunk => FixedBatch > 0 ? FixedBatch : 0;
 
     internal InferenceSession Session { get; }
-    internal IDetectionDecoder Decoder { get; }
+    internal IModelFamily ModelFamily { get; }
     public ModelSignature Signature { get; }
 
     public override string ToString() => $"{System.IO.Path.GetFileName(Path)} ({Family}, {InputWidth}x{InputHeight}, {Provider})";
 
-    /// <summary>True once Remove-DetectionModel (or Dispose) freed the session; the model cannot run any more.</summary>
-    public bool IsRemoved { get; private set; }
+    /// <summary>True once Remove-DetectionModel removed the model; it cannot run any more.</summary>
+    public bool IsRemoved => (Volatile.Read(ref _state) & 1) != 0;
+
+    /// <summary>True once the session was released (removed, and no run holds it any more).</summary>
+    internal bool IsReleased => Volatile.Read(ref _released) != 0;
 
     /// <summary>The options the session was built from; owned by the model, released after the session.</summary>
     internal SessionOptions? Options { get; init; }
 
-    public void Dispose()
+    /// <summary>A lease on the session for one run, or null when the model was removed.</summary>
+    internal RunLease? TryLease()
     {
-        IsRemoved = true;
+        while (true)
+        {
+            int state = Volatile.Read(ref _state);
+            if ((state & 1) != 0) return null;
+            if (Interlocked.CompareExchange(ref _state, state + 2, state) == state) return new RunLease(this);
+        }
+    }
+
+    /// <summary>Marks the model removed; the session goes now, or when the last run holding it ends.</summary>
+    internal void MarkRemoved()
+    {
+        if (Interlocked.Or(ref _state, 1) == 0) Release();
+    }
+
+    private void EndRun()
+    {
+        if (Interlocked.Add(ref _state, -2) == 1) Release();
+    }
+
+    private void Release()
+    {
+        if (Interlocked.Exchange(ref _released, 1) != 0) return;
         Session.Dispose();
         Options?.Dispose();
+    }
+
+    /// <summary>Holds the session alive for one run; dispose it when the run is over (once).</summary>
+    internal sealed class RunLease : IDisposable
+    {
+        private DetectionModel? _model;
+
+        public RunLease(DetectionModel model) => _model = model;
+
+        public InferenceSession Session => (_model ?? throw new ObjectDisposedException(nameof(RunLease))).Session;
+
+        public void Dispose() => Interlocked.Exchange(ref _model, null)?.EndRun();
     }
 }

@@ -2,6 +2,8 @@ using Microsoft.ML.OnnxRuntime;
 using OpenCvSharp;
 using OpenCvSharp.Dnn;
 using VideoDetect.Batching;
+using VideoDetect.Errors;
+using VideoDetect.Inference.Families;
 
 namespace VideoDetect.Inference;
 
@@ -18,22 +20,28 @@ public sealed record DetectionOptions
 
 /// <summary>
 /// Runs a model over a <see cref="FrameBatch"/> and maps every detection back to its frame, time and
-/// source pixels. Ownership: the OrtValues wrapping the batch's tensor (pinned, no copy) and the
+/// source pixels. Ownership: a lease keeps the model's session alive for the run; the OrtValues wrapping the batch's tensor (pinned, no copy) and the
 /// outputs are created and disposed inside <see cref="Run"/>; the batch stays the caller's. Models with a
 /// fixed batch of 1 run frame by frame over slices of the same tensor (no copy); others run the whole batch.
 /// </summary>
 public static class Detector
 {
     /// <param name="framesPerRun">Override of <see cref="DetectionModel.RunChunk"/> (0: the whole batch), for tests and benchmarks.</param>
-    public static FrameDetections[] Run(DetectionModel model, FrameBatch batch, DetectionOptions options, int? framesPerRun = null)
+    /// <param name="cancel">Stops between session runs, and terminates a run in progress; then throws <see cref="OperationCanceledException"/>.</param>
+    /// <exception cref="ModelException">ModelRemoved: the model was removed before the run began.</exception>
+    /// <exception cref="BatchDoesNotFitModelException">The batch was prepared for another input (<see cref="BatchFit.Check"/>).</exception>
+    public static FrameDetections[] Run(DetectionModel model, FrameBatch batch, DetectionOptions options, int? framesPerRun = null, CancellationToken cancel = default)
     {
-        if (model.IsRemoved)
-            throw new ObjectDisposedException(nameof(DetectionModel), $"{System.IO.Path.GetFileName(model.Path)} was removed (Remove-DetectionModel); import it again.");
+        BatchFit.Check(model, batch);
+        using var lease = model.TryLease()
+            ?? throw new ModelException(ErrorIds.ModelRemoved, $"{System.IO.Path.GetFileName(model.Path)} was removed (Remove-DetectionModel); import it again.");
+        return Run(lease, model, batch, options, framesPerRun, cancel);
+    }
+
+    /// <summary>The run itself, on a session held by <paramref name="lease"/> (the caller's, disposed by it).</summary>
+    internal static FrameDetections[] Run(DetectionModel.RunLease lease, DetectionModel model, FrameBatch batch, DetectionOptions options, int? framesPerRun, CancellationToken cancel)
+    {
         var pre = model.Preprocessing;
-        if (batch.Preprocess.Width != pre.Width || batch.Preprocess.Height != pre.Height || batch.Preprocess.Layout != pre.Layout)
-            throw new ArgumentException(
-                $"The batch was prepared at {batch.Preprocess.Width}x{batch.Preprocess.Height} {batch.Preprocess.Layout}, but {System.IO.Path.GetFileName(model.Path)} takes {pre.Width}x{pre.Height} {pre.Layout}. " +
-                "Build the batches with ConvertTo-FrameBatch -Model <the same model> so they get its preprocessing.");
         int chunk = model.FixedBatch > 0 ? model.FixedBatch : framesPerRun ?? model.RunChunk;
         int step = chunk > 0 ? chunk : batch.Count;
         var results = new FrameDetections[batch.Count];
@@ -41,29 +49,39 @@ public static class Detector
         var inputNames = new[] { model.InputName };
         var outputNames = model.Signature.Outputs.Select(o => o.Name).ToArray();
         using var runOptions = new RunOptions();
+        using var terminate = cancel.Register(() => runOptions.Terminate = true);
         for (int first = 0; first < batch.Count; first += step)
         {
+            cancel.ThrowIfCancellationRequested();
             int n = Math.Min(step, batch.Count - first);
             var shape = batch.Shape.Select(d => (long)d).ToArray();
             shape[0] = n;
             var memory = batch.Tensor.AsMemory(first * pre.FrameLength, n * pre.FrameLength);
             using var input = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, memory, shape);
-            using var outputs = model.Session.Run(runOptions, inputNames, new[] { input }, outputNames);
-            // The decoders read ONNX Runtime's output buffers in place (alive until `outputs` is
-            // disposed): no managed copy of the raw outputs (yolox_nano: 1.2 MB a frame).
-            var spans = new NativeFloats[outputs.Count];
-            for (int o = 0; o < spans.Length; o++) spans[o] = NativeFloats.Of(outputs[o]);
-            var perFrame = new ReadOnlyMemory<float>[spans.Length];
-            for (int i = 0; i < n; i++)
+            IDisposableReadOnlyCollection<OrtValue> outputs;
+            try
             {
-                for (int o = 0; o < spans.Length; o++)
+                outputs = lease.Session.Run(runOptions, inputNames, new[] { input }, outputNames);
+            }
+            catch (OnnxRuntimeException) when (cancel.IsCancellationRequested)
+            {
+                throw new OperationCanceledException(cancel);
+            }
+            catch (OnnxRuntimeException e)
+            {
+                throw new ModelException(ErrorIds.InferenceFailed,
+                    $"Inference failed on {System.IO.Path.GetFileName(batch.Path)} frames {batch.Frames[0].FrameIndex}..{batch.Frames[^1].FrameIndex}: {e.Message}", e);
+            }
+            using (outputs)
+            {
+                // The families read ONNX Runtime's output buffers in place, through a ref struct that
+                // cannot outlive `outputs`: no managed copy of the raw outputs.
+                for (int i = 0; i < n; i++)
                 {
-                    int length = spans[o].Length / n;
-                    perFrame[o] = spans[o].Memory.Slice(i * length, length);
+                    candidates.Clear();
+                    model.ModelFamily.Parse(new FrameOutputs(outputs, i, n), model.Signature, options.Confidence, candidates);
+                    results[first + i] = Finish(model, batch.Frames[first + i], candidates, options);
                 }
-                candidates.Clear();
-                model.Decoder.Decode(perFrame, model.Signature, options.Confidence, candidates);
-                results[first + i] = Finish(model, batch.Frames[first + i], candidates, options);
             }
         }
         return results;

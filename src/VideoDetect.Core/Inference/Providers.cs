@@ -21,7 +21,7 @@ internal static class Providers
                 AppendCuda(cuda, deviceId);
                 return (cuda, ExecutionProvider.Cuda, null);
             }
-            if (wanted == ExecutionProvider.Cuda) throw new ModelException("ProviderUnavailable", "CUDA was asked for but " + failure + ".");
+            if (wanted == ExecutionProvider.Cuda) throw new ModelException(VideoDetect.Errors.ErrorIds.ProviderUnavailable, "CUDA was asked for but " + failure + ".");
             return (NewOptions(), ExecutionProvider.Cpu, failure);
         }
         return (NewOptions(), ExecutionProvider.Cpu, null);
@@ -49,10 +49,8 @@ internal static class Providers
 
     /// <summary>
     /// Appends the CUDA provider with cuDNN's convolution algorithm chosen by heuristics, not by
-    /// ONNX Runtime's default exhaustive benchmark. Measured on an H200 with yolox_nano made
-    /// batch-dynamic: under EXHAUSTIVE every change of input shape (the last, partial batch of a
-    /// video; another -BatchSize) ran the search again, about 4 s each time, so vtest.avi end to end at
-    /// batch 16 ran at 82–162 frames/s against 648 frames/s over its first 256 frames (one shape).
+    /// ONNX Runtime's default exhaustive benchmark: under EXHAUSTIVE every change of input shape (the
+    /// last, partial batch of a video; another -BatchSize) runs the search again (figures in bench/README.md).
     /// <c>VIDEODETECT_CUDNN_CONV_ALGO_SEARCH</c> (EXHAUSTIVE, HEURISTIC, DEFAULT) overrides it. Should
     /// ONNX Runtime refuse the option, the provider is appended with its defaults.
     /// </summary>

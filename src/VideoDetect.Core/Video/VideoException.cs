@@ -1,6 +1,8 @@
+using VideoDetect.Errors;
+
 namespace VideoDetect.Video;
 
-/// <summary>What went wrong with one input video. The PowerShell layer maps each kind to an error id and category.</summary>
+/// <summary>What went wrong with one input video; each kind has its error id (<see cref="VideoException.ErrorId"/>).</summary>
 public enum VideoErrorKind
 {
     /// <summary>No file at the path.</summary>
@@ -17,11 +19,11 @@ public enum VideoErrorKind
     AccessDenied,
 }
 
-/// <summary>A problem with one input video; other inputs are unaffected.</summary>
-public sealed class VideoException : Exception
+/// <summary>A problem with one input video; other inputs are unaffected. Its id follows from <see cref="Kind"/>.</summary>
+public sealed class VideoException : VideoDetectException
 {
     public VideoException(VideoErrorKind kind, string path, string message, Exception? inner = null)
-        : base(message, inner)
+        : base(IdOf(kind), message, inner)
     {
         Kind = kind;
         Path = path;
@@ -31,4 +33,14 @@ public sealed class VideoException : Exception
 
     /// <summary>The video the error is about.</summary>
     public string Path { get; }
+
+    private static string IdOf(VideoErrorKind kind) => kind switch
+    {
+        VideoErrorKind.NotFound => ErrorIds.VideoNotFound,
+        VideoErrorKind.IsDirectory => ErrorIds.PathIsDirectory,
+        VideoErrorKind.Empty => ErrorIds.VideoEmpty,
+        VideoErrorKind.NoDecodableFrames => ErrorIds.VideoNoDecodableFrames,
+        VideoErrorKind.AccessDenied => ErrorIds.VideoAccessDenied,
+        _ => ErrorIds.VideoUnreadable,
+    };
 }

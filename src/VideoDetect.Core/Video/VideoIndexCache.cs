@@ -48,9 +48,6 @@ public sealed class VideoIndexCache
         WriteDisk(file, probed);
     }
 
-    /// <summary>Forgets everything in memory (the disk copy stays).</summary>
-    public void ClearMemory() => _memory.Clear();
-
     private static bool Matches(VideoInfo info, FileInfo file) =>
         info.Length == file.Length && info.LastWriteTimeUtc == file.LastWriteTimeUtc;
 

@@ -18,6 +18,7 @@ public sealed class ConvertToFrameBatchCommand : StoppableCommand
 {
     private const int MaxPendingClips = 2;
     private FrameBatcher? _batcher;
+    private Inference.DetectionModel? _model;
     private long _framesOut;
     private string? _progressPath;
 
@@ -123,7 +124,8 @@ public sealed class ConvertToFrameBatchCommand : StoppableCommand
                     Layout = Layout,
                 },
             };
-            if (model is not null) options = options with { Preprocess = model.Preprocessing, Model = model };
+            _model = model;
+            if (model is not null) options = options with { Preprocess = model.Preprocessing };
             options.Validate();
         }
         catch (Exception e) when (e is ArgumentException or FormatException or OverflowException)
@@ -157,11 +159,7 @@ public sealed class ConvertToFrameBatchCommand : StoppableCommand
         BatchEvent? item;
         try
         {
-            item = read(_batcher!);
-        }
-        catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
-        {
-            throw new PipelineStoppedException();
+            item = UntilStopped(() => read(_batcher!));
         }
         catch (Exception e) when (e is not PipelineStoppedException)
         {
@@ -180,7 +178,7 @@ public sealed class ConvertToFrameBatchCommand : StoppableCommand
             case BatchReady ready:
                 _framesOut += ready.Batch.Count;
                 ReportProgress(ready);
-                WriteObject(ready.Batch);
+                WriteObject(BatchModels.Pair(ready.Batch, _model));
                 break;
             case BatchWarning warning:
                 WriteWarning(warning.Message);
@@ -193,7 +191,8 @@ public sealed class ConvertToFrameBatchCommand : StoppableCommand
 
     private static ErrorRecord ErrorFor(ClipFailed failed) => failed.Error switch
     {
-        VideoException ve => ErrorIds.FromVideoException(ve, failed.Clip),
+        VideoDetectException known => ErrorMapping.Record(known, failed.Clip),
+        // FrameBatcher's clip-range check raises ClipOutOfRangeException on the batching branch; until it lands, its ArgumentException is that error.
         ArgumentException ae => new ErrorRecord(ae, ErrorIds.ClipOutOfRange, ErrorCategory.InvalidData, failed.Clip),
         _ => new ErrorRecord(failed.Error, ErrorIds.FrameDecodeFailed, ErrorCategory.ReadError, failed.Clip),
     };

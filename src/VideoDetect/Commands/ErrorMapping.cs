@@ -1,52 +1,34 @@
 using System.Management.Automation;
-using VideoDetect.Video;
 
 namespace VideoDetect.Commands;
 
 /// <summary>
-/// Error ids are API: scripts and Pester checks assert <c>FullyQualifiedErrorId</c>
-/// ("&lt;id&gt;,VideoDetect.Commands.&lt;Cmdlet&gt;Command"). Ids are never renamed.
+/// Turns Core's typed errors into error records: the id is the exception's own
+/// (<see cref="VideoDetectException.ErrorId"/>, from <see cref="ErrorIds"/>); this layer only picks the category.
 /// </summary>
-internal static class ErrorIds
+internal static class ErrorMapping
 {
-    public const string VideoNotFound = "VideoNotFound";
-    public const string PathIsDirectory = "PathIsDirectory";
-    public const string VideoEmpty = "VideoEmpty";
-    public const string VideoUnreadable = "VideoUnreadable";
-    public const string VideoNoDecodableFrames = "VideoNoDecodableFrames";
-    public const string VideoAccessDenied = "VideoAccessDenied";
-    public const string VideoReadFailed = "VideoReadFailed";
-    public const string NotFileSystemPath = "NotFileSystemPath";
-    public const string InvalidClipRange = "InvalidClipRange";
-    public const string InvalidPreprocessing = "InvalidPreprocessing";
-    public const string ClipOutOfRange = "ClipOutOfRange";
-    public const string FrameDecodeFailed = "FrameDecodeFailed";
-    public const string BatchWorkerFailed = "BatchWorkerFailed";
-    // Export-AnnotatedVideo
-    public const string OutputExists = "OutputExists";
-    public const string OutputPathConflict = "OutputPathConflict";
-    public const string InvalidOutputPath = "InvalidOutputPath";
-    public const string EncoderUnavailable = "EncoderUnavailable";
-    public const string EncoderFailed = "EncoderFailed";
-    public const string SourceUnavailable = "SourceUnavailable";
-    public const string FrameOutOfOrder = "FrameOutOfOrder";
+    /// <summary>The error record for <paramref name="e"/>, about <paramref name="target"/>.</summary>
+    public static ErrorRecord Record(VideoDetectException e, object? target) => new(e, e.ErrorId, Category(e.ErrorId), target);
 
     /// <summary>The error for a bad video, with the video's path as target.</summary>
-    public static ErrorRecord FromVideoException(VideoException e) => FromVideoException(e, e.Path);
+    public static ErrorRecord Record(VideoDetect.Video.VideoException e) => Record(e, e.Path);
 
-    /// <summary>The error for a bad video, with <paramref name="target"/> (e.g. the clip) as target.</summary>
-    public static ErrorRecord FromVideoException(VideoException e, object target)
+    /// <summary>The category that goes with an id.</summary>
+    public static ErrorCategory Category(string errorId) => errorId switch
     {
-        var (id, category) = e.Kind switch
-        {
-            VideoErrorKind.NotFound => (VideoNotFound, ErrorCategory.ObjectNotFound),
-            VideoErrorKind.IsDirectory => (PathIsDirectory, ErrorCategory.InvalidArgument),
-            VideoErrorKind.Empty => (VideoEmpty, ErrorCategory.InvalidData),
-            VideoErrorKind.Unreadable => (VideoUnreadable, ErrorCategory.InvalidData),
-            VideoErrorKind.NoDecodableFrames => (VideoNoDecodableFrames, ErrorCategory.InvalidData),
-            VideoErrorKind.AccessDenied => (VideoAccessDenied, ErrorCategory.PermissionDenied),
-            _ => (VideoUnreadable, ErrorCategory.InvalidData),
-        };
-        return new ErrorRecord(e, id, category, target);
-    }
+        ErrorIds.VideoNotFound or ErrorIds.ModelNotFound => ErrorCategory.ObjectNotFound,
+        ErrorIds.PathIsDirectory or ErrorIds.NotFileSystemPath or ErrorIds.InvalidClipRange or ErrorIds.InvalidPreprocessing
+            or ErrorIds.LabelsMismatch or ErrorIds.ModelRequired or ErrorIds.UnknownClass or ErrorIds.BatchDoesNotFitModel
+            or ErrorIds.InvalidOutputPath => ErrorCategory.InvalidArgument,
+        ErrorIds.VideoAccessDenied => ErrorCategory.PermissionDenied,
+        ErrorIds.VideoReadFailed or ErrorIds.FrameDecodeFailed or ErrorIds.SourceUnavailable => ErrorCategory.ReadError,
+        ErrorIds.ProviderUnavailable or ErrorIds.EncoderUnavailable => ErrorCategory.ResourceUnavailable,
+        ErrorIds.ModelRemoved or ErrorIds.OutputPathConflict => ErrorCategory.InvalidOperation,
+        ErrorIds.InferenceFailed => ErrorCategory.InvalidResult,
+        ErrorIds.OutputExists => ErrorCategory.ResourceExists,
+        ErrorIds.EncoderFailed => ErrorCategory.WriteError,
+        ErrorIds.BatchWorkerFailed => ErrorCategory.NotSpecified,
+        _ => ErrorCategory.InvalidData, // VideoEmpty, VideoUnreadable, VideoNoDecodableFrames, ClipOutOfRange, FrameOutOfOrder, ModelUnreadable, ModelNotRecognised
+    };
 }

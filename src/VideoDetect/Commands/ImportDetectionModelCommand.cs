@@ -1,10 +1,11 @@
 using System.Management.Automation;
 using VideoDetect.Inference;
+using VideoDetect.Inference.Families;
 
 namespace VideoDetect.Commands;
 
 /// <summary>Import-DetectionModel: loads an ONNX detector into the process-wide cache (or returns the cached one).</summary>
-[Cmdlet(VerbsData.Import, "DetectionModel", DefaultParameterSetName = "Path")]
+[Cmdlet(VerbsData.Import, "DetectionModel")]
 [OutputType(typeof(DetectionModel))]
 public sealed class ImportDetectionModelCommand : PSCmdlet
 {
@@ -14,7 +15,7 @@ public sealed class ImportDetectionModelCommand : PSCmdlet
     [ValidateNotNullOrEmpty]
     public string Path { get; set; } = "";
 
-    /// <summary>The decoder family; recognised from the model's outputs when omitted.</summary>
+    /// <summary>The model family; recognised from the model's outputs when omitted.</summary>
     [Parameter]
     [ArgumentCompleter(typeof(FamilyCompleter))]
     public string? Family { get; set; }
@@ -42,12 +43,12 @@ public sealed class ImportDetectionModelCommand : PSCmdlet
     }
 }
 
-/// <summary>Completes -Family with the known decoder families.</summary>
+/// <summary>Completes -Family with the known model families.</summary>
 public sealed class FamilyCompleter : IArgumentCompleter
 {
     public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
         System.Management.Automation.Language.CommandAst commandAst, System.Collections.IDictionary fakeBoundParameters) =>
-        ModelCache.Decoders.Select(d => d.Family)
+        FamilyRegistry.All.Select(d => d.Family)
             .Where(f => f.StartsWith(wordToComplete ?? "", StringComparison.OrdinalIgnoreCase))
             .Select(f => new CompletionResult(f));
 }

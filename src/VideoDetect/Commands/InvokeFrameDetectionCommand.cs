@@ -7,11 +7,12 @@ namespace VideoDetect.Commands;
 /// <summary>
 /// Invoke-FrameDetection: runs a detector over FrameBatch objects and emits one FrameDetections per
 /// frame (empty or not), in frame order, with every box in source pixels. Disposes each batch when
-/// done with it (its tensor goes back to the pool).
+/// done with it (its tensor goes back to the pool). Ctrl+C stops between session runs and terminates
+/// the run in progress.
 /// </summary>
 [Cmdlet(VerbsLifecycle.Invoke, "FrameDetection")]
 [OutputType(typeof(FrameDetections))]
-public sealed class InvokeFrameDetectionCommand : PSCmdlet
+public sealed class InvokeFrameDetectionCommand : StoppableCommand
 {
     private DetectionModel? _model;
     private DetectionOptions _options = new();
@@ -62,40 +63,27 @@ public sealed class InvokeFrameDetectionCommand : PSCmdlet
         {
             try
             {
-                var model = _model ?? batch.Model;
-                if (model is null)
-                {
-                    ThrowTerminatingError(new ErrorRecord(new ArgumentException("No model: give -Model, or build the batches with ConvertTo-FrameBatch -Model."),
-                        "ModelRequired", ErrorCategory.InvalidArgument, batch));
-                    return;
-                }
+                var model = _model ?? BatchModels.ModelOf(batch)
+                    ?? throw Terminating(new ModelException(ErrorIds.ModelRequired, "No model: give -Model, or build the batches with ConvertTo-FrameBatch -Model."), batch);
                 var options = Class is null ? _options : _options with { Classes = ClassIds(model) };
-                if (!_warnedPreprocessing && !batch.Preprocess.Equals(model.Preprocessing))
-                {
-                    _warnedPreprocessing = true;
-                    WriteWarning($"The batches were prepared with {batch.Preprocess}, but {System.IO.Path.GetFileName(model.Path)} expects {model.Preprocessing}: detections may be wrong. Use ConvertTo-FrameBatch -Model.");
-                }
                 FrameDetections[] results;
                 try
                 {
-                    results = Detector.Run(model, batch, options);
+                    if (!_warnedPreprocessing && BatchFit.Check(model, batch) is { } warning)
+                    {
+                        _warnedPreprocessing = true;
+                        WriteWarning(warning);
+                    }
+                    results = UntilStopped(() => Detector.Run(model, batch, options, cancel: StopToken));
                 }
-                catch (ArgumentException e)
+                catch (ModelException e) when (e.ErrorId == ErrorIds.InferenceFailed)
                 {
-                    ThrowTerminatingError(new ErrorRecord(e, "BatchDoesNotFitModel", ErrorCategory.InvalidArgument, batch));
-                    return;
-                }
-                catch (ObjectDisposedException e)
-                {
-                    ThrowTerminatingError(new ErrorRecord(e, "ModelRemoved", ErrorCategory.InvalidOperation, model));
-                    return;
-                }
-                catch (Microsoft.ML.OnnxRuntime.OnnxRuntimeException e)
-                {
-                    WriteError(new ErrorRecord(new InvalidOperationException(
-                        $"Inference failed on {System.IO.Path.GetFileName(batch.Path)} frames {batch.Frames[0].FrameIndex}..{batch.Frames[^1].FrameIndex}: {e.Message}", e),
-                        "InferenceFailed", ErrorCategory.InvalidResult, batch));
+                    WriteError(ErrorMapping.Record(e, batch));
                     continue;
+                }
+                catch (VideoDetectException e)
+                {
+                    throw Terminating(e, e.ErrorId == ErrorIds.ModelRemoved ? model : batch);
                 }
                 foreach (var r in results) WriteObject(r);
             }
@@ -106,14 +94,20 @@ public sealed class InvokeFrameDetectionCommand : PSCmdlet
         }
     }
 
+    /// <summary>Stops the command with <paramref name="e"/>'s error; returns only to satisfy `throw`.</summary>
+    private Exception Terminating(VideoDetectException e, object? target)
+    {
+        ThrowTerminatingError(ErrorMapping.Record(e, target));
+        return e; // unreachable: ThrowTerminatingError throws
+    }
+
     private IReadOnlySet<int> ClassIds(DetectionModel model)
     {
         var ids = new HashSet<int>();
         foreach (string name in Class!)
         {
             int id = model.Labels.ToList().FindIndex(l => string.Equals(l, name, StringComparison.OrdinalIgnoreCase));
-            if (id < 0)
-                ThrowTerminatingError(new ErrorRecord(new ArgumentException($"'{name}' is not a class of {System.IO.Path.GetFileName(model.Path)}."), "UnknownClass", ErrorCategory.InvalidArgument, name));
+            if (id < 0) throw Terminating(new ModelException(ErrorIds.UnknownClass, $"'{name}' is not a class of {System.IO.Path.GetFileName(model.Path)}."), name);
             ids.Add(id);
         }
         return ids;

@@ -6,6 +6,12 @@ namespace VideoDetect.Commands;
 /// <summary>Resolves -Model: a DetectionModel as is, or a path loaded (and cached) with default options.</summary>
 internal static class ModelArguments
 {
+    /// <summary>
+    /// The models whose provider fallback and batch note were reported: once per model, process-wide.
+    /// A removed and re-imported model is a new object, so it is reported again.
+    /// </summary>
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<DetectionModel, object?> Warned = new();
+
     public static DetectionModel Resolve(PSCmdlet cmdlet, object model)
     {
         object value = model is PSObject pso ? pso.BaseObject : model;
@@ -30,17 +36,10 @@ internal static class ModelArguments
         }
         catch (ModelException e)
         {
-            var category = e.ErrorId switch
-            {
-                "ModelNotFound" => ErrorCategory.ObjectNotFound,
-                "LabelsMismatch" => ErrorCategory.InvalidArgument,
-                "ProviderUnavailable" => ErrorCategory.ResourceUnavailable,
-                _ => ErrorCategory.InvalidData,
-            };
-            cmdlet.ThrowTerminatingError(new ErrorRecord(e, e.ErrorId, category, path));
+            cmdlet.ThrowTerminatingError(ErrorMapping.Record(e, path));
             throw; // unreachable
         }
-        if (ModelCache.TryMarkWarned(model))
+        if (Warned.TryAdd(model, null))
         {
             if (model.FallbackReason is { } reason) cmdlet.WriteWarning($"{System.IO.Path.GetFileName(model.Path)} runs on the CPU: {reason}.");
             if (model.BatchNote is { } note) cmdlet.WriteVerbose(note);

@@ -32,6 +32,22 @@ public abstract class StoppableCommand : PSCmdlet, IDisposable
 
     protected override void StopProcessing() => _stopping.Cancel();
 
+    /// <summary>
+    /// Runs <paramref name="work"/>; a cancellation that came from <see cref="StopToken"/> becomes the
+    /// <see cref="PipelineStoppedException"/> PowerShell expects of a stopped cmdlet.
+    /// </summary>
+    protected T UntilStopped<T>(Func<T> work)
+    {
+        try
+        {
+            return work();
+        }
+        catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
+        }
+    }
+
     /// <summary>Frees what the command holds; the token is cancelled first so background work stops.</summary>
     protected virtual void DisposeCore() { }
 

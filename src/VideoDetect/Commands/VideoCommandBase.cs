@@ -61,7 +61,7 @@ public abstract class VideoCommandBase : StoppableCommand
         bool progressShown = false;
         try
         {
-            return VideoProbe.Probe(path, new ProbeOptions
+            return UntilStopped(() => VideoProbe.Probe(path, new ProbeOptions
             {
                 Accurate = accurate,
                 Progress = (done, claimed) =>
@@ -72,16 +72,12 @@ public abstract class VideoCommandBase : StoppableCommand
                     progress.PercentComplete = claimed > 0 ? (int)Math.Min(99, done * 100 / claimed) : -1;
                     WriteProgress(progress);
                 },
-            }, StopToken);
+            }, StopToken));
         }
         catch (VideoException e)
         {
-            WriteError(ErrorIds.FromVideoException(e));
+            WriteError(ErrorMapping.Record(e));
             return null;
-        }
-        catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
-        {
-            throw new PipelineStoppedException();
         }
         catch (Exception e) when (e is not PipelineStoppedException and not OutOfMemoryException)
         {

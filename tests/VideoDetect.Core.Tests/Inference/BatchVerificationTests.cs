@@ -32,11 +32,11 @@ public class BatchVerificationTests
         string path = Path.Combine(Fixtures.SharedDirectory ?? "", "models", name);
         using var options = new SessionOptions();
         using var original = new InferenceSession(path, options);
-        var signature = new VideoDetect.Inference.Decoders.ModelSignature(
+        var signature = new VideoDetect.Inference.Families.ModelSignature(
             original.InputMetadata.First().Key, original.InputMetadata.First().Value.Dimensions.ToArray(),
             original.OutputMetadata.Select(kv => (kv.Key, (IReadOnlyList<int>)kv.Value.Dimensions.ToArray())).ToList(),
             original.ModelMetadata.CustomMetadataMap);
-        var (session, note) = ModelCache.TryBatched(path, original, options, signature, ExecutionProvider.Cuda);
+        var (session, note) = BatchVerification.TryBatched(path, original, options, signature, ExecutionProvider.Cuda);
         using (session)
         {
             Assert.NotNull(session);

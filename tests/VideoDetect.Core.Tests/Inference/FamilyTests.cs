@@ -14,7 +14,7 @@ public class FamilyTests
     {
         var probed = VideoProbe.Probe(video);
         var clip = ClipPlanner.Plan(probed, new ClipOptions { Length = VideoPosition.FromFrames(end - start), Start = VideoPosition.FromFrames(start), End = VideoPosition.FromFrames(end) }).Single();
-        using var batcher = new FrameBatcher(new BatchOptions { BatchSize = (int)(end - start), Preprocess = model.Preprocessing, Model = model });
+        using var batcher = new FrameBatcher(new BatchOptions { BatchSize = (int)(end - start), Preprocess = model.Preprocessing });
         batcher.Add(clip);
         batcher.Complete();
         using var batch = Assert.IsType<BatchReady>(batcher.Read()).Batch;

@@ -1,7 +1,7 @@
 using OpenCvSharp;
 using VideoDetect.Batching;
 using VideoDetect.Inference;
-using VideoDetect.Inference.Decoders;
+using VideoDetect.Inference.Families;
 using VideoDetect.Video;
 using Xunit;
 
@@ -16,7 +16,7 @@ public class YoloxTests
         var probed = VideoProbe.Probe(video);
         var clips = ClipPlanner.Plan(probed, new ClipOptions { Length = VideoPosition.FromFrames(end - start), Start = VideoPosition.FromFrames(start), End = VideoPosition.FromFrames(end) });
         var result = new List<FrameDetections>();
-        using var batcher = new FrameBatcher(new BatchOptions { BatchSize = batchSize, Preprocess = model.Preprocessing, Model = model });
+        using var batcher = new FrameBatcher(new BatchOptions { BatchSize = batchSize, Preprocess = model.Preprocessing });
         foreach (var c in clips) batcher.Add(c);
         batcher.Complete();
         while (batcher.Read() is { } e)
@@ -70,7 +70,7 @@ public class YoloxTests
         Assert.Equal(0, model.RunChunk); // whole batches, on the CPU too: measured faster there (bench `chunk`)
         var probed = VideoProbe.Probe(Fixtures.Video("vtest.avi"));
         var clip = ClipPlanner.Plan(probed, new ClipOptions { Length = VideoPosition.FromFrames(6), Start = VideoPosition.FromFrames(300), End = VideoPosition.FromFrames(306) }).Single();
-        using var batcher = new FrameBatcher(new BatchOptions { BatchSize = 6, Preprocess = model.Preprocessing, Model = model });
+        using var batcher = new FrameBatcher(new BatchOptions { BatchSize = 6, Preprocess = model.Preprocessing });
         batcher.Add(clip);
         batcher.Complete();
         using var batch = Assert.IsType<BatchReady>(batcher.Read()).Batch;
@@ -102,18 +102,18 @@ public class YoloxTests
     }
 
     [Fact]
-    public void Decoder_maps_a_hand_made_row_to_a_box()
+    public void Family_maps_a_hand_made_row_to_a_box()
     {
         // A 32x32 input: strides 8, 16, 32 give 16 + 4 + 1 = 21 rows of 5 + 2 classes.
         var sig = new ModelSignature("images", new[] { 1, 3, 32, 32 }, new[] { ("output", (IReadOnlyList<int>)new[] { 1, 21, 7 }) }, new Dictionary<string, string>());
-        var decoder = new YoloxDecoder();
-        Assert.True(decoder.Recognises(sig));
+        var family = new YoloxFamily();
+        Assert.True(family.Recognises(sig));
         var data = new float[21 * 7];
         // Rows 0..15 are stride 8 (4x4), 16..19 stride 16 (2x2, row-major), 20 stride 32: row 17 is grid x=1, y=0 at stride 16.
         int r = 17 * 7;
         data[r + 0] = 0.5f; data[r + 1] = 0.25f; data[r + 2] = MathF.Log(2); data[r + 3] = 0; data[r + 4] = 0.9f; data[r + 5] = 0.1f; data[r + 6] = 0.8f;
         var found = new List<RawDetection>();
-        decoder.Decode(new[] { (ReadOnlyMemory<float>)data }, sig, 0.3f, found);
+        family.Parse(new FrameOutputs(new[] { data }), sig, 0.3f, found);
         var d = Assert.Single(found);
         // centre ((0.5 + 1) * 16, (0.25 + 0) * 16) = (24, 4); size (2 * 16, 1 * 16) = (32, 16)
         Assert.Equal(1, d.ClassId);
@@ -131,22 +131,22 @@ public class YoloxTests
     }
 
     [Fact]
-    public void BlazeFace_decoder_places_an_anchor_box_in_input_pixels()
+    public void BlazeFace_family_places_an_anchor_box_in_input_pixels()
     {
         IReadOnlyList<int> S(params int[] d) => d;
         var sig = new ModelSignature("input:0", new[] { 1, 128, 128, 3 },
             new[] { ("s1", S(1, 512, 1)), ("s2", S(1, 384, 1)), ("b1", S(1, 512, 16)), ("b2", S(1, 384, 16)) }, new Dictionary<string, string>());
-        var decoder = new BlazeFaceDecoder();
-        Assert.True(decoder.Recognises(sig));
-        Assert.False(new YoloxDecoder().Recognises(sig));
-        Assert.Equal(TensorLayout.NHWC, decoder.Preprocessing(sig).Layout);
+        var family = new BlazeFaceFamily();
+        Assert.True(family.Recognises(sig));
+        Assert.False(new YoloxFamily().Recognises(sig));
+        Assert.Equal(TensorLayout.NHWC, family.Preprocessing(sig).Layout);
         var s1 = new float[512]; var s2 = Enumerable.Repeat(-10f, 384).ToArray(); var b1 = new float[512 * 16]; var b2 = new float[384 * 16];
         Array.Fill(s1, -10f);
         // Anchor 35 of layer 1: cell 17 = (x 1, y 1) of the 16x16 grid, centre (1.5, 1.5) / 16 × 128 = (12, 12).
         s1[35] = 2f;
         b1[35 * 16 + 0] = 4; b1[35 * 16 + 1] = -2; b1[35 * 16 + 2] = 20; b1[35 * 16 + 3] = 10;
         var found = new List<RawDetection>();
-        decoder.Decode(new ReadOnlyMemory<float>[] { s1, s2, b1, b2 }, sig, 0.5f, found);
+        family.Parse(new FrameOutputs(new[] { s1, s2, b1, b2 }), sig, 0.5f, found);
         var d = Assert.Single(found);
         Assert.Equal(1 / (1 + MathF.Exp(-2f)), d.Score, 6);
         Assert.Equal((6f, 5f, 26f, 15f), (d.X1, d.Y1, d.X2, d.Y2));

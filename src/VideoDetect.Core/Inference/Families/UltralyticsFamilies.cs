@@ -1,13 +1,13 @@
 using VideoDetect.Batching;
 
-namespace VideoDetect.Inference.Decoders;
+namespace VideoDetect.Inference.Families;
 
 /// <summary>
 /// What YOLOv5 and YOLOv8/YOLO11 exports share: boxes already decoded to centre x, y, width, height
 /// in input pixels; Ultralytics' letterbox (centred, pad 114, bilinear), RGB, /255; class names in the
 /// "names" metadata (a Python dict) and the input size in "imgsz" when the export has dynamic axes.
 /// </summary>
-public abstract class UltralyticsDecoder : IDetectionDecoder
+public abstract class UltralyticsFamily : IModelFamily
 {
     public abstract string Family { get; }
 
@@ -17,7 +17,7 @@ public abstract class UltralyticsDecoder : IDetectionDecoder
 
     public abstract int ClassCount(ModelSignature signature);
 
-    public abstract void Decode(IReadOnlyList<ReadOnlyMemory<float>> outputs, ModelSignature signature, float minScore, List<RawDetection> into);
+    public abstract void Parse(FrameOutputs outputs, ModelSignature signature, float minScore, List<RawDetection> into);
 
     public PreprocessOptions Preprocessing(ModelSignature s)
     {
@@ -64,7 +64,7 @@ public abstract class UltralyticsDecoder : IDetectionDecoder
 /// N = 3 anchors × the cells of strides 8, 16, 32 (or to 64); score = obj × cls. Recognised by N, or by
 /// the "names" metadata when the export has dynamic axes.
 /// </summary>
-public sealed class YoloV5Decoder : UltralyticsDecoder
+public sealed class YoloV5Family : UltralyticsFamily
 {
     public override string Family => "YOLOv5";
 
@@ -79,9 +79,9 @@ public sealed class YoloV5Decoder : UltralyticsDecoder
 
     public override int ClassCount(ModelSignature s) => s.Outputs[0].Shape[2] - 5;
 
-    public override void Decode(IReadOnlyList<ReadOnlyMemory<float>> outputs, ModelSignature s, float minScore, List<RawDetection> into)
+    public override void Parse(FrameOutputs outputs, ModelSignature s, float minScore, List<RawDetection> into)
     {
-        var data = outputs[0].Span;
+        var data = outputs[0];
         int length = s.Outputs[0].Shape[2], classes = length - 5;
         for (int start = 0; start + length <= data.Length; start += length)
         {
@@ -101,7 +101,7 @@ public sealed class YoloV5Decoder : UltralyticsDecoder
 /// cx, cy, w, h, then C class scores (sigmoid applied), over N = the cells of strides 8, 16, 32 (or to
 /// 64), no objectness. Recognised by N, or by the "names" metadata when the export has dynamic axes.
 /// </summary>
-public sealed class YoloV8Decoder : UltralyticsDecoder
+public sealed class YoloV8Family : UltralyticsFamily
 {
     public override string Family => "YOLOv8";
 
@@ -118,9 +118,9 @@ public sealed class YoloV8Decoder : UltralyticsDecoder
 
     public override int ClassCount(ModelSignature s) => s.Outputs[0].Shape[1] - 4;
 
-    public override void Decode(IReadOnlyList<ReadOnlyMemory<float>> outputs, ModelSignature s, float minScore, List<RawDetection> into)
+    public override void Parse(FrameOutputs outputs, ModelSignature s, float minScore, List<RawDetection> into)
     {
-        var data = outputs[0].Span;
+        var data = outputs[0];
         int channels = s.Outputs[0].Shape[1], classes = channels - 4, n = data.Length / channels;
         var cx = data.Slice(0, n);
         var cy = data.Slice(n, n);

@@ -1,6 +1,6 @@
 using VideoDetect.Batching;
 
-namespace VideoDetect.Inference.Decoders;
+namespace VideoDetect.Inference.Families;
 
 /// <summary>
 /// FastestDet (dog-qiuqiu): one channels-first map [1, 5 + C, H/16, W/16]. Per cell: channel 0 the
@@ -9,7 +9,7 @@ namespace VideoDetect.Inference.Decoders;
 /// sigmoid(raw), both relative to the whole input. Input BGR, /255, stretched with INTER_AREA (see
 /// ../shared/models/README.md).
 /// </summary>
-public sealed class FastestDetDecoder : IDetectionDecoder
+public sealed class FastestDetFamily : IModelFamily
 {
     private const int Stride = 16;
 
@@ -31,9 +31,9 @@ public sealed class FastestDetDecoder : IDetectionDecoder
 
     public int ClassCount(ModelSignature s) => s.Outputs[0].Shape[1] - 5;
 
-    public void Decode(IReadOnlyList<ReadOnlyMemory<float>> outputs, ModelSignature s, float minScore, List<RawDetection> into)
+    public void Parse(FrameOutputs outputs, ModelSignature s, float minScore, List<RawDetection> into)
     {
-        var map = outputs[0].Span;
+        var map = outputs[0];
         var shape = s.Outputs[0].Shape;
         int classes = shape[1] - 5, rows = shape[2], columns = shape[3], plane = rows * columns;
         var (width, height) = Grids.InputSize(s);

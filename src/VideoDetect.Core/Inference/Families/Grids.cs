@@ -1,6 +1,6 @@
-namespace VideoDetect.Inference.Decoders;
+namespace VideoDetect.Inference.Families;
 
-/// <summary>Shape arithmetic shared by the grid-based decoders.</summary>
+/// <summary>Shape arithmetic shared by the grid-based families.</summary>
 internal static class Grids
 {
     /// <summary>Strides of the three-level heads (YOLOX, YOLOv5/v8, NanoDet).</summary>

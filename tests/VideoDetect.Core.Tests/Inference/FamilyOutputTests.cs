@@ -1,22 +1,22 @@
 using VideoDetect.Inference;
-using VideoDetect.Inference.Decoders;
+using VideoDetect.Inference.Families;
 using Xunit;
 
 namespace VideoDetect.Tests.Inference;
 
-/// <summary>Each decoder on hand-made tensors whose boxes are worked out by hand.</summary>
-public class DecoderTests
+/// <summary>Each family's output parsing on hand-made tensors whose boxes are worked out by hand.</summary>
+public class FamilyOutputTests
 {
     private static readonly Dictionary<string, string> NoMetadata = new();
 
     private static ModelSignature Signature(int[] input, params (string Name, int[] Shape)[] outputs) =>
         new("input", input, outputs.Select(o => (o.Name, (IReadOnlyList<int>)o.Shape)).ToList(), NoMetadata);
 
-    private static List<RawDetection> Decode(IDetectionDecoder decoder, ModelSignature s, float minScore, params float[][] outputs)
+    private static List<RawDetection> Parse(IModelFamily family, ModelSignature s, float minScore, params float[][] outputs)
     {
-        Assert.True(decoder.Recognises(s), $"{decoder.Family} should recognise {s}");
+        Assert.True(family.Recognises(s), $"{family.Family} should recognise {s}");
         var into = new List<RawDetection>();
-        decoder.Decode(outputs.Select(o => (ReadOnlyMemory<float>)o).ToList(), s, minScore, into);
+        family.Parse(new FrameOutputs(outputs), s, minScore, into);
         return into;
     }
 
@@ -46,11 +46,11 @@ public class DecoderTests
         r8[5 * 32 + 2 * 8 + 3] = big;
         r8[5 * 32 + 3 * 8 + 0] = big;
         r8[5 * 32 + 3 * 8 + 2] = big;
-        var d = Assert.Single(Decode(new NanoDetDecoder(), s, 0.5f, r8, new float[4 * 32], new float[32], c8, new float[4 * 3], new float[3]));
+        var d = Assert.Single(Parse(new NanoDetFamily(), s, 0.5f, r8, new float[4 * 32], new float[32], c8, new float[4 * 3], new float[3]));
         Assert.Equal(2, d.ClassId);
         Assert.Equal(0.7f, d.Score, 5);
         Box(d, 11.5f - 16, 11.5f - 8, 11.5f + 24, 11.5f + 8);
-        Assert.Equal(3, new NanoDetDecoder().ClassCount(s));
+        Assert.Equal(3, new NanoDetFamily().ClassCount(s));
     }
 
     [Fact]
@@ -67,7 +67,7 @@ public class DecoderTests
         map[4 * 16 + cell] = MathF.Log(0.25f / 0.75f); // sigmoid = 0.25
         map[6 * 16 + cell] = 0.9f;         // class 1
         map[5 * 16 + cell] = 0.1f;
-        var d = Assert.Single(Decode(new FastestDetDecoder(), s, 0.5f, map));
+        var d = Assert.Single(Parse(new FastestDetFamily(), s, 0.5f, map));
         Assert.Equal(1, d.ClassId);
         Assert.Equal(MathF.Pow(0.81f, 0.6f) * MathF.Pow(0.9f, 0.4f), d.Score, 5);
         float cx = 1f / 4 * 64, cy = 2.5f / 4 * 64, w = 32, h = 16;
@@ -80,16 +80,16 @@ public class DecoderTests
         var s = Signature(new[] { 1, 3, 240, 320 }, ("scores", new[] { 1, 3, 2 }), ("boxes", new[] { 1, 3, 4 }));
         var scores = new float[] { 0.9f, 0.1f, 0.2f, 0.8f, 0.6f, 0.4f };
         var boxes = new float[] { 0, 0, 1, 1, 0.25f, 0.5f, 0.5f, 1f, 0, 0, 0.1f, 0.1f };
-        var d = Assert.Single(Decode(new SsdDecoder(), s, 0.5f, scores, boxes));
+        var d = Assert.Single(Parse(new SsdFamily(), s, 0.5f, scores, boxes));
         Assert.Equal(0, d.ClassId);
         Assert.Equal(0.8f, d.Score, 5);
         Box(d, 80, 120, 160, 240);
-        Assert.Equal(new[] { "face" }, new SsdDecoder().DefaultLabels(s));
+        Assert.Equal(new[] { "face" }, new SsdFamily().DefaultLabels(s));
         // Boxes first, and a 3-class model of another size: no face labels.
         var other = Signature(new[] { 1, 3, 300, 300 }, ("boxes", new[] { 1, 3, 4 }), ("scores", new[] { 1, 3, 4 }));
-        Assert.True(new SsdDecoder().Recognises(other));
-        Assert.Equal(3, new SsdDecoder().ClassCount(other));
-        Assert.Null(new SsdDecoder().DefaultLabels(other));
+        Assert.True(new SsdFamily().Recognises(other));
+        Assert.Equal(3, new SsdFamily().ClassCount(other));
+        Assert.Null(new SsdFamily().DefaultLabels(other));
     }
 
     [Fact]
@@ -100,12 +100,12 @@ public class DecoderTests
         var rows = new float[63 * 7];
         new float[] { 16, 12, 10, 6, 0.9f, 0.2f, 0.7f }.CopyTo(rows, 10 * 7);
         new float[] { 5, 5, 2, 2, 0.3f, 0.9f, 0.1f }.CopyTo(rows, 11 * 7);
-        var d = Assert.Single(Decode(new YoloV5Decoder(), s, 0.4f, rows));
+        var d = Assert.Single(Parse(new YoloV5Family(), s, 0.4f, rows));
         Assert.Equal(1, d.ClassId);
         Assert.Equal(0.63f, d.Score, 5);
         Box(d, 11, 9, 21, 15);
-        Assert.False(new YoloxDecoder().Recognises(s));
-        Assert.False(new YoloV8Decoder().Recognises(s));
+        Assert.False(new YoloxFamily().Recognises(s));
+        Assert.False(new YoloV8Family().Recognises(s));
     }
 
     [Fact]
@@ -118,13 +118,13 @@ public class DecoderTests
         data[i] = 16; data[21 + i] = 12; data[42 + i] = 10; data[63 + i] = 6;
         data[(4 + 2) * 21 + i] = 0.55f;
         data[(4 + 0) * 21 + 9] = 0.2f;
-        var d = Assert.Single(Decode(new YoloV8Decoder(), s, 0.3f, data));
+        var d = Assert.Single(Parse(new YoloV8Family(), s, 0.3f, data));
         Assert.Equal(2, d.ClassId);
         Assert.Equal(0.55f, d.Score, 5);
         Box(d, 11, 9, 21, 15);
-        Assert.False(new YoloxDecoder().Recognises(s));
-        Assert.False(new YoloV5Decoder().Recognises(s));
-        Assert.Equal(3, new YoloV8Decoder().ClassCount(s));
+        Assert.False(new YoloxFamily().Recognises(s));
+        Assert.False(new YoloV5Family().Recognises(s));
+        Assert.Equal(3, new YoloV8Family().ClassCount(s));
     }
 
     [Fact]
@@ -132,13 +132,13 @@ public class DecoderTests
     {
         var metadata = new Dictionary<string, string> { ["names"] = "{0: 'a', 1: 'b'}", ["imgsz"] = "[384, 640]", ["stride"] = "32" };
         var v8 = new ModelSignature("images", new[] { -1, 3, -1, -1 }, new List<(string, IReadOnlyList<int>)> { ("output0", new[] { -1, 6, -1 }) }, metadata);
-        Assert.True(new YoloV8Decoder().Recognises(v8));
-        Assert.False(new YoloV5Decoder().Recognises(v8));
-        var p = new YoloV8Decoder().Preprocessing(v8);
+        Assert.True(new YoloV8Family().Recognises(v8));
+        Assert.False(new YoloV5Family().Recognises(v8));
+        var p = new YoloV8Family().Preprocessing(v8);
         Assert.Equal((640, 384), (p.Width, p.Height));
         var v5 = new ModelSignature("images", new[] { -1, 3, -1, -1 }, new List<(string, IReadOnlyList<int>)> { ("output0", new[] { -1, -1, 7 }) }, metadata);
-        Assert.True(new YoloV5Decoder().Recognises(v5));
-        Assert.False(new YoloV8Decoder().Recognises(v5));
+        Assert.True(new YoloV5Family().Recognises(v5));
+        Assert.False(new YoloV8Family().Recognises(v5));
     }
 
     [Theory]

@@ -1,6 +1,6 @@
 using VideoDetect.Batching;
 
-namespace VideoDetect.Inference.Decoders;
+namespace VideoDetect.Inference.Families;
 
 /// <summary>
 /// SSD-style models that decode their priors in the graph, such as Linzaer's
@@ -11,7 +11,7 @@ namespace VideoDetect.Inference.Decoders;
 /// ../shared/models/README.md). Class names: UltraFace's sizes (320×240, 640×480) with K = 2 are
 /// "face"; otherwise the model's metadata, -Labels, or class&lt;N&gt;.
 /// </summary>
-public sealed class SsdDecoder : IDetectionDecoder
+public sealed class SsdFamily : IModelFamily
 {
     public string Family => "SSD";
 
@@ -54,11 +54,11 @@ public sealed class SsdDecoder : IDetectionDecoder
 
     private static bool Named(ModelSignature s, int output, string part) => s.Outputs[output].Name.Contains(part, StringComparison.OrdinalIgnoreCase);
 
-    public void Decode(IReadOnlyList<ReadOnlyMemory<float>> outputs, ModelSignature s, float minScore, List<RawDetection> into)
+    public void Parse(FrameOutputs outputs, ModelSignature s, float minScore, List<RawDetection> into)
     {
         var (scoresAt, boxesAt) = Find(s)!.Value;
-        var scores = outputs[scoresAt].Span;
-        var boxes = outputs[boxesAt].Span;
+        var scores = outputs[scoresAt];
+        var boxes = outputs[boxesAt];
         int columns = s.Outputs[scoresAt].Shape[2], priors = scores.Length / columns;
         var (width, height) = Grids.InputSize(s);
         for (int p = 0; p < priors; p++)

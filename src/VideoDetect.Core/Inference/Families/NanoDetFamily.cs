@@ -1,6 +1,6 @@
 using VideoDetect.Batching;
 
-namespace VideoDetect.Inference.Decoders;
+namespace VideoDetect.Inference.Families;
 
 /// <summary>
 /// NanoDet (RangiLyu), the split-head export: per stride 8, 16, 32 a class tensor [1, cells, C]
@@ -11,7 +11,7 @@ namespace VideoDetect.Inference.Decoders;
 /// with mean 103.53, 116.28, 123.675 and std 57.375, 57.12, 58.395, letterboxed centred with pad 0,
 /// INTER_AREA (see ../shared/models/README.md).
 /// </summary>
-public sealed class NanoDetDecoder : IDetectionDecoder
+public sealed class NanoDetFamily : IModelFamily
 {
     public string Family => "NanoDet";
 
@@ -77,7 +77,7 @@ public sealed class NanoDetDecoder : IDetectionDecoder
         return false;
     }
 
-    public void Decode(IReadOnlyList<ReadOnlyMemory<float>> outputs, ModelSignature s, float minScore, List<RawDetection> into)
+    public void Parse(FrameOutputs outputs, ModelSignature s, float minScore, List<RawDetection> into)
     {
         var layout = Layout(s)!;
         var (width, _) = Grids.InputSize(s);
@@ -85,8 +85,8 @@ public sealed class NanoDetDecoder : IDetectionDecoder
         Span<float> distances = stackalloc float[4];
         foreach (var level in layout.Levels)
         {
-            var cls = outputs[level.Cls].Span;
-            var reg = outputs[level.Reg].Span;
+            var cls = outputs[level.Cls];
+            var reg = outputs[level.Reg];
             int stride = level.Stride, columns = (width + stride - 1) / stride;
             int cells = cls.Length / classes;
             for (int cell = 0; cell < cells; cell++)

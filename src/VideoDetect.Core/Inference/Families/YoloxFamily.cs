@@ -1,6 +1,6 @@
 using VideoDetect.Batching;
 
-namespace VideoDetect.Inference.Decoders;
+namespace VideoDetect.Inference.Families;
 
 /// <summary>
 /// YOLOX (Megvii): one output [1, N, 5 + classes] over strides 8, 16, 32 (row-major grids), rows
@@ -8,7 +8,7 @@ namespace VideoDetect.Inference.Decoders;
 /// size exp(t) × stride; score obj × cls. Input BGR, 0..255 unnormalised, letterboxed top-left with
 /// pad 114 (see ../shared/models/README.md).
 /// </summary>
-public sealed class YoloxDecoder : IDetectionDecoder
+public sealed class YoloxFamily : IModelFamily
 {
     public string Family => "YOLOX";
 
@@ -27,9 +27,9 @@ public sealed class YoloxDecoder : IDetectionDecoder
 
     public int ClassCount(ModelSignature s) => s.Outputs[0].Shape[2] - 5;
 
-    public void Decode(IReadOnlyList<ReadOnlyMemory<float>> outputs, ModelSignature s, float minScore, List<RawDetection> into)
+    public void Parse(FrameOutputs outputs, ModelSignature s, float minScore, List<RawDetection> into)
     {
-        var data = outputs[0].Span;
+        var data = outputs[0];
         int width = s.InputShape[3], height = s.InputShape[2], rowLength = s.Outputs[0].Shape[2], classes = rowLength - 5;
         int row = 0;
         foreach (int stride in Grids.P3ToP5)

@@ -1,24 +1,13 @@
 using VideoDetect.Batching;
 
-namespace VideoDetect.Inference.Decoders;
-
-/// <summary>What a decoder sees of a model: its input and output names and shapes, and its metadata.</summary>
-public sealed record ModelSignature(
-    string InputName,
-    IReadOnlyList<int> InputShape,
-    IReadOnlyList<(string Name, IReadOnlyList<int> Shape)> Outputs,
-    IReadOnlyDictionary<string, string> Metadata)
-{
-    public override string ToString() =>
-        $"input {InputName} [{string.Join(",", InputShape)}]; outputs " +
-        string.Join("; ", Outputs.Select(o => $"{o.Name} [{string.Join(",", o.Shape)}]"));
-}
+namespace VideoDetect.Inference.Families;
 
 /// <summary>
-/// One model family: recognises the family from the model's signature, says how frames must be
-/// prepared, and turns one frame's raw outputs into candidate boxes in model-input pixels.
+/// One model family (YOLOX, YOLOv8, BlazeFace…): recognises the family from the model's signature,
+/// says how frames must be prepared, and parses one frame's raw outputs into candidate boxes in
+/// model-input pixels.
 /// </summary>
-public interface IDetectionDecoder
+public interface IModelFamily
 {
     /// <summary>The family name users pass to -Family.</summary>
     string Family { get; }
@@ -40,7 +29,7 @@ public interface IDetectionDecoder
 
     /// <summary>
     /// Appends candidates above <paramref name="minScore"/> for one frame. <paramref name="outputs"/> holds,
-    /// per model output (in signature order), that frame's slice of floats.
+    /// per model output (in signature order), that frame's floats; they are valid during the call only.
     /// </summary>
-    void Decode(IReadOnlyList<ReadOnlyMemory<float>> outputs, ModelSignature signature, float minScore, List<RawDetection> into);
+    void Parse(FrameOutputs outputs, ModelSignature signature, float minScore, List<RawDetection> into);
 }

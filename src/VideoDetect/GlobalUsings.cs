@@ -1,0 +1,2 @@
+// The one table of error ids (VideoDetect.Errors.ErrorIds) serves every cmdlet.
+global using VideoDetect.Errors;
