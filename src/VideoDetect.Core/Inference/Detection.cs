@@ -1,7 +1,7 @@
 namespace VideoDetect.Inference;
 
 /// <summary>
-/// One detected object, in source pixels (clipped to the frame). The one currency from decoder to
+/// One detected object, in source pixels (clipped to the frame). The one currency from model output to
 /// CSV: plain data, no drawing and no file I/O here.
 /// </summary>
 public sealed class Detection

@@ -6,8 +6,8 @@ namespace VideoDetect.Inference.Families;
 /// FastestDet (dog-qiuqiu): one channels-first map [1, 5 + C, H/16, W/16]. Per cell: channel 0 the
 /// objectness (sigmoid applied), 1–2 raw centre offsets, 3–4 raw sizes, then C class probabilities (a
 /// softmax). Score = obj^0.6 × max(cls)^0.4; centre ((col, row) + tanh(offset)) / cells, size
-/// sigmoid(raw), both relative to the whole input. Input BGR, /255, stretched with INTER_AREA (see
-/// ../shared/models/README.md).
+/// sigmoid(raw), both relative to the whole input. Input BGR, /255, stretched with INTER_AREA (e.g.
+/// FastestDet 352: input [1, 3, 352, 352], output [1, 85, 22, 22] for COCO-80).
 /// </summary>
 public sealed class FastestDetFamily : IModelFamily
 {

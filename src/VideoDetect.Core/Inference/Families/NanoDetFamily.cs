@@ -9,7 +9,8 @@ namespace VideoDetect.Inference.Families;
 /// lists all class tensors first). Distance of a side = stride × Σ softmax(bins)ᵢ × i; the point of
 /// cell (col, row) is (col × s + (s − 1) / 2, row × s + (s − 1) / 2). Input BGR, (pixel − mean) / std
 /// with mean 103.53, 116.28, 123.675 and std 57.375, 57.12, 58.395, letterboxed centred with pad 0,
-/// INTER_AREA (see ../shared/models/README.md).
+/// INTER_AREA (e.g. nanodet-m 416: input [1, 3, 416, 416], 80 classes, 8 bins a side, so box tensors
+/// [1, cells, 32]).
 /// </summary>
 public sealed class NanoDetFamily : IModelFamily
 {

@@ -7,9 +7,10 @@ namespace VideoDetect.Inference.Families;
 /// Ultra-Light-Fast-Generic-Face-Detector (version-RFB-320): two outputs over the same N priors,
 /// scores [1, N, K] (a softmax, column 0 the background) and boxes [1, N, 4] as x1, y1, x2, y2
 /// normalised to 0..1. Picked by shape (the boxes have 4 columns); when the scores have 4 columns too,
-/// by name ("box…", "score…"). Input RGB, (pixel − 127) / 128, stretched to the input size (see
-/// ../shared/models/README.md). Class names: UltraFace's sizes (320×240, 640×480) with K = 2 are
-/// "face"; otherwise the model's metadata, -Labels, or class&lt;N&gt;.
+/// by name ("box…", "score…"). Input RGB, (pixel − 127) / 128, stretched to the input size
+/// (version-RFB-320: input [1, 3, 240, 320], scores [1, 4420, 2], boxes [1, 4420, 4]). Class names:
+/// UltraFace's sizes (320×240, 640×480) with K = 2 are "face"; otherwise the model's metadata,
+/// -Labels, or class&lt;N&gt;.
 /// </summary>
 public sealed class SsdFamily : IModelFamily
 {

@@ -6,7 +6,8 @@ namespace VideoDetect.Inference.Families;
 /// YOLOX (Megvii): one output [1, N, 5 + classes] over strides 8, 16, 32 (row-major grids), rows
 /// <c>[tx, ty, tw, th, obj, cls…]</c> with obj and cls already sigmoid; box centre (t + grid) × stride,
 /// size exp(t) × stride; score obj × cls. Input BGR, 0..255 unnormalised, letterboxed top-left with
-/// pad 114 (see ../shared/models/README.md).
+/// pad 114, bilinear; the exports have a fixed batch of 1 (e.g. yolox_nano: input [1, 3, 416, 416],
+/// output [1, 3549, 85] for COCO-80).
 /// </summary>
 public sealed class YoloxFamily : IModelFamily
 {
