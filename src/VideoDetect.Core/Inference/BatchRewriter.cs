@@ -9,7 +9,7 @@ namespace VideoDetect.Inference;
 /// inputs and of the outputs becomes symbolic, stale value_info shapes are dropped, and every Reshape
 /// whose constant target shape starts with 1 gets 0 there ("copy from input"), or -1 for a larger
 /// leading dimension that folds the batch in. The result is only a
-/// candidate: <see cref="ModelCache"/> verifies it (one batched run against per-frame runs) and keeps
+/// candidate: <see cref="BatchVerification"/> verifies it (one batched run against per-frame runs) and keeps
 /// frame-by-frame runs when it fails.
 /// </summary>
 internal static class BatchRewriter

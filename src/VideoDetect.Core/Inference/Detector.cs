@@ -20,21 +20,22 @@ public sealed record DetectionOptions
 
 /// <summary>
 /// Runs a model over a <see cref="FrameBatch"/> and maps every detection back to its frame, time and
-/// source pixels. Ownership: a lease keeps the model's session alive for the run; the OrtValues wrapping the batch's tensor (pinned, no copy) and the
-/// outputs are created and disposed inside <see cref="Run"/>; the batch stays the caller's. Models with a
-/// fixed batch of 1 run frame by frame over slices of the same tensor (no copy); others run the whole batch.
+/// source pixels. Ownership: a lease keeps the model's session alive for the run; the OrtValues
+/// wrapping the batch's tensor (pinned, no copy) and the outputs are created and disposed inside
+/// <see cref="Run"/>; the batch stays the caller's. Models with a fixed batch of 1 run frame by frame
+/// over slices of the same tensor (no copy); others run the whole batch.
 /// </summary>
 public static class Detector
 {
     /// <param name="framesPerRun">Override of <see cref="DetectionModel.RunChunk"/> (0: the whole batch), for tests and benchmarks.</param>
     /// <param name="cancel">Stops between session runs, and terminates a run in progress; then throws <see cref="OperationCanceledException"/>.</param>
-    /// <exception cref="ModelException">ModelRemoved: the model was removed before the run began.</exception>
+    /// <exception cref="ModelException">ModelRemoved: the model was removed before the run began; InferenceFailed: ONNX Runtime failed on the batch.</exception>
     /// <exception cref="BatchDoesNotFitModelException">The batch was prepared for another input (<see cref="BatchFit.Check"/>).</exception>
     public static FrameDetections[] Run(DetectionModel model, FrameBatch batch, DetectionOptions options, int? framesPerRun = null, CancellationToken cancel = default)
     {
-        BatchFit.Check(model, batch);
         using var lease = model.TryLease()
             ?? throw new ModelException(ErrorIds.ModelRemoved, $"{System.IO.Path.GetFileName(model.Path)} was removed (Remove-DetectionModel); import it again.");
+        BatchFit.Check(model, batch);
         return Run(lease, model, batch, options, framesPerRun, cancel);
     }
 
