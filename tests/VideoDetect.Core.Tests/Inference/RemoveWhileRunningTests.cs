@@ -104,6 +104,17 @@ public class RemoveWhileRunningTests
     }
 
     [SharedFact]
+    public void Cancelling_during_a_run_stops_it_with_OperationCanceledException()
+    {
+        var model = ModelCache.Load(Model, new ModelOptions { Provider = ExecutionProvider.Cpu });
+        using var batch = Batch(model, 32);
+        using var cancel = new CancellationTokenSource();
+        // 32 session runs of one frame each: far longer than the 50 ms after which Ctrl+C comes.
+        cancel.CancelAfter(TimeSpan.FromMilliseconds(50));
+        Assert.ThrowsAny<OperationCanceledException>(() => Detector.Run(model, batch, new DetectionOptions(), framesPerRun: 1, cancel: cancel.Token));
+    }
+
+    [SharedFact]
     public void BatchFit_refuses_another_size_warns_on_other_preprocessing_and_passes_the_models_own()
     {
         var model = ModelCache.Load(Model, new ModelOptions { Provider = ExecutionProvider.Cpu });
