@@ -119,6 +119,8 @@ Describe 'ConvertTo-FrameBatch on generated videos' {
         { [VideoDetect.Video.VideoClip]::new() | ConvertTo-FrameBatch -Std 1, 0, 1 -ErrorAction Stop } | Should -Throw -ErrorId "InvalidPreprocessing,$BatchId"
         { [VideoDetect.Video.VideoClip]::new() | ConvertTo-FrameBatch -Mean 1, 2 -ErrorAction Stop } | Should -Throw -ErrorId "InvalidPreprocessing,$BatchId"
         { [VideoDetect.Video.VideoClip]::new() | ConvertTo-FrameBatch -Size 99999999999 -ErrorAction Stop } | Should -Throw -ErrorId "InvalidPreprocessing,$BatchId"
+        # 3 x 16384 x 16384 x 3 floats do not fit one array: refused up front, not a worker failure later.
+        { [VideoDetect.Video.VideoClip]::new() | ConvertTo-FrameBatch -Size 16384 -BatchSize 3 -ErrorAction Stop } | Should -Throw -ErrorId "InvalidPreprocessing,$BatchId" -ExpectedMessage '*-BatchSize*'
         { 'not a clip' | ConvertTo-FrameBatch -ErrorAction Stop } | Should -Throw -ErrorId 'ParameterArgumentTransformationError,VideoDetect.Commands.ConvertToFrameBatchCommand'
     }
 }

@@ -197,15 +197,15 @@ Describe "Get-VideoInfo on videos made by ffmpeg$NoFfmpeg" -Skip:(-not $HaveFfmp
         $a.FrameCountMethod | Should -Be 'Counted'
     }
 
-    It 'a count the container lacks (<File>: reported <Reported>) or only estimates is Counted, and ReportedFrameCount says what it claimed' -ForEach @(
-        @{ File = 'nocount.mkv'; FfArgs = @('-c:v', 'mpeg4'); Reported = 0 }
-        @{ File = 'estimate.mpg'; FfArgs = @('-c:v', 'mpeg2video'); Reported = 129 }
+    It '<File>: ReportedFrameCount <Reported> (<Why>), FrameCountMethod <Method>' -ForEach @(
+        @{ File = 'nocount.mkv'; FfArgs = @('-c:v', 'mpeg4'); Reported = 130; Method = 'Verified'; Why = 'Matroska stores no count: OpenCV derives it from the duration, and the last frame decodes where it says' }
+        @{ File = 'estimate.mpg'; FfArgs = @('-c:v', 'mpeg2video'); Reported = 129; Method = 'Counted'; Why = 'an MPEG-PS estimate that misses by one, so every frame is counted' }
     ) {
         $path = New-TestVideo -Path (Join-Path $syn $File) -Frames 130 -Rate 25 -Codec $FfArgs
         $i = Get-VideoInfo -LiteralPath $path
         $i.FrameCount | Should -Be 130
         $i.ReportedFrameCount | Should -Be $Reported
-        $i.FrameCountMethod | Should -Be 'Counted' -Because 'the container''s claim could not be verified'
+        $i.FrameCountMethod | Should -Be $Method
     }
 
     It 'an NTSC-rate H.264 file has the exact rate 30000/1001' {

@@ -113,6 +113,54 @@ Describe "Decoding: a frame that fails to decode mid-video$NoFfmpeg" -Skip:(-not
     }
 }
 
+Describe "Decoding: corrupt frames in an MJPEG video$NoFfmpeg" -Skip:(-not $HaveFfmpeg) {
+    BeforeAll {
+        # A 30-frame MJPEG AVI whose frames in $Zeroed have their JPEG data zeroed: the container still
+        # has 30 frames (the count is Verified), the decoder rejects those packets.
+        function New-CorruptVideo([string] $Path, [int[]] $Zeroed) {
+            $v = New-TestVideo -Path $Path -Frames 30 -Codec @('-c:v', 'mjpeg')
+            $bytes = [IO.File]::ReadAllBytes($v)
+            $starts = [Collections.Generic.List[int]]::new()
+            for ($i = [Array]::IndexOf($bytes, [byte]0xFF); $i -ge 0 -and $i -lt $bytes.Length - 2; $i = [Array]::IndexOf($bytes, [byte]0xFF, $i + 1)) {
+                if ($bytes[$i + 1] -eq 0xD8 -and $bytes[$i + 2] -eq 0xFF) { $starts.Add($i) }
+            }
+            $starts.Count | Should -Be 30 -Because 'one JPEG per frame'
+            foreach ($f in $Zeroed) { [Array]::Clear($bytes, $starts[$f], $starts[$f + 1] - 16 - $starts[$f]) }
+            [IO.File]::WriteAllBytes($v, $bytes)
+            $v
+        }
+    }
+
+    It 'one corrupt frame: a warning names it, every other frame arrives with its own index, also for a clip after it' {
+        $v = New-CorruptVideo (Join-Path $TestDrive 'one.avi') 12
+        (Get-VideoInfo $v).FrameCount | Should -Be 30
+        $b = @(Split-VideoClip $v -Length 30 | ConvertTo-FrameBatch -Size 32 -BatchSize 40 -WarningVariable w -WarningAction SilentlyContinue -ErrorVariable e -ErrorAction SilentlyContinue)
+        $b.Frames.FrameIndex | Should -Be ((0..11) + (13..29))
+        @($e).Count | Should -Be 0
+        @($w).Count | Should -Be 1
+        "$($w[0])" | Should -Match 'frames 12\.\.12 failed to decode'
+        $b | ForEach-Object { $_.Dispose() }
+        # A clip that starts after the corrupt frame decodes past it to its start.
+        $after = @(Split-VideoClip $v -Length 10 -Start 20 | ConvertTo-FrameBatch -Size 32 -BatchSize 10 -ErrorVariable e2 -ErrorAction SilentlyContinue)
+        @($e2).Count | Should -Be 0
+        $after.Frames.FrameIndex | Should -Be (20..29)
+        $after | ForEach-Object { $_.Dispose() }
+    }
+
+    It 'a run of corrupt frames no decoder gets past: a clip beyond it is FrameDecodeFailed (ReadError), the other clips go on' {
+        $v = New-CorruptVideo (Join-Path $TestDrive 'many.avi') (8..24)
+        $ok = New-TestVideo -Path (Join-Path $TestDrive 'ok.avi') -Frames 4
+        $b = @((Split-VideoClip $v -Length 5 -Start 25), (Split-VideoClip $ok -Length 4) | ConvertTo-FrameBatch -Size 32 -BatchSize 8 -ErrorVariable e -ErrorAction SilentlyContinue -WarningAction SilentlyContinue)
+        @($e).Count | Should -Be 1
+        $e[0].FullyQualifiedErrorId | Should -Be "FrameDecodeFailed,$BatchId"
+        $e[0].CategoryInfo.Category | Should -Be 'ReadError'
+        $e[0].TargetObject.Path | Should -Be $v
+        $b.Path | Select-Object -Unique | Should -Be $ok
+        $b.Frames.FrameIndex | Should -Be (0..3)
+        $b | ForEach-Object { $_.Dispose() }
+    }
+}
+
 Describe "Invoke-FrameDetection on synthetic models$NoFfmpeg" -Skip:(-not $HaveFfmpeg) {
     BeforeAll {
         $video = New-TestVideo -Path (Join-Path $TestDrive 'src.mp4') -Frames 4 -Size '64x64'

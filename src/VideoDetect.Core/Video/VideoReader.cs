@@ -19,6 +19,9 @@ namespace VideoDetect.Video;
 public sealed class VideoReader : IDisposable
 {
     private const long ForwardDecodeLimit = 48; // at or below this many frames ahead, decoding forward beats a seek
+    // OpenCV's grab returns false for a packet the decoder rejects (a corrupt frame) although the frames
+    // after it decode: before the index's last frame, a false grab is retried this many times.
+    private const int CorruptPacketsTolerated = 8;
     private readonly string _path;
     private VideoCapture _capture;
     private bool _pendingGrabbed; // the capture already holds frame Position (landed on by a seek)
@@ -51,7 +54,7 @@ public sealed class VideoReader : IDisposable
         {
             _pendingGrabbed = false;
         }
-        else if (Position >= Index.FrameCount || !_capture.Grab())
+        else if (Position >= Index.FrameCount || !GrabPastCorruptPackets())
         {
             return false;
         }
@@ -62,6 +65,15 @@ public sealed class VideoReader : IDisposable
         Position += SkippedBeforeCurrent;
         Current = Position++;
         return true;
+    }
+
+    private bool GrabPastCorruptPackets()
+    {
+        for (int attempt = 0; attempt <= CorruptPacketsTolerated; attempt++)
+        {
+            if (_capture.Grab()) return true;
+        }
+        return false;
     }
 
     /// <summary>

@@ -94,7 +94,7 @@ public class AnnotationRendererTests
             new Detection { Label = "x", X = 400, Y = 400, Width = 10, Height = 10 },   // wholly outside: skipped
         });
         var colour = AnnotationRenderer.ColourOf(0);
-        var expected = ((byte)colour.Val0, (byte)colour.Val1, (byte)colour.Val2);
+        var expected = ((byte)Math.Round(colour.Val0), (byte)Math.Round(colour.Val1), (byte)Math.Round(colour.Val2));
         // The clipped boxes keep the edges that are on the frame: the top-left box's right and bottom
         // edges, the bottom-right box's left and top edges.
         var right = frame.At<Vec3b>(20, 29);
@@ -121,7 +121,7 @@ public class AnnotationRendererTests
         var ca = a.At<Vec3b>(140, 120);
         var cb = b.At<Vec3b>(150, 20);
         var c3 = AnnotationRenderer.ColourOf(3);
-        Assert.Equal(((byte)c3.Val0, (byte)c3.Val1, (byte)c3.Val2), (ca.Item0, ca.Item1, ca.Item2));
+        Assert.Equal(((byte)Math.Round(c3.Val0), (byte)Math.Round(c3.Val1), (byte)Math.Round(c3.Val2)), (ca.Item0, ca.Item1, ca.Item2));
         Assert.Equal((ca.Item0, ca.Item1, ca.Item2), (cb.Item0, cb.Item1, cb.Item2));
         var colours = Enumerable.Range(0, 10).Select(AnnotationRenderer.ColourOf).ToList();
         Assert.Equal(10, colours.Distinct().Count());
