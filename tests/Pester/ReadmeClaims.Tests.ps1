@@ -147,10 +147,24 @@ Describe "Decoding: corrupt frames in an MJPEG video$NoFfmpeg" -Skip:(-not $Have
         $after | ForEach-Object { $_.Dispose() }
     }
 
-    It 'a run of corrupt frames no decoder gets past: a clip beyond it is FrameDecodeFailed (ReadError), the other clips go on' {
-        $v = New-CorruptVideo (Join-Path $TestDrive 'many.avi') (8..24)
+    It '-Accurate counts the frames that decode: the corrupt one is missing from the index, not the end of it' {
+        $v = New-CorruptVideo (Join-Path $TestDrive 'counted.avi') 12
+        $i = Get-VideoInfo $v -Accurate
+        $i.FrameCountMethod | Should -Be 'Counted'
+        $i.FrameCount | Should -Be 29
+    }
+
+    It 'a clip the video cannot deliver (its index promises frames that no longer decode) is FrameDecodeFailed (ReadError); the other clips go on' {
+        # The index cache holds what an earlier probe learned, keyed by path, size and last-write time: a
+        # file damaged in place with those kept (a restore that preserves times) still gets the old
+        # index. Stored by hand here: 30 frames promised, 10 in the file.
+        $v = New-TestVideo -Path (Join-Path $TestDrive 'promised.avi') -Frames 10
         $ok = New-TestVideo -Path (Join-Path $TestDrive 'ok.avi') -Frames 4
-        $b = @((Split-VideoClip $v -Length 5 -Start 25), (Split-VideoClip $ok -Length 4) | ConvertTo-FrameBatch -Size 32 -BatchSize 8 -ErrorVariable e -ErrorAction SilentlyContinue -WarningAction SilentlyContinue)
+        $probed = [VideoDetect.Video.VideoProbe]::Probe($v)
+        $promise = [VideoDetect.Video.ProbedVideo]::new($probed.Info, [VideoDetect.Video.VideoIndex]::ConstantRate(30, 0, 40))
+        [VideoDetect.Video.VideoIndexCache]::Shared.Store([IO.FileInfo]::new($v), $promise)
+        $clip = [pscustomobject]@{ Path = $v; Index = 0; StartFrame = 20; EndFrame = 25 }
+        $b = @($clip, (Split-VideoClip $ok -Length 4) | ConvertTo-FrameBatch -Size 32 -BatchSize 8 -ErrorVariable e -ErrorAction SilentlyContinue -WarningAction SilentlyContinue)
         @($e).Count | Should -Be 1
         $e[0].FullyQualifiedErrorId | Should -Be "FrameDecodeFailed,$BatchId"
         $e[0].CategoryInfo.Category | Should -Be 'ReadError'

@@ -19,9 +19,6 @@ namespace VideoDetect.Video;
 public sealed class VideoReader : IDisposable
 {
     private const long ForwardDecodeLimit = 48; // at or below this many frames ahead, decoding forward beats a seek
-    // OpenCV's grab returns false for a packet the decoder rejects (a corrupt frame) although the frames
-    // after it decode: before the index's last frame, a false grab is retried this many times.
-    private const int CorruptPacketsTolerated = 8;
     private readonly string _path;
     private VideoCapture _capture;
     private bool _pendingGrabbed; // the capture already holds frame Position (landed on by a seek)
@@ -54,7 +51,7 @@ public sealed class VideoReader : IDisposable
         {
             _pendingGrabbed = false;
         }
-        else if (Position >= Index.FrameCount || !GrabPastCorruptPackets())
+        else if (Position >= Index.FrameCount || !OpenCvRuntime.GrabPastCorruptPackets(_capture))
         {
             return false;
         }
@@ -65,15 +62,6 @@ public sealed class VideoReader : IDisposable
         Position += SkippedBeforeCurrent;
         Current = Position++;
         return true;
-    }
-
-    private bool GrabPastCorruptPackets()
-    {
-        for (int attempt = 0; attempt <= CorruptPacketsTolerated; attempt++)
-        {
-            if (_capture.Grab()) return true;
-        }
-        return false;
     }
 
     /// <summary>
