@@ -243,9 +243,11 @@ Describe "Invoke-FrameDetection on synthetic models$NoFfmpeg" -Skip:(-not $HaveF
         $path = Join-Path $TestDrive 'changing.onnx'
         [VideoDetect.Tests.SyntheticModels]::WriteYoloV8Boxes($path, 64, 3, [float[][]]@(, [float[]](32, 32, 20, 20, 0, 0.9)), $meta)
         $first = Import-DetectionModel $path -Provider Cpu
+        $size = (Get-Item $path).Length
         (Import-DetectionModel $path -Provider Cpu) | Should -Be $first -Because 'an unchanged file reuses its session'
-        [VideoDetect.Tests.SyntheticModels]::WriteYoloV8Boxes($path, 64, 3, [float[][]]@(, [float[]](32, 32, 20, 20, 1, 0.9)), (New-ModelMetadata @{ names = "{0: 'owl', 1: 'elk', 2: 'emu'}" }))
+        [VideoDetect.Tests.SyntheticModels]::WriteYoloV8Boxes($path, 64, 3, [float[][]]@(, [float[]](32, 32, 20, 20, 1, 0.9)), (New-ModelMetadata @{ names = "{0: 'owl', 1: 'elk', 2: 'emu'}"; task = 'detect' }))
         (Get-Item $path).LastWriteTime = (Get-Date).AddMinutes(1)
+        (Get-Item $path).Length | Should -Be $size -Because 'only the content and the last-write time changed, not the size'
         $second = Import-DetectionModel $path -Provider Cpu
         [object]::ReferenceEquals($first, $second) | Should -BeFalse
         $second.Labels | Should -Be @('owl', 'elk', 'emu')
@@ -274,10 +276,16 @@ Describe "Export-AnnotatedVideo behaviour on generated videos$NoFfmpeg$NoFfprobe
         New-Item -ItemType Directory $dir | Out-Null
     }
 
-    It 'writes <Ext> in its container' -ForEach @(@{ Ext = 'm4v'; Format = 'mov,mp4,m4a,3gp,3g2,mj2' }, @{ Ext = 'mov'; Format = 'mov,mp4,m4a,3gp,3g2,mj2' }, @{ Ext = 'mkv'; Format = 'matroska,webm' }) {
+    It 'writes <Ext> in its container (<Format>, brand <Brand>)' -ForEach @(
+        @{ Ext = 'm4v'; Format = 'mov,mp4,m4a,3gp,3g2,mj2'; Brand = 'isom' }
+        @{ Ext = 'mov'; Format = 'mov,mp4,m4a,3gp,3g2,mj2'; Brand = 'qt' }
+        @{ Ext = 'mkv'; Format = 'matroska,webm'; Brand = '' }
+    ) {
         $f = New-Boxes $video (0..5) | Export-AnnotatedVideo -Path (Join-Path $dir "out.$Ext") -PassThru
         $f.Extension | Should -Be ".$Ext"
         (& ffprobe -v error -show_entries format=format_name -of default=nw=1:nk=1 $f.FullName) | Should -Be $Format
+        # MP4 and QuickTime share ffprobe's demuxer: the major brand tells them apart.
+        "$(& ffprobe -v error -show_entries format_tags=major_brand -of default=nw=1:nk=1 $f.FullName)".Trim() | Should -Be $Brand
         (& ffprobe -v error -select_streams v:0 -count_frames -show_entries stream=nb_read_frames,codec_name -of csv=p=0 $f.FullName) | Should -Be 'h264,6'
     }
 
