@@ -123,24 +123,26 @@ function Get-PesterModulePath {
     $manifest
 }
 
+# The least number of tests each suite must discover (passed + failed + skipped): a run that found
+# fewer lost test files or crashed during discovery, and must not pass. Raise them as tests are added.
+$TestFloor = @{ Xunit = 130; Pester = 240 }
+
 function Invoke-Test {
     Invoke-Deps
     Invoke-Build
     $results = Join-Path $Out 'test-results'
+    # Every result read below must come from this run: a summary left by an earlier run would let a
+    # crashed one pass.
+    Remove-Item $results -Recurse -Force -ErrorAction Ignore
     New-Item -ItemType Directory -Force $results | Out-Null
     # Tests get their own index cache so they never read a developer's or an earlier run's entries.
     $env:VIDEODETECT_CACHE = Join-Path $results 'index-cache'
-    Remove-Item $env:VIDEODETECT_CACHE -Recurse -Force -ErrorAction Ignore
 
     $trx = Join-Path $results 'core.trx'
     & dotnet test (Join-Path $Root 'tests/VideoDetect.Core.Tests/VideoDetect.Core.Tests.csproj') -c $Configuration `
         --nologo --logger "trx;LogFileName=$trx" --logger 'console;verbosity=normal'
     $coreExit = $LASTEXITCODE
-    $core = @{ Passed = 0; Failed = 0; Skipped = 0 }
-    if (Test-Path $trx) {
-        $counters = ([xml](Get-Content $trx)).TestRun.ResultSummary.Counters
-        $core = @{ Passed = [int]$counters.passed; Failed = [int]$counters.failed + [int]$counters.error; Skipped = [int]$counters.notExecuted }
-    }
+    $core = Read-XunitSummary $trx
 
     # Pester runs in a fresh pwsh so that it imports the module just built, as a user would.
     $pester = Get-PesterModulePath
@@ -155,7 +157,7 @@ Import-Module '$pester' -Force
 `$c.TestResult.Enabled = `$true
 `$c.TestResult.OutputPath = '$(Join-Path $results 'pester.xml')'
 `$r = Invoke-Pester -Configuration `$c
-@{ Passed = `$r.PassedCount; Failed = `$r.FailedCount + `$r.FailedBlocksCount + `$r.FailedContainersCount; Skipped = `$r.SkippedCount } | ConvertTo-Json | Set-Content '$pesterJson'
+@{ Passed = `$r.PassedCount; Failed = `$r.FailedCount + `$r.FailedBlocksCount + `$r.FailedContainersCount; Skipped = `$r.SkippedCount; Total = `$r.TotalCount } | ConvertTo-Json | Set-Content '$pesterJson'
 "@
     $env:VIDEODETECT_MODULE = $ModuleOut
     # Under `dotnet pwsh` this process is dotnet itself: start pwsh.dll through it.
@@ -164,15 +166,43 @@ Import-Module '$pester' -Force
     if (Test-Path -LiteralPath $pwsh) { & $pwsh @pwshArgs }
     else { & ([Environment]::ProcessPath) (Join-Path $PSHOME 'pwsh.dll') @pwshArgs }
     $pesterExit = $LASTEXITCODE
-    $ps = @{ Passed = 0; Failed = 1; Skipped = 0 }
-    if (Test-Path $pesterJson) { $ps = Get-Content $pesterJson | ConvertFrom-Json -AsHashtable }
-    else { Write-Host "The Pester process ended without a summary (exit code $pesterExit): it crashed or was killed." -ForegroundColor Red }
+    $ps = Read-PesterSummary $pesterJson
 
+    $none = @{ Passed = 0; Failed = 0; Skipped = 0 }
+    $c, $p = ($core ?? $none), ($ps ?? $none)
     Write-Host ''
-    Write-Host ("xunit:  {0} passed, {1} failed, {2} skipped" -f $core.Passed, $core.Failed, $core.Skipped)
-    Write-Host ("Pester: {0} passed, {1} failed, {2} skipped" -f $ps.Passed, $ps.Failed, $ps.Skipped)
-    Write-Host ("Tests: {0} passed, {1} failed, {2} skipped" -f ($core.Passed + $ps.Passed), ($core.Failed + $ps.Failed), ($core.Skipped + $ps.Skipped))
-    if ($coreExit -ne 0 -or $core.Failed -gt 0 -or $ps.Failed -gt 0) { throw 'Tests failed.' }
+    Write-Host ("xunit:  {0} passed, {1} failed, {2} skipped" -f $c.Passed, $c.Failed, $c.Skipped)
+    Write-Host ("Pester: {0} passed, {1} failed, {2} skipped" -f $p.Passed, $p.Failed, $p.Skipped)
+    Write-Host ("Tests: {0} passed, {1} failed, {2} skipped" -f ($c.Passed + $p.Passed), ($c.Failed + $p.Failed), ($c.Skipped + $p.Skipped))
+    $problems = @(Get-TestRunProblems -Core $core -CoreExit $coreExit -Pester $ps -PesterExit $pesterExit -Floor $TestFloor)
+    foreach ($line in $problems) { Write-Host $line -ForegroundColor Red }
+    if ($problems) { throw 'Tests failed.' }
+}
+
+# The xunit counts from this run's TRX file; $null when there is none (the run crashed before writing it).
+function Read-XunitSummary([string] $Trx) {
+    if (-not (Test-Path -LiteralPath $Trx)) { return $null }
+    $counters = ([xml](Get-Content -LiteralPath $Trx)).TestRun.ResultSummary.Counters
+    @{ Passed = [int]$counters.passed; Failed = [int]$counters.failed + [int]$counters.error; Skipped = [int]$counters.notExecuted; Total = [int]$counters.total }
+}
+
+# The Pester counts the child process wrote as its last act; $null when it wrote none.
+function Read-PesterSummary([string] $Json) {
+    if (-not (Test-Path -LiteralPath $Json)) { return $null }
+    Get-Content -LiteralPath $Json -Raw | ConvertFrom-Json -AsHashtable
+}
+
+# Why a test run failed, one line a reason; nothing when it passed. A suite passes only when its
+# process exited 0, it left a fresh summary, nothing failed, and it discovered at least its floor.
+function Get-TestRunProblems($Core, [int] $CoreExit, $Pester, [int] $PesterExit, [hashtable] $Floor) {
+    foreach ($suite in @(@{ Name = 'xunit'; Summary = $Core; Exit = $CoreExit; Floor = $Floor.Xunit },
+            @{ Name = 'Pester'; Summary = $Pester; Exit = $PesterExit; Floor = $Floor.Pester })) {
+        $s = $suite.Summary
+        if ($suite.Exit -ne 0) { "$($suite.Name): the test process exited with code $($suite.Exit)." }
+        if ($null -eq $s) { "$($suite.Name): the test process left no summary of this run: it crashed or was killed."; continue }
+        if ($s.Failed -gt 0) { "$($suite.Name): $($s.Failed) failed." }
+        if ($s.Total -lt $suite.Floor) { "$($suite.Name): only $($s.Total) tests were discovered, fewer than the floor of $($suite.Floor) (`$TestFloor in build.ps1): test files were lost or discovery failed." }
+    }
 }
 
 function Invoke-Bench {

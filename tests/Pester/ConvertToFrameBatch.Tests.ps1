@@ -56,6 +56,16 @@ Describe "ConvertTo-FrameBatch on vtest.avi$NoShared" -Skip:(-not $HaveShared) {
         (Split-VideoClip $vtest -Length 8 -End 8 | ConvertTo-FrameBatch -BatchSize 8 -Size 64x64).Count | Should -Be 8
     }
 
+    It 'Select-Object -First 1: the worker stops and closes the video at once (no open handle left; Linux /proc)' -Skip:(-not $IsLinux) {
+        $copy = Join-Path $TestDrive 'stop.avi'
+        Copy-Item $vtest $copy
+        function Get-OpenHandles { @(Get-ChildItem "/proc/$PID/fd" -ErrorAction Ignore | Where-Object { $_.LinkTarget -eq $copy }) }
+        $first = Split-VideoClip $copy -Length 64 | ConvertTo-FrameBatch -BatchSize 4 -Size 64x64 -QueueDepth 1 |
+            ForEach-Object { (Get-OpenHandles).Count | Should -BeGreaterThan 0 -Because 'the worker is decoding the video'; $_ } | Select-Object -First 1
+        $first.Frames.FrameIndex | Should -Be @(0, 1, 2, 3)
+        (Get-OpenHandles).Count | Should -Be 0 -Because 'stopping the pipeline stopped the worker, which closed the video'
+    }
+
     It '-FrameStride 10 samples every tenth frame with source indices' {
         $idx = Split-VideoClip $vtest -Length 100 -End 300 | ConvertTo-FrameBatch -BatchSize 16 -Size 32x32 -FrameStride 10 |
             ForEach-Object { $_.Frames.FrameIndex; $_.Dispose() }
@@ -109,6 +119,8 @@ Describe 'ConvertTo-FrameBatch on generated videos' {
         { [VideoDetect.Video.VideoClip]::new() | ConvertTo-FrameBatch -Std 1, 0, 1 -ErrorAction Stop } | Should -Throw -ErrorId "InvalidPreprocessing,$BatchId"
         { [VideoDetect.Video.VideoClip]::new() | ConvertTo-FrameBatch -Mean 1, 2 -ErrorAction Stop } | Should -Throw -ErrorId "InvalidPreprocessing,$BatchId"
         { [VideoDetect.Video.VideoClip]::new() | ConvertTo-FrameBatch -Size 99999999999 -ErrorAction Stop } | Should -Throw -ErrorId "InvalidPreprocessing,$BatchId"
+        # 3 x 16384 x 16384 x 3 floats do not fit one array: refused up front, not a worker failure later.
+        { [VideoDetect.Video.VideoClip]::new() | ConvertTo-FrameBatch -Size 16384 -BatchSize 3 -ErrorAction Stop } | Should -Throw -ErrorId "InvalidPreprocessing,$BatchId" -ExpectedMessage '*-BatchSize*'
         { 'not a clip' | ConvertTo-FrameBatch -ErrorAction Stop } | Should -Throw -ErrorId 'ParameterArgumentTransformationError,VideoDetect.Commands.ConvertToFrameBatchCommand'
     }
 }

@@ -52,9 +52,16 @@ Describe "Invoke-FrameDetection with yolox_nano on vtest.avi$NoShared" -Skip:(-n
     }
 
     It '-Class, -MaxDetections and -Confidence filter the detections' {
+        # Control: unfiltered (and a low threshold), the same frames have more than 2 boxes, other
+        # classes than person and confidences under 0.5, so each filter below has something to remove.
+        $u = Split-VideoClip $vtest -Length 8 -End 8 | ConvertTo-FrameBatch -Model $Yolox -WarningAction SilentlyContinue | Invoke-FrameDetection -Confidence 0.05
+        ($u | Where-Object { $_.Detections.Count -gt 2 }) | Should -Not -BeNullOrEmpty
+        ($u.Detections | Where-Object Label -NE 'person') | Should -Not -BeNullOrEmpty
+        ($u.Detections | Where-Object Confidence -LT 0.5) | Should -Not -BeNullOrEmpty
         $r = Split-VideoClip $vtest -Length 8 -End 8 | ConvertTo-FrameBatch -Model $Yolox -WarningAction SilentlyContinue |
             Invoke-FrameDetection -Class person -MaxDetections 2 -Confidence 0.5
         $r.Count | Should -Be 8
+        ($r | Where-Object { $_.Detections.Count -eq 2 }) | Should -Not -BeNullOrEmpty -Because 'frames with more persons are cut to 2'
         $r | ForEach-Object { $_.Detections.Count | Should -BeLessOrEqual 2; $_.Detections.Label | Select-Object -Unique | Should -Be 'person' }
         $r.Detections.Confidence | ForEach-Object { $_ | Should -BeGreaterOrEqual 0.5 }
     }
@@ -91,6 +98,7 @@ Describe "Import-DetectionModel and the session cache$NoShared" -Skip:(-not $Hav
             Import-Module $using:ModulePath
             Import-DetectionModel $using:Yolox -Provider Cpu
         }
+        @($others).Count | Should -Be 2
         foreach ($o in $others) { [object]::ReferenceEquals($o, $m) | Should -BeTrue }
     }
 

@@ -197,6 +197,17 @@ Describe "Get-VideoInfo on videos made by ffmpeg$NoFfmpeg" -Skip:(-not $HaveFfmp
         $a.FrameCountMethod | Should -Be 'Counted'
     }
 
+    It '<File>: ReportedFrameCount <Reported> (<Why>), FrameCountMethod <Method>' -ForEach @(
+        @{ File = 'nocount.mkv'; FfArgs = @('-c:v', 'mpeg4'); Reported = 130; Method = 'Verified'; Why = 'Matroska stores no count: OpenCV derives it from the duration, and the last frame decodes where it says' }
+        @{ File = 'estimate.mpg'; FfArgs = @('-c:v', 'mpeg2video'); Reported = 129; Method = 'Counted'; Why = 'an MPEG-PS estimate that misses by one, so every frame is counted' }
+    ) {
+        $path = New-TestVideo -Path (Join-Path $syn $File) -Frames 130 -Rate 25 -Codec $FfArgs
+        $i = Get-VideoInfo -LiteralPath $path
+        $i.FrameCount | Should -Be 130
+        $i.ReportedFrameCount | Should -Be $Reported
+        $i.FrameCountMethod | Should -Be $Method
+    }
+
     It 'an NTSC-rate H.264 file has the exact rate 30000/1001' {
         $path = New-TestVideo -Path (Join-Path $syn 'ntsc.mp4') -Frames 100 -Rate '30000/1001' -Codec @('-c:v', 'libx264', '-bf', '2')
         $i = Get-VideoInfo -LiteralPath $path

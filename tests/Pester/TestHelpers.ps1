@@ -4,13 +4,18 @@
 $script:ModulePath = if ($env:VIDEODETECT_MODULE) { $env:VIDEODETECT_MODULE } else { Join-Path $PSScriptRoot '../../out/VideoDetect' }
 # The sample videos live beside the repository (../shared/videos), or under $env:VIDEODETECT_SHARED.
 $script:SharedVideos = if ($env:VIDEODETECT_SHARED) { Join-Path $env:VIDEODETECT_SHARED 'videos' } else { Join-Path $PSScriptRoot '../../../shared/videos' }
-$script:HaveShared = Test-Path -LiteralPath (Join-Path $SharedVideos 'vtest.avi')
+# Every shared file a test reads: when one is missing, the tests that need ../shared skip (and say
+# which files are missing) instead of failing.
+$script:SharedFiles = 'videos/vtest.avi', 'videos/Megamind.avi', 'videos/Megamind_bugy.avi', 'videos/tree.avi',
+    'models/yolox_nano.onnx', 'models/nanodet_m_416.onnx', 'models/FastestDet.onnx', 'models/version-RFB-320.onnx'
+$script:MissingShared = @($SharedFiles | Where-Object { -not (Test-Path -LiteralPath (Join-Path (Split-Path $SharedVideos -Parent) $_)) })
+$script:HaveShared = $MissingShared.Count -eq 0
 if ($HaveShared) { $script:SharedVideos = (Resolve-Path -LiteralPath $SharedVideos).ProviderPath }
 $script:HaveFfmpeg = $null -ne (Get-Command ffmpeg -CommandType Application -ErrorAction Ignore)
 $script:HaveFfprobe = $null -ne (Get-Command ffprobe -CommandType Application -ErrorAction Ignore)
 
 # Suffixes for test names, so a skipped test says why it was skipped.
-$script:NoShared = if ($HaveShared) { '' } else { " [skipped: sample videos not found at $SharedVideos]" }
+$script:NoShared = if ($HaveShared) { '' } else { " [skipped: missing from $(Split-Path $SharedVideos -Parent): $($MissingShared -join ', ')]" }
 $script:NoFfmpeg = if ($HaveFfmpeg) { '' } else { ' [skipped: ffmpeg is not installed]' }
 $script:NoFfprobe = if ($HaveFfprobe) { '' } else { ' [skipped: ffprobe is not installed]' }
 

@@ -16,10 +16,42 @@ namespace VideoDetect.Tests
         /// <paramref name="outputShape"/>, batch first) is <paramref name="values"/> for every frame:
         /// output = values + 0 × mean(images), so the graph depends on its input and batches like a real one.
         /// </summary>
-        public static void WriteConstantDetector(string path, int size, long[] outputShape, float[] values, IDictionary<string, string> metadata)
+        public static void WriteConstantDetector(string path, int size, long[] outputShape, float[] values, IDictionary<string, string> metadata) =>
+            Write(path, size, outputShape, values, metadata, batchOne: true, meanShape: new long[] { -1, 1, 1 });
+
+        /// <summary>
+        /// A YOLOv8-layout model like <see cref="WriteYoloV8"/> whose input batch is symbolic (so it is run
+        /// on whole batches as it is, with no rewrite and no load-time check) but whose inner Reshape
+        /// only holds for one frame: any batch of two or more fails inside ONNX Runtime at run time.
+        /// </summary>
+        public static void WriteYoloV8BatchOfOneOnly(string path, int size, int classes, IDictionary<string, string> metadata)
+        {
+            int n = Cells(size), channels = 4 + classes;
+            var values = new float[channels * n];
+            Column(values, n, 7, size / 2f, size / 2f, size / 4f, size / 4f, 0, 0.8f);
+            Write(path, size, new long[] { 1, channels, n }, values, metadata, batchOne: false, meanShape: new long[] { 1, 1, 1 });
+        }
+
+        /// <summary>
+        /// A YOLOv8-layout model with the given candidates, each (cx, cy, w, h, classId, score) in input
+        /// pixels, at candidates 0, 1, 2…
+        /// </summary>
+        public static void WriteYoloV8Boxes(string path, int size, int classes, float[][] boxes, IDictionary<string, string> metadata)
+        {
+            int n = Cells(size), channels = 4 + classes;
+            var values = new float[channels * n];
+            for (int i = 0; i < boxes.Length; i++)
+            {
+                var b = boxes[i];
+                Column(values, n, i, b[0], b[1], b[2], b[3], (int)b[4], b[5]);
+            }
+            WriteConstantDetector(path, size, new long[] { 1, channels, n }, values, metadata);
+        }
+
+        private static void Write(string path, int size, long[] outputShape, float[] values, IDictionary<string, string> metadata, bool batchOne, long[] meanShape)
         {
             var graph = new GraphProto { Name = "synthetic" };
-            graph.Input.Add(Value("images", new long[] { 1, 3, size, size }));
+            graph.Input.Add(batchOne ? Value("images", new long[] { 1, 3, size, size }) : SymbolicBatch("images", new long[] { 3, size, size }));
             graph.Output.Add(Value("output0", outputShape));
 
             var constant = new TensorProto { Name = "known", DataType = (int)TensorProto.Types.DataType.Float };
@@ -29,7 +61,7 @@ namespace VideoDetect.Tests
             zero.FloatData.Add(0f);
             var target = new TensorProto { Name = "rank3", DataType = (int)TensorProto.Types.DataType.Int64 };
             target.Dims.Add(3);
-            target.Int64Data.AddRange(new long[] { -1, 1, 1 });
+            target.Int64Data.AddRange(meanShape);
             graph.Initializer.Add(constant);
             graph.Initializer.Add(zero);
             graph.Initializer.Add(target);
@@ -94,6 +126,13 @@ namespace VideoDetect.Tests
             node.Input.AddRange(inputs);
             node.Output.Add(output);
             return node;
+        }
+
+        private static ValueInfoProto SymbolicBatch(string name, long[] rest)
+        {
+            var v = Value(name, rest);
+            v.Type.TensorType.Shape.Dim.Insert(0, new TensorShapeProto.Types.Dimension { DimParam = "batch" });
+            return v;
         }
 
         private static ValueInfoProto Value(string name, long[] shape)

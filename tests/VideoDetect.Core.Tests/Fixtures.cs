@@ -8,9 +8,20 @@ public static class Fixtures
 {
     public static string? SharedDirectory { get; } = Locate();
 
-    public static bool Available => SharedDirectory is not null && File.Exists(Video("vtest.avi"));
+    /// <summary>The shared files the real-video tests read; all must be there, or those tests skip.</summary>
+    public static readonly string[] Files =
+    {
+        "videos/vtest.avi", "videos/Megamind.avi", "videos/Megamind_bugy.avi", "videos/tree.avi",
+        "models/yolox_nano.onnx", "models/nanodet_m_416.onnx", "models/FastestDet.onnx", "models/version-RFB-320.onnx",
+    };
 
-    public static string Missing => "../shared/videos is absent (set VIDEODETECT_SHARED to the folder holding videos/ and models/): real-video tests cannot run";
+    private static readonly string[] Absent = Files.Where(f => SharedDirectory is null || !File.Exists(Path.Combine(SharedDirectory, f))).ToArray();
+
+    public static bool Available => Absent.Length == 0;
+
+    public static string Missing => SharedDirectory is null
+        ? "../shared is absent (set VIDEODETECT_SHARED to the folder holding videos/ and models/): real-video tests cannot run"
+        : $"{SharedDirectory} lacks {string.Join(", ", Absent)}: real-video tests cannot run";
 
     public static string Video(string name) => Path.Combine(SharedDirectory ?? "", "videos", name);
 
@@ -45,6 +56,27 @@ public sealed class SharedFactAttribute : FactAttribute
     public SharedFactAttribute()
     {
         if (!Fixtures.Available) Skip = Fixtures.Missing;
+    }
+}
+
+/// <summary>A fact that needs ../shared and a machine without CUDA; skipped with the reason otherwise.</summary>
+public sealed class SharedFactWithoutCudaAttribute : FactAttribute
+{
+    public SharedFactWithoutCudaAttribute()
+    {
+        if (!Fixtures.Available) { Skip = Fixtures.Missing; return; }
+        var (options, provider, _) = VideoDetect.Inference.Providers.Create(VideoDetect.Inference.ExecutionProvider.Auto, 0);
+        options.Dispose();
+        if (provider == VideoDetect.Inference.ExecutionProvider.Cuda) Skip = "CUDA is available on this machine: there is no CPU fallback to test";
+    }
+}
+
+/// <summary>A fact about the Linux/macOS search; skipped with the reason on Windows.</summary>
+public sealed class FactNotOnWindowsAttribute : FactAttribute
+{
+    public FactNotOnWindowsAttribute()
+    {
+        if (OperatingSystem.IsWindows()) Skip = "Windows searches the CUDA toolkit's bin on PATH, not these folders";
     }
 }
 

@@ -28,6 +28,9 @@ public sealed record BatchOptions
         if (FrameStride < 1) throw new ArgumentException($"FrameStride must be at least 1 (got {FrameStride}).");
         if (QueueDepth is < 1 or > 64) throw new ArgumentException($"QueueDepth must be 1..64 (got {QueueDepth}).");
         Preprocess.Validate();
+        long floats = (long)BatchSize * Preprocess.FrameLength;
+        if (floats > Array.MaxLength)
+            throw new ArgumentException($"A batch of {BatchSize} frames of {Preprocess.Width}x{Preprocess.Height} needs {floats} floats, more than one array holds ({Array.MaxLength}): use a smaller -BatchSize or -Size.");
     }
 }
 

@@ -53,6 +53,20 @@ internal static class OpenCvRuntime
         return new VideoCapture(path, VideoCaptureAPIs.FFMPEG);
     }
 
+    // OpenCV's grab returns false for a packet the decoder rejects (a corrupt frame) although the
+    // frames after it decode: a false grab is retried this many times before it means the end.
+    private const int CorruptPacketsTolerated = 8;
+
+    /// <summary>Grabs the next frame, past up to a few corrupt packets; false at the end of the video.</summary>
+    public static bool GrabPastCorruptPackets(VideoCapture capture)
+    {
+        for (int attempt = 0; attempt <= CorruptPacketsTolerated; attempt++)
+        {
+            if (capture.Grab()) return true;
+        }
+        return false;
+    }
+
     public static string FourCCToString(int fourcc)
     {
         Span<char> c = stackalloc char[4];

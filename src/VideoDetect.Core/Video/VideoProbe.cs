@@ -168,7 +168,7 @@ public static class VideoProbe
         // back to 0 is only as exact as the container's timestamps.
         using var cap = OpenCvRuntime.OpenCapture(path);
         var ts = new List<double>(reported is > 0 and < 10_000_000 ? (int)reported : 1024);
-        while (cap.Grab())
+        while (OpenCvRuntime.GrabPastCorruptPackets(cap)) // as the reader decodes: a corrupt frame is missing, not the end
         {
             ts.Add(cap.Get(VideoCaptureProperties.PosMsec));
             if ((ts.Count & 255) == 0)

@@ -51,7 +51,7 @@ public sealed class VideoReader : IDisposable
         {
             _pendingGrabbed = false;
         }
-        else if (Position >= Index.FrameCount || !_capture.Grab())
+        else if (Position >= Index.FrameCount || !OpenCvRuntime.GrabPastCorruptPackets(_capture))
         {
             return false;
         }

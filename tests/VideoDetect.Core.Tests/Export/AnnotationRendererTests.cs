@@ -84,21 +84,45 @@ public class AnnotationRendererTests
     [Fact]
     public void Boxes_partly_off_the_frame_are_clipped_and_labels_stay_inside()
     {
-        using var frame = Source();
+        using var source = Source();
+        using var frame = source.Clone();
         var renderer = new AnnotationRenderer(frame.Cols, frame.Rows);
-        var ex = Record.Exception(() => renderer.Draw(frame, new[]
+        renderer.Draw(frame, new[]
         {
-            Person(new Rect(-30, -20, 60, 50)),
-            Person(new Rect(300, 220, 80, 80)),
+            Person(new Rect(-30, -20, 60, 50)),                                          // clipped to 0..30 x 0..30
+            Person(new Rect(300, 220, 80, 80)),                                          // clipped to 300..320 x 220..240
             new Detection { Label = "x", X = 400, Y = 400, Width = 10, Height = 10 },   // wholly outside: skipped
-        }));
-        Assert.Null(ex);
+        });
+        var colour = AnnotationRenderer.ColourOf(0);
+        var expected = ((byte)Math.Round(colour.Val0), (byte)Math.Round(colour.Val1), (byte)Math.Round(colour.Val2));
+        // The clipped boxes keep the edges that are on the frame: the top-left box's right and bottom
+        // edges, the bottom-right box's left and top edges.
+        var right = frame.At<Vec3b>(20, 29);
+        var bottom = frame.At<Vec3b>(29, 15);
+        var left = frame.At<Vec3b>(232, 300);
+        Assert.Equal(expected, (right.Item0, right.Item1, right.Item2));
+        Assert.Equal(expected, (bottom.Item0, bottom.Item1, bottom.Item2));
+        Assert.Equal(expected, (left.Item0, left.Item1, left.Item2));
+        // The labels stay inside the frame: a box at the top edge gets its label inside the frame (below
+        // its top), so something beyond the box line changed inside the top-left box.
+        Assert.True(Changed(source, frame, new Rect(2, 2, 26, 10)) > 50);
+        // Far from both boxes nothing changed: the outside detection drew nothing.
+        Assert.Equal(0, Changed(source, frame, new Rect(80, 60, 160, 120)));
     }
 
     [Fact]
     public void Colours_are_stable_per_class_and_differ_between_classes()
     {
-        Assert.Equal(AnnotationRenderer.ColourOf(3), AnnotationRenderer.ColourOf(3));
+        // Stable: a class keeps its colour across renderers and frames (what a later frame draws matches).
+        using var a = Source();
+        using var b = Source();
+        new AnnotationRenderer(a.Cols, a.Rows).Draw(a, new[] { new Detection { Label = "c3", ClassId = 3, Confidence = 0.9f, X = 120, Y = 110, Width = 80, Height = 60 } });
+        new AnnotationRenderer(b.Cols, b.Rows).Draw(b, new[] { new Detection { Label = "c3", ClassId = 3, Confidence = 0.5f, X = 20, Y = 130, Width = 50, Height = 50 } });
+        var ca = a.At<Vec3b>(140, 120);
+        var cb = b.At<Vec3b>(150, 20);
+        var c3 = AnnotationRenderer.ColourOf(3);
+        Assert.Equal(((byte)Math.Round(c3.Val0), (byte)Math.Round(c3.Val1), (byte)Math.Round(c3.Val2)), (ca.Item0, ca.Item1, ca.Item2));
+        Assert.Equal((ca.Item0, ca.Item1, ca.Item2), (cb.Item0, cb.Item1, cb.Item2));
         var colours = Enumerable.Range(0, 10).Select(AnnotationRenderer.ColourOf).ToList();
         Assert.Equal(10, colours.Distinct().Count());
     }

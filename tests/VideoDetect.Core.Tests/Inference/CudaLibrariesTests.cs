@@ -5,10 +5,9 @@ namespace VideoDetect.Tests.Inference;
 
 public class CudaLibrariesTests
 {
-    [Fact]
+    [FactNotOnWindows]
     public void Looks_in_CUDA_PATH_first_and_in_NVIDIA_pip_wheels_of_the_active_environment()
     {
-        if (OperatingSystem.IsWindows()) return; // the Windows search is the toolkit's bin on PATH
         using var dir = new TempDir();
         string venv = dir.File("venv");
         string wheelLib = Path.Combine(venv, "lib", "python3.12", "site-packages", "nvidia", "cublas", "lib");

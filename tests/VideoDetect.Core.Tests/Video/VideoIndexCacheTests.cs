@@ -44,6 +44,24 @@ public class VideoIndexCacheTests
     }
 
     [Fact]
+    public void A_file_whose_last_write_time_alone_changed_is_probed_again_in_memory_and_on_disk()
+    {
+        using var dir = new TempDir();
+        string video = dir.File("v.avi");
+        SyntheticVideo.Write(video, 20, "MJPG");
+        string cacheDir = dir.File("cache");
+        var cache = new VideoIndexCache(cacheDir);
+        var first = VideoProbe.Probe(video, new ProbeOptions { Cache = cache });
+        long size = new FileInfo(video).Length;
+
+        File.SetLastWriteTimeUtc(video, new FileInfo(video).LastWriteTimeUtc.AddSeconds(5));
+        Assert.Equal(size, new FileInfo(video).Length);
+        Assert.Null(cache.TryGet(new FileInfo(video)));
+        Assert.Null(new VideoIndexCache(cacheDir).TryGet(new FileInfo(video)));
+        Assert.NotSame(first, VideoProbe.Probe(video, new ProbeOptions { Cache = cache }));
+    }
+
+    [Fact]
     public void A_corrupt_disk_entry_is_ignored()
     {
         using var dir = new TempDir();
