@@ -55,7 +55,9 @@ public static class PortableValues
         switch (value)
         {
             case float f: result = f; return true;
-            case double d when double.IsNaN(d) || double.IsInfinity(d) || Math.Abs(d) <= float.MaxValue: result = (float)d; return true;
+            case double d:
+                result = (float)d;
+                return !float.IsInfinity(result) || double.IsInfinity(d);
             case decimal m: result = (float)(double)m; return true;
             case string text: return float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out result);
             case bool: return false;
