@@ -148,6 +148,8 @@ Describe "Across Start-Job$NoFfmpeg" -Skip:(-not $HaveFfmpeg) {
         $e.Exception.InnerException.ErrorId | Should -Be 'ModelCannotCrossProcess'
         $e.Exception.Message | Should -Match "Send the model's path"
         $batches | ForEach-Object Dispose
+        $e = { Split-VideoClip $Video -Length 4 -End 4 | ConvertTo-FrameBatch -Model $JobModel[0] } | Should -Throw -PassThru
+        $e.Exception.InnerException.ErrorId | Should -Be 'ModelCannotCrossProcess' -Because 'ConvertTo-FrameBatch -Model takes the same attribute'
     }
 }
 

@@ -4,6 +4,7 @@ using VideoDetect.Batching;
 using VideoDetect.Errors;
 using VideoDetect.Inference;
 using VideoDetect.Portable;
+using VideoDetect.Video;
 
 namespace VideoDetect.Commands;
 
@@ -25,6 +26,7 @@ public static class PortableObjects
     {
         [typeof(FrameDetections)] = DetectionRecords.ToFrameDetections,
         [typeof(Detection)] = DetectionRecords.ToDetection,
+        [typeof(VideoClip)] = ClipRecords.ToClip,
     };
 
     /// <summary>Types that hold process-local state: what the error says to send instead.</summary>

@@ -132,3 +132,24 @@ public class DetectionRecordsTests
         Assert.Contains("no 'Confidence'", Assert.Throws<InputObjectNotRebuiltException>(() => DetectionRecords.ToDetection(Bag(values))).Message);
     }
 }
+
+/// <summary>Clips read back through the same bag readers (what ConvertTo-FrameBatch's clip attribute uses).</summary>
+public class ClipRecordsTests
+{
+    [Fact]
+    public void A_clip_comes_back_from_JSON_with_its_frames_and_times_and_a_bag_without_its_frames_is_refused()
+    {
+        var json = new PropertyBag(new Dictionary<string, object?>
+        {
+            ["Path"] = "/v/a.mp4", ["Index"] = 2L, ["StartFrame"] = 4_294_967_296L, ["EndFrame"] = 4_294_967_360L,
+            ["StartTime"] = new PropertyBag(new Dictionary<string, object?> { ["Ticks"] = 1_717_986_918_400_000L }),
+            ["EndTime"] = "1.23:45:06.7890123", ["IsPartial"] = true, ["FrameCount"] = 1L,
+        });
+        var clip = VideoDetect.Video.ClipRecords.ToClip(json);
+        Assert.Equal(("/v/a.mp4", 2, 4_294_967_296L, 4_294_967_360L, 64L, true), (clip.Path, clip.Index, clip.StartFrame, clip.EndFrame, clip.FrameCount, clip.IsPartial));
+        Assert.Equal(1_717_986_918_400_000L, clip.StartTime.Ticks);
+        Assert.Equal(TimeSpan.ParseExact("1.23:45:06.7890123", "c", null), clip.EndTime);
+        var e = Assert.Throws<InputObjectNotRebuiltException>(() => VideoDetect.Video.ClipRecords.ToClip(new PropertyBag(new Dictionary<string, object?> { ["Path"] = "/v/a.mp4", ["StartFrame"] = 0L })));
+        Assert.Contains("no 'EndFrame'", e.Message);
+    }
+}
