@@ -37,7 +37,6 @@ public static class DetectionRecords
         var items = bag.List(nameof(FrameDetections.Detections));
         var detections = new Detection[items.Count];
         for (int i = 0; i < items.Count; i++) detections[i] = ItemOf(bag, items[i]);
-        bag.Target = nameof(FrameDetections);
         return new FrameDetections
         {
             Path = bag.String(nameof(FrameDetections.Path)),

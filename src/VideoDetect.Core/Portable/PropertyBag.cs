@@ -87,9 +87,9 @@ public sealed class PropertyBag
         return v switch
         {
             null => Array.Empty<object?>(),
-            string => new object?[] { v },      // one item serialised alone; its reader says whether text will do
+            string => new object?[] { v },      // text is one item (a detection past the depth); its reader refuses it
             IEnumerable items and not IDictionary => items.Cast<object?>().ToArray(),
-            _ => new[] { v },                   // JSON and CliXml unwrap a one-item array only in hand-made data
+            _ => new[] { v },                   // one value where a list is expected (hand-made data): one item
         };
     }
 
