@@ -47,4 +47,11 @@ public static class ErrorIds
     public const string EncoderFailed = "EncoderFailed";
     public const string SourceUnavailable = "SourceUnavailable";
     public const string FrameOutOfOrder = "FrameOutOfOrder";
+
+    // Objects that came back from a job, remoting, CliXml or JSON (raised while binding parameters:
+    // the record's id is PowerShell's ParameterArgumentTransformationError, this one is the inner
+    // exception's ErrorId).
+    public const string BatchCannotCrossProcess = "BatchCannotCrossProcess";
+    public const string ModelCannotCrossProcess = "ModelCannotCrossProcess";
+    public const string InputObjectNotRebuilt = "InputObjectNotRebuilt";
 }

@@ -33,6 +33,7 @@ public sealed class ConvertToFrameBatchCommand : StoppableCommand
     /// (BlazeFace, faces) is used.
     /// </summary>
     [Parameter]
+    [PortableObjectTransformation(typeof(VideoDetect.Inference.DetectionModel))]
     public object? Model { get; set; }
 
     /// <summary>Frames per batch (the last batch of a video may be shorter).</summary>

@@ -30,8 +30,9 @@ public sealed class ExportAnnotatedVideoCommand : StoppableCommand
     private AnnotatedVideoWriter? _writer; // null while the current source is skipped
     private ProgressRecord? _progress;
 
-    /// <summary>Detections from Invoke-FrameDetection, in frame order per source.</summary>
+    /// <summary>Detections from Invoke-FrameDetection, in frame order per source; also as they come back from a job, remoting, Import-Clixml or ConvertFrom-Json.</summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true)]
+    [PortableObjectTransformation(typeof(FrameDetections))]
     public FrameDetections[] InputObject { get; set; } = Array.Empty<FrameDetections>();
 
     /// <summary>The one output file (.mp4, .m4v, .mov, .mkv or .avi).</summary>

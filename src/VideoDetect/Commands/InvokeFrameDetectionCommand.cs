@@ -18,12 +18,14 @@ public sealed class InvokeFrameDetectionCommand : StoppableCommand
     private DetectionOptions _options = new();
     private bool _warnedPreprocessing;
 
-    /// <summary>Batches from ConvertTo-FrameBatch.</summary>
+    /// <summary>Batches from ConvertTo-FrameBatch, in this process (a batch that came back from a job or remoting is refused: send the clips).</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+    [PortableObjectTransformation(typeof(FrameBatch))]
     public FrameBatch[] InputObject { get; set; } = Array.Empty<FrameBatch>();
 
-    /// <summary>A DetectionModel or an .onnx path; defaults to the model the batches were prepared for.</summary>
+    /// <summary>A DetectionModel or an .onnx path; defaults to the model the batches were prepared for. A model from another process is refused: send its path.</summary>
     [Parameter]
+    [PortableObjectTransformation(typeof(DetectionModel))]
     public object? Model { get; set; }
 
     [Parameter]

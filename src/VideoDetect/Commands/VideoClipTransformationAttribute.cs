@@ -5,9 +5,11 @@ using VideoDetect.Video;
 namespace VideoDetect.Commands;
 
 /// <summary>
-/// Accepts clips that travelled: a <see cref="VideoClip"/> that went through Export-Clixml /
-/// Import-Clixml or ConvertTo-Json / ConvertFrom-Json comes back as a property bag; it is rebuilt
-/// from its Path, Index, StartFrame and EndFrame (and times when present).
+/// Accepts clips that travelled (Export-Clixml / Import-Clixml, a job, remoting, ConvertTo-Json /
+/// ConvertFrom-Json), through the shared <see cref="PortableObjects"/> rebuild (Core's
+/// <see cref="ClipRecords"/>): what <c>[PortableObjectTransformation(typeof(VideoClip))]</c> does,
+/// and besides it refuses, at binding, anything that is not a clip (a clip parameter has no other
+/// use for it) and always hands the binder a VideoClip[].
 /// </summary>
 [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
 public sealed class VideoClipTransformationAttribute : ArgumentTransformationAttribute
@@ -23,44 +25,8 @@ public sealed class VideoClipTransformationAttribute : ArgumentTransformationAtt
         return new[] { ToClip(inputData) };
     }
 
-    private static VideoClip ToClip(object? item)
-    {
-        if (item is PSObject { BaseObject: VideoClip wrapped }) return wrapped;
-        if (item is VideoClip clip) return clip;
-        if (item is PSObject pso)
-        {
-            string? path = pso.Properties["Path"]?.Value?.ToString();
-            object? start = pso.Properties["StartFrame"]?.Value, end = pso.Properties["EndFrame"]?.Value;
-            if (!string.IsNullOrEmpty(path) && start is not null && end is not null)
-            {
-                long s = LanguagePrimitives.ConvertTo<long>(start), e = LanguagePrimitives.ConvertTo<long>(end);
-                return new VideoClip
-                {
-                    Path = path,
-                    Index = pso.Properties["Index"]?.Value is { } idx ? LanguagePrimitives.ConvertTo<int>(idx) : 0,
-                    StartFrame = s,
-                    EndFrame = e,
-                    FrameCount = e - s,
-                    StartTime = TimeOrZero(pso, "StartTime"),
-                    EndTime = TimeOrZero(pso, "EndTime"),
-                    IsPartial = pso.Properties["IsPartial"]?.Value is { } p && LanguagePrimitives.ConvertTo<bool>(p),
-                };
-            }
-        }
-        throw new ArgumentTransformationMetadataException(
+    private static VideoClip ToClip(object? item) =>
+        PortableObjects.Convert(typeof(VideoClip), item) as VideoClip
+        ?? throw new ArgumentTransformationMetadataException(
             $"Cannot use {item ?? "null"} as a clip: expected a VideoClip from Split-VideoClip (or one with Path, StartFrame and EndFrame).");
-    }
-
-    private static TimeSpan TimeOrZero(PSObject pso, string name)
-    {
-        object? v = pso.Properties[name]?.Value;
-        if (v is PSObject inner) v = inner.BaseObject;
-        return v switch
-        {
-            TimeSpan t => t,
-            string s when TimeSpan.TryParse(s, System.Globalization.CultureInfo.InvariantCulture, out var t) => t,
-            _ when v is not null && (pso.Properties[name]?.Value as PSObject)?.Properties["Ticks"]?.Value is { } ticks => TimeSpan.FromTicks(LanguagePrimitives.ConvertTo<long>(ticks)),
-            _ => TimeSpan.Zero,
-        };
-    }
 }

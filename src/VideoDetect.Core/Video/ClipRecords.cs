@@ -1,0 +1,31 @@
+using VideoDetect.Portable;
+
+namespace VideoDetect.Video;
+
+/// <summary>
+/// Rebuilds a <see cref="VideoClip"/> from the property bag it becomes after CliXml, a job,
+/// remoting or JSON: Path, StartFrame and EndFrame are required (they say which frames), the rest
+/// defaults (Index 0, times zero, not partial). <see cref="VideoClip.Video"/> is not rebuilt:
+/// ConvertTo-FrameBatch probes the source where it runs.
+/// </summary>
+public static class ClipRecords
+{
+    public static VideoClip ToClip(PropertyBag bag)
+    {
+        bag.Target = nameof(VideoClip);
+        string path = bag.String(nameof(VideoClip.Path));
+        if (path.Length == 0) throw bag.Wrong(nameof(VideoClip.Path), path, "a path");
+        long start = bag.Int64(nameof(VideoClip.StartFrame)), end = bag.Int64(nameof(VideoClip.EndFrame));
+        return new VideoClip
+        {
+            Path = path,
+            Index = bag.Int32(nameof(VideoClip.Index), 0),
+            StartFrame = start,
+            EndFrame = end,
+            FrameCount = end - start,
+            StartTime = bag.TimeSpan(nameof(VideoClip.StartTime), TimeSpan.Zero),
+            EndTime = bag.TimeSpan(nameof(VideoClip.EndTime), TimeSpan.Zero),
+            IsPartial = bag.Boolean(nameof(VideoClip.IsPartial), false),
+        };
+    }
+}
