@@ -2,15 +2,25 @@
 # names) and in BeforeAll (for the test bodies).
 
 $script:ModulePath = if ($env:VIDEODETECT_MODULE) { $env:VIDEODETECT_MODULE } else { Join-Path $PSScriptRoot '../../out/VideoDetect' }
-# The sample videos live beside the repository (../shared/videos), or under $env:VIDEODETECT_SHARED.
-$script:SharedVideos = if ($env:VIDEODETECT_SHARED) { Join-Path $env:VIDEODETECT_SHARED 'videos' } else { Join-Path $PSScriptRoot '../../../shared/videos' }
-$script:HaveShared = Test-Path -LiteralPath (Join-Path $SharedVideos 'vtest.avi')
+# The fixtures live beside the repository (../shared/videos, ../shared/models), or under
+# $env:VIDEODETECT_SHARED. Without them the sample videos are OpenCV's own copies of the same files,
+# which `build.ps1 deps` obtains (Debian's opencv-doc, or out/samples unpacked from it); the COCO
+# fixture models have no such fallback.
+$script:SharedRoot = if ($env:VIDEODETECT_SHARED) { $env:VIDEODETECT_SHARED } else { Join-Path $PSScriptRoot '../../../shared' }
+$script:SharedModels = Join-Path $SharedRoot 'models'
+$script:HaveModels = Test-Path -LiteralPath (Join-Path $SharedModels 'yolox_nano.onnx')
+$script:SharedVideos = @((Join-Path $SharedRoot 'videos'), '/usr/share/doc/opencv-doc/examples/data', (Join-Path $PSScriptRoot '../../out/samples')) |
+    Where-Object { (Test-Path -LiteralPath (Join-Path $_ 'vtest.avi')) -and (Test-Path -LiteralPath (Join-Path $_ 'Megamind.avi')) } |
+    Select-Object -First 1
+$script:HaveShared = $null -ne $SharedVideos
 if ($HaveShared) { $script:SharedVideos = (Resolve-Path -LiteralPath $SharedVideos).ProviderPath }
+else { $script:SharedVideos = Join-Path $SharedRoot 'videos' }
 $script:HaveFfmpeg = $null -ne (Get-Command ffmpeg -CommandType Application -ErrorAction Ignore)
 $script:HaveFfprobe = $null -ne (Get-Command ffprobe -CommandType Application -ErrorAction Ignore)
 
 # Suffixes for test names, so a skipped test says why it was skipped.
-$script:NoShared = if ($HaveShared) { '' } else { " [skipped: sample videos not found at $SharedVideos]" }
+$script:NoShared = if ($HaveShared) { '' } else { " [skipped: sample videos not found at $SharedVideos nor from opencv-doc (build.ps1 deps)]" }
+$script:NoModels = if ($HaveModels) { '' } else { " [skipped: fixture models not found at $SharedModels]" }
 $script:NoFfmpeg = if ($HaveFfmpeg) { '' } else { ' [skipped: ffmpeg is not installed]' }
 $script:NoFfprobe = if ($HaveFfprobe) { '' } else { ' [skipped: ffprobe is not installed]' }
 

@@ -3,30 +3,55 @@ using Xunit;
 
 namespace VideoDetect.Tests;
 
-/// <summary>Where the shared, read-only fixtures are (../shared beside the repository, or VIDEODETECT_SHARED).</summary>
+/// <summary>
+/// Where the read-only fixtures are. Models: ../shared/models beside the repository (or under
+/// VIDEODETECT_SHARED) only. Sample videos: ../shared/videos, else OpenCV's own copies of the same
+/// files, which `build.ps1 deps` obtains (Debian's opencv-doc, or out/samples unpacked from it).
+/// </summary>
 public static class Fixtures
 {
     public static string? SharedDirectory { get; } = Locate();
 
-    public static bool Available => SharedDirectory is not null && File.Exists(Video("vtest.avi"));
+    /// <summary>The folder holding vtest.avi, Megamind.avi, tree.avi and Megamind_bugy.avi, or null.</summary>
+    public static string? VideoDirectory { get; } = LocateVideos(SharedDirectory, RepositoryRoot());
 
-    public static string Missing => "../shared/videos is absent (set VIDEODETECT_SHARED to the folder holding videos/ and models/): real-video tests cannot run";
+    public static bool Available => VideoDirectory is not null;
 
-    public static string Video(string name) => Path.Combine(SharedDirectory ?? "", "videos", name);
+    public static bool ModelsAvailable => SharedDirectory is not null && File.Exists(Path.Combine(SharedDirectory, "models", "yolox_nano.onnx"));
+
+    public static string Missing => "no sample videos: neither ../shared/videos (or VIDEODETECT_SHARED/videos) nor OpenCV's (opencv-doc, installed by build.ps1 deps): real-video tests cannot run";
+
+    public static string MissingModels => "../shared/models is absent (set VIDEODETECT_SHARED to the folder holding videos/ and models/): tests of the COCO fixture models cannot run";
+
+    public static string Video(string name) => Path.Combine(VideoDirectory ?? "", name);
+
+    /// <summary>Debian's opencv-doc ships OpenCV's sample videos here, uncompressed.</summary>
+    internal const string OpenCvDocData = "/usr/share/doc/opencv-doc/examples/data";
+
+    /// <summary>The first candidate folder that holds the sample videos: shared/videos, opencv-doc's, the build's out/samples.</summary>
+    internal static string? LocateVideos(string? shared, string? repository)
+    {
+        var candidates = new List<string>();
+        if (shared is not null) candidates.Add(Path.Combine(shared, "videos"));
+        candidates.Add(OpenCvDocData);
+        if (repository is not null) candidates.Add(Path.Combine(repository, "out", "samples"));
+        return candidates.FirstOrDefault(d => File.Exists(Path.Combine(d, "vtest.avi")) && File.Exists(Path.Combine(d, "Megamind.avi")));
+    }
+
+    private static string? RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "VideoDetect.sln"))) return dir.FullName;
+        return null;
+    }
 
     private static string? Locate()
     {
         string? env = Environment.GetEnvironmentVariable("VIDEODETECT_SHARED");
         if (!string.IsNullOrEmpty(env)) return env;
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "VideoDetect.sln")))
-            {
-                string shared = Path.Combine(dir.Parent?.FullName ?? dir.FullName, "shared");
-                return Directory.Exists(shared) ? shared : null;
-            }
-        }
-        return null;
+        if (RepositoryRoot() is not { } root) return null;
+        string shared = Path.Combine(Path.GetDirectoryName(root) ?? root, "shared");
+        return Directory.Exists(shared) ? shared : null;
     }
 
     /// <summary>Every frame's decoder timestamp (ms), by a plain sequential OpenCV decode — independent of the code under test.</summary>
@@ -39,7 +64,7 @@ public static class Fixtures
     }
 }
 
-/// <summary>A fact that needs ../shared; skipped with the reason when it is absent.</summary>
+/// <summary>A fact that needs the sample videos; skipped with the reason when it is absent.</summary>
 public sealed class SharedFactAttribute : FactAttribute
 {
     public SharedFactAttribute()
@@ -48,12 +73,32 @@ public sealed class SharedFactAttribute : FactAttribute
     }
 }
 
-/// <summary>A theory that needs ../shared; skipped with the reason when it is absent.</summary>
+/// <summary>A theory that needs the sample videos; skipped with the reason when it is absent.</summary>
 public sealed class SharedTheoryAttribute : TheoryAttribute
 {
     public SharedTheoryAttribute()
     {
         if (!Fixtures.Available) Skip = Fixtures.Missing;
+    }
+}
+
+/// <summary>A fact that needs the sample videos and the COCO fixture models of ../shared/models; skipped with the reason when either is absent.</summary>
+public sealed class ModelsFactAttribute : FactAttribute
+{
+    public ModelsFactAttribute()
+    {
+        if (!Fixtures.Available) Skip = Fixtures.Missing;
+        else if (!Fixtures.ModelsAvailable) Skip = Fixtures.MissingModels;
+    }
+}
+
+/// <summary>A theory that needs the sample videos and the COCO fixture models of ../shared/models; skipped with the reason when either is absent.</summary>
+public sealed class ModelsTheoryAttribute : TheoryAttribute
+{
+    public ModelsTheoryAttribute()
+    {
+        if (!Fixtures.Available) Skip = Fixtures.Missing;
+        else if (!Fixtures.ModelsAvailable) Skip = Fixtures.MissingModels;
     }
 }
 

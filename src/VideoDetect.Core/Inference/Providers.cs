@@ -8,24 +8,48 @@ internal static class Providers
     // Whether the CUDA provider can load is asked of ONNX Runtime once per process (per device): a
     // failed load costs a second of dlopen attempts, and the answer cannot change while the process
     // lives (the library path is fixed at start). Every later request reuses the first answer.
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, Lazy<string?>> CudaFailure = new();
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, Lazy<CudaCheck>> CudaChecks = new();
 
-    public static (SessionOptions Options, ExecutionProvider Provider, string? FallbackReason) Create(ExecutionProvider wanted, int deviceId)
+    /// <summary>
+    /// Options for <paramref name="wanted"/>. Auto falls back to the CPU with the reason; <c>FallbackWarns</c>
+    /// says whether that reason is worth a warning (a GPU is there but CUDA could not load) or only a
+    /// Verbose line (no NVIDIA driver, or a build without the CUDA provider: the CPU is expected).
+    /// </summary>
+    public static (SessionOptions Options, ExecutionProvider Provider, string? FallbackReason, bool FallbackWarns) Create(ExecutionProvider wanted, int deviceId)
     {
         if (wanted != ExecutionProvider.Cpu)
         {
-            string? failure = CudaFailure.GetOrAdd(deviceId, id => new Lazy<string?>(() => ProbeCuda(id))).Value;
-            if (failure is null)
+            var check = CudaChecks.GetOrAdd(deviceId, id => new Lazy<CudaCheck>(() =>
+                CheckCuda(BuildHasCuda(), NvidiaDriver.Present, () => ProbeCuda(id)))).Value;
+            if (check.Failure is null)
             {
                 var cuda = NewOptions();
                 AppendCuda(cuda, deviceId);
-                return (cuda, ExecutionProvider.Cuda, null);
+                return (cuda, ExecutionProvider.Cuda, null, false);
             }
-            if (wanted == ExecutionProvider.Cuda) throw new ModelException("ProviderUnavailable", "CUDA was asked for but " + failure + ".");
-            return (NewOptions(), ExecutionProvider.Cpu, failure);
+            if (wanted == ExecutionProvider.Cuda) throw new ModelException("ProviderUnavailable", "CUDA was asked for but " + check.Failure + ".");
+            return (NewOptions(), ExecutionProvider.Cpu, check.Failure, check.Warns);
         }
-        return (NewOptions(), ExecutionProvider.Cpu, null);
+        return (NewOptions(), ExecutionProvider.Cpu, null, false);
     }
+
+    /// <summary>Why CUDA cannot be used (null: it can), and whether that deserves a warning.</summary>
+    internal readonly record struct CudaCheck(string? Failure, bool Warns);
+
+    /// <summary>
+    /// The decision, in order of cost: a build without the CUDA provider (the CPU flavour) and a machine
+    /// without an NVIDIA driver fall back quietly, without trying to load anything; only a machine with
+    /// a driver runs <paramref name="probe"/>, and its failure (CUDA 13 / cuDNN 9 missing) warns.
+    /// </summary>
+    internal static CudaCheck CheckCuda(bool buildHasCuda, bool driverPresent, Func<string?> probe)
+    {
+        if (!buildHasCuda) return new("this build of ONNX Runtime has no CUDA provider (the module's CPU flavour)", false);
+        if (!driverPresent) return new("there is no NVIDIA driver for CUDA (" + NvidiaDriver.Looked + ")", false);
+        return probe() is { } failure ? new(failure, true) : new(null, false);
+    }
+
+    private static bool BuildHasCuda() =>
+        OrtEnv.Instance().GetAvailableProviders().Contains("CUDAExecutionProvider", StringComparer.Ordinal);
 
     /// <summary>
     /// Session options. ONNX Runtime's intra-op threads stay at its default (one per physical core), but
