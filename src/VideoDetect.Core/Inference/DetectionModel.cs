@@ -65,7 +65,7 @@ public sealed class DetectionModel : IDisposable
     public string? FallbackReason { get; }
 
     /// <summary>True when the fallback deserves a warning (a GPU is there but CUDA could not load); otherwise it is expected and reported as Verbose.</summary>
-    public bool FallbackWarns { get; init; }
+    public bool FallbackWarns => FallbackReason is not null && Providers.FallbackWarns(DeviceId);
 
     /// <summary>True when the session takes any batch (natively, or after a verified rewrite).</summary>
     public bool DynamicBatch { get; init; }

@@ -85,7 +85,7 @@ public static class ModelCache
     private static DetectionModel Create(string path, ModelOptions options)
     {
         OrtRuntime.EnsureQuiet();
-        var (sessionOptions, provider, fallback, fallbackWarns) = Providers.Create(options.Provider, options.DeviceId);
+        var (sessionOptions, provider, fallback) = Providers.Create(options.Provider, options.DeviceId);
         InferenceSession session;
         try
         {
@@ -120,7 +120,6 @@ public static class ModelCache
             }
             return new DetectionModel(path, session, decoder, signature, labels, provider, options.DeviceId, fallback)
             {
-                FallbackWarns = fallbackWarns,
                 DynamicBatch = batched is not null || signature.InputShape[0] <= 0,
                 BatchNote = note,
                 Options = sessionOptions,

@@ -10,28 +10,32 @@ internal static class Providers
     // lives (the library path is fixed at start). Every later request reuses the first answer.
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, Lazy<CudaCheck>> CudaChecks = new();
 
-    /// <summary>
-    /// Options for <paramref name="wanted"/>. Auto falls back to the CPU with the reason; <c>FallbackWarns</c>
-    /// says whether that reason is worth a warning (a GPU is there but CUDA could not load) or only a
-    /// Verbose line (no NVIDIA driver, or a build without the CUDA provider: the CPU is expected).
-    /// </summary>
-    public static (SessionOptions Options, ExecutionProvider Provider, string? FallbackReason, bool FallbackWarns) Create(ExecutionProvider wanted, int deviceId)
+    public static (SessionOptions Options, ExecutionProvider Provider, string? FallbackReason) Create(ExecutionProvider wanted, int deviceId)
     {
         if (wanted != ExecutionProvider.Cpu)
         {
-            var check = CudaChecks.GetOrAdd(deviceId, id => new Lazy<CudaCheck>(() =>
-                CheckCuda(BuildHasCuda(), NvidiaDriver.Present, () => ProbeCuda(id)))).Value;
-            if (check.Failure is null)
+            string? failure = Check(deviceId).Failure;
+            if (failure is null)
             {
                 var cuda = NewOptions();
                 AppendCuda(cuda, deviceId);
-                return (cuda, ExecutionProvider.Cuda, null, false);
+                return (cuda, ExecutionProvider.Cuda, null);
             }
-            if (wanted == ExecutionProvider.Cuda) throw new ModelException("ProviderUnavailable", "CUDA was asked for but " + check.Failure + ".");
-            return (NewOptions(), ExecutionProvider.Cpu, check.Failure, check.Warns);
+            if (wanted == ExecutionProvider.Cuda) throw new ModelException("ProviderUnavailable", "CUDA was asked for but " + failure + ".");
+            return (NewOptions(), ExecutionProvider.Cpu, failure);
         }
-        return (NewOptions(), ExecutionProvider.Cpu, null, false);
+        return (NewOptions(), ExecutionProvider.Cpu, null);
     }
+
+    /// <summary>
+    /// Whether Auto's fallback to the CPU on <paramref name="deviceId"/> deserves a warning (a GPU is
+    /// there but CUDA could not load) rather than a Verbose line (no NVIDIA driver, or a build without
+    /// the CUDA provider: the CPU is what one expects there).
+    /// </summary>
+    public static bool FallbackWarns(int deviceId) => Check(deviceId).Warns;
+
+    private static CudaCheck Check(int deviceId) =>
+        CudaChecks.GetOrAdd(deviceId, id => new Lazy<CudaCheck>(() => CheckCuda(BuildHasCuda(), NvidiaDriver.Present, () => ProbeCuda(id)))).Value;
 
     /// <summary>Why CUDA cannot be used (null: it can), and whether that deserves a warning.</summary>
     internal readonly record struct CudaCheck(string? Failure, bool Warns);
@@ -48,8 +52,11 @@ internal static class Providers
         return probe() is { } failure ? new(failure, true) : new(null, false);
     }
 
-    private static bool BuildHasCuda() =>
-        OrtEnv.Instance().GetAvailableProviders().Contains("CUDAExecutionProvider", StringComparer.Ordinal);
+    private static bool BuildHasCuda()
+    {
+        OrtRuntime.EnsureQuiet();
+        return OrtEnv.Instance().GetAvailableProviders().Contains("CUDAExecutionProvider", StringComparer.Ordinal);
+    }
 
     /// <summary>
     /// Session options. ONNX Runtime's intra-op threads stay at its default (one per physical core), but
