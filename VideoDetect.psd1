@@ -19,7 +19,7 @@
             Tags         = @('video', 'object-detection', 'onnx', 'onnxruntime', 'opencv', 'cuda', 'yolo', 'PSEdition_Core', 'Linux', 'Windows')
             LicenseUri   = 'https://www.apache.org/licenses/LICENSE-2.0'
             ProjectUri   = 'https://example.invalid/videodetect'
-            ReleaseNotes = 'Exact clips (Get-VideoInfo, Split-VideoClip), streamed tensor batches (ConvertTo-FrameBatch), cached ONNX Runtime detectors with CUDA or CPU (Import-DetectionModel, Invoke-FrameDetection); YOLOX and BlazeFace (embedded default).'
+            ReleaseNotes = 'Exact clips (Get-VideoInfo, Split-VideoClip), streamed tensor batches (ConvertTo-FrameBatch), cached ONNX Runtime detectors on CUDA or the CPU (Import-DetectionModel, Get-DetectionModel, Remove-DetectionModel, Invoke-FrameDetection: YOLOX, YOLOv5, YOLOv8/YOLO11, NanoDet, FastestDet, SSD, BlazeFace as the embedded default), annotated H.264 video (Export-AnnotatedVideo). Two packages: GPU (ONNX Runtime GPU: CUDA 13 and cuDNN 9 when present, else the CPU) and CPU (ONNX Runtime CPU only, far smaller). Auto picks the CPU quietly on a machine without an NVIDIA driver.'
         }
     }
 }

@@ -8,19 +8,29 @@
       test   install native prerequisites if needed, build, run the xunit core tests, then the
              Pester acceptance tests against out/VideoDetect
       deps   install the native prerequisites (Debian/Ubuntu, as root): GTK3 runtime libraries, which
-             OpenCvSharp's native library links to, and ffmpeg (libx264), which tests use to make fixtures
-             and Export-AnnotatedVideo uses to write H.264
+             OpenCvSharp's native library links to, ffmpeg (libx264), which tests use to make fixtures
+             and Export-AnnotatedVideo uses to write H.264, and opencv-doc, whose sample videos
+             (vtest.avi, Megamind.avi, tree.avi, Megamind_bugy.avi) the demo and the real-video tests use
+      demo   deps, build, then find the faces in Megamind.avi with the embedded default model
+             (BlazeFace), box them, write out/demo/Megamind.faces.mp4 (H.264) and print its path
+      package  build both flavours (Gpu: ONNX Runtime GPU; Cpu: Microsoft.ML.OnnxRuntime) and write
+             out/packages/<flavour>/VideoDetect.<version>.nupkg, then install each from a local
+             repository into a clean module path and run it (tests/Package)
       bench  run the benchmarks (bench/VideoDetect.Bench) against ../shared; results in out/bench
       clean  remove out/ and every bin/ and obj/
 .EXAMPLE
     dotnet tool restore; dotnet pwsh ./build.ps1 test
 .EXAMPLE
     dotnet pwsh ./build.ps1 build -Runtime win-x64   # Windows layout (built, untested here)
+.EXAMPLE
+    dotnet pwsh ./build.ps1 demo                     # faces boxed in Megamind.avi, no ../shared needed
+.EXAMPLE
+    dotnet pwsh ./build.ps1 package                  # out/packages/gpu and out/packages/cpu
 #>
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('build', 'test', 'deps', 'bench', 'clean')]
+    [ValidateSet('build', 'test', 'deps', 'demo', 'package', 'bench', 'clean')]
     [string[]] $Task = @('build'),
 
     [ValidateSet('Debug', 'Release')]
@@ -29,7 +39,12 @@ param(
     # Native runtime of the module folder. win-x64 references the Windows-only packages, which the
     # registry here does not serve: that layout is built on Windows and untested here.
     [ValidateSet('linux-x64', 'win-x64')]
-    [string] $Runtime = $(if ($IsWindows) { 'win-x64' } else { 'linux-x64' })
+    [string] $Runtime = $(if ($IsWindows) { 'win-x64' } else { 'linux-x64' }),
+
+    # ONNX Runtime of the module folder that `build` publishes: Gpu (CUDA and CPU providers, ~400 MB)
+    # or Cpu (CPU provider only). `package` always makes both.
+    [ValidateSet('Gpu', 'Cpu')]
+    [string] $Flavour = 'Gpu'
 )
 
 Set-StrictMode -Version 3.0
@@ -55,34 +70,156 @@ function Invoke-Deps {
     $missing = @()
     if (-not (Test-SharedLibrary 'libgtk-3.so.0')) { $missing += 'libgtk-3-0' }
     if (-not (Get-Command ffmpeg -ErrorAction Ignore)) { $missing += 'ffmpeg' }
-    if (-not $missing) { return }
-    $isRoot = (& id -u) -eq '0'
-    if ($isRoot -and (Get-Command apt-get -ErrorAction Ignore)) {
-        Write-Host "Installing native prerequisites: $($missing -join ', ')" -ForegroundColor Cyan
-        $env:DEBIAN_FRONTEND = 'noninteractive'
-        Invoke-Native apt-get @('update', '-qq')
-        Invoke-Native apt-get (@('install', '-y', '-qq', '--no-install-recommends') + $missing)
+    if (-not (Get-SampleVideoDirectory)) { $missing += 'opencv-doc' }
+    if ($missing) {
+        $isRoot = (& id -u) -eq '0'
+        if ($isRoot -and (Get-Command apt-get -ErrorAction Ignore)) {
+            Write-Host "Installing native prerequisites: $($missing -join ', ')" -ForegroundColor Cyan
+            $env:DEBIAN_FRONTEND = 'noninteractive'
+            Invoke-Native apt-get @('update', '-qq')
+            Invoke-Native apt-get (@('install', '-y', '-qq', '--no-install-recommends') + $missing)
+        }
+        elseif ($missing -contains 'libgtk-3-0') {
+            throw "OpenCvSharp's native library needs the GTK3 runtime (libgtk-3.so.0). Install it: 'sudo apt-get install libgtk-3-0' (Debian/Ubuntu) or 'sudo dnf install gtk3'."
+        }
+        elseif ($missing -contains 'ffmpeg') {
+            Write-Warning 'ffmpeg is not installed: tests that generate H.264/VP9 fixtures, and the Export-AnnotatedVideo H.264 tests, will be skipped.'
+        }
     }
-    elseif ($missing -contains 'libgtk-3-0') {
-        throw "OpenCvSharp's native library needs the GTK3 runtime (libgtk-3.so.0). Install it: 'sudo apt-get install libgtk-3-0' (Debian/Ubuntu) or 'sudo dnf install gtk3'."
-    }
-    else {
-        Write-Warning 'ffmpeg is not installed: tests that generate H.264/VP9 fixtures, and the Export-AnnotatedVideo H.264 tests, will be skipped.'
+    Install-SampleVideos
+}
+
+# OpenCV's sample videos, the same files as ../shared/videos: Debian's opencv-doc ships them
+# uncompressed in $OpenCvDocData (checked for 4.6.0+dfsg-12: dh_compress leaves .avi alone). When that
+# folder lacks them (not root, a dpkg path-exclude for /usr/share/doc as in minimal images, or a
+# gzipped copy) they are unpacked into out/samples instead, from the .gz or from the package file
+# that `apt-get download` fetches without root.
+$OpenCvDocData = '/usr/share/doc/opencv-doc/examples/data'
+$SampleVideos = 'vtest.avi', 'Megamind.avi', 'tree.avi', 'Megamind_bugy.avi'
+$SamplesOut = Join-Path $Out 'samples'
+
+function Get-SampleVideoDirectory {
+    foreach ($dir in $OpenCvDocData, $SamplesOut) {
+        if (-not ($SampleVideos | Where-Object { -not (Test-Path -LiteralPath (Join-Path $dir $_)) })) { return $dir }
     }
 }
 
+function Install-SampleVideos {
+    if (-not $IsLinux -or (Get-SampleVideoDirectory)) { return }
+    New-Item -ItemType Directory -Force $SamplesOut | Out-Null
+    if (Test-Path -LiteralPath (Join-Path $OpenCvDocData "$($SampleVideos[0]).gz")) {
+        foreach ($name in $SampleVideos) { Expand-GZip (Join-Path $OpenCvDocData "$name.gz") (Join-Path $SamplesOut $name) }
+    }
+    elseif (Get-Command apt-get -ErrorAction Ignore) {
+        $downloads = Join-Path $Out 'downloads'
+        New-Item -ItemType Directory -Force $downloads | Out-Null
+        Push-Location $downloads
+        try {
+            Get-ChildItem -Filter 'opencv-doc_*.deb' | Remove-Item
+            & apt-get download opencv-doc 2>&1 | Write-Host
+            $deb = Get-ChildItem -Filter 'opencv-doc_*.deb' | Select-Object -First 1
+            if ($deb) {
+                $members = $SampleVideos | ForEach-Object { "./usr/share/doc/opencv-doc/examples/data/$_" }
+                & bash -c 'dpkg-deb --fsys-tarfile "$1" | tar -x -C "$2" --strip-components=7 "${@:3}"' bash $deb.FullName $SamplesOut @members
+                Remove-Item $deb.FullName
+            }
+        }
+        finally { Pop-Location }
+    }
+    if (-not (Get-SampleVideoDirectory)) {
+        Write-Warning "OpenCV's sample videos were not found in $OpenCvDocData or $SamplesOut. Install them with 'sudo apt-get install opencv-doc' (Debian/Ubuntu), or copy vtest.avi, Megamind.avi, tree.avi and Megamind_bugy.avi from OpenCV's samples/data into $SamplesOut. Until then the demo cannot run and the real-video tests are skipped."
+    }
+}
+
+function Expand-GZip([string] $Source, [string] $Destination) {
+    $in = [IO.File]::OpenRead($Source)
+    try {
+        $gz = [IO.Compression.GZipStream]::new($in, [IO.Compression.CompressionMode]::Decompress)
+        $out = [IO.File]::Create($Destination)
+        try { $gz.CopyTo($out) } finally { $out.Dispose(); $gz.Dispose() }
+    }
+    finally { $in.Dispose() }
+}
+
 function Invoke-Build {
-    if (Test-Path $ModuleOut) { Remove-Item $ModuleOut -Recurse -Force }
+    param([string] $Destination = $ModuleOut, [string] $Flavour = $script:Flavour)
+    if (Test-Path $Destination) { Remove-Item $Destination -Recurse -Force }
     Invoke-Native dotnet @('publish', (Join-Path $Root 'src/VideoDetect/VideoDetect.csproj'),
         '-c', $Configuration, '-r', $Runtime, '--self-contained', 'false',
-        "-p:VideoDetectRuntime=$Runtime", '-o', $ModuleOut, '--nologo', '-v', 'quiet')
-    Install-DefaultModel (Join-Path $ModuleOut 'models/blazeface')
-    Copy-Item (Join-Path $Root 'VideoDetect.psd1') $ModuleOut
-    Copy-Item (Join-Path $Root 'module/*') $ModuleOut -Recurse -Force
+        "-p:VideoDetectRuntime=$Runtime", "-p:VideoDetectFlavour=$Flavour", '-o', $Destination, '--nologo', '-v', 'quiet')
+    Install-DefaultModel (Join-Path $Destination 'models/blazeface')
+    Copy-Item (Join-Path $Root 'VideoDetect.psd1') $Destination
+    Copy-Item (Join-Path $Root 'module/*') $Destination -Recurse -Force
     # Reference-only or host-provided assemblies must not shadow pwsh's own.
-    Get-ChildItem $ModuleOut -Filter 'System.Management.Automation.dll' | Remove-Item
-    Test-ModuleManifest (Join-Path $ModuleOut 'VideoDetect.psd1') | Out-Null
-    Write-Host "Module published to $ModuleOut" -ForegroundColor Green
+    Get-ChildItem $Destination -Filter 'System.Management.Automation.dll' | Remove-Item
+    Test-ModuleManifest (Join-Path $Destination 'VideoDetect.psd1') | Out-Null
+    Write-Host "Module ($Flavour) published to $Destination" -ForegroundColor Green
+}
+
+# A fresh pwsh running the script (under `dotnet pwsh` this process is dotnet itself: start pwsh.dll
+# through it). Throws when it fails.
+function Invoke-FreshPwsh([string] $Script) {
+    $pwsh = Join-Path $PSHOME ($IsWindows ? 'pwsh.exe' : 'pwsh')
+    $pwshArgs = @('-NoProfile', '-NonInteractive', '-Command', $Script)
+    if (Test-Path -LiteralPath $pwsh) { & $pwsh @pwshArgs }
+    else { & ([Environment]::ProcessPath) (Join-Path $PSHOME 'pwsh.dll') @pwshArgs }
+    if ($LASTEXITCODE -ne 0) { throw "pwsh exited with code $LASTEXITCODE" }
+}
+
+# The main job without ../shared: the embedded default model on a sample video the deps task obtained.
+function Invoke-Demo {
+    Invoke-Deps
+    Invoke-Build
+    $samples = Get-SampleVideoDirectory
+    if (-not $samples) { throw "The demo needs OpenCV's Megamind.avi: see the warning above." }
+    $video = Join-Path $samples 'Megamind.avi'
+    $target = Join-Path $Out 'demo/Megamind.faces.mp4'
+    New-Item -ItemType Directory -Force (Split-Path $target) | Out-Null
+    $script = @"
+`$ErrorActionPreference = 'Stop'
+Import-Module '$ModuleOut'
+`$frames = 0; `$withFaces = 0
+`$file = Split-VideoClip '$video' -Length 64 | ConvertTo-FrameBatch | Invoke-FrameDetection |
+    ForEach-Object { `$frames++; if (`$_.Detections.Count -gt 0) { `$withFaces++ }; `$_ } |
+    Export-AnnotatedVideo -Path '$target' -Codec H264 -Force -PassThru
+"Faces found and boxed in `$withFaces of `$frames frames of $video (BlazeFace, the embedded default model)."
+"Written (H.264): `$(`$file.FullName)"
+"@
+    Invoke-FreshPwsh $script
+}
+
+# Both flavours as PowerShell packages (.nupkg, made by PSResourceGet's Compress-PSResource), each in
+# its own folder so that either folder is a file repository for Install-PSResource. Then
+# tests/Package installs each one into a clean module path and runs it: too slow (about a minute) for
+# every `test`, so it runs here.
+function Invoke-Package {
+    Invoke-Deps
+    $packages = Join-Path $Out 'packages'
+    $staging = Join-Path $Out 'package-build'
+    Remove-Item $packages, $staging -Recurse -Force -ErrorAction Ignore
+    foreach ($flavour in 'Gpu', 'Cpu') {
+        $module = Join-Path $staging "$($flavour.ToLowerInvariant())/VideoDetect"
+        Invoke-Build -Destination $module -Flavour $flavour
+        $destination = Join-Path $packages $flavour.ToLowerInvariant()
+        New-Item -ItemType Directory -Force $destination | Out-Null
+        Compress-PSResource -Path $module -DestinationPath $destination
+        $nupkg = Get-ChildItem $destination -Filter '*.nupkg' | Select-Object -First 1
+        if (-not $nupkg) { throw "Compress-PSResource wrote no .nupkg to $destination." }
+        Write-Host ("{0}: {1} ({2:N0} MB; module folder {3:N0} MB)" -f $flavour, $nupkg.FullName, ($nupkg.Length / 1MB),
+            ((Get-ChildItem $module -Recurse -File | Measure-Object Length -Sum).Sum / 1MB)) -ForegroundColor Green
+    }
+    Remove-Item $staging -Recurse -Force
+    $pester = Get-PesterModulePath
+    $env:VIDEODETECT_PACKAGES = $packages
+    Invoke-FreshPwsh @"
+`$ErrorActionPreference = 'Stop'
+Import-Module '$pester' -Force
+`$c = New-PesterConfiguration
+`$c.Run.Path = '$(Join-Path $Root 'tests/Package')'
+`$c.Run.Exit = `$true
+`$c.Output.Verbosity = 'Detailed'
+Invoke-Pester -Configuration `$c
+"@
 }
 
 # The embedded default model: MediaPipe BlazeFace (Apache-2.0) from the npm package
@@ -227,6 +364,8 @@ foreach ($t in $Task) {
         'build' { Invoke-Build }
         'test' { Invoke-Test }
         'deps' { Invoke-Deps }
+        'demo' { Invoke-Demo }
+        'package' { Invoke-Package }
         'bench' { Invoke-Bench }
         'clean' { Invoke-Clean }
     }

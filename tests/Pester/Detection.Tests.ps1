@@ -9,13 +9,13 @@ BeforeDiscovery {
 BeforeAll {
     . $PSScriptRoot/TestHelpers.ps1
     Import-Module $ModulePath -Force -ErrorAction Stop
-    $Models = Join-Path (Split-Path $SharedVideos -Parent) 'models'
+    $Models = $SharedModels
     $Yolox = Join-Path $Models 'yolox_nano.onnx'
     $ImportId = 'VideoDetect.Commands.ImportDetectionModelCommand'
     $InvokeId = 'VideoDetect.Commands.InvokeFrameDetectionCommand'
 }
 
-Describe "Invoke-FrameDetection with yolox_nano on vtest.avi$NoShared" -Skip:(-not $HaveShared) {
+Describe "Invoke-FrameDetection with yolox_nano on vtest.avi$NoShared$NoModels" -Skip:(-not $HaveShared -or -not $HaveModels) {
     BeforeAll {
         $vtest = Get-SharedVideo 'vtest.avi'
         $all = @(Split-VideoClip $vtest -Length 64 | ConvertTo-FrameBatch -BatchSize 8 -Model $Yolox -WarningAction SilentlyContinue | Invoke-FrameDetection)
@@ -77,7 +77,7 @@ Describe "Invoke-FrameDetection with yolox_nano on vtest.avi$NoShared" -Skip:(-n
     }
 }
 
-Describe "Import-DetectionModel and the session cache$NoShared" -Skip:(-not $HaveShared) {
+Describe "Import-DetectionModel and the session cache$NoShared$NoModels" -Skip:(-not $HaveShared -or -not $HaveModels) {
     It 'recognises YOLOX from the model and gives its preprocessing and classes' {
         $m = Import-DetectionModel $Yolox -Provider Cpu
         $m | Should -BeOfType ([VideoDetect.Inference.DetectionModel])
@@ -102,19 +102,27 @@ Describe "Import-DetectionModel and the session cache$NoShared" -Skip:(-not $Hav
         foreach ($o in $others) { [object]::ReferenceEquals($o, $m) | Should -BeTrue }
     }
 
-    It 'Auto falls back to the CPU with one warning naming the reason when CUDA cannot load (fresh process)' {
+    It 'Auto falls back to the CPU: one warning where a GPU is there but CUDA cannot load, a Verbose line only where there is no NVIDIA driver (fresh process)' {
         $pwsh = Get-PwshCommand
         $script = "Import-Module '$ModulePath'; `$w = @(); " +
+            "`$v = @(Import-DetectionModel '$Yolox' -WarningVariable +w -WarningAction SilentlyContinue -Verbose 4>&1 | Where-Object { `$_ -is [System.Management.Automation.VerboseRecord] }); " +
             "`$m = Import-DetectionModel '$Yolox' -WarningVariable +w -WarningAction SilentlyContinue; " +
-            "`$null = Import-DetectionModel '$Yolox' -WarningVariable +w -WarningAction SilentlyContinue; " +
-            "'{0}|{1}|{2}' -f `$m.Provider, `$w.Count, (`$w -join ' ')"
+            "'{0}|{1}|{2}|{3}' -f `$m.Provider, `$w.Count, (`$w -join ' '), ((`$v | Where-Object Message -Match 'runs on the CPU') -join ' ')"
         $exe, $rest = $pwsh
         $out = (& $exe @rest -NoProfile -NonInteractive -Command $script) -join "`n"
-        $provider, $count, $text = $out.Split('|', 3)
+        $provider, $count, $text, $verbose = $out.Split('|', 4)
         if ($provider -eq 'Cuda') { Set-ItResult -Skipped -Because 'CUDA is available on this machine'; return }
         $provider | Should -Be 'Cpu'
-        $count | Should -Be '1'
-        $text | Should -Match 'CUDA 13'
+        # Whether this machine has an NVIDIA driver, asked independently of the module.
+        $driver = (Test-Path '/dev/nvidia*') -or [bool](& ldconfig -p 2>$null | Select-String -SimpleMatch 'libcuda.so.1')
+        if ($driver) {
+            $count | Should -Be '1'
+            $text | Should -Match 'CUDA 13'
+        }
+        else {
+            $count | Should -Be '0'
+            $verbose | Should -Match 'yolox_nano\.onnx runs on the CPU: there is no NVIDIA driver'
+        }
         { Import-DetectionModel $Yolox -Provider Cuda -ErrorAction Stop } | Should -Throw -ErrorId "ProviderUnavailable,$ImportId"
     }
 

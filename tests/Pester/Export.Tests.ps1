@@ -11,7 +11,7 @@ BeforeDiscovery {
 BeforeAll {
     . $PSScriptRoot/TestHelpers.ps1
     Import-Module $ModulePath -Force -ErrorAction Stop
-    $Yolox = Join-Path (Split-Path $SharedVideos -Parent) 'models/yolox_nano.onnx'
+    $Yolox = Join-Path $SharedModels 'yolox_nano.onnx'
     $ExportId = 'VideoDetect.Commands.ExportAnnotatedVideoCommand'
 
     # ffprobe's view of the first video stream, every frame counted.
@@ -55,7 +55,7 @@ BeforeAll {
     }
 }
 
-Describe "Export-AnnotatedVideo: the main job on vtest.avi$NoShared$NoTools" -Skip:(-not $HaveShared -or -not $HaveTools) {
+Describe "Export-AnnotatedVideo: the main job on vtest.avi$NoShared$NoModels$NoTools" -Skip:(-not $HaveShared -or -not $HaveModels -or -not $HaveTools) {
     BeforeAll {
         $vtest = Get-SharedVideo 'vtest.avi'
         $out = Join-Path $TestDrive 'out.mp4'
@@ -106,7 +106,7 @@ Describe "Export-AnnotatedVideo: the main job on vtest.avi$NoShared$NoTools" -Sk
     }
 }
 
-Describe "Export-AnnotatedVideo: behaviour$NoShared$NoTools" -Skip:(-not $HaveShared -or -not $HaveTools) {
+Describe "Export-AnnotatedVideo: behaviour$NoShared$NoModels$NoTools" -Skip:(-not $HaveShared -or -not $HaveModels -or -not $HaveTools) {
     BeforeAll {
         $vtest = Get-SharedVideo 'vtest.avi'
         $megamind = Get-SharedVideo 'Megamind.avi'

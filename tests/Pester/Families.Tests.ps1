@@ -16,11 +16,11 @@ BeforeDiscovery {
 BeforeAll {
     . $PSScriptRoot/TestHelpers.ps1
     Import-Module $ModulePath -Force -ErrorAction Stop
-    $Models = Join-Path (Split-Path $SharedVideos -Parent) 'models'
+    $Models = $SharedModels
     $ImportId = 'VideoDetect.Commands.ImportDetectionModelCommand'
 }
 
-Describe "Import-DetectionModel recognises every fixture without -Family$NoShared" -Skip:(-not $HaveShared) {
+Describe "Import-DetectionModel recognises every fixture without -Family$NoShared$NoModels" -Skip:(-not $HaveShared -or -not $HaveModels) {
     It '<File> is <Family>, <Size>, <Classes> classes' -ForEach $Fixtures {
         $m = Import-DetectionModel (Join-Path $Models $File) -Provider Cpu
         $m.Family | Should -Be $Family
@@ -35,7 +35,7 @@ Describe "Import-DetectionModel recognises every fixture without -Family$NoShare
     }
 }
 
-Describe "The pipeline with each detector$NoShared" -Skip:(-not $HaveShared) {
+Describe "The pipeline with each detector$NoShared$NoModels" -Skip:(-not $HaveShared -or -not $HaveModels) {
     It 'finds the three walkers of vtest.avi frame 0 with <File> (checked by eye)' -ForEach $Coco {
         $r = Split-VideoClip (Get-SharedVideo 'vtest.avi') -Length 4 -End 4 |
             ConvertTo-FrameBatch -Model (Join-Path $Models $File) -WarningAction SilentlyContinue | Invoke-FrameDetection -Confidence 0.4

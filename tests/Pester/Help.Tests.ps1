@@ -260,7 +260,7 @@ Describe "Help examples run$NoShared" -Skip:(-not $HaveShared) {
         $footage = New-Item -ItemType Directory -Path (Join-Path $work 'footage')
         foreach ($f in Get-ChildItem -Path (Join-Path $SharedVideos '*.avi')) { Copy-Item -LiteralPath $f.FullName -Destination $footage.FullName }
         Set-Content -LiteralPath (Join-Path $footage.FullName 'notes.txt') -Value 'not a video'
-        $sharedModel = Join-Path (Split-Path $SharedVideos -Parent) 'models/yolox_nano.onnx'
+        $sharedModel = Join-Path $SharedModels 'yolox_nano.onnx'
         $haveModel = Test-Path -LiteralPath $sharedModel
         $models = New-Item -ItemType Directory -Path (Join-Path $work 'models')
         if ($haveModel) { Copy-Item -LiteralPath $sharedModel -Destination $models.FullName }

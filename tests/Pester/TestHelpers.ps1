@@ -2,20 +2,29 @@
 # names) and in BeforeAll (for the test bodies).
 
 $script:ModulePath = if ($env:VIDEODETECT_MODULE) { $env:VIDEODETECT_MODULE } else { Join-Path $PSScriptRoot '../../out/VideoDetect' }
-# The sample videos live beside the repository (../shared/videos), or under $env:VIDEODETECT_SHARED.
-$script:SharedVideos = if ($env:VIDEODETECT_SHARED) { Join-Path $env:VIDEODETECT_SHARED 'videos' } else { Join-Path $PSScriptRoot '../../../shared/videos' }
-# Every shared file a test reads: when one is missing, the tests that need ../shared skip (and say
-# which files are missing) instead of failing.
-$script:SharedFiles = 'videos/vtest.avi', 'videos/Megamind.avi', 'videos/Megamind_bugy.avi', 'videos/tree.avi',
-    'models/yolox_nano.onnx', 'models/nanodet_m_416.onnx', 'models/FastestDet.onnx', 'models/version-RFB-320.onnx'
-$script:MissingShared = @($SharedFiles | Where-Object { -not (Test-Path -LiteralPath (Join-Path (Split-Path $SharedVideos -Parent) $_)) })
-$script:HaveShared = $MissingShared.Count -eq 0
+# The fixtures live beside the repository (../shared/videos, ../shared/models), or under
+# $env:VIDEODETECT_SHARED. Without them the sample videos are OpenCV's own copies of the same files,
+# which `build.ps1 deps` obtains (Debian's opencv-doc, or out/samples unpacked from it); the COCO
+# fixture models have no such fallback.
+$script:SharedRoot = if ($env:VIDEODETECT_SHARED) { $env:VIDEODETECT_SHARED } else { Join-Path $PSScriptRoot '../../../shared' }
+$script:SharedModels = Join-Path $SharedRoot 'models'
+# Every fixture a test reads: when one is missing, the tests that need it skip and say which.
+$script:FixtureVideos = 'vtest.avi', 'Megamind.avi', 'Megamind_bugy.avi', 'tree.avi'
+$script:FixtureModels = 'yolox_nano.onnx', 'nanodet_m_416.onnx', 'FastestDet.onnx', 'version-RFB-320.onnx'
+$script:MissingModels = @($FixtureModels | Where-Object { -not (Test-Path -LiteralPath (Join-Path $SharedModels $_)) })
+$script:HaveModels = $MissingModels.Count -eq 0
+$script:SharedVideos = @((Join-Path $SharedRoot 'videos'), '/usr/share/doc/opencv-doc/examples/data', (Join-Path $PSScriptRoot '../../out/samples')) |
+    Where-Object { $dir = $_; -not ($FixtureVideos | Where-Object { -not (Test-Path -LiteralPath (Join-Path $dir $_)) }) } |
+    Select-Object -First 1
+$script:HaveShared = $null -ne $SharedVideos
 if ($HaveShared) { $script:SharedVideos = (Resolve-Path -LiteralPath $SharedVideos).ProviderPath }
+else { $script:SharedVideos = Join-Path $SharedRoot 'videos' }
 $script:HaveFfmpeg = $null -ne (Get-Command ffmpeg -CommandType Application -ErrorAction Ignore)
 $script:HaveFfprobe = $null -ne (Get-Command ffprobe -CommandType Application -ErrorAction Ignore)
 
 # Suffixes for test names, so a skipped test says why it was skipped.
-$script:NoShared = if ($HaveShared) { '' } else { " [skipped: missing from $(Split-Path $SharedVideos -Parent): $($MissingShared -join ', ')]" }
+$script:NoShared = if ($HaveShared) { '' } else { " [skipped: sample videos ($($FixtureVideos -join ', ')) not all found at $SharedVideos nor from opencv-doc (build.ps1 deps)]" }
+$script:NoModels = if ($HaveModels) { '' } else { " [skipped: missing from $($SharedModels): $($MissingModels -join ', ')]" }
 $script:NoFfmpeg = if ($HaveFfmpeg) { '' } else { ' [skipped: ffmpeg is not installed]' }
 $script:NoFfprobe = if ($HaveFfprobe) { '' } else { ' [skipped: ffprobe is not installed]' }
 

@@ -70,6 +70,9 @@ public sealed class DetectionModel
     /// <summary>Why Auto fell back to the CPU, or null.</summary>
     public string? FallbackReason { get; }
 
+    /// <summary>True when the fallback deserves a warning (a GPU is there but CUDA could not load); otherwise it is expected and reported as Verbose.</summary>
+    public bool FallbackWarns => FallbackReason is not null && Providers.FallbackWarns(DeviceId);
+
     /// <summary>True when the session takes any batch (natively, or after a verified rewrite).</summary>
     public bool DynamicBatch { get; init; }
 

@@ -8,13 +8,13 @@ internal static class Providers
     // Whether the CUDA provider can load is asked of ONNX Runtime once per process (per device): a
     // failed load costs a second of dlopen attempts, and the answer cannot change while the process
     // lives (the library path is fixed at start). Every later request reuses the first answer.
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, Lazy<string?>> CudaFailure = new();
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, Lazy<CudaCheck>> CudaChecks = new();
 
     public static (SessionOptions Options, ExecutionProvider Provider, string? FallbackReason) Create(ExecutionProvider wanted, int deviceId)
     {
         if (wanted != ExecutionProvider.Cpu)
         {
-            string? failure = CudaFailure.GetOrAdd(deviceId, id => new Lazy<string?>(() => ProbeCuda(id))).Value;
+            string? failure = Check(deviceId).Failure;
             if (failure is null)
             {
                 var cuda = NewOptions();
@@ -25,6 +25,37 @@ internal static class Providers
             return (NewOptions(), ExecutionProvider.Cpu, failure);
         }
         return (NewOptions(), ExecutionProvider.Cpu, null);
+    }
+
+    /// <summary>
+    /// Whether Auto's fallback to the CPU on <paramref name="deviceId"/> deserves a warning (a GPU is
+    /// there but CUDA could not load) rather than a Verbose line (no NVIDIA driver, or a build without
+    /// the CUDA provider: the CPU is what one expects there).
+    /// </summary>
+    public static bool FallbackWarns(int deviceId) => Check(deviceId).Warns;
+
+    private static CudaCheck Check(int deviceId) =>
+        CudaChecks.GetOrAdd(deviceId, id => new Lazy<CudaCheck>(() => CheckCuda(BuildHasCuda(), NvidiaDriver.Present, () => ProbeCuda(id)))).Value;
+
+    /// <summary>Why CUDA cannot be used (null: it can), and whether that deserves a warning.</summary>
+    internal readonly record struct CudaCheck(string? Failure, bool Warns);
+
+    /// <summary>
+    /// The decision, in order of cost: a build without the CUDA provider (the CPU flavour) and a machine
+    /// without an NVIDIA driver fall back quietly, without trying to load anything; only a machine with
+    /// a driver runs <paramref name="probe"/>, and its failure (CUDA 13 / cuDNN 9 missing) warns.
+    /// </summary>
+    internal static CudaCheck CheckCuda(bool buildHasCuda, bool driverPresent, Func<string?> probe)
+    {
+        if (!buildHasCuda) return new("this build of ONNX Runtime has no CUDA provider (the module's CPU flavour)", false);
+        if (!driverPresent) return new("there is no NVIDIA driver for CUDA (" + NvidiaDriver.Looked + ")", false);
+        return probe() is { } failure ? new(failure, true) : new(null, false);
+    }
+
+    private static bool BuildHasCuda()
+    {
+        OrtRuntime.EnsureQuiet();
+        return OrtEnv.Instance().GetAvailableProviders().Contains("CUDAExecutionProvider", StringComparer.Ordinal);
     }
 
     /// <summary>

@@ -41,7 +41,12 @@ internal static class ModelArguments
         }
         if (Warned.TryAdd(model, null))
         {
-            if (model.FallbackReason is { } reason) cmdlet.WriteWarning($"{System.IO.Path.GetFileName(model.Path)} runs on the CPU: {reason}.");
+            if (model.FallbackReason is { } reason)
+            {
+                string message = $"{System.IO.Path.GetFileName(model.Path)} runs on the CPU: {reason}.";
+                if (model.FallbackWarns) cmdlet.WriteWarning(message);
+                else cmdlet.WriteVerbose(message);
+            }
             if (model.BatchNote is { } note) cmdlet.WriteVerbose(note);
         }
         return model;

@@ -12,7 +12,7 @@ namespace VideoDetect.Tests.Inference;
 /// </summary>
 public class BatchVerificationTests
 {
-    [SharedFact]
+    [ModelsFact]
     public void A_model_loads_when_something_else_created_ONNX_Runtime_s_environment_first()
     {
         // ONNX Runtime refuses a second environment with options; the module must use the one it finds
@@ -22,7 +22,7 @@ public class BatchVerificationTests
         Assert.Equal("FastestDet", model.Family);
     }
 
-    [SharedTheory]
+    [ModelsTheory]
     [InlineData("yolox_nano.onnx")]
     [InlineData("nanodet_m_416.onnx")]
     [InlineData("FastestDet.onnx")]

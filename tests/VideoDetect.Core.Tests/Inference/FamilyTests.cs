@@ -21,7 +21,7 @@ public class FamilyTests
         return Detector.Run(model, batch, new DetectionOptions { Confidence = confidence });
     }
 
-    [SharedTheory]
+    [ModelsTheory]
     [InlineData("yolox_nano.onnx", "YOLOX", 416, 416, 80, "person", ResizeMode.LetterboxTopLeft, ChannelOrder.BGR)]
     [InlineData("nanodet_m_416.onnx", "NanoDet", 416, 416, 80, "person", ResizeMode.Letterbox, ChannelOrder.BGR)]
     [InlineData("FastestDet.onnx", "FastestDet", 352, 352, 80, "person", ResizeMode.Stretch, ChannelOrder.BGR)]
@@ -40,7 +40,7 @@ public class FamilyTests
         Assert.Contains("verified", model.BatchNote);
     }
 
-    [SharedFact]
+    [ModelsFact]
     public void NanoDet_preprocesses_with_its_mean_and_std_and_a_zero_pad()
     {
         var p = ModelCache.Load(Model("nanodet_m_416.onnx"), new ModelOptions { Provider = ExecutionProvider.Cpu }).Preprocessing;
@@ -53,7 +53,7 @@ public class FamilyTests
     // The three walkers of vtest.avi frame 0, centres and heights read off the frame by eye.
     private static readonly (double X, double Y, double H)[] Walkers = { (663, 280, 83), (268, 264, 88), (515, 194, 79) };
 
-    [SharedTheory]
+    [ModelsTheory]
     [InlineData("nanodet_m_416.onnx")]
     [InlineData("FastestDet.onnx")]
     [InlineData("yolox_nano.onnx")]
@@ -70,7 +70,7 @@ public class FamilyTests
         }
     }
 
-    [SharedFact]
+    [ModelsFact]
     public void The_face_model_finds_the_boys_face_in_Megamind_frame_100()
     {
         var model = ModelCache.Load(Model("version-RFB-320.onnx"), new ModelOptions { Provider = ExecutionProvider.Cpu });
@@ -82,7 +82,7 @@ public class FamilyTests
         Assert.True(face.Confidence > 0.9f);
     }
 
-    [SharedFact]
+    [ModelsFact]
     public void Family_overrides_recognition_and_accepts_aliases()
     {
         var model = ModelCache.Load(Model("version-RFB-320.onnx"), new ModelOptions { Provider = ExecutionProvider.Cpu, Family = "ultraface" });

@@ -13,7 +13,7 @@ public class SessionLifetimeTests
     /// inline <c>new RunOptions()</c> was finalised mid-run and crashed the process (use-after-free).
     /// A regression here shows as a crashed test host, not a failed assertion.
     /// </summary>
-    [SharedFact]
+    [ModelsFact]
     public void Loading_and_removing_models_survives_collections_during_native_runs()
     {
         using var stop = new CancellationTokenSource();

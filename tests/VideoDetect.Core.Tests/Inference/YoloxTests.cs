@@ -28,7 +28,7 @@ public class YoloxTests
         return result;
     }
 
-    [SharedFact]
+    [ModelsFact]
     public void Finds_the_pedestrians_of_vtest_frame_0()
     {
         var model = ModelCache.Load(Model, new ModelOptions { Provider = ExecutionProvider.Cpu });
@@ -49,7 +49,7 @@ public class YoloxTests
         Assert.All(frame.Detections, x => Assert.Equal(Fixtures.Video("vtest.avi"), x.Path));
     }
 
-    [SharedFact]
+    [ModelsFact]
     public void Every_frame_gets_its_detections_in_order_and_the_session_is_cached()
     {
         var model = ModelCache.Load(Model, new ModelOptions { Provider = ExecutionProvider.Cpu });
@@ -60,7 +60,7 @@ public class YoloxTests
         Assert.All(frames, f => Assert.Equal(TimeSpan.FromMilliseconds(100 * f.FrameIndex), f.Timestamp));
     }
 
-    [SharedFact]
+    [ModelsFact]
     public void The_fixed_batch_is_rewritten_verified_and_batched_runs_equal_per_frame_runs()
     {
         var model = ModelCache.Load(Model, new ModelOptions { Provider = ExecutionProvider.Cpu });
@@ -90,7 +90,7 @@ public class YoloxTests
         }
     }
 
-    [SharedFactWithoutCuda]
+    [ModelsFactWithoutCuda]
     public void Auto_falls_back_to_the_CPU_with_the_reason_and_Cuda_fails_clearly_without_CUDA()
     {
         var auto = ModelCache.Load(Model, new ModelOptions { Provider = ExecutionProvider.Auto });
