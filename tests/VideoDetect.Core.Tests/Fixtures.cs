@@ -10,16 +10,17 @@ namespace VideoDetect.Tests;
 /// </summary>
 public static class Fixtures
 {
-    public static string? SharedDirectory { get; } = Locate();
-
-    /// <summary>The folder holding vtest.avi, Megamind.avi, tree.avi and Megamind_bugy.avi, or null.</summary>
-    public static string? VideoDirectory { get; } = LocateVideos(SharedDirectory, RepositoryRoot());
-
+    // Declared first: the static initialisers below read them.
     /// <summary>The sample videos the real-video tests read; all must be in one folder, or those tests skip.</summary>
     public static readonly string[] Videos = { "vtest.avi", "Megamind.avi", "Megamind_bugy.avi", "tree.avi" };
 
     /// <summary>The fixture models (../shared/models only); all must be there, or the model tests skip.</summary>
     public static readonly string[] Models = { "yolox_nano.onnx", "nanodet_m_416.onnx", "FastestDet.onnx", "version-RFB-320.onnx" };
+
+    public static string? SharedDirectory { get; } = Locate();
+
+    /// <summary>The folder holding vtest.avi, Megamind.avi, tree.avi and Megamind_bugy.avi, or null.</summary>
+    public static string? VideoDirectory { get; } = LocateVideos(SharedDirectory, RepositoryRoot());
 
     private static readonly string[] AbsentModels = Models.Where(m => SharedDirectory is null || !File.Exists(Path.Combine(SharedDirectory, "models", m))).ToArray();
 
