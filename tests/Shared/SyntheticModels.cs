@@ -83,7 +83,7 @@ namespace VideoDetect.Tests
         /// kept where max(image) &gt; <paramref name="gates"/>[row] — Compress(values, gates &lt; ReduceMax(image)) —
         /// so a dark frame gives fewer rows than a bright one, down to N = 0; the other outputs are constant.
         /// </summary>
-        public static void WriteGatedDetector(string path, long[] inputShape, float[] gates, IList<SyntheticOutput> outputs, IDictionary<string, string> metadata)
+        public static void WriteGatedDetector(string path, long[] inputShape, float[] gates, IList<SyntheticOutput> outputs, IDictionary<string, string> metadata = null)
         {
             var graph = new GraphProto { Name = "synthetic-gated" };
             graph.Input.Add(Value("image", inputShape));
@@ -118,7 +118,8 @@ namespace VideoDetect.Tests
             }
             var model = new ModelProto { IrVersion = 7, ProducerName = "VideoDetect tests", Graph = graph };
             model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = 13 });
-            foreach (var pair in metadata) model.MetadataProps.Add(new StringStringEntryProto { Key = pair.Key, Value = pair.Value });
+            if (metadata != null)
+                foreach (var pair in metadata) model.MetadataProps.Add(new StringStringEntryProto { Key = pair.Key, Value = pair.Value });
             File.WriteAllBytes(path, model.ToByteArray());
         }
 
@@ -134,17 +135,18 @@ namespace VideoDetect.Tests
             var full = new float[28 * 28];
             var left = new float[28 * 28];
             for (int i = 0; i < full.Length; i++) { full[i] = 1; left[i] = i % 28 < 14 ? 1 : 0; }
-            var masks = new List<float>(full);
-            masks.AddRange(left);
-            masks.AddRange(full);
-            WriteGatedDetector(path, new long[] { 3, height, width }, new[] { gate, gate, gate }, new List<SyntheticOutput>
+            var masks = new float[3 * full.Length];
+            full.CopyTo(masks, 0);
+            left.CopyTo(masks, full.Length);
+            full.CopyTo(masks, 2 * full.Length);
+            WriteGatedDetector(path, new long[] { 3, height, width }, new[] { gate, gate, gate }, new[]
             {
                 new SyntheticOutput("boxes", new long[] { 3, 4 }, new float[] { 10, 5, 30, 25, 12, 6, 30, 25, 40, 30, 60, 45 }),
                 new SyntheticOutput("classes", new long[] { 3 }, new float[] { 0, 0, 2 }, int64: true),
-                new SyntheticOutput("masks", new long[] { 3, 1, 28, 28 }, masks.ToArray()),
+                new SyntheticOutput("masks", new long[] { 3, 1, 28, 28 }, masks),
                 new SyntheticOutput("scores", new long[] { 3 }, new float[] { 0.9f, 0.6f, 0.2f }),
                 new SyntheticOutput("image_size", new long[] { 2 }, new float[] { height, width }, gated: false, int64: true),
-            }, new Dictionary<string, string>());
+            }, null);
         }
 
         /// <summary>
@@ -162,13 +164,13 @@ namespace VideoDetect.Tests
                 for (int y = (int)boxes[r * 4 + 1]; y < (int)boxes[r * 4 + 3]; y++)
                     for (int x = (int)boxes[r * 4]; x < (int)boxes[r * 4 + 2]; x++)
                         masks[r * width * height + y * width + x] = 1;
-            WriteGatedDetector(path, new long[] { 3, height, width }, new[] { gate, gate, gate }, new List<SyntheticOutput>
+            WriteGatedDetector(path, new long[] { 3, height, width }, new[] { gate, gate, gate }, new[]
             {
                 new SyntheticOutput("boxes", new long[] { 3, 4 }, boxes),
                 new SyntheticOutput("labels", new long[] { 3 }, new float[] { 1, 3, 90 }, int64: true),
                 new SyntheticOutput("scores", new long[] { 3 }, new float[] { 0.9f, 0.8f, 0.7f }),
                 new SyntheticOutput("masks", new long[] { 3, 1, height, width }, masks),
-            }, new Dictionary<string, string>());
+            }, null);
         }
 
         /// <summary>
@@ -184,12 +186,12 @@ namespace VideoDetect.Tests
             var scores = new float[15];
             scores[1 * 5 + 2] = 0.85f;
             scores[0 * 5 + 4] = 0.1f;
-            WriteGatedDetector(path, new long[] { 1, 3, size, size }, new[] { gate, gate }, new List<SyntheticOutput>
+            WriteGatedDetector(path, new long[] { 1, 3, size, size }, new[] { gate, gate }, new[]
             {
                 new SyntheticOutput("selected_indices", new long[] { 2, 3 }, new float[] { 0, 1, 2, 0, 0, 4 }, int64: true),
                 new SyntheticOutput("boxes", new long[] { 1, 5, 4 }, boxes, gated: false),
                 new SyntheticOutput("scores", new long[] { 1, 3, 5 }, scores, gated: false),
-            }, new Dictionary<string, string>());
+            }, null);
         }
 
         /// <summary>

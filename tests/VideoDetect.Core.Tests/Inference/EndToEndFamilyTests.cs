@@ -177,7 +177,7 @@ public class EndToEndFamilyTests
         Assert.Equal("ModelNotRecognised", wrong.ErrorId);
         // A single-image model with outputs no family knows.
         SyntheticModels.WriteGatedDetector(odd, new long[] { 3, 48, 64 }, new[] { 0f },
-            new List<SyntheticOutput> { new("odd", new long[] { 1, 7 }, new float[7]) }, new Dictionary<string, string>());
+            new[] { new SyntheticOutput("odd", new long[] { 1, 7 }, new float[7]) });
         var e = Assert.Throws<ModelException>(() => Load(odd));
         Assert.Contains("try -Family Detectron2 or Torchvision", e.Message);
     }
