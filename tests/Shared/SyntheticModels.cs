@@ -2,6 +2,7 @@
 // weights exist for here (YOLOv5, YOLOv8/YOLO11). Shared by the xunit tests (compiled in) and the
 // Pester tests (Add-Type against the module's OnnxSharp and Google.Protobuf assemblies), so it keeps
 // to plain C#.
+#nullable disable
 using System.Collections.Generic;
 using System.IO;
 using Google.Protobuf;

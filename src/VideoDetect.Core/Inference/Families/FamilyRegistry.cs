@@ -23,6 +23,6 @@ public static class FamilyRegistry
         All.FirstOrDefault(d => string.Equals(d.Family, family, StringComparison.OrdinalIgnoreCase)
             || d.Aliases.Any(a => string.Equals(a, family, StringComparison.OrdinalIgnoreCase)));
 
-    /// <summary>The family names, as listed in messages.</summary>
-    public static string Names => string.Join(", ", All.Select(d => d.Family));
+    /// <summary>The family names, as listed in messages: those whose raw heads we decode first, then the exports with NMS inside.</summary>
+    public static string Names => string.Join(", ", All.OrderBy(d => d.AppliesNms ? 1 : 0).Select(d => d.Family));
 }
