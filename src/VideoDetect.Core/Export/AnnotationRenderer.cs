@@ -56,6 +56,7 @@ public sealed class AnnotationRenderer
             foreach (var d in detections) BlurBox(frame, d);
             return;
         }
+        DrawMasks(frame, detections);
         // Boxes first, then every label, so that a neighbour's box never crosses a label.
         foreach (var d in detections)
         {
@@ -65,6 +66,25 @@ public sealed class AnnotationRenderer
         {
             if (BoxOf(frame, d) is { } box) DrawLabel(frame, d, box);
         }
+    }
+
+    /// <summary>Opacity of a mask's fill over the frame.</summary>
+    public const double MaskOpacity = 0.4;
+
+    /// <summary>
+    /// Fills each detection's <see cref="Detection.Mask"/> polygons in its class colour at
+    /// <see cref="MaskOpacity"/>, under the boxes and labels; frames without masks are left alone.
+    /// </summary>
+    private static void DrawMasks(Mat frame, IReadOnlyList<Detection> detections)
+    {
+        if (!detections.Any(d => d.Mask is not null)) return;
+        using var overlay = frame.Clone();
+        foreach (var d in detections)
+        {
+            var polygons = MaskPolygon.Decode(d.Mask).Select(p => p.Select(q => new Point((int)Math.Round(q.X), (int)Math.Round(q.Y)))).ToArray();
+            if (polygons.Length > 0) Cv2.FillPoly(overlay, polygons, ColourOf(d.ClassId), LineTypes.Link8);
+        }
+        Cv2.AddWeighted(overlay, MaskOpacity, frame, 1 - MaskOpacity, 0, frame);
     }
 
     private void DrawLabel(Mat frame, Detection d, Rect box)

@@ -16,4 +16,22 @@ public static class CocoLabels
         "mouse", "remote", "keyboard", "cell phone", "microwave", "oven", "toaster", "sink",
         "refrigerator", "book", "clock", "vase", "scissors", "teddy bear", "hair drier", "toothbrush",
     };
+
+    /// <summary>The COCO category ids that torchvision's 91-entry label set leaves empty ("N/A").</summary>
+    public static IReadOnlyList<int> Coco91Gaps { get; } = new[] { 12, 26, 29, 30, 45, 66, 68, 69, 71, 83 };
+
+    /// <summary>
+    /// torchvision's detection labels, indexed by COCO category id: 0 "__background__", 1 "person" …
+    /// 90 "toothbrush", "N/A" at the ten ids COCO skips; the 80 names in order fill the other ids.
+    /// </summary>
+    public static IReadOnlyList<string> Coco91 { get; } = BuildCoco91();
+
+    private static string[] BuildCoco91()
+    {
+        var labels = new string[91];
+        labels[0] = "__background__";
+        int next = 0;
+        for (int id = 1; id < labels.Length; id++) labels[id] = Coco91Gaps.Contains(id) ? "N/A" : Names[next++];
+        return labels;
+    }
 }

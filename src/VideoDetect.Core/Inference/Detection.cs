@@ -20,6 +20,12 @@ public sealed class Detection
     public double Height { get; set; }
     /// <summary>The object's track within its source (Add-DetectionTrack fills it); null when untracked.</summary>
     public int? TrackId { get; set; }
+    /// <summary>
+    /// The object's outline, for models that give masks (Mask R-CNN): polygons in source pixels as
+    /// "x,y x,y …" (invariant culture, one decimal), several polygons separated by ";"; null when the
+    /// model gives no mask. A string, so it survives CliXml, JSON and CSV as it is (<see cref="MaskPolygon"/> reads it).
+    /// </summary>
+    public string? Mask { get; set; }
 
     public override string ToString() => TrackId is { } id
         ? $"{Label} #{id} {Confidence:P0} @ ({X:F0},{Y:F0} {Width:F0}x{Height:F0})"
@@ -46,5 +52,8 @@ public sealed class FrameDetections
     public Dictionary<string, object?>? Extras { get; set; }
 }
 
-/// <summary>A candidate box in model-input pixels, before NMS and mapping back.</summary>
-public readonly record struct RawDetection(int ClassId, float Score, float X1, float Y1, float X2, float Y2);
+/// <summary>
+/// A candidate box in model-input pixels, before NMS and mapping back. <paramref name="Outline"/>: the
+/// object's mask outline in model-input pixels, as x, y pairs, polygons separated by a NaN pair; null without a mask.
+/// </summary>
+public readonly record struct RawDetection(int ClassId, float Score, float X1, float Y1, float X2, float Y2, float[]? Outline = null);

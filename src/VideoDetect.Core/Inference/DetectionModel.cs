@@ -79,8 +79,17 @@ public sealed class DetectionModel
     /// <summary>What happened to the model's fixed batch (rewritten and verified, or why it runs frame by frame); null for a natively dynamic model.</summary>
     public string? BatchNote { get; init; }
 
+    /// <summary>
+    /// Why the model runs one frame per session run (variable-N outputs, no batch dimension, NMS
+    /// indices over the batch), or null. Such a model is never batch-rewritten.
+    /// </summary>
+    public string? FrameByFrameReason => ModelFamily.FrameByFrameReason(Signature);
+
+    /// <summary>True when the model did non-maximum suppression itself: -IouThreshold and -ClassAgnostic do not apply.</summary>
+    public bool AppliesNms => ModelFamily.AppliesNms;
+
     /// <summary>The batch the session must be fed, or 0 when any batch goes.</summary>
-    public int FixedBatch => DynamicBatch ? 0 : Math.Max(1, Signature.InputShape[0]);
+    public int FixedBatch => FrameByFrameReason is not null ? 1 : DynamicBatch ? 0 : Math.Max(1, Signature.InputShape[0]);
 
     /// <summary>
     /// Frames per session run: a model that takes any batch runs the whole batch at once, on the CPU as

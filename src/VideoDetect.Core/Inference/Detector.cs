@@ -57,6 +57,8 @@ public static class Detector
             int n = Math.Min(step, batch.Count - first);
             var shape = batch.Shape.Select(d => (long)d).ToArray();
             shape[0] = n;
+            // A single-image model ([3, H, W], no batch dimension) runs one frame at a time (n = 1).
+            if (model.Signature.IsSingleImage) shape = shape[1..];
             var memory = batch.Tensor.AsMemory(first * pre.FrameLength, n * pre.FrameLength);
             using var input = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, memory, shape);
             IDisposableReadOnlyCollection<OrtValue> outputs;
@@ -92,7 +94,11 @@ public static class Detector
     {
         var kept = candidates.Where(c => options.Classes is null || options.Classes.Contains(c.ClassId)).ToList();
         var detections = new List<Detection>();
-        foreach (int i in Nms(kept, options))
+        // A model that did its own NMS keeps its candidates (best first); ours would second-guess it.
+        var order = model.AppliesNms
+            ? Enumerable.Range(0, kept.Count).OrderByDescending(i => kept[i].Score)
+            : Nms(kept, options);
+        foreach (int i in order)
         {
             var c = kept[i];
             var p1 = frame.Transform.ToSource(c.X1, c.Y1);
@@ -105,6 +111,7 @@ public static class Detector
                 Path = frame.Path, FrameIndex = frame.FrameIndex, Timestamp = frame.Timestamp,
                 ClassId = c.ClassId, Label = c.ClassId < model.Labels.Count ? model.Labels[c.ClassId] : $"class{c.ClassId}",
                 Confidence = c.Score, X = x1, Y = y1, Width = x2 - x1, Height = y2 - y1,
+                Mask = c.Outline is { } outline ? ToSource(frame, outline) : null,
             });
             if (detections.Count == options.MaxDetections) break;
         }
@@ -113,6 +120,26 @@ public static class Detector
             Path = frame.Path, ClipIndex = frame.ClipIndex, FrameIndex = frame.FrameIndex, Timestamp = frame.Timestamp,
             SourceWidth = frame.SourceWidth, SourceHeight = frame.SourceHeight, Detections = detections.ToArray(),
         };
+    }
+
+    /// <summary>A mask outline in model pixels (x, y pairs, NaN pairs between polygons) as <see cref="MaskPolygon"/> text in source pixels, clipped to the frame.</summary>
+    private static string? ToSource(FrameRef frame, float[] outline)
+    {
+        var polygons = new List<IReadOnlyList<(double X, double Y)>>();
+        var current = new List<(double X, double Y)>();
+        for (int k = 0; k + 1 < outline.Length; k += 2)
+        {
+            if (float.IsNaN(outline[k]))
+            {
+                polygons.Add(current);
+                current = new List<(double X, double Y)>();
+                continue;
+            }
+            var p = frame.Transform.ToSource(outline[k], outline[k + 1]);
+            current.Add((Math.Clamp(p.X, 0, frame.SourceWidth), Math.Clamp(p.Y, 0, frame.SourceHeight)));
+        }
+        polygons.Add(current);
+        return MaskPolygon.Encode(polygons);
     }
 
     /// <summary>OpenCV's NMS; per class unless class-agnostic (boxes of each class offset apart). Indices by descending score.</summary>

@@ -73,7 +73,12 @@ public static class ModelCache
             var signature = ModelRecognition.Signature(session);
             var family = ModelRecognition.Family(path, signature, options.Family);
             var labels = ModelRecognition.Labels(path, family, signature, options.Labels);
-            var (batched, note) = BatchVerification.TryBatched(path, session, sessionOptions, signature, provider);
+            string name = System.IO.Path.GetFileName(path);
+            var (batched, note) = family.FrameByFrameReason(signature) is { } reason
+                ? (null, $"{name} runs frame by frame: {reason}.")
+                : BatchVerification.TryBatched(path, session, sessionOptions, signature, provider);
+            if (family.AppliesNms)
+                note = (note is null ? "" : note + " ") + $"{name} ({family.Family}) does non-maximum suppression itself: the module's NMS is skipped (-IouThreshold and -ClassAgnostic do not apply).";
             if (batched is not null)
             {
                 session.Dispose();
@@ -81,7 +86,7 @@ public static class ModelCache
             }
             return new DetectionModel(path, session, family, signature, labels, provider, options.DeviceId, fallback)
             {
-                DynamicBatch = batched is not null || signature.InputShape[0] <= 0,
+                DynamicBatch = family.FrameByFrameReason(signature) is null && (batched is not null || signature.InputShape[0] <= 0),
                 BatchNote = note,
                 Options = sessionOptions,
             };

@@ -14,7 +14,8 @@ internal static class ModelRecognition
     {
         var input = session.InputMetadata.First();
         var outputs = session.OutputMetadata.Select(kv => (kv.Key, (IReadOnlyList<int>)kv.Value.Dimensions.ToArray())).ToList();
-        return new ModelSignature(input.Key, input.Value.Dimensions.ToArray(), outputs, session.ModelMetadata.CustomMetadataMap);
+        var types = session.OutputMetadata.Select(kv => kv.Value.ElementType).ToArray();
+        return new ModelSignature(input.Key, input.Value.Dimensions.ToArray(), outputs, session.ModelMetadata.CustomMetadataMap, types);
     }
 
     /// <summary>The family named by <paramref name="family"/> (-Family), else the first that recognises the signature; throws ModelNotRecognised.</summary>
@@ -42,7 +43,8 @@ internal static class ModelRecognition
         int classes = family.ClassCount(signature);
         if (given is { Count: > 0 })
         {
-            if (given.Count != classes)
+            // classes <= 0: the outputs carry class ids, not one score per class, so any list fits.
+            if (classes > 0 && given.Count != classes)
                 throw new ModelException(ErrorIds.LabelsMismatch, $"'{path}' has {classes} classes but {given.Count} labels were given.");
             return given;
         }
@@ -58,8 +60,12 @@ internal static class ModelRecognition
     public static string Suggest(ModelSignature s)
     {
         var ranks = s.Outputs.Select(o => o.Shape.Count).ToList();
+        if (s.IsSingleImage)
+            return "A single-image input [3, H, W] is the Detectron2 or torchvision layout (boxes [N, 4], classes [N], scores [N], masks [N, 1, h, w]; Detectron2 adds the image size [2] last): try -Family Detectron2 or Torchvision.";
         string? hint = (s.Outputs.Count, ranks.FirstOrDefault()) switch
         {
+            (1, 3) when s.Outputs[0].Shape[1] == 300 => "A single [1, 300, columns] output is an end-to-end export: try -Family YOLOv10 (rows x1, y1, x2, y2, score, class) or RT-DETR (rows cx, cy, w, h normalised, then class scores).",
+            (3, _) when ranks.Contains(2) => "Three outputs with [K, 3] selected indices are a graph ending in NonMaxSuppression: try -Family NMS.",
             (1, 3) => "A single [1, rows, columns] output is the YOLOX, YOLOv5 (rows of 5 + classes) or YOLOv8 (classes + 4 first) layout: try -Family YOLOv5, YOLOv8 or YOLOX.",
             (1, 4) => "A single [1, channels, rows, columns] map is the FastestDet layout: try -Family FastestDet.",
             (2, _) => "Two outputs over the same rows (scores and boxes) are the SSD layout: try -Family SSD.",
@@ -67,6 +73,6 @@ internal static class ModelRecognition
             (6, _) => "Six outputs (class and box tensors per stride) are the NanoDet layout: try -Family NanoDet.",
             _ => null,
         };
-        return hint ?? "No family has this many outputs; the model may need a family of its own (or end-to-end NMS exports are not supported).";
+        return hint ?? "No family has this many outputs; the model may need a family of its own.";
     }
 }

@@ -28,6 +28,18 @@ public interface IModelFamily
     IReadOnlyList<string>? DefaultLabels(ModelSignature signature) => null;
 
     /// <summary>
+    /// True when the model's graph already did non-maximum suppression (end-to-end exports, Detectron2,
+    /// torchvision): the detector keeps its candidates as they are and skips its own NMS.
+    /// </summary>
+    bool AppliesNms => false;
+
+    /// <summary>
+    /// Why the model must run one frame per session run (outputs whose length depends on the frame,
+    /// selected indices over the whole batch, no batch dimension), or null when batches may go whole.
+    /// </summary>
+    string? FrameByFrameReason(ModelSignature signature) => null;
+
+    /// <summary>
     /// Appends candidates above <paramref name="minScore"/> for one frame. <paramref name="outputs"/> holds,
     /// per model output (in signature order), that frame's floats; they are valid during the call only.
     /// </summary>

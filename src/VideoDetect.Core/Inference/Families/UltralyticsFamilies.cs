@@ -19,18 +19,24 @@ public abstract class UltralyticsFamily : IModelFamily
 
     public abstract void Parse(FrameOutputs outputs, ModelSignature signature, float minScore, List<RawDetection> into);
 
-    public PreprocessOptions Preprocessing(ModelSignature s)
+    /// <summary>True for the end-to-end exports (NMS inside the graph).</summary>
+    public virtual bool AppliesNms => false;
+
+    public virtual PreprocessOptions Preprocessing(ModelSignature s)
     {
         var (width, height) = InputSize(s);
-        return new PreprocessOptions
-        {
-            Width = width, Height = height, Resize = ResizeMode.Letterbox, PadValue = 114, Interpolation = ResizeInterpolation.Linear,
-            Scale = 1f / 255, ChannelOrder = ChannelOrder.RGB, Layout = TensorLayout.NCHW,
-        };
+        return Letterbox(width, height);
     }
 
+    /// <summary>Ultralytics' letterbox at <paramref name="width"/> × <paramref name="height"/>: centred, pad 114, bilinear, RGB, /255, NCHW.</summary>
+    internal static PreprocessOptions Letterbox(int width, int height) => new()
+    {
+        Width = width, Height = height, Resize = ResizeMode.Letterbox, PadValue = 114, Interpolation = ResizeInterpolation.Linear,
+        Scale = 1f / 255, ChannelOrder = ChannelOrder.RGB, Layout = TensorLayout.NCHW,
+    };
+
     /// <summary>The input size: the model's, else the "imgsz" metadata ([h, w] or one number), else 640.</summary>
-    protected static (int Width, int Height) InputSize(ModelSignature s)
+    internal static (int Width, int Height) InputSize(ModelSignature s)
     {
         var (width, height) = Grids.InputSize(s);
         if (width > 0 && height > 0) return (width, height);
@@ -39,14 +45,14 @@ public abstract class UltralyticsFamily : IModelFamily
     }
 
     /// <summary>[N, 3, H, W] input (H and W may be dynamic) and one 3-D output.</summary>
-    protected static bool HasShape(ModelSignature s) =>
+    internal static bool HasShape(ModelSignature s) =>
         s.InputShape.Count == 4 && s.InputShape[1] == 3 && s.Outputs.Count == 1 && s.Outputs[0].Shape.Count == 3;
 
     /// <summary>True when the metadata carries "names" with exactly <paramref name="classes"/> entries (an Ultralytics export).</summary>
-    protected static bool NamesCount(ModelSignature s, int classes) => ModelMetadata.Names(s.Metadata)?.Count == classes;
+    internal static bool NamesCount(ModelSignature s, int classes) => ModelMetadata.Names(s.Metadata)?.Count == classes;
 
     /// <summary>Anchor-free cells over the P3–P5 or P3–P6 strides equal <paramref name="n"/>; 0 when none does.</summary>
-    protected static int CellMultiple(ModelSignature s, int n)
+    internal static int CellMultiple(ModelSignature s, int n)
     {
         var (width, height) = InputSize(s);
         foreach (var strides in new[] { Grids.P3ToP5, Grids.P3ToP6 })
