@@ -253,18 +253,6 @@ Describe "Invoke-FrameDetection on synthetic models$NoFfmpeg" -Skip:(-not $HaveF
         $second.Labels | Should -Be @('owl', 'elk', 'emu')
         (Split-VideoClip $video -Length 1 -End 1 | ConvertTo-FrameBatch -Model $path | Invoke-FrameDetection).Detections.Label | Should -Be 'elk'
     }
-
-    It 'BlazeFace fails the batch check and runs frame by frame, saying so in one -Verbose line (fresh process)' {
-        $exe, $rest = Get-PwshCommand
-        $script = "Import-Module '$ModulePath'; " +
-            "`$v = @(1..2 | ForEach-Object { Split-VideoClip '$video' -Length 4 | ConvertTo-FrameBatch -BatchSize 4 -Verbose 4>&1 | ForEach-Object { if (`$_ -is [System.Management.Automation.VerboseRecord]) { `$_.Message } else { `$_ | Invoke-FrameDetection | ForEach-Object { 'frame ' + `$_.FrameIndex } } } }); " +
-            "`$v -join [char]10"
-        $out = @(& $exe @rest -NoProfile -NonInteractive -Command $script)
-        $notes = @($out | Where-Object { $_ -match 'frame by frame' })
-        $notes.Count | Should -Be 1 -Because "the note comes once per process: $($out -join ' | ')"
-        $notes[0] | Should -Match 'face_detection_front_128x128'
-        @($out | Where-Object { $_ -like 'frame *' }) | Should -Be @('frame 0', 'frame 1', 'frame 2', 'frame 3', 'frame 0', 'frame 1', 'frame 2', 'frame 3')
-    }
 }
 
 Describe "Export-AnnotatedVideo behaviour on generated videos$NoFfmpeg$NoFfprobe" -Skip:(-not $HaveFfmpeg -or -not $HaveFfprobe) {
@@ -320,19 +308,38 @@ Describe "Export-AnnotatedVideo behaviour on generated videos$NoFfmpeg$NoFfprobe
         $r.Name | Should -Be 'same.annotated.mp4'
         (& ffprobe -v error -select_streams v:0 -count_frames -show_entries stream=nb_read_frames -of csv=p=0 $r[0].FullName) | Should -Be '3'
     }
+}
 
-    It '-Confirm asks per output file: No writes nothing, Yes writes it (fresh process, answers on stdin)' {
+Describe "In one fresh process: the first model load and answers to prompts on stdin$NoFfmpeg" -Skip:(-not $HaveFfmpeg) {
+    BeforeAll {
+        $video = New-TestVideo -Path (Join-Path $TestDrive 'fresh.mp4') -Frames 4 -Size '64x64'
         $exe, $rest = Get-PwshCommand
-        $script = Join-Path $dir 'confirm.ps1'
+        $script = Join-Path $TestDrive 'fresh.ps1'
         Set-Content -LiteralPath $script -Value @"
 Import-Module '$ModulePath'
+1..2 | ForEach-Object {
+    Split-VideoClip '$video' -Length 4 | ConvertTo-FrameBatch -BatchSize 4 -Verbose 4>&1 | ForEach-Object {
+        if (`$_ -is [System.Management.Automation.VerboseRecord]) { 'verbose: ' + `$_.Message } else { `$_ | Invoke-FrameDetection | ForEach-Object { 'frame ' + `$_.FrameIndex } }
+    }
+}
 `$d = [VideoDetect.Inference.FrameDetections]@{ Path = '$video'; FrameIndex = 0; Detections = @() }
-`$d | Export-AnnotatedVideo -Path (Join-Path '$dir' 'no.mp4') -Confirm
-`$d | Export-AnnotatedVideo -Path (Join-Path '$dir' 'yes.mp4') -Confirm
+`$d | Export-AnnotatedVideo -Path (Join-Path '$TestDrive' 'no.mp4') -Confirm
+`$d | Export-AnnotatedVideo -Path (Join-Path '$TestDrive' 'yes.mp4') -Confirm
 "@
-        $null = "n`ny`n" | & $exe @rest -NoProfile -File $script
-        Join-Path $dir 'no.mp4' | Should -Not -Exist
-        Join-Path $dir 'yes.mp4' | Should -Exist
+        # The two -Confirm prompts read "n" and then "y".
+        $out = @("n`ny`n" | & $exe @rest -NoProfile -File $script)
+    }
+
+    It 'BlazeFace fails the batch check and runs frame by frame, saying so in one -Verbose line per process' {
+        $notes = @($out | Where-Object { $_ -match '^verbose: .*frame by frame' })
+        $notes.Count | Should -Be 1 -Because "the note comes once per process: $($out -join ' | ')"
+        $notes[0] | Should -Match 'face_detection_front_128x128'
+        @($out | Where-Object { $_ -like 'frame *' }) | Should -Be @('frame 0', 'frame 1', 'frame 2', 'frame 3', 'frame 0', 'frame 1', 'frame 2', 'frame 3')
+    }
+
+    It '-Confirm asks per output file: No writes nothing, Yes writes it' {
+        Join-Path $TestDrive 'no.mp4' | Should -Not -Exist
+        Join-Path $TestDrive 'yes.mp4' | Should -Exist
     }
 }
 
