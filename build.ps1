@@ -319,8 +319,11 @@ Import-Module '$pester' -Force
 # The xunit counts from this run's TRX file; $null when there is none (the run crashed before writing it).
 function Read-XunitSummary([string] $Trx) {
     if (-not (Test-Path -LiteralPath $Trx)) { return $null }
-    $counters = ([xml](Get-Content -LiteralPath $Trx)).TestRun.ResultSummary.Counters
-    @{ Passed = [int]$counters.passed; Failed = [int]$counters.failed + [int]$counters.error; Skipped = [int]$counters.notExecuted; Total = [int]$counters.total }
+    $run = ([xml](Get-Content -LiteralPath $Trx)).TestRun
+    $counters = $run.ResultSummary.Counters
+    # The TRX logger counts a skipped test as executed; its result's outcome says NotExecuted.
+    $skipped = @($run.Results.UnitTestResult | Where-Object { $_.outcome -eq 'NotExecuted' }).Count
+    @{ Passed = [int]$counters.passed; Failed = [int]$counters.failed + [int]$counters.error; Skipped = $skipped; Total = [int]$counters.total }
 }
 
 # The Pester counts the child process wrote as its last act; $null when it wrote none.
