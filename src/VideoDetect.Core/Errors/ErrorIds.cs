@@ -47,4 +47,7 @@ public static class ErrorIds
     public const string EncoderFailed = "EncoderFailed";
     public const string SourceUnavailable = "SourceUnavailable";
     public const string FrameOutOfOrder = "FrameOutOfOrder";
+
+    // Tracks and events (Add-DetectionTrack, ConvertTo-DetectionEvent).
+    public const string InvalidRegion = "InvalidRegion";
 }
