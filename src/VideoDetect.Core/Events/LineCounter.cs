@@ -7,14 +7,13 @@ namespace VideoDetect.Events;
 /// line changes only after <see cref="EventOptions.CrossingFrames"/> observations in a row on the
 /// other side (supervision's users report counts flickering when a box jitters on the line), and a
 /// change counts as a crossing only when the anchor (bottom-centre) was beside the segment when it
-/// first stood on the new side. The first side a track is seen on is settled the same way and
-/// counts nothing.
+/// first stood on the new side. The first side a track is seen on counts nothing.
 /// </summary>
 internal sealed class LineCounter
 {
     private sealed class State
     {
-        public int Side;               // settled side, 0 until settled
+        public int Side;               // settled side, 0 until first seen
         public int Candidate;          // the side being observed, 0 when none
         public int Count;
         public bool CandidateBeside;
@@ -42,6 +41,7 @@ internal sealed class LineCounter
             s.LastSeenFrame = frame;
             s.LastSeenTime = time;
             if (side == 0) continue;
+            if (s.Side == 0) { s.Side = side; continue; }
             if (side == s.Side) { s.Candidate = 0; continue; }
             if (side != s.Candidate)
             {
@@ -56,7 +56,7 @@ internal sealed class LineCounter
             s.Count++;
             if (d.Confidence > s.MaxConfidence || s.Peak is null) { s.MaxConfidence = d.Confidence; s.Peak = d; }
             if (s.Count < _options.CrossingFrames) continue;
-            if (s.Side != 0 && s.CandidateBeside)
+            if (s.CandidateBeside)
             {
                 output.Add(new DetectionEvent
                 {

@@ -30,7 +30,7 @@ public sealed class TrackAssigner
     public ByteTracker? Current => _tracker;
 
     /// <summary>Sets the TrackId of every detection of <paramref name="frame"/> (in place).</summary>
-    /// <exception cref="FrameOutOfOrderException">The frame does not come after the previous one of its source; nothing is changed.</exception>
+    /// <exception cref="FrameOutOfOrderException">The frame does not come after the previous one of its source; its detections are left untracked (TrackId null) and the tracker is unchanged.</exception>
     public void Process(FrameDetections frame)
     {
         ArgumentNullException.ThrowIfNull(frame);
@@ -42,6 +42,7 @@ public sealed class TrackAssigner
         }
         else if (frame.FrameIndex <= _lastFrame)
         {
+            foreach (var d in frame.Detections) d.TrackId = null;
             throw new FrameOutOfOrderException(frame.Path, frame.FrameIndex,
                 $"Frame {frame.FrameIndex} of {System.IO.Path.GetFileName(frame.Path)} came after frame {_lastFrame}: frames of a source must arrive in increasing order; it was passed on untracked.");
         }

@@ -14,8 +14,8 @@ public sealed record TrackerOptions
     /// <summary>The highest cost (1 − IoU × score) of a first-association match (ByteTrack's match_thresh); the second association uses 0.5, unconfirmed tracks 0.7, as ByteTrack.</summary>
     public float MatchThreshold { get; init; } = 0.8f;
 
-    /// <summary>How long a lost track waits to be found again before it is dropped: frames, or time (ByteTrack: 30 frames at 30 fps, one second).</summary>
-    public VideoPosition LostTrackBuffer { get; init; } = VideoPosition.FromSeconds(1);
+    /// <summary>How long a lost track waits to be found again before it is dropped: frames, or time. Two seconds (ByteTrack: 30 frames at 30 fps, one second): a person behind an occluder for about a second is also missed by the detector for the frames where they are partly hidden.</summary>
+    public VideoPosition LostTrackBuffer { get; init; } = VideoPosition.FromSeconds(2);
 
     /// <summary>Matches a new track needs before it is confirmed and gets an id (ByteTrack: 2; tracks of a source's first frame are confirmed at once).</summary>
     public int MinHits { get; init; } = 2;
