@@ -6,7 +6,10 @@ namespace VideoDetect.Tracking;
 /// ByteTrack (Zhang et al., 2022) for one source: each frame, confirmed and lost tracks are matched
 /// first to the high-score detections (cost 1 − IoU × score, Hungarian assignment), the tracks left
 /// over to the low-score detections (cost 1 − IoU, limit 0.5), tentative tracks to the high-score
-/// detections still free (limit 0.7); unmatched high-score detections start tentative tracks, an
+/// detections still free (limit 0.7), and — beyond ByteTrack — lost tracks to the high-score
+/// detections still free whose centre lies inside the track's Kalman uncertainty gate (DeepSORT's
+/// Mahalanobis gate, so an object that reappears after an occlusion a little off its predicted box
+/// keeps its id); unmatched high-score detections start tentative tracks, an
 /// unmatched confirmed track is lost, and a lost track leaves the buffer after
 /// <see cref="TrackerOptions.LostTrackBuffer"/>. Classes are tracked apart (a person track never
 /// takes a car's box). Tracks move by the frame-index difference, so sampled or missing frames are
@@ -18,6 +21,9 @@ namespace VideoDetect.Tracking;
 public sealed class ByteTracker
 {
     private const double SecondMatchLimit = 0.5, UnconfirmedMatchLimit = 0.7, DuplicateIou = 0.85;
+    // The 95 % point of the chi-square distribution with 2 degrees of freedom (DeepSORT's gate, for the centre).
+    private const double CentreGate = 5.99;
+    private const double MaxHeightRatio = 1.33;
     private readonly TrackerOptions _options;
     private readonly Dictionary<int, List<Track>> _byClass = new();
     private int _nextId = 1;
@@ -80,6 +86,15 @@ public sealed class ByteTracker
         foreach (var (t, d) in matched3) Apply(t, d, frame, time);
         foreach (var t in leftUnconfirmed) t.State = TrackState.Removed;
 
+        // 4 (beyond ByteTrack): a lost track whose IoU match failed because its predicted box drifted
+        // (a walker behind an occluder for a second, the speed learned from a few frames) may take a
+        // high-score detection that would otherwise start a new track, when the detection's centre is
+        // inside the track's uncertainty gate (DeepSORT's Mahalanobis gate) and its height is similar.
+        var lost = leftTracks.Where(t => t.State == TrackState.Lost && t.LastFrame < frame).ToList();
+        var (matched4, _, unmatchedHigh) = MatchByGate(lost, newHigh);
+        foreach (var (t, d) in matched4) Apply(t, d, frame, time);
+        newHigh = unmatchedHigh;
+
         // New tracks from what is left; a source's first frame confirms them at once (as ByteTrack).
         foreach (var d in newHigh)
         {
@@ -130,6 +145,23 @@ public sealed class ByteTracker
         }
     }
 
+    private static (List<(Track, Detection)> Matched, List<Track> Tracks, List<Detection> Detections) MatchByGate(List<Track> tracks, List<Detection> dets)
+    {
+        var cost = new double[tracks.Count, dets.Count];
+        for (int i = 0; i < tracks.Count; i++)
+        {
+            var box = tracks[i].Box;
+            for (int j = 0; j < dets.Count; j++)
+            {
+                var det = BoxOf(dets[j]);
+                double ratio = det.Height / Math.Max(box.Height, 1e-6);
+                bool similar = ratio <= MaxHeightRatio && ratio >= 1 / MaxHeightRatio;
+                cost[i, j] = similar ? tracks[i].CentreDistance2(det) : double.PositiveInfinity;
+            }
+        }
+        return Paired(tracks, dets, Assignment.Solve(cost, CentreGate));
+    }
+
     private static (List<(Track, Detection)> Matched, List<Track> Tracks, List<Detection> Detections) Match(
         List<Track> tracks, List<Detection> dets, double limit, bool fuseScore)
     {
@@ -143,7 +175,12 @@ public sealed class ByteTracker
                 cost[i, j] = 1 - (fuseScore ? iou * dets[j].Confidence : iou);
             }
         }
-        var pairs = Assignment.Solve(cost, limit);
+        return Paired(tracks, dets, Assignment.Solve(cost, limit));
+    }
+
+    private static (List<(Track, Detection)> Matched, List<Track> Tracks, List<Detection> Detections) Paired(
+        List<Track> tracks, List<Detection> dets, List<(int Row, int Column)> pairs)
+    {
         var usedT = new bool[tracks.Count];
         var usedD = new bool[dets.Count];
         var matched = new List<(Track, Detection)>(pairs.Count);

@@ -71,6 +71,18 @@ public struct KalmanBoxFilter
         }
     }
 
+    /// <summary>
+    /// Stops the box changing shape while it is not seen: ByteTrack zeroes the height velocity of a
+    /// track that is not tracked before each prediction; the aspect velocity is zeroed too, because
+    /// a person walking behind an occluder is measured narrower and narrower before they vanish, and
+    /// that shrinking, predicted on for a second, leaves a box too thin to be matched when they come out.
+    /// </summary>
+    public void HoldShape()
+    {
+        _a.V = 0;
+        _h.V = 0;
+    }
+
     /// <summary>Corrects the state with a measured box.</summary>
     public void Update(in Box box)
     {
@@ -90,6 +102,18 @@ public struct KalmanBoxFilter
             double h = Math.Max(_h.P, 0), w = Math.Max(_a.P, 0) * h;
             return new Box(_cx.P - w / 2, _cy.P - h / 2, w, h);
         }
+    }
+
+    /// <summary>
+    /// The squared Mahalanobis distance of a box's centre from the predicted centre, with the
+    /// innovation covariance of the centre (state uncertainty plus measurement noise); it grows with
+    /// the frames predicted since the last update, so a long-lost track accepts a wider area.
+    /// </summary>
+    public readonly double CentreDistance2(in Box box)
+    {
+        double r = Square(WeightPosition * _h.P);
+        double dx = box.X + box.Width / 2 - _cx.P, dy = box.Y + box.Height / 2 - _cy.P;
+        return dx * dx / (_cx.Ppp + r) + dy * dy / (_cy.Ppp + r);
     }
 
     /// <summary>The centre's velocity, pixels per frame.</summary>

@@ -44,8 +44,12 @@ public sealed class Track
     /// <summary>The filter's box at <see cref="PredictedFrame"/>.</summary>
     public Box Box => _filter.Box;
 
+    /// <summary>Squared Mahalanobis distance of the box's centre from the predicted one (<see cref="KalmanBoxFilter.CentreDistance2"/>).</summary>
+    internal double CentreDistance2(in Box box) => _filter.CentreDistance2(box);
+
     internal void PredictTo(long frame)
     {
+        if (State != TrackState.Tracked) _filter.HoldShape();
         if (frame > PredictedFrame) _filter.Predict(frame - PredictedFrame);
         PredictedFrame = Math.Max(PredictedFrame, frame);
     }
