@@ -99,7 +99,7 @@ function Test-VdDetectionEvent {
         $between = if ($window) { " between $(Format-VdPosition $window[0]) and $(Format-VdPosition $window[1])" } else { '' }
         $regionText = if ($regionNames) { " in region $($regionNames -join ', ')" } else { '' }
         $longer = if ($min) { " lasting at least $(Format-VdPosition $min)" } else { '' }
-        $because = if ($Because) { " because $($Because.Trim() -replace '^because\s+'), " } else { '' }
+        $because = if ($Because) { " because $($Because.Trim() -replace '^because\s+')," } else { '' }
         function Format-VdList([object[]] $list) {
             if (-not $list) { return 'nothing' }
             $shown = @($list | Sort-Object { [timespan]$_.StartTime } | Select-Object -First 10 | ForEach-Object { Format-VdEvent $_ }) -join ', '
