@@ -15,7 +15,22 @@ public static class Assignment
     /// <summary>Pairs (row, column) of the optimal assignment whose cost is ≤ <paramref name="limit"/>.</summary>
     public static List<(int Row, int Column)> Solve(double[,] cost, double limit)
     {
-        int rows = cost.GetLength(0), cols = cost.GetLength(1);
+        // Rows and columns with no pair within the limit can only stay unmatched: leave them out, which
+        // is exact and usually shrinks a frame's problem to the few objects that overlap anything.
+        var rowIds = new List<int>();
+        var colIds = new List<int>();
+        var colFeasible = new bool[cost.GetLength(1)];
+        for (int i = 0; i < cost.GetLength(0); i++)
+        {
+            bool any = false;
+            for (int j = 0; j < cost.GetLength(1); j++)
+            {
+                if (cost[i, j] <= limit) { any = true; colFeasible[j] = true; }
+            }
+            if (any) rowIds.Add(i);
+        }
+        for (int j = 0; j < colFeasible.Length; j++) if (colFeasible[j]) colIds.Add(j);
+        int rows = rowIds.Count, cols = colIds.Count;
         var pairs = new List<(int, int)>();
         if (rows == 0 || cols == 0) return pairs;
         int n = rows + cols;
@@ -26,7 +41,7 @@ public static class Assignment
             {
                 c[i, j] = (i < rows, j < cols) switch
                 {
-                    (true, true) => cost[i, j] <= limit ? cost[i, j] : Forbidden,
+                    (true, true) => cost[rowIds[i], colIds[j]] <= limit ? cost[rowIds[i], colIds[j]] : Forbidden,
                     (true, false) => j - cols == i ? limit / 2 : Forbidden,
                     (false, true) => i - rows == j ? limit / 2 : Forbidden,
                     (false, false) => 0,
@@ -37,7 +52,7 @@ public static class Assignment
         for (int j = 0; j < cols; j++)
         {
             int i = rowOf[j];
-            if (i < rows && cost[i, j] <= limit) pairs.Add((i, j));
+            if (i < rows && cost[rowIds[i], colIds[j]] <= limit) pairs.Add((rowIds[i], colIds[j]));
         }
         pairs.Sort();
         return pairs;
