@@ -4,7 +4,8 @@
     Builds, tests and cleans the VideoDetect module.
 .DESCRIPTION
     Tasks (run in the order given):
-      build  (default) publish an importable module folder to out/VideoDetect
+      build  (default) publish an importable module folder to out/VideoDetect, and the Pester
+             assertions (VideoDetect.Pester) beside it
       test   install native prerequisites if needed, build, run the xunit core tests, then the
              Pester acceptance tests against out/VideoDetect
       deps   install the native prerequisites (Debian/Ubuntu, as root): GTK3 runtime libraries, which
@@ -149,7 +150,12 @@ function Invoke-Build {
         "-p:VideoDetectRuntime=$Runtime", "-p:VideoDetectFlavour=$Flavour", '-o', $Destination, '--nologo', '-v', 'quiet')
     Install-DefaultModel (Join-Path $Destination 'models/blazeface')
     Copy-Item (Join-Path $Root 'VideoDetect.psd1') $Destination
-    Copy-Item (Join-Path $Root 'module/*') $Destination -Recurse -Force
+    Get-ChildItem (Join-Path $Root 'module') -Exclude 'VideoDetect.Pester' | Copy-Item -Destination $Destination -Recurse -Force
+    # The companion module with the Pester assertions, beside the module (Import-Module VideoDetect.Pester).
+    $pesterOut = Join-Path (Split-Path $Destination -Parent) 'VideoDetect.Pester'
+    Remove-Item $pesterOut -Recurse -Force -ErrorAction Ignore
+    Copy-Item (Join-Path $Root 'module/VideoDetect.Pester') $pesterOut -Recurse
+    Test-ModuleManifest (Join-Path $pesterOut 'VideoDetect.Pester.psd1') | Out-Null
     # Reference-only or host-provided assemblies must not shadow pwsh's own.
     Get-ChildItem $Destination -Filter 'System.Management.Automation.dll' | Remove-Item
     Test-ModuleManifest (Join-Path $Destination 'VideoDetect.psd1') | Out-Null

@@ -4,7 +4,7 @@ using VideoDetect.Video;
 
 // `build.ps1 bench`: every figure is set against a baseline measured in the same run (ratios),
 // absolute figures beside it for information; out/bench/results.json, results.md and a console table.
-//   VideoDetect.Bench [shared-dir] [output-dir] [--only micro,inference,naive,pipeline,memory,planning]
+//   VideoDetect.Bench [shared-dir] [output-dir] [--only micro,inference,naive,pipeline,memory,tracking,planning]
 //   VideoDetect.Bench naive <model> <video> <gpu-device|-1> [read-frames] [infer-frames]   (internal) the naive recipe, in a child
 //   VideoDetect.Bench chunk [shared] [batch]                       profiling aid: frame by frame or whole batch on the CPU
 // Environment: VIDEODETECT_BENCH_PROVIDER=Cuda runs inference on the GPU with batches up to 64;
@@ -198,6 +198,7 @@ if (Wanted("memory"))
     });
 }
 
+if (Wanted("tracking")) { Stage("7: tracking and events against end to end"); TrackingBench.Run(setup, results); }
 if (Wanted("planning")) { Stage("planning cost (results.md only)"); PlanningBench.Run(shared, results.Extra); }
 
 results.Write(output, environment);

@@ -41,6 +41,8 @@ Describe 'Help' {
             @{ Name = 'Remove-DetectionModel'; InputType = 'VideoDetect.Inference.DetectionModel'; OutputType = 'None' }
             @{ Name = 'Invoke-FrameDetection'; InputType = 'VideoDetect.Batching.FrameBatch'; OutputType = 'VideoDetect.Inference.FrameDetections' }
             @{ Name = 'Export-AnnotatedVideo'; InputType = 'VideoDetect.Inference.FrameDetections'; OutputType = 'System.IO.FileInfo' }
+            @{ Name = 'Add-DetectionTrack'; InputType = 'VideoDetect.Inference.FrameDetections'; OutputType = 'VideoDetect.Inference.FrameDetections' }
+            @{ Name = 'ConvertTo-DetectionEvent'; InputType = 'VideoDetect.Inference.FrameDetections'; OutputType = 'VideoDetect.Events.DetectionEvent' }
         )
     }
     BeforeAll {
@@ -52,7 +54,7 @@ Describe 'Help' {
             (Get-Help $c).Synopsis | Should -Not -BeLike "$c *" -Because "$c needs MAML help"
         }
         @((Get-Module VideoDetect).ExportedCmdlets.Keys | Sort-Object) | Should -Be @(
-            'ConvertTo-FrameBatch', 'Export-AnnotatedVideo', 'Get-DetectionModel', 'Get-VideoInfo', 'Import-DetectionModel', 'Invoke-FrameDetection', 'Remove-DetectionModel', 'Split-VideoClip'
+            'Add-DetectionTrack', 'ConvertTo-DetectionEvent', 'ConvertTo-FrameBatch', 'Export-AnnotatedVideo', 'Get-DetectionModel', 'Get-VideoInfo', 'Import-DetectionModel', 'Invoke-FrameDetection', 'Remove-DetectionModel', 'Split-VideoClip'
         ) -Because 'a new cmdlet gets a case in $helpCases'
     }
 
@@ -154,6 +156,8 @@ Describe 'Help' {
                 @{ Type = [VideoDetect.Commands.ImportDetectionModelCommand]; Name = 'Import-DetectionModel'; Params = 'Provider', 'DeviceId' }
                 @{ Type = [VideoDetect.Commands.ConvertToFrameBatchCommand]; Name = 'ConvertTo-FrameBatch'; Params = 'BatchSize', 'Size', 'Resize', 'PadValue', 'FrameStride', 'QueueDepth' }
                 @{ Type = [VideoDetect.Commands.ExportAnnotatedVideoCommand]; Name = 'Export-AnnotatedVideo'; Params = 'Codec' }
+                @{ Type = [VideoDetect.Commands.AddDetectionTrackCommand]; Name = 'Add-DetectionTrack'; Params = 'TrackThreshold', 'MatchThreshold', 'LostTrackBuffer', 'MinHits' }
+                @{ Type = [VideoDetect.Commands.ConvertToDetectionEventCommand]; Name = 'ConvertTo-DetectionEvent'; Params = 'MaxGap', 'MinDuration', 'MinConfidence', 'CrossingFrames' }
             )) {
             $instance = [Activator]::CreateInstance($c.Type)
             foreach ($p in $c.Params) {

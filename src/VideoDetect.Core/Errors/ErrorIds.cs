@@ -54,4 +54,7 @@ public static class ErrorIds
     public const string BatchCannotCrossProcess = "BatchCannotCrossProcess";
     public const string ModelCannotCrossProcess = "ModelCannotCrossProcess";
     public const string InputObjectNotRebuilt = "InputObjectNotRebuilt";
+
+    // Tracks and events (Add-DetectionTrack, ConvertTo-DetectionEvent).
+    public const string InvalidRegion = "InvalidRegion";
 }

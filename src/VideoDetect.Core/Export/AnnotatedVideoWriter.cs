@@ -14,6 +14,9 @@ public sealed record AnnotationOptions
     /// <summary>Frames that were not detected on (a -FrameStride gap) carry the most recent detections (true) or none.</summary>
     public bool HoldDetections { get; init; } = true;
 
+    /// <summary>Centre points drawn per track (tracked detections; 0: none).</summary>
+    public int Trail { get; init; }
+
     /// <summary>Replace an existing target on commit.</summary>
     public bool Overwrite { get; init; }
 
@@ -164,7 +167,7 @@ public sealed class AnnotatedVideoWriter : IDisposable
             using var sink = _openSink();
             using var reader = OpenReader();
             using var frame = new Mat();
-            var renderer = new AnnotationRenderer(_source.Info.Width, _source.Info.Height, _options.Blur);
+            var renderer = new AnnotationRenderer(_source.Info.Width, _source.Info.Height, _options.Blur, _options.Trail);
             IReadOnlyList<Detection> held = Array.Empty<Detection>();
             bool started = false;
             await foreach (var detections in _queue.Reader.ReadAllAsync(ct).ConfigureAwait(false))

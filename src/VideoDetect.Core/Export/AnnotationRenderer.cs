@@ -5,18 +5,27 @@ namespace VideoDetect.Export;
 
 /// <summary>
 /// Draws detections onto a BGR frame in place: a box, and the label with the confidence on a filled
-/// background, in a colour that is stable per class id; line width and font scale with the frame size.
+/// background, in a colour that is stable per class id — or, for a tracked detection, per track id,
+/// labelled "person #12 0.83"; with a trail, the last n centre points of each track as a polyline.
+/// Line width and font scale with the frame size.
 /// With <c>blur</c> it blurs the inside of every box instead (redaction) and draws nothing else.
 /// Drawing lives here, never in <see cref="Detection"/>.
 /// <para>Ownership: <see cref="Draw"/> writes into the caller's <see cref="Mat"/> and keeps no
-/// reference to it; the renderer holds no native memory. One renderer per thread.</para>
+/// reference to it; the renderer holds no native memory. One renderer per thread and per source: the
+/// trails are the track centres it was given, in frame order (a held frame, drawn again with the
+/// same detections, adds no point).</para>
 /// </summary>
 public sealed class AnnotationRenderer
 {
     private const HersheyFonts Font = HersheyFonts.HersheySimplex;
 
-    public AnnotationRenderer(int width, int height, bool blur = false)
+    private readonly Dictionary<int, Queue<(long Frame, Point Centre)>> _trails = new();
+    private long _lastTrailFrame = -1;
+
+    public AnnotationRenderer(int width, int height, bool blur = false, int trail = 0)
     {
+        if (trail < 0) throw new ArgumentOutOfRangeException(nameof(trail), "The trail length must not be negative.");
+        Trail = trail;
         if (width <= 0 || height <= 0) throw new ArgumentOutOfRangeException(nameof(width), $"Frame size {width}x{height} must be positive.");
         Width = width;
         Height = height;
@@ -31,6 +40,8 @@ public sealed class AnnotationRenderer
     public int Width { get; }
     public int Height { get; }
     public bool Blur { get; }
+    /// <summary>Centre points drawn per track (0: no trail).</summary>
+    public int Trail { get; }
     /// <summary>Box line width in pixels.</summary>
     public int Thickness { get; }
     /// <summary>OpenCV font scale of the labels.</summary>
@@ -45,10 +56,16 @@ public sealed class AnnotationRenderer
         return new Scalar(b, g, r);
     }
 
+    /// <summary>The colour of a track: the class colour scheme stepped by track id, so neighbouring tracks differ.</summary>
+    public static Scalar ColourOfTrack(int trackId) => ColourOf(trackId * 7 + 3);
+
+    private static Scalar ColourFor(Detection d) => d.TrackId is { } id ? ColourOfTrack(id) : ColourOf(d.ClassId);
+
     /// <summary>Draws (or blurs) <paramref name="detections"/> into <paramref name="frame"/> (8-bit BGR, owned by the caller).</summary>
     public void Draw(Mat frame, IReadOnlyList<Detection> detections)
     {
         ArgumentNullException.ThrowIfNull(frame);
+        if (Trail > 0 && !Blur) DrawTrails(frame, detections);
         if (detections.Count == 0) return;
         if (frame.Type() != MatType.CV_8UC3) throw new ArgumentException($"Expected an 8-bit BGR frame, got {frame.Type()}.", nameof(frame));
         if (Blur)
@@ -60,7 +77,7 @@ public sealed class AnnotationRenderer
         // Boxes first, then every label, so that a neighbour's box never crosses a label.
         foreach (var d in detections)
         {
-            if (BoxOf(frame, d) is { } box) Cv2.Rectangle(frame, box, ColourOf(d.ClassId), Thickness, LineTypes.Link8);
+            if (BoxOf(frame, d) is { } box) Cv2.Rectangle(frame, box, ColourFor(d), Thickness, LineTypes.Link8);
         }
         foreach (var d in detections)
         {
@@ -89,19 +106,46 @@ public sealed class AnnotationRenderer
 
     private void DrawLabel(Mat frame, Detection d, Rect box)
     {
-        string text = $"{d.Label} {d.Confidence:0.00}";
+        string text = d.TrackId is { } id
+            ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{d.Label} #{id} {d.Confidence:0.00}")
+            : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{d.Label} {d.Confidence:0.00}");
         var size = Cv2.GetTextSize(text, Font, FontScale, TextThickness, out int baseline);
         int pad = Math.Max(2, Thickness);
         int w = size.Width + 2 * pad, h = size.Height + baseline + 2 * pad;
         // Above the box when there is room, else just inside its top edge; never off the frame.
         int x = Math.Clamp(box.X, 0, Math.Max(0, frame.Cols - w));
         int y = box.Y - h >= 0 ? box.Y - h : Math.Min(box.Y, Math.Max(0, frame.Rows - h));
-        var colour = ColourOf(d.ClassId);
+        var colour = ColourFor(d);
         Cv2.Rectangle(frame, new Rect(x, y, Math.Min(w, frame.Cols - x), Math.Min(h, frame.Rows - y)), colour, -1);
         // Dark text on light colours, white on dark ones.
         double luma = 0.114 * colour.Val0 + 0.587 * colour.Val1 + 0.299 * colour.Val2;
         var ink = luma > 140 ? Scalar.Black : Scalar.White;
         Cv2.PutText(frame, text, new Point(x + pad, y + pad + size.Height), Font, FontScale, ink, TextThickness, LineTypes.AntiAlias);
+    }
+
+    /// <summary>Adds this frame's track centres (once per frame index) and draws each live track's last <see cref="Trail"/> points.</summary>
+    private void DrawTrails(Mat frame, IReadOnlyList<Detection> detections)
+    {
+        long index = detections.Count > 0 ? detections[0].FrameIndex : _lastTrailFrame;
+        if (index != _lastTrailFrame)
+        {
+            _lastTrailFrame = index;
+            foreach (var d in detections)
+            {
+                if (d.TrackId is not { } id) continue;
+                if (!_trails.TryGetValue(id, out var points)) _trails[id] = points = new Queue<(long, Point)>(Trail + 1);
+                points.Enqueue((d.FrameIndex, new Point((int)Math.Round(d.X + d.Width / 2), (int)Math.Round(d.Y + d.Height / 2))));
+                while (points.Count > Trail) points.Dequeue();
+            }
+            // A track whose newest point is older than the trail is long gone: forget it (memory stays bounded).
+            foreach (int id in _trails.Where(kv => index - kv.Value.Last().Frame > Trail).Select(kv => kv.Key).ToList()) _trails.Remove(id);
+        }
+        foreach (var (id, points) in _trails)
+        {
+            if (points.Count < 2) continue;
+            var line = points.Select(p => p.Centre).ToArray();
+            Cv2.Polylines(frame, new[] { line }, false, ColourOfTrack(id), Math.Max(1, Thickness - 1), LineTypes.AntiAlias);
+        }
     }
 
     private static void BlurBox(Mat frame, Detection d)

@@ -54,6 +54,11 @@ public sealed class ExportAnnotatedVideoCommand : StoppableCommand
     [ValidateSet("ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow")]
     public string Preset { get; set; } = EncoderChoice.DefaultPreset;
 
+    /// <summary>Draw the last n centre points of each track (Add-DetectionTrack).</summary>
+    [Parameter]
+    [ValidateRange(0, 10000)]
+    public int Trail { get; set; }
+
     /// <summary>Blur inside the boxes instead of drawing them.</summary>
     [Parameter]
     public SwitchParameter Blur { get; set; }
@@ -171,7 +176,7 @@ public sealed class ExportAnnotatedVideoCommand : StoppableCommand
             WriteError(new ErrorRecord(e, ErrorIds.InvalidOutputPath, ErrorCategory.WriteError, _output));
             return null;
         }
-        var options = new AnnotationOptions { Blur = Blur, HoldDetections = !NoHold, Overwrite = Force };
+        var options = new AnnotationOptions { Blur = Blur, HoldDetections = !NoHold, Overwrite = Force, Trail = Trail };
         _progress = new ProgressRecord(3, "Writing annotated video", System.IO.Path.GetFileName(target));
         return new AnnotatedVideoWriter(probed, target, _encoder!, options, StopToken);
     }

@@ -1,0 +1,56 @@
+using System.Globalization;
+
+namespace VideoDetect.Events;
+
+/// <summary>
+/// Something that happened in a source over a stretch of frames: an object (a track, or a label
+/// while any such object is present) seen, in the whole frame or in a region; or a tracked object
+/// crossing a line. Plain data, flat, so Export-Csv and ConvertTo-Json give one row / one object.
+/// </summary>
+public sealed class DetectionEvent
+{
+    /// <summary><see cref="Presence"/> or <see cref="Crossing"/>.</summary>
+    public string Kind { get; set; } = Presence;
+    public string Path { get; set; } = "";
+    public string Label { get; set; } = "";
+    public int ClassId { get; set; }
+    /// <summary>The track (tracked input); null for a per-label event.</summary>
+    public int? TrackId { get; set; }
+    /// <summary>The region the object's bottom-centre was in; null when no regions were given.</summary>
+    public string? Region { get; set; }
+    /// <summary>The line crossed (crossing events).</summary>
+    public string? Line { get; set; }
+    /// <summary>"In" (onto the right-hand side of the line, looking from its first point to its second, as drawn on screen) or "Out"; crossing events only.</summary>
+    public string? Direction { get; set; }
+    public long StartFrame { get; set; }
+    /// <summary>The last frame the object was seen (inclusive).</summary>
+    public long EndFrame { get; set; }
+    public TimeSpan StartTime { get; set; }
+    /// <summary>The timestamp of <see cref="EndFrame"/>.</summary>
+    public TimeSpan EndTime { get; set; }
+    public TimeSpan Duration => EndTime - StartTime;
+    /// <summary>Frames in which the object was seen (bridged gaps not counted).</summary>
+    public int FrameCount { get; set; }
+    public float MaxConfidence { get; set; }
+    /// <summary>The frame of the highest confidence, and the box there (source pixels).</summary>
+    public long PeakFrame { get; set; }
+    public double X { get; set; }
+    public double Y { get; set; }
+    public double Width { get; set; }
+    public double Height { get; set; }
+
+    public const string Presence = "Presence";
+    public const string Crossing = "Crossing";
+
+    /// <summary>"person #3 2.0–5.1 s", "person #3 In Gate 4.2 s".</summary>
+    public string Describe()
+    {
+        var inv = CultureInfo.InvariantCulture;
+        string who = TrackId is { } id ? $"{Label} #{id}" : Label;
+        if (Kind == Crossing) return string.Format(inv, "{0} {1} {2} {3:0.0} s", who, Direction, Line, StartTime.TotalSeconds);
+        string where = Region is null ? "" : " in " + Region;
+        return string.Format(inv, "{0}{1} {2:0.0}–{3:0.0} s", who, where, StartTime.TotalSeconds, EndTime.TotalSeconds);
+    }
+
+    public override string ToString() => $"{Describe()} ({System.IO.Path.GetFileName(Path)})";
+}

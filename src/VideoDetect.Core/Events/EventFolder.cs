@@ -1,0 +1,150 @@
+using VideoDetect.Inference;
+using VideoDetect.Tracking;
+
+namespace VideoDetect.Events;
+
+/// <summary>
+/// Folds a stream of <see cref="FrameDetections"/> (one per frame, in frame order, sources one
+/// after another) into <see cref="DetectionEvent"/>s, streaming: <see cref="Add"/> returns the events
+/// that closed at that frame, <see cref="Complete"/> the ones still open at the end; a new Path
+/// closes every open event of the previous source first. Memory is the open events and line states,
+/// whatever the length of the stream.
+/// <para>Grouping: a frame tracked by Add-DetectionTrack (<see cref="TrackAssigner.TrackedExtra"/>)
+/// gives one event per track (detections without an id — tentative tracks — are left out); an
+/// untracked frame one event per label while at least one such object is present. With regions,
+/// per region (the anchor is the bottom-centre of the box). An event closes when its object has been
+/// missing for longer than <see cref="EventOptions.MaxGap"/>; events shorter than
+/// <see cref="EventOptions.MinDuration"/> are dropped.</para>
+/// </summary>
+public sealed class EventFolder
+{
+    private sealed class Open
+    {
+        public required DetectionEvent Event;
+        public long SeenFrame = -1;
+    }
+
+    private readonly EventOptions _options;
+    private readonly HashSet<string>? _classes;
+    private readonly Dictionary<(string? Region, int ClassId, string Label, int? Track), Open> _open = new();
+    private readonly LineCounter _lines;
+    private string? _path;
+
+    public EventFolder(EventOptions? options = null)
+    {
+        _options = options ?? new EventOptions();
+        _options.Validate();
+        _classes = _options.Classes is { Count: > 0 } c ? new HashSet<string>(c, StringComparer.OrdinalIgnoreCase) : null;
+        _lines = new LineCounter(_options);
+    }
+
+    /// <summary>Events open now (for tests of flat memory).</summary>
+    public int OpenCount => _open.Count + _lines.OpenStates;
+
+    /// <summary>True once lines were given and a frame with detections came untracked (lines count tracks only).</summary>
+    public bool SawUntrackedWithLines { get; private set; }
+
+    /// <summary>Adds one frame; returns the events that closed (ordered by start).</summary>
+    public IReadOnlyList<DetectionEvent> Add(FrameDetections frame)
+    {
+        ArgumentNullException.ThrowIfNull(frame);
+        var closed = new List<DetectionEvent>();
+        if (!string.Equals(frame.Path, _path, StringComparison.Ordinal))
+        {
+            CloseAll(closed);
+            _path = frame.Path;
+        }
+        bool tracked = frame.Extras?.ContainsKey(TrackAssigner.TrackedExtra) == true;
+        if (!tracked && _options.Lines.Count > 0 && frame.Detections.Length > 0) SawUntrackedWithLines = true;
+        foreach (var d in frame.Detections)
+        {
+            if (d.Confidence < _options.MinConfidence || (_classes is not null && !_classes.Contains(d.Label))) continue;
+            int? track = tracked ? d.TrackId : null;
+            if (tracked && track is null) continue;
+            if (_options.MakesPresence)
+            {
+                if (_options.Regions.Count == 0) See((null, d.ClassId, d.Label, track), d, frame, closed);
+                else
+                {
+                    var (x, y) = Points.Anchor(d);
+                    foreach (var r in _options.Regions)
+                        if (r.Contains(x, y)) See((r.Name, d.ClassId, d.Label, track), d, frame, closed);
+                }
+            }
+            if (track is { } id && _options.Lines.Count > 0) _lines.Observe(d, id, frame.FrameIndex, frame.Timestamp, closed);
+        }
+        foreach (var (key, open) in _open.Where(kv => kv.Value.SeenFrame != frame.FrameIndex).ToList())
+        {
+            if (!Expired(open.Event.EndFrame, open.Event.EndTime, frame)) continue;
+            _open.Remove(key);
+            Emit(open.Event, closed);
+        }
+        if (_options.Lines.Count > 0) _lines.Prune((f, t) => Expired(f, t, frame));
+        return Sorted(closed);
+    }
+
+    /// <summary>Closes every open event (the end of the stream).</summary>
+    public IReadOnlyList<DetectionEvent> Complete()
+    {
+        var closed = new List<DetectionEvent>();
+        CloseAll(closed);
+        _path = null;
+        return Sorted(closed);
+    }
+
+    private void See((string?, int, string, int?) key, Detection d, FrameDetections frame, List<DetectionEvent> closed)
+    {
+        if (_open.TryGetValue(key, out var open))
+        {
+            var e = open.Event;
+            if (open.SeenFrame != frame.FrameIndex)
+            {
+                e.FrameCount++;
+                e.EndFrame = frame.FrameIndex;
+                e.EndTime = frame.Timestamp;
+                open.SeenFrame = frame.FrameIndex;
+            }
+            if (d.Confidence > e.MaxConfidence) SetPeak(e, d, frame.FrameIndex);
+            return;
+        }
+        var ev = new DetectionEvent
+        {
+            Path = frame.Path, Label = d.Label, ClassId = d.ClassId, TrackId = key.Item4, Region = key.Item1,
+            StartFrame = frame.FrameIndex, EndFrame = frame.FrameIndex, StartTime = frame.Timestamp, EndTime = frame.Timestamp, FrameCount = 1,
+        };
+        SetPeak(ev, d, frame.FrameIndex);
+        _open[key] = new Open { Event = ev, SeenFrame = frame.FrameIndex };
+    }
+
+    private static void SetPeak(DetectionEvent e, Detection d, long frame)
+    {
+        e.MaxConfidence = d.Confidence;
+        e.PeakFrame = frame;
+        (e.X, e.Y, e.Width, e.Height) = (d.X, d.Y, d.Width, d.Height);
+    }
+
+    /// <summary>Whether something last seen at (frame, time) has been missing too long at <paramref name="now"/>.</summary>
+    private bool Expired(long lastFrame, TimeSpan lastTime, FrameDetections now) => _options.MaxGap.Time is { } gap
+        ? now.Timestamp - lastTime > gap
+        : now.FrameIndex - lastFrame > (_options.MaxGap.Frames ?? 0);
+
+    private void Emit(DetectionEvent e, List<DetectionEvent> closed)
+    {
+        bool longEnough = _options.MinDuration.Time is { } min ? e.Duration >= min : e.EndFrame - e.StartFrame + 1 >= (_options.MinDuration.Frames ?? 0);
+        if (longEnough) closed.Add(e);
+    }
+
+    private void CloseAll(List<DetectionEvent> closed)
+    {
+        foreach (var open in _open.Values) Emit(open.Event, closed);
+        _open.Clear();
+        _lines.Clear();
+    }
+
+    private static IReadOnlyList<DetectionEvent> Sorted(List<DetectionEvent> events)
+    {
+        if (events.Count > 1)
+            events.Sort((a, b) => a.StartFrame != b.StartFrame ? a.StartFrame.CompareTo(b.StartFrame) : string.CompareOrdinal(a.Label, b.Label));
+        return events;
+    }
+}

@@ -1,0 +1,33 @@
+using VideoDetect.Video;
+
+namespace VideoDetect.Tracking;
+
+/// <summary>ByteTrack's parameters, with its defaults.</summary>
+public sealed record TrackerOptions
+{
+    /// <summary>Detections at or above this score take part in the first association and may start tracks (ByteTrack's track_thresh).</summary>
+    public float TrackThreshold { get; init; } = 0.5f;
+
+    /// <summary>Detections between this and <see cref="TrackThreshold"/> take part only in the second association (ByteTrack: 0.1).</summary>
+    public float LowThreshold { get; init; } = 0.1f;
+
+    /// <summary>The highest cost (1 − IoU × score) of a first-association match (ByteTrack's match_thresh); the second association uses 0.5, unconfirmed tracks 0.7, as ByteTrack.</summary>
+    public float MatchThreshold { get; init; } = 0.8f;
+
+    /// <summary>How long a lost track waits to be found again before it is dropped: frames, or time. Two seconds (ByteTrack: 30 frames at 30 fps, one second): a person behind an occluder for about a second is also missed by the detector for the frames where they are partly hidden.</summary>
+    public VideoPosition LostTrackBuffer { get; init; } = VideoPosition.FromSeconds(2);
+
+    /// <summary>Matches a new track needs before it is confirmed and gets an id (ByteTrack: 2; tracks of a source's first frame are confirmed at once).</summary>
+    public int MinHits { get; init; } = 2;
+
+    /// <summary>The score a detection needs to start a track (ByteTrack's det_thresh = track_thresh + 0.1).</summary>
+    public float NewTrackThreshold => Math.Min(1f, TrackThreshold + 0.1f);
+
+    public void Validate()
+    {
+        if (TrackThreshold is < 0 or > 1) throw new ArgumentOutOfRangeException(nameof(TrackThreshold), "TrackThreshold must be within 0..1.");
+        if (MatchThreshold is <= 0 or > 1) throw new ArgumentOutOfRangeException(nameof(MatchThreshold), "MatchThreshold must be within (0, 1].");
+        if (MinHits < 1) throw new ArgumentOutOfRangeException(nameof(MinHits), "MinHits must be at least 1.");
+        if (LostTrackBuffer.IsNegative) throw new ArgumentOutOfRangeException(nameof(LostTrackBuffer), "LostTrackBuffer must not be negative.");
+    }
+}

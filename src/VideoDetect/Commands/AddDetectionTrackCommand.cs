@@ -1,0 +1,69 @@
+using System.Management.Automation;
+using VideoDetect.Errors;
+using VideoDetect.Inference;
+using VideoDetect.Tracking;
+using VideoDetect.Video;
+
+namespace VideoDetect.Commands;
+
+/// <summary>
+/// Add-DetectionTrack: gives each Detection a TrackId (ByteTrack, per class, per source) and passes
+/// the FrameDetections on, in order. Builds <see cref="TrackerOptions"/> and calls Core's
+/// <see cref="TrackAssigner"/>; the detections are updated in place.
+/// </summary>
+[Cmdlet(VerbsCommon.Add, "DetectionTrack")]
+[OutputType(typeof(FrameDetections))]
+public sealed class AddDetectionTrackCommand : PSCmdlet
+{
+    private TrackAssigner? _assigner;
+
+    /// <summary>Frames from Invoke-FrameDetection (or Import-FrameDetection), in frame order per source.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+    public FrameDetections[] InputObject { get; set; } = Array.Empty<FrameDetections>();
+
+    /// <summary>Detections at or above this score are matched first and may start tracks.</summary>
+    [Parameter]
+    [ValidateRange(0f, 1f)]
+    public float TrackThreshold { get; set; } = 0.5f;
+
+    /// <summary>The highest first-association cost (1 − IoU × score) that still matches.</summary>
+    [Parameter]
+    [ValidateRange(0.01f, 1f)]
+    public float MatchThreshold { get; set; } = 0.8f;
+
+    /// <summary>How long a lost track is kept: frames (an integer) or a time ('2s', 1500ms, a TimeSpan).</summary>
+    [Parameter]
+    [VideoPositionTransformation]
+    [ValidatePositive(AllowZero = true)]
+    public VideoPosition LostTrackBuffer { get; set; } = new TrackerOptions().LostTrackBuffer;
+
+    /// <summary>Matches a new track needs before it gets an id.</summary>
+    [Parameter]
+    [ValidateRange(1, 1000)]
+    public int MinHits { get; set; } = 2;
+
+    protected override void BeginProcessing()
+    {
+        _assigner = new TrackAssigner(new TrackerOptions
+        {
+            TrackThreshold = TrackThreshold, MatchThreshold = MatchThreshold, LostTrackBuffer = LostTrackBuffer, MinHits = MinHits,
+        });
+    }
+
+    protected override void ProcessRecord()
+    {
+        foreach (var frame in InputObject)
+        {
+            if (frame is null) continue;
+            try
+            {
+                _assigner!.Process(frame);
+            }
+            catch (FrameOutOfOrderException e)
+            {
+                WriteError(new ErrorRecord(e, e.ErrorId, ErrorCategory.InvalidData, frame));
+            }
+            WriteObject(frame);
+        }
+    }
+}
