@@ -11,7 +11,7 @@ BeforeAll {
     Import-Module $ModulePath -Force -ErrorAction Stop
     $PesterCompanion = Join-Path (Split-Path $ModulePath -Parent) 'VideoDetect.Pester'
     Import-Module $PesterCompanion -Force -ErrorAction Stop
-    $Yolox = Join-Path (Split-Path $SharedVideos -Parent) 'models/yolox_nano.onnx'
+    $Yolox = Join-Path $SharedModels 'yolox_nano.onnx'
     $TrackId = 'VideoDetect.Commands.AddDetectionTrackCommand'
     $EventId = 'VideoDetect.Commands.ConvertToDetectionEventCommand'
 
@@ -136,7 +136,7 @@ Describe 'Should -HaveDetectionEvent (VideoDetect.Pester)' {
     }
 }
 
-Describe "The pipeline on vtest.avi$NoShared" -Skip:(-not $HaveShared) {
+Describe "The pipeline on vtest.avi$NoShared$NoModels" -Skip:(-not $HaveShared -or -not $HaveModels) {
     BeforeAll {
         $run = { param($length) Split-VideoClip (Get-SharedVideo 'vtest.avi') -Length $length -End 40 | ConvertTo-FrameBatch -BatchSize 8 -Model $Yolox | Invoke-FrameDetection -Class person | Add-DetectionTrack }
         $short = & $run 8

@@ -33,7 +33,7 @@ public class RemoveWhileRunningTests
         return new FrameBatch("synthetic", 0, refs, pre, tensor, new TensorPool());
     }
 
-    [SharedFact]
+    [ModelsFact]
     public void A_run_in_progress_keeps_the_session_new_runs_get_ModelRemoved_and_the_last_run_releases_it()
     {
         var model = Load("remove-during-run");
@@ -63,7 +63,7 @@ public class RemoveWhileRunningTests
         Assert.False(ModelCache.Remove(model));
     }
 
-    [SharedFact]
+    [ModelsFact]
     public void Removing_while_another_thread_runs_in_a_loop_ends_it_with_ModelRemoved_only()
     {
         var model = Load("remove-during-loop");
@@ -93,7 +93,7 @@ public class RemoveWhileRunningTests
         Assert.True(model.IsReleased);
     }
 
-    [SharedFact]
+    [ModelsFact]
     public void A_cancelled_run_stops_with_OperationCanceledException()
     {
         var model = ModelCache.Load(Model, new ModelOptions { Provider = ExecutionProvider.Cpu });
@@ -103,7 +103,7 @@ public class RemoveWhileRunningTests
         Assert.ThrowsAny<OperationCanceledException>(() => Detector.Run(model, batch, new DetectionOptions(), cancel: cancelled.Token));
     }
 
-    [SharedFact]
+    [ModelsFact]
     public void Cancelling_during_a_run_stops_it_with_OperationCanceledException()
     {
         var model = ModelCache.Load(Model, new ModelOptions { Provider = ExecutionProvider.Cpu });
@@ -114,7 +114,7 @@ public class RemoveWhileRunningTests
         Assert.ThrowsAny<OperationCanceledException>(() => Detector.Run(model, batch, new DetectionOptions(), framesPerRun: 1, cancel: cancel.Token));
     }
 
-    [SharedFact]
+    [ModelsFact]
     public void BatchFit_refuses_another_size_warns_on_other_preprocessing_and_passes_the_models_own()
     {
         var model = ModelCache.Load(Model, new ModelOptions { Provider = ExecutionProvider.Cpu });

@@ -34,7 +34,7 @@ public class TrackingQualityTests(ITestOutputHelper output)
     {
         var clips = ClipPlanner.Plan(VideoProbe.Probe(video), new ClipOptions { Length = VideoPosition.FromFrames(50), End = VideoPosition.FromFrames(frames) });
         var result = new List<FrameDetections>();
-        using var batcher = new FrameBatcher(new BatchOptions { BatchSize = 8, Preprocess = model.Preprocessing, Model = model });
+        using var batcher = new FrameBatcher(new BatchOptions { BatchSize = 8, Preprocess = model.Preprocessing });
         foreach (var c in clips) batcher.Add(c);
         batcher.Complete();
         while (batcher.Read() is { } e)
@@ -86,7 +86,7 @@ public class TrackingQualityTests(ITestOutputHelper output)
         return truth;
     }
 
-    [SharedFact]
+    [ModelsFact]
     public void ByteTrack_keeps_identities_through_a_crossing_and_an_occlusion_and_events_match_the_frame_range()
     {
         var model = ModelCache.Load(Model, new ModelOptions { Provider = ExecutionProvider.Cpu });
