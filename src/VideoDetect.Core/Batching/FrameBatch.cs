@@ -76,6 +76,9 @@ public sealed class FrameBatch : IDisposable
     /// <summary>The model the batch was prepared for (ConvertTo-FrameBatch -Model), or null.</summary>
     public VideoDetect.Inference.DetectionModel? Model { get; init; }
 
+    /// <summary>Every k-th frame of the source was sampled (ConvertTo-FrameBatch -FrameStride); 1: every frame.</summary>
+    public int FrameStride { get; init; } = 1;
+
     public bool IsDisposed => _tensor is null;
 
     /// <summary>The tensor data, row-major in <see cref="Shape"/>. Throws once the batch is disposed.</summary>

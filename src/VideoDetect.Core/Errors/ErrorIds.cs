@@ -47,4 +47,10 @@ public static class ErrorIds
     public const string EncoderFailed = "EncoderFailed";
     public const string SourceUnavailable = "SourceUnavailable";
     public const string FrameOutOfOrder = "FrameOutOfOrder";
+
+    // Result files (Export-FrameDetection, Import-FrameDetection, Split-VideoClip -ResumeFrom).
+    public const string ResumeMismatch = "ResumeMismatch";
+    public const string ResultFileCorrupt = "ResultFileCorrupt";
+    public const string OutputInUse = "OutputInUse";
+    public const string OutputWriteFailed = "OutputWriteFailed";
 }

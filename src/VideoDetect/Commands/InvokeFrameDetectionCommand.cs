@@ -16,6 +16,7 @@ public sealed class InvokeFrameDetectionCommand : PSCmdlet
     private DetectionModel? _model;
     private DetectionOptions _options = new();
     private bool _warnedPreprocessing;
+    private DetectionRun? _run; // what the last batch was detected with, shared by its frames
 
     /// <summary>Batches from ConvertTo-FrameBatch.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
@@ -97,7 +98,12 @@ public sealed class InvokeFrameDetectionCommand : PSCmdlet
                         "InferenceFailed", ErrorCategory.InvalidResult, batch));
                     continue;
                 }
-                foreach (var r in results) WriteObject(r);
+                var run = RunFor(model, options, batch);
+                foreach (var r in results)
+                {
+                    r.Run = run;
+                    WriteObject(r);
+                }
             }
             finally
             {
@@ -105,6 +111,17 @@ public sealed class InvokeFrameDetectionCommand : PSCmdlet
             }
         }
     }
+
+    /// <summary>One <see cref="DetectionRun"/> shared by all frames detected alike (result files record it).</summary>
+    private DetectionRun RunFor(DetectionModel model, DetectionOptions options, FrameBatch batch)
+    {
+        var run = DetectionRun.Of(model, options, batch.Preprocess, batch.FrameStride);
+        if (_run is null || !SameRun(_run, run)) _run = run;
+        return _run;
+    }
+
+    private static bool SameRun(DetectionRun a, DetectionRun b) =>
+        a with { Labels = b.Labels, Classes = b.Classes } == b && a.Labels.SequenceEqual(b.Labels) && (a.Classes ?? Array.Empty<int>()).SequenceEqual(b.Classes ?? Array.Empty<int>());
 
     private IReadOnlySet<int> ClassIds(DetectionModel model)
     {
