@@ -12,6 +12,9 @@ public sealed record DetectionRun
 {
     /// <summary>The model file (full path); null when unknown.</summary>
     public string? ModelPath { get; init; }
+    /// <summary>The model file's size and SHA-256 when already known (read back from a result file); null: computed from <see cref="ModelPath"/>.</summary>
+    public long? ModelSize { get; init; }
+    public string? ModelSha256 { get; init; }
     public string? Family { get; init; }
     public IReadOnlyList<string> Labels { get; init; } = Array.Empty<string>();
     public float Confidence { get; init; }

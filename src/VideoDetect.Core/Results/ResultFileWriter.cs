@@ -67,8 +67,9 @@ public sealed class ResultFileWriter : IDisposable
         FileStream stream;
         try
         {
-            // FileShare.None: other writers are refused (a lock on Unix too); Delete so the rename on commit works while it is open.
-            stream = new FileStream(partial, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Delete, 1, FileOptions.None);
+            // Other writers are refused: on Unix FileShare.None takes flock(LOCK_EX) (any other share mode a shared lock);
+            // Windows enforces share modes itself, and Delete lets the commit rename the file while it is open.
+            stream = new FileStream(partial, FileMode.OpenOrCreate, FileAccess.ReadWrite, OperatingSystem.IsWindows() ? FileShare.Delete : FileShare.None, 1, FileOptions.None);
         }
         catch (IOException e) when (e is not DirectoryNotFoundException && File.Exists(partial))
         {

@@ -70,6 +70,7 @@ public sealed record ResultHeader
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         Converters = { new JsonStringEnumConverter() },
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping, // paths and labels as they are
     };
 
     /// <summary>The header for <paramref name="source"/> (identity and probe) and <paramref name="run"/> (null: unknown).</summary>
@@ -86,7 +87,9 @@ public sealed record ResultHeader
             Width = info.Width,
             Height = info.Height,
         },
-        Model = run?.ModelPath is { } model ? ModelIdentity.Of(model) with { Family = run.Family, Labels = run.Labels } : null,
+        Model = run?.ModelPath is not { } model ? null
+            : (run.ModelSha256 is { } sha ? new ModelHeader { File = System.IO.Path.GetFileName(model), Size = run.ModelSize ?? 0, Sha256 = sha } : ModelIdentity.Of(model))
+                with { Family = run.Family, Labels = run.Labels },
         Parameters = run is null ? null : new ParametersHeader
         {
             Confidence = run.Confidence,
@@ -105,6 +108,8 @@ public sealed record ResultHeader
     public DetectionRun? ToRun() => Parameters is not { } p ? null : new DetectionRun
     {
         ModelPath = Model?.File,
+        ModelSize = Model?.Size,
+        ModelSha256 = Model?.Sha256,
         Family = Model?.Family,
         Labels = Model?.Labels ?? Array.Empty<string>(),
         Confidence = p.Confidence,
