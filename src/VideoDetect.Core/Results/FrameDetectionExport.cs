@@ -5,10 +5,14 @@ using VideoDetect.Video;
 namespace VideoDetect.Results;
 
 /// <summary>What <see cref="FrameDetectionExport.Finish"/> wrote for one source.</summary>
-public sealed record FrameDetectionResult(FileInfo File, string SourcePath, bool Resumed, int ClipsAppended, long LastFrame)
+/// <param name="File">The finished file; null when the frames ended before the video did (the partial file is kept).</param>
+public sealed record FrameDetectionResult(FileInfo? File, string PartialPath, string SourcePath, bool Resumed, int ClipsAppended, long LastFrame, long FrameCount)
 {
-    public override string ToString() =>
-        $"Wrote {File.FullName}{(Resumed ? " (resumed)" : "")}: {ClipsAppended} clips appended, up to frame {LastFrame}.";
+    public bool Complete => File is not null;
+
+    public override string ToString() => File is not null
+        ? $"Wrote {File.FullName}{(Resumed ? " (resumed)" : "")}: {ClipsAppended} clips appended, frames up to {LastFrame} of {FrameCount}."
+        : $"The frames of {System.IO.Path.GetFileName(SourcePath)} end at frame {LastFrame} of {FrameCount}: kept as {PartialPath} (whole clips) until the rest comes (Split-VideoClip -ResumeFrom).";
 }
 
 /// <summary>What Export-FrameDetection writes and how.</summary>
@@ -152,17 +156,26 @@ public sealed class FrameDetectionExport : IDisposable
         }
     }
 
-    /// <summary>Appends the last clip and commits (the atomic rename); null when the source was skipped.</summary>
+    /// <summary>
+    /// The source's frames ended: appends the last clip and, when the video is complete (its last
+    /// frame, or with a frame stride the last one sampled, is stored), commits (the atomic rename).
+    /// Frames that end earlier (a plan with -End, frames cut off upstream) leave the partial file, so
+    /// nothing looks finished that is not. Null when the source was skipped.
+    /// </summary>
     public FrameDetectionResult? Finish()
     {
         var writer = _writer;
         if (writer is null) { _target = null; return null; }
         if (_clip.Count > 0) Flush();
         _writer = null;
+        long count = writer.Header.Source.FrameCount;
+        int stride = Math.Max(1, writer.Header.Parameters?.FrameStride ?? 1);
         try
         {
+            if (writer.LastFrame < count - stride)
+                return new FrameDetectionResult(null, writer.PartialPath, _source!, writer.Resumed, writer.ClipsAppended, writer.LastFrame, count);
             var file = writer.Commit();
-            return new FrameDetectionResult(file, _source!, writer.Resumed, writer.ClipsAppended, writer.LastFrame);
+            return new FrameDetectionResult(file, writer.PartialPath, _source!, writer.Resumed, writer.ClipsAppended, writer.LastFrame, count);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

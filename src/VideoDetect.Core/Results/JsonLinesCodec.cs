@@ -133,7 +133,7 @@ public static class ExtrasCodec
                 JsonValueKind.String => p.Value.GetString(),
                 JsonValueKind.True => true,
                 JsonValueKind.False => false,
-                JsonValueKind.Number => p.Value.TryGetInt64(out long l) ? l : p.Value.GetDouble(),
+                JsonValueKind.Number => p.Value.TryGetInt64(out long l) ? (object)l : p.Value.GetDouble(),
                 JsonValueKind.Null => null,
                 _ => p.Value.GetRawText(),
             };

@@ -126,6 +126,11 @@ public sealed class ExportFrameDetectionCommand : StoppableCommand
         try
         {
             if (_export!.Finish() is not { } written) return;
+            if (written.File is null)
+            {
+                WriteWarning(written.ToString());
+                return;
+            }
             WriteVerbose(written.ToString());
             if (!PassThru) WriteObject(InvokeProvider.Item.Get(new[] { written.File.FullName }, false, true), enumerateCollection: true);
         }

@@ -45,7 +45,7 @@ public class ResultFileTests
         {
             var (a, b) = (expected[i], actual[i]);
             Assert.Equal((a.Path, a.ClipIndex, a.FrameIndex, a.Timestamp, a.SourceWidth, a.SourceHeight), (b.Path, b.ClipIndex, b.FrameIndex, b.Timestamp, b.SourceWidth, b.SourceHeight));
-            Assert.Equal(a.Extras?.OrderBy(kv => kv.Key).Select(kv => $"{kv.Key}={kv.Value}"), b.Extras?.OrderBy(kv => kv.Key).Select(kv => $"{kv.Key}={kv.Value}"));
+            Assert.Equal(a.Extras?.OrderBy(kv => kv.Key).Select(kv => $"{kv.Key}={kv.Value} ({kv.Value?.GetType().Name})"), b.Extras?.OrderBy(kv => kv.Key).Select(kv => $"{kv.Key}={kv.Value} ({kv.Value?.GetType().Name})"));
             Assert.Equal(a.Detections.Length, b.Detections.Length);
             for (int k = 0; k < a.Detections.Length; k++)
             {
