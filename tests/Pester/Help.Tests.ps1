@@ -41,6 +41,8 @@ Describe 'Help' {
             @{ Name = 'Remove-DetectionModel'; InputType = 'VideoDetect.Inference.DetectionModel'; OutputType = 'None' }
             @{ Name = 'Invoke-FrameDetection'; InputType = 'VideoDetect.Batching.FrameBatch'; OutputType = 'VideoDetect.Inference.FrameDetections' }
             @{ Name = 'Export-AnnotatedVideo'; InputType = 'VideoDetect.Inference.FrameDetections'; OutputType = 'System.IO.FileInfo' }
+            @{ Name = 'Export-FrameDetection'; InputType = 'VideoDetect.Inference.FrameDetections'; OutputType = 'System.IO.FileInfo' }
+            @{ Name = 'Import-FrameDetection'; InputType = 'System.String'; OutputType = 'VideoDetect.Inference.FrameDetections' }
         )
     }
     BeforeAll {
@@ -52,7 +54,7 @@ Describe 'Help' {
             (Get-Help $c).Synopsis | Should -Not -BeLike "$c *" -Because "$c needs MAML help"
         }
         @((Get-Module VideoDetect).ExportedCmdlets.Keys | Sort-Object) | Should -Be @(
-            'ConvertTo-FrameBatch', 'Export-AnnotatedVideo', 'Get-DetectionModel', 'Get-VideoInfo', 'Import-DetectionModel', 'Invoke-FrameDetection', 'Remove-DetectionModel', 'Split-VideoClip'
+            'ConvertTo-FrameBatch', 'Export-AnnotatedVideo', 'Export-FrameDetection', 'Get-DetectionModel', 'Get-VideoInfo', 'Import-DetectionModel', 'Import-FrameDetection', 'Invoke-FrameDetection', 'Remove-DetectionModel', 'Split-VideoClip'
         ) -Because 'a new cmdlet gets a case in $helpCases'
     }
 
