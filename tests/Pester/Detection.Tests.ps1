@@ -47,7 +47,7 @@ Describe "Invoke-FrameDetection with yolox_nano on vtest.avi$NoShared" -Skip:(-n
         $rows = Import-Csv $csv
         $rows.Count | Should -Be ($all | Select-Object -First 10 | Measure-Object -Property Count -Sum).Sum
         $rows[0].Path | Should -Be $vtest
-        $rows[0].PSObject.Properties.Name | Should -Be @('Path', 'FrameIndex', 'Timestamp', 'Label', 'ClassId', 'Confidence', 'X', 'Y', 'Width', 'Height')
+        $rows[0].PSObject.Properties.Name | Should -Be @('Path', 'FrameIndex', 'Timestamp', 'Label', 'ClassId', 'Confidence', 'X', 'Y', 'Width', 'Height', 'TrackId')
         $all[10].Detections[0].Timestamp | Should -Be ([timespan]::FromSeconds(1))
     }
 

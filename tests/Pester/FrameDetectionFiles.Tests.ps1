@@ -67,7 +67,7 @@ Describe 'Export-FrameDetection and Split-VideoClip -ResumeFrom: the folder job'
         $frames = @(Import-FrameDetection -LiteralPath (Join-Path $Whole 'cam[2].detections.jsonl'))
         $frames.FrameIndex | Should -Be (0..39)
         $frames[5].Detections[0].Label | Should -Be 'dog'
-        $frames[5].Run.Confidence | Should -Be ([float]0.3)
+        $frames[5].Run.Parameters.Confidence | Should -Be ([float]0.3)
     }
 
     It 'a run killed with SIGKILL leaves whole clips only; resumed, every file equals the uninterrupted run''s' {

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
-using VideoDetect.Batching;
 using VideoDetect.Inference;
 using VideoDetect.Video;
 
@@ -34,18 +33,6 @@ public sealed record ModelHeader
     public IReadOnlyList<string> Labels { get; init; } = Array.Empty<string>();
 }
 
-/// <summary>Every parameter that changes the result.</summary>
-public sealed record ParametersHeader
-{
-    public float Confidence { get; init; }
-    public float IouThreshold { get; init; }
-    public bool ClassAgnostic { get; init; }
-    public IReadOnlyList<int>? Classes { get; init; }
-    public int MaxDetections { get; init; }
-    public int FrameStride { get; init; } = 1;
-    public PreprocessOptions? Preprocess { get; init; }
-}
-
 /// <summary>
 /// The header record of a result file (the first line of a <c>.jsonl</c>, the sidecar of a
 /// <c>.csv</c>): the source's identity, frame rate and count; the model; the parameters; the module
@@ -61,7 +48,7 @@ public sealed record ResultHeader
     public int Version { get; init; } = CurrentVersion;
     public SourceHeader Source { get; init; } = new();
     public ModelHeader? Model { get; init; }
-    public ParametersHeader? Parameters { get; init; }
+    public DetectionParameters? Parameters { get; init; }
     public string? ModuleVersion { get; init; }
     public DateTimeOffset StartTime { get; init; }
 
@@ -90,16 +77,7 @@ public sealed record ResultHeader
         Model = run?.ModelPath is not { } model ? null
             : (run.ModelSha256 is { } sha ? new ModelHeader { File = System.IO.Path.GetFileName(model), Size = run.ModelSize ?? 0, Sha256 = sha } : ModelIdentity.Of(model))
                 with { Family = run.Family, Labels = run.Labels },
-        Parameters = run is null ? null : new ParametersHeader
-        {
-            Confidence = run.Confidence,
-            IouThreshold = run.IouThreshold,
-            ClassAgnostic = run.ClassAgnostic,
-            Classes = run.Classes,
-            MaxDetections = run.MaxDetections,
-            FrameStride = run.FrameStride,
-            Preprocess = run.Preprocess,
-        },
+        Parameters = run?.Parameters,
         ModuleVersion = moduleVersion,
         StartTime = startTime,
     };
@@ -112,13 +90,7 @@ public sealed record ResultHeader
         ModelSha256 = Model?.Sha256,
         Family = Model?.Family,
         Labels = Model?.Labels ?? Array.Empty<string>(),
-        Confidence = p.Confidence,
-        IouThreshold = p.IouThreshold,
-        ClassAgnostic = p.ClassAgnostic,
-        Classes = p.Classes,
-        MaxDetections = p.MaxDetections,
-        FrameStride = p.FrameStride,
-        Preprocess = p.Preprocess,
+        Parameters = p,
     };
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);

@@ -116,12 +116,9 @@ public sealed class InvokeFrameDetectionCommand : PSCmdlet
     private DetectionRun RunFor(DetectionModel model, DetectionOptions options, FrameBatch batch)
     {
         var run = DetectionRun.Of(model, options, batch.Preprocess, batch.FrameStride);
-        if (_run is null || !SameRun(_run, run)) _run = run;
+        if (_run is null || !_run.SameAs(run)) _run = run;
         return _run;
     }
-
-    private static bool SameRun(DetectionRun a, DetectionRun b) =>
-        a with { Labels = b.Labels, Classes = b.Classes } == b && a.Labels.SequenceEqual(b.Labels) && (a.Classes ?? Array.Empty<int>()).SequenceEqual(b.Classes ?? Array.Empty<int>());
 
     private IReadOnlySet<int> ClassIds(DetectionModel model)
     {

@@ -12,7 +12,7 @@ public class ResultFileTests
     private static readonly DetectionRun Run = new()
     {
         ModelPath = "/models/m.onnx", ModelSize = 123, ModelSha256 = "ab", Family = "YOLOX", Labels = new[] { "person", "café" },
-        Confidence = 0.3f, IouThreshold = 0.45f, MaxDetections = 300, FrameStride = 1, Preprocess = new PreprocessOptions { Width = 64, Height = 64 },
+        Parameters = new DetectionParameters { Confidence = 0.3f, IouThreshold = 0.45f, MaxDetections = 300, FrameStride = 1, Preprocess = new PreprocessOptions { Width = 64, Height = 64 } },
     };
 
     /// <summary>Frames 0..n-1 in clips of <paramref name="clip"/>, every third one with two detections (a track id, awkward numbers), extras on some.</summary>
@@ -54,7 +54,7 @@ public class ResultFileTests
                     (y.Path, y.FrameIndex, y.Timestamp, y.Label, y.ClassId, y.Confidence, y.X, y.Y, y.Width, y.Height, y.TrackId));
             }
             Assert.Equal(a.Run!.ModelSha256, b.Run!.ModelSha256);
-            Assert.Equal(a.Run.Preprocess, b.Run.Preprocess);
+            Assert.Equal(a.Run.Parameters.Preprocess, b.Run.Parameters.Preprocess);
         }
     }
 
