@@ -181,7 +181,7 @@ Describe 'Import-FrameDetection' {
         foreach ($ext in 'jsonl', 'csv') {
             $back = @(Import-FrameDetection (Join-Path $out "*.detections.$ext"))
             $back.Count | Should -Be $frames.Count
-            ($back | ConvertTo-Json -Depth 4 -Compress) | Should -Be ($frames | ConvertTo-Json -Depth 4 -Compress) -Because "$ext gives back the same values"
+            ($back | ConvertTo-Json -Depth 8 -Compress) | Should -Be ($frames | ConvertTo-Json -Depth 8 -Compress) -Because "$ext gives back the same values"
         }
         $rows = @(Import-Csv -LiteralPath (Join-Path $out 'cam[2].detections.csv'))
         $rows.Count | Should -Be 40
