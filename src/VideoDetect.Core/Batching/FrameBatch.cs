@@ -73,6 +73,9 @@ public sealed class FrameBatch : IDisposable
     /// <summary>How the tensor was prepared.</summary>
     public PreprocessOptions Preprocess { get; }
 
+    /// <summary>Every k-th frame of the source was sampled (ConvertTo-FrameBatch -FrameStride); 1: every frame.</summary>
+    public int FrameStride { get; init; } = 1;
+
     public bool IsDisposed => _tensor is null;
 
     /// <summary>The tensor data, row-major in <see cref="Shape"/>. Throws once the batch is disposed.</summary>

@@ -327,7 +327,7 @@ public sealed class FrameBatcher : IDisposable
                 _pool.Return(tensor);
                 throw;
             }
-            var batch = new FrameBatch(path, batchIndex, refs, _options.Preprocess, tensor, _pool);
+            var batch = new FrameBatch(path, batchIndex, refs, _options.Preprocess, tensor, _pool) { FrameStride = _options.FrameStride };
             return new BatchReady(batch, refs[^1].FrameIndex + 1, total);
         }
 

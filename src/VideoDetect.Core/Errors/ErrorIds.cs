@@ -57,4 +57,10 @@ public static class ErrorIds
 
     // Tracks and events (Add-DetectionTrack, ConvertTo-DetectionEvent).
     public const string InvalidRegion = "InvalidRegion";
+
+    // Result files (Export-FrameDetection, Import-FrameDetection, Split-VideoClip -ResumeFrom).
+    public const string ResumeMismatch = "ResumeMismatch";
+    public const string ResultFileCorrupt = "ResultFileCorrupt";
+    public const string OutputInUse = "OutputInUse";
+    public const string OutputWriteFailed = "OutputWriteFailed";
 }

@@ -1,6 +1,8 @@
 using System.Threading.Channels;
 using OpenCvSharp;
+using VideoDetect.Errors;
 using VideoDetect.Inference;
+using VideoDetect.Results;
 using VideoDetect.Video;
 
 namespace VideoDetect.Export;
@@ -24,8 +26,8 @@ public sealed record AnnotationOptions
     public int QueueDepth { get; init; } = 64;
 }
 
-/// <summary>A source video could not be re-decoded for annotation (gone, changed, ended early).</summary>
-public sealed class SourceUnavailableException(string path, string message, Exception? inner = null) : Exception(message, inner)
+/// <summary>A source video could not be re-decoded for annotation (gone, changed, ended early): <see cref="ErrorIds.SourceUnavailable"/>.</summary>
+public sealed class SourceUnavailableException(string path, string message, Exception? inner = null) : VideoDetectException(ErrorIds.SourceUnavailable, message, inner)
 {
     public string Path { get; } = path;
 }
@@ -41,8 +43,8 @@ public sealed class SourceUnavailableException(string path, string message, Exce
 /// from the first to the last frame handed in.
 /// </para>
 /// <para>
-/// Atomic: frames go to a hidden temporary file beside the target (<c>.name.xxxxxxxx.tmp.ext</c>);
-/// <see cref="Commit"/> renames it onto the target. Dispose without a successful commit (an error,
+/// Atomic: frames go to a hidden temporary file beside the target (<see cref="PendingFile.Hidden"/>:
+/// <c>.name.xxxxxxxx.tmp.ext</c>); <see cref="Commit"/> renames it onto the target. Dispose without a successful commit (an error,
 /// cancellation) stops the worker, kills the encoder and deletes the temporary file.
 /// </para>
 /// Ownership: the worker owns the <see cref="VideoReader"/>, the one frame <see cref="Mat"/> and the
@@ -57,6 +59,7 @@ public sealed class AnnotatedVideoWriter : IDisposable
     private readonly CancellationTokenSource _cts;
     private readonly Func<IFrameSink> _openSink;
     private readonly Task _worker;
+    private readonly PendingFile _file;
     private long _framesWritten;
     private bool _committed;
     private bool _disposed;
@@ -70,11 +73,10 @@ public sealed class AnnotatedVideoWriter : IDisposable
     {
         _source = source;
         _options = options ?? new AnnotationOptions();
-        TargetPath = Path.GetFullPath(targetPath);
-        string container = Encoders.ContainerFor(TargetPath)
-            ?? throw new ArgumentException($"'{TargetPath}': the file extension names no supported container ({string.Join(", ", Encoders.SupportedExtensions)}).", nameof(targetPath));
-        string dir = Path.GetDirectoryName(TargetPath)!;
-        TempPath = Path.Combine(dir, $".{Path.GetFileNameWithoutExtension(TargetPath)}.{Guid.NewGuid().ToString("N")[..8]}.tmp{Path.GetExtension(TargetPath)}");
+        string full = Path.GetFullPath(targetPath);
+        // The caller checked the extension (Encoders.ExtensionProblem, through OutputLocation): one here is a bug.
+        string container = Encoders.ContainerFor(full) ?? throw new ArgumentException(Encoders.ExtensionProblem(full), nameof(targetPath));
+        _file = PendingFile.Hidden(full);
         var info = source.Info;
         var sink = new SinkOptions(TempPath, info.Width, info.Height, info.FrameRate.IsPositive ? info.FrameRate : Rational.FromDouble(info.FramesPerSecond), encoder.Codec, container);
         _openSink = () => (sinkFactory ?? (o => SinkOptions.Open(o, encoder)))(sink);
@@ -91,9 +93,9 @@ public sealed class AnnotatedVideoWriter : IDisposable
     public string SourcePath => _source.Info.Path;
     /// <summary>How many frames the source has.</summary>
     public long SourceFrameCount => _source.Index.FrameCount;
-    public string TargetPath { get; }
+    public string TargetPath => _file.TargetPath;
     /// <summary>The hidden file the frames are written to until <see cref="Commit"/>.</summary>
-    public string TempPath { get; }
+    public string TempPath => _file.TempPath;
     /// <summary>The first and last frame handed in (-1 before any).</summary>
     public long FirstFrame { get; private set; } = -1;
     public long LastFrame { get; private set; } = -1;
@@ -102,16 +104,16 @@ public sealed class AnnotatedVideoWriter : IDisposable
 
     /// <summary>
     /// Queues one frame's detections (waits while the queue is full). Throws
-    /// <see cref="ArgumentOutOfRangeException"/>, and queues nothing, for a frame not after the last one
+    /// <see cref="FrameOutOfOrderException"/>, and queues nothing, for a frame not after the last one
     /// or past the source's end; rethrows the worker's failure; <see cref="OperationCanceledException"/> when stopped.
     /// </summary>
     public void Add(FrameDetections frame)
     {
         ArgumentNullException.ThrowIfNull(frame);
         if (frame.FrameIndex <= LastFrame)
-            throw new ArgumentOutOfRangeException(nameof(frame), frame.FrameIndex, $"Frame {frame.FrameIndex} of '{SourcePath}' arrived after frame {LastFrame}: frames must arrive in increasing order, each once.");
+            throw new FrameOutOfOrderException(SourcePath, frame.FrameIndex, $"Frame {frame.FrameIndex} of '{SourcePath}' arrived after frame {LastFrame}: frames must arrive in increasing order, each once.");
         if (frame.FrameIndex < 0 || frame.FrameIndex >= _source.Index.FrameCount)
-            throw new ArgumentOutOfRangeException(nameof(frame), frame.FrameIndex, $"Frame {frame.FrameIndex} is not a frame of '{SourcePath}', which has {_source.Index.FrameCount}.");
+            throw new FrameOutOfOrderException(SourcePath, frame.FrameIndex, $"Frame {frame.FrameIndex} is not a frame of '{SourcePath}', which has {_source.Index.FrameCount}.");
         try
         {
             _queue.Writer.WriteAsync(frame, _cts.Token).AsTask().GetAwaiter().GetResult();
@@ -142,9 +144,9 @@ public sealed class AnnotatedVideoWriter : IDisposable
         {
             ThrowWorkerFailure();
         }
-        File.Move(TempPath, TargetPath, _options.Overwrite);
+        var file = _file.Commit(_options.Overwrite);
         _committed = true;
-        return new FileInfo(TargetPath);
+        return file;
     }
 
     private void ThrowWorkerFailure()
@@ -244,10 +246,7 @@ public sealed class AnnotatedVideoWriter : IDisposable
         {
             // already reported through Add/Commit, or the run was cancelled
         }
-        if (!_committed)
-        {
-            try { File.Delete(TempPath); } catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
-        }
+        _file.Dispose(); // deletes the temporary file unless committed
         _cts.Dispose();
     }
 }

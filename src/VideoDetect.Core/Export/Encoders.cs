@@ -35,8 +35,8 @@ public sealed record EncoderChoice(VideoCodec Codec, string? FfmpegPath, string?
     public override string ToString() => FfmpegPath is null ? $"{Codec} (OpenCV)" : $"{Codec} (ffmpeg {FfmpegPath})";
 }
 
-/// <summary>The requested codec cannot be written on this machine.</summary>
-public sealed class EncoderUnavailableException(string message) : Exception(message);
+/// <summary>The requested codec cannot be written on this machine: <see cref="VideoDetect.Errors.ErrorIds.EncoderUnavailable"/>.</summary>
+public sealed class EncoderUnavailableException(string message) : VideoDetect.Errors.VideoDetectException(VideoDetect.Errors.ErrorIds.EncoderUnavailable, message);
 
 /// <summary>
 /// Finds the encoders: an <c>ffmpeg</c> executable (<c>$VIDEODETECT_FFMPEG</c>: a path, or <c>off</c>
@@ -138,4 +138,11 @@ public static class Encoders
 
     /// <summary>The file extensions <see cref="ContainerFor"/> accepts.</summary>
     public static IReadOnlyList<string> SupportedExtensions { get; } = new[] { ".mp4", ".m4v", ".mov", ".mkv", ".avi" };
+
+    /// <summary>The one container check: null when <paramref name="path"/>'s extension names a container, else what is wrong.</summary>
+    public static string? ExtensionProblem(string path) =>
+        ContainerFor(path) is null ? $"'{path}': use one of the extensions {string.Join(", ", SupportedExtensions)}." : null;
+
+    /// <summary>True when <paramref name="preset"/> is one of libx264's <see cref="EncoderChoice.Presets"/> (any case).</summary>
+    public static bool IsPreset(string? preset) => preset is not null && EncoderChoice.Presets.Contains(preset.ToLowerInvariant());
 }

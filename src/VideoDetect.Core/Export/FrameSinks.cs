@@ -21,8 +21,12 @@ public interface IFrameSink : IDisposable
     void Complete();
 }
 
-/// <summary>The encoder failed (bad exit code, broken pipe, writer would not open).</summary>
-public sealed class EncoderFailedException(string message, Exception? inner = null) : Exception(message, inner);
+/// <summary>The encoder failed (bad exit code, broken pipe, writer would not open): <see cref="VideoDetect.Errors.ErrorIds.EncoderFailed"/>.</summary>
+public sealed class EncoderFailedException(string message, Exception? inner = null) : VideoDetect.Errors.VideoDetectException(VideoDetect.Errors.ErrorIds.EncoderFailed, message, inner)
+{
+    /// <summary>The file that was being written, when known.</summary>
+    public string? Target { get; init; }
+}
 
 /// <summary>What a sink writes: size, exact rate, codec, container and file.</summary>
 public sealed record SinkOptions(string Path, int Width, int Height, Rational FrameRate, VideoCodec Codec, string Container)

@@ -50,6 +50,9 @@ public sealed class FrameDetections
     /// (strings, numbers, booleans) so they survive CliXml, JSON and result files.
     /// </summary>
     public Dictionary<string, object?>? Extras { get; set; }
+
+    /// <summary>The model and parameters that produced this frame's detections (shared by the frames of a run); null when unknown (made by hand).</summary>
+    public DetectionRun? Run { get; set; }
 }
 
 /// <summary>

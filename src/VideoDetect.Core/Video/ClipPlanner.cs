@@ -93,6 +93,26 @@ public static class ClipPlanner
         }
     }
 
+    /// <summary>
+    /// The part of a plan a resumed run still has to do: the clips after <paramref name="lastDoneClip"/>
+    /// (the last one a partial result file holds whole). When none is left, the plan's last clip, so the
+    /// writer sees the video's frames end and completes the file (its frames are already stored and are
+    /// passed over).
+    /// </summary>
+    public static IEnumerable<VideoClip> After(IEnumerable<VideoClip> plan, int lastDoneClip)
+    {
+        VideoClip? last = null;
+        bool any = false;
+        foreach (var clip in plan)
+        {
+            last = clip;
+            if (clip.Index <= lastDoneClip) continue;
+            any = true;
+            yield return clip;
+        }
+        if (!any && last is not null) yield return last;
+    }
+
     private static VideoClip MakeClip(ProbedVideo video, int clipIndex, long start, long stop, bool partial) => new()
     {
         Path = video.Info.Path,

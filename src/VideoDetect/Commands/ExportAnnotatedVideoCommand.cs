@@ -1,33 +1,28 @@
 using System.Management.Automation;
 using Microsoft.PowerShell.Commands;
+using VideoDetect.Errors;
 using VideoDetect.Export;
 using VideoDetect.Inference;
-using VideoDetect.Video;
+using VideoDetect.Results;
 
 namespace VideoDetect.Commands;
 
 /// <summary>
 /// Export-AnnotatedVideo: the last stage of the pipeline. Takes FrameDetections (in frame order, one
 /// source after another), re-decodes each source in lockstep, draws the boxes (or blurs them) and
-/// writes one playable video per source, atomically (<see cref="AnnotatedVideoWriter"/>): a temporary
-/// file beside the target, renamed on success, deleted on an error or Ctrl+C.
-/// <para>
-/// Rules: a frame not after the previous one of its source is a FrameOutOfOrder error and is skipped
-/// (the video goes on); a target this command already wrote (a second source with -Path, two sources
-/// with the same name, a source that comes back after another) is an OutputPathConflict and that
-/// source's frames are skipped. Only this thread writes to PowerShell's streams.
-/// </para>
+/// writes one playable video per source, atomically: a temporary file beside the target, renamed on
+/// success, deleted on an error or Ctrl+C. The per-source lifecycle, naming and conflict rules live
+/// in Core (<see cref="AnnotatedVideoExport"/>); this command binds parameters, asks ShouldProcess,
+/// reports progress and turns Core's typed errors into error records. Only this thread writes to
+/// PowerShell's streams.
 /// </summary>
 [Cmdlet(VerbsData.Export, "AnnotatedVideo", DefaultParameterSetName = PathSet, SupportsShouldProcess = true)]
 [OutputType(typeof(FileInfo))]
 public sealed class ExportAnnotatedVideoCommand : StoppableCommand
 {
     private const string PathSet = "Path", DirectorySet = "OutputDirectory";
-    private readonly HashSet<string> _targetsUsed = new(OperatingSystem.IsWindows() ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal);
     private EncoderChoice? _encoder;
-    private string? _output;          // the -Path file or the -OutputDirectory folder, resolved
-    private string? _source;          // the source whose frames are arriving
-    private AnnotatedVideoWriter? _writer; // null while the current source is skipped
+    private AnnotatedVideoExport? _export;
     private ProgressRecord? _progress;
 
     /// <summary>Detections from Invoke-FrameDetection, in frame order per source; also as they come back from a job, remoting, Import-Clixml or ConvertFrom-Json.</summary>
@@ -51,7 +46,8 @@ public sealed class ExportAnnotatedVideoCommand : StoppableCommand
 
     /// <summary>libx264's preset for H.264 (ignored by Mp4v and Mjpg): ultrafast (default) to veryslow.</summary>
     [Parameter]
-    [ValidateSet("ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow")]
+    [ValidatePreset]
+    [ArgumentCompleter(typeof(PresetCompleter))]
     public string Preset { get; set; } = EncoderChoice.DefaultPreset;
 
     /// <summary>Draw the last n centre points of each track (Add-DetectionTrack).</summary>
@@ -83,165 +79,112 @@ public sealed class ExportAnnotatedVideoCommand : StoppableCommand
         }
         catch (EncoderUnavailableException e)
         {
-            ThrowTerminatingError(new ErrorRecord(e, ErrorIds.EncoderUnavailable, ErrorCategory.ResourceUnavailable, Codec));
+            ThrowTerminatingError(new ErrorRecord(e, e.ErrorId, ErrorCategory.ResourceUnavailable, Codec));
         }
         if (_encoder!.Warning is { } warning) WriteWarning(warning);
         bool toDirectory = ParameterSetName == DirectorySet;
         string given = toDirectory ? OutputDirectory : Path;
         string full = SessionState.Path.GetUnresolvedProviderPathFromPSPath(given, out var provider, out _);
-        string? problem = provider.ImplementingType != typeof(FileSystemProvider) ? $"'{given}' is not a file-system path."
-            : toDirectory ? (File.Exists(full) ? $"-OutputDirectory '{full}' is a file." : null)
-            : Directory.Exists(full) ? $"-Path '{full}' is a directory; give a file name, or use -OutputDirectory."
-            : Encoders.ContainerFor(full) is null ? $"-Path '{full}': use one of the extensions {string.Join(", ", Encoders.SupportedExtensions)}."
-            : !Directory.Exists(System.IO.Path.GetDirectoryName(full)) ? $"The folder of -Path '{full}' does not exist."
-            : null;
-        if (problem is not null)
-            ThrowTerminatingError(new ErrorRecord(new ArgumentException(problem), ErrorIds.InvalidOutputPath, ErrorCategory.InvalidArgument, given));
-        _output = full;
+        try
+        {
+            if (provider.ImplementingType != typeof(FileSystemProvider)) throw new InvalidOutputPathException(given, $"'{given}' is not a file-system path.");
+            var output = AnnotatedVideoExport.Resolve(full, toDirectory);
+            var options = new AnnotationOptions { Blur = Blur, HoldDetections = !NoHold, Overwrite = Force, Trail = Trail };
+            _export = new AnnotatedVideoExport(output, _encoder, options, StopToken);
+        }
+        catch (InvalidOutputPathException e)
+        {
+            ThrowTerminatingError(new ErrorRecord(new ArgumentException(e.Message, e), e.ErrorId, ErrorCategory.InvalidArgument, given));
+        }
     }
 
     protected override void ProcessRecord()
     {
+        var export = _export!;
         foreach (var frame in InputObject)
         {
             if (frame is null) continue;
-            if (!string.Equals(frame.Path, _source, StringComparison.Ordinal))
+            if (export.IsNewSource(frame))
             {
                 Finish();
-                _source = frame.Path;
-                _writer = Start(frame.Path);
+                Start(frame.Path);
             }
-            if (_writer is null) continue;
+            bool added;
             try
             {
-                _writer.Add(frame);
+                added = UntilStopped(() => export.Add(frame));
             }
-            catch (ArgumentOutOfRangeException e)
+            catch (FrameOutOfOrderException e)
             {
-                WriteError(new ErrorRecord(new ArgumentException(e.Message, e), ErrorIds.FrameOutOfOrder, ErrorCategory.InvalidData, frame));
+                WriteError(new ErrorRecord(e, e.ErrorId, ErrorCategory.InvalidData, frame));
                 continue;
             }
-            catch (Exception e) when (!IsStop(e) && e is not PipelineStoppedException)
+            catch (VideoDetectException e)
             {
-                Fail(e);
+                WriteError(Record(e));
+                CompleteProgress();
                 continue;
             }
-            catch (OperationCanceledException)
-            {
-                throw new PipelineStoppedException();
-            }
-            ReportProgress(frame);
+            if (added) ReportProgress(frame);
         }
     }
 
     protected override void EndProcessing() => Finish();
 
-    /// <summary>Opens the writer for a new source, or writes why its frames are skipped and returns null.</summary>
-    private AnnotatedVideoWriter? Start(string source)
+    /// <summary>Claims and opens a new source's video, or writes why its frames are skipped.</summary>
+    private void Start(string source)
     {
-        string target = ParameterSetName == DirectorySet
-            ? System.IO.Path.Combine(_output!, System.IO.Path.GetFileNameWithoutExtension(source) + ".annotated.mp4")
-            : _output!;
-        if (!_targetsUsed.Add(target))
-        {
-            string why = ParameterSetName == DirectorySet
-                ? $"'{target}' was already written by this command (two sources named alike, or frames of '{source}' that came back after another video's)."
-                : $"-Path names one output, already taken by the frames of another video; frames of '{source}' are skipped. Use -OutputDirectory for one file per source.";
-            WriteError(new ErrorRecord(new InvalidOperationException(why), ErrorIds.OutputPathConflict, ErrorCategory.InvalidOperation, source));
-            return null;
-        }
-        if (File.Exists(target) && !Force)
-        {
-            WriteError(new ErrorRecord(new IOException($"'{target}' exists; use -Force to replace it."), ErrorIds.OutputExists, ErrorCategory.ResourceExists, target));
-            return null;
-        }
-        if (!ShouldProcess(target, $"Write the annotated video of {System.IO.Path.GetFileName(source)} ({_encoder})")) return null;
-        ProbedVideo probed;
+        var export = _export!;
         try
         {
-            probed = VideoProbe.Probe(source, cancellationToken: StopToken);
-            if (ParameterSetName == DirectorySet) Directory.CreateDirectory(_output!);
+            string target = export.Claim(source);
+            if (!ShouldProcess(target, $"Write the annotated video of {System.IO.Path.GetFileName(source)} ({_encoder})")) return;
+            UntilStopped(() => { export.Open(); return true; });
+            _progress = new ProgressRecord(3, "Writing annotated video", System.IO.Path.GetFileName(target));
         }
-        catch (VideoException e)
+        catch (VideoDetectException e)
         {
-            WriteError(new ErrorRecord(e, ErrorIds.SourceUnavailable, ErrorCategory.ReadError, source));
-            return null;
+            WriteError(Record(e, source));
         }
-        catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
-        {
-            throw new PipelineStoppedException();
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            WriteError(new ErrorRecord(e, ErrorIds.InvalidOutputPath, ErrorCategory.WriteError, _output));
-            return null;
-        }
-        var options = new AnnotationOptions { Blur = Blur, HoldDetections = !NoHold, Overwrite = Force, Trail = Trail };
-        _progress = new ProgressRecord(3, "Writing annotated video", System.IO.Path.GetFileName(target));
-        return new AnnotatedVideoWriter(probed, target, _encoder!, options, StopToken);
     }
 
     /// <summary>Commits the current source's video (and emits it with -PassThru).</summary>
     private void Finish()
     {
-        var writer = _writer;
-        _writer = null;
-        if (writer is null) return;
-        if (writer.FirstFrame < 0)
-        {
-            // Every frame of this source was refused (FrameOutOfOrder, already reported): nothing to write.
-            writer.Dispose();
-            CompleteProgress();
-            return;
-        }
         try
         {
-            var file = writer.Commit();
-            WriteVerbose($"Wrote {file.FullName}: frames {writer.FirstFrame}..{writer.LastFrame} of {System.IO.Path.GetFileName(writer.SourcePath)}, {writer.FramesWritten} frames ({_encoder}).");
+            if (UntilStopped(() => _export!.Finish()) is not { } written) return;
+            WriteVerbose(written.ToString());
             // As Get-Item gives it: the provider's PSPath/PSParentPath notes, so the file views apply.
-            if (PassThru) WriteObject(InvokeProvider.Item.Get(new[] { file.FullName }, false, true), enumerateCollection: true);
+            if (PassThru) WriteObject(InvokeProvider.Item.Get(new[] { written.File.FullName }, false, true), enumerateCollection: true);
         }
-        catch (IOException e) when (File.Exists(writer.TargetPath) && !Force)
+        catch (VideoDetectException e)
         {
-            WriteError(new ErrorRecord(new IOException($"'{writer.TargetPath}' appeared while it was being written; use -Force to replace it.", e), ErrorIds.OutputExists, ErrorCategory.ResourceExists, writer.TargetPath));
-        }
-        catch (Exception e) when (IsStop(e))
-        {
-            throw new PipelineStoppedException();
-        }
-        catch (Exception e) when (e is not PipelineStoppedException)
-        {
-            WriteError(ErrorFor(e, writer));
+            WriteError(Record(e));
         }
         finally
         {
-            writer.Dispose();
             CompleteProgress();
         }
     }
 
-    private void Fail(Exception e)
+    /// <summary>The error record for one of Core's typed errors: its id, a category, and what it is about.</summary>
+    private static ErrorRecord Record(VideoDetectException e, string? source = null) => e switch
     {
-        var writer = _writer!;
-        _writer = null;
-        WriteError(ErrorFor(e, writer));
-        writer.Dispose(); // kills the encoder, deletes the temporary file
-        CompleteProgress();
-    }
-
-    private static ErrorRecord ErrorFor(Exception e, AnnotatedVideoWriter writer) => e switch
-    {
-        SourceUnavailableException s => new ErrorRecord(s, ErrorIds.SourceUnavailable, ErrorCategory.ReadError, s.Path),
-        _ => new ErrorRecord(new IOException($"Writing '{writer.TargetPath}' failed; nothing was left behind: {e.Message}", e), ErrorIds.EncoderFailed, ErrorCategory.WriteError, writer.TargetPath),
+        OutputPathConflictException c => new ErrorRecord(new InvalidOperationException(c.Message, c), c.ErrorId, ErrorCategory.InvalidOperation, c.SourcePath),
+        OutputExistsException x => new ErrorRecord(new IOException(x.Message, x), x.ErrorId, ErrorCategory.ResourceExists, x.Target),
+        InvalidOutputPathException p => new ErrorRecord(new IOException(p.Message, p), p.ErrorId, ErrorCategory.WriteError, p.Target),
+        SourceUnavailableException s => new ErrorRecord(s, s.ErrorId, ErrorCategory.ReadError, s.Path),
+        EncoderFailedException f => new ErrorRecord(new IOException(f.Message, f), f.ErrorId, ErrorCategory.WriteError, f.Target),
+        _ => new ErrorRecord(e, e.ErrorId, ErrorCategory.NotSpecified, source),
     };
-
-    private bool IsStop(Exception e) => e is OperationCanceledException && StopToken.IsCancellationRequested;
 
     private void ReportProgress(FrameDetections frame)
     {
-        if (_progress is null || !ProgressDue()) return;
-        long total = _writer!.SourceFrameCount;
-        _progress.StatusDescription = $"{System.IO.Path.GetFileName(frame.Path)}: frame {frame.FrameIndex} of {total}, {_writer.FramesWritten} frames encoded";
+        var writer = _export!.Writer;
+        if (_progress is null || writer is null || !ProgressDue()) return;
+        long total = writer.SourceFrameCount;
+        _progress.StatusDescription = $"{System.IO.Path.GetFileName(frame.Path)}: frame {frame.FrameIndex} of {total}, {writer.FramesWritten} frames encoded";
         _progress.PercentComplete = total > 0 ? (int)Math.Clamp(frame.FrameIndex * 100 / total, 0, 100) : -1;
         WriteProgress(_progress);
     }
@@ -256,7 +199,7 @@ public sealed class ExportAnnotatedVideoCommand : StoppableCommand
 
     protected override void DisposeCore()
     {
-        _writer?.Dispose();
-        _writer = null;
+        _export?.Dispose();
+        _export = null;
     }
 }

@@ -17,6 +17,7 @@ public sealed class InvokeFrameDetectionCommand : StoppableCommand
     private DetectionModel? _model;
     private DetectionOptions _options = new();
     private bool _warnedPreprocessing;
+    private DetectionRun? _run; // what the last batch was detected with, shared by its frames
 
     /// <summary>Batches from ConvertTo-FrameBatch, in this process (a batch that came back from a job or remoting is refused: send the clips).</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
@@ -87,7 +88,12 @@ public sealed class InvokeFrameDetectionCommand : StoppableCommand
                 {
                     throw Terminating(e, e.ErrorId == ErrorIds.ModelRemoved ? model : batch);
                 }
-                foreach (var r in results) WriteObject(r);
+                var run = RunFor(model, options, batch);
+                foreach (var r in results)
+                {
+                    r.Run = run;
+                    WriteObject(r);
+                }
             }
             finally
             {
@@ -101,6 +107,14 @@ public sealed class InvokeFrameDetectionCommand : StoppableCommand
     {
         ThrowTerminatingError(ErrorMapping.Record(e, target));
         return e; // unreachable: ThrowTerminatingError throws
+    }
+
+    /// <summary>One <see cref="DetectionRun"/> shared by all frames detected alike (result files record it).</summary>
+    private DetectionRun RunFor(DetectionModel model, DetectionOptions options, FrameBatch batch)
+    {
+        var run = DetectionRun.Of(model, options, batch.Preprocess, batch.FrameStride);
+        if (_run is null || !_run.SameAs(run)) _run = run;
+        return _run;
     }
 
     private IReadOnlySet<int> ClassIds(DetectionModel model)

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using VideoDetect.Results;
 using VideoDetect.Video;
 
 namespace VideoDetect.Commands;
@@ -21,6 +22,8 @@ public sealed class SplitVideoClipCommand : VideoCommandBase
     private const string InfoDurationSet = "InputObjectDuration";
 
     private ClipOptions _options = new();
+    private string? _resumeFrom;   // the result folder, resolved
+    private readonly ResumeSummary _summary = new();
 
     /// <summary>Video files; wildcards allowed.</summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathLengthSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -82,6 +85,15 @@ public sealed class SplitVideoClipCommand : VideoCommandBase
     [Parameter]
     public SwitchParameter Accurate { get; set; }
 
+    /// <summary>
+    /// A folder of Export-FrameDetection results: emit only what is not done there. A video whose
+    /// finished file matches its identity (path, size, last-write time) gets no clips (and is not
+    /// probed); a partial file, only the clips after its last whole one; a changed or unreadable one, all.
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? ResumeFrom { get; set; }
+
     protected override void BeginProcessing()
     {
         // Not ParameterSetName: with pipeline input the set is only settled when the first record binds.
@@ -102,6 +114,33 @@ public sealed class SplitVideoClipCommand : VideoCommandBase
         {
             ThrowTerminatingError(new ErrorRecord(e, ErrorIds.InvalidClipRange, ErrorCategory.InvalidArgument, null));
         }
+        if (ResumeFrom is not null) _resumeFrom = SessionState.Path.GetUnresolvedProviderPathFromPSPath(ResumeFrom);
+    }
+
+    protected override void EndProcessing()
+    {
+        if (_resumeFrom is not null) WriteInformation(new InformationRecord(_summary.ToString(), "Split-VideoClip -ResumeFrom"));
+    }
+
+    /// <summary>With -ResumeFrom: what the folder holds for <paramref name="file"/> (a stat and a header read), or null to plan it in full.</summary>
+    private StoredResult? Stored(string file)
+    {
+        if (_resumeFrom is null) return null;
+        SourceIdentity identity;
+        try
+        {
+            identity = SourceIdentity.Of(file);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null; // the probe reports it
+        }
+        var stored = ResultStore.Inspect(_resumeFrom, identity);
+        if (stored.State == StoredState.Corrupt)
+            WriteWarning($"{System.IO.Path.GetFileName(file)}: {stored.File} {stored.Reason}; the video is done again.");
+        else if (stored.State == StoredState.Changed)
+            WriteVerbose($"{System.IO.Path.GetFileName(file)}: {stored.File} was {stored.Reason}; the video is done again.");
+        return stored;
     }
 
     protected override void ProcessRecord()
@@ -114,10 +153,28 @@ public sealed class SplitVideoClipCommand : VideoCommandBase
         };
         foreach (string file in files)
         {
+            var stored = Stored(file);
+            if (stored?.State == StoredState.Complete)
+            {
+                _summary.Skipped++;
+                WriteVerbose($"{System.IO.Path.GetFileName(file)}: finished ({stored.File}); no clips.");
+                continue;
+            }
             var probed = ProbeOrWriteError(file, Accurate);
             if (probed is null) continue;
             bool any = false;
-            foreach (var clip in ClipPlanner.Plan(probed, _options))
+            var plan = ClipPlanner.Plan(probed, _options);
+            if (stored?.State == StoredState.Partial)
+            {
+                _summary.Resumed.Add($"{System.IO.Path.GetFileName(file)} at clip {stored.LastClip + 1}");
+                plan = ClipPlanner.After(plan, stored.LastClip);
+            }
+            else if (stored is not null)
+            {
+                if (stored.State == StoredState.None) _summary.New++;
+                else _summary.Redone++;
+            }
+            foreach (var clip in plan)
             {
                 any = true;
                 WriteObject(clip);
@@ -127,5 +184,23 @@ public sealed class SplitVideoClipCommand : VideoCommandBase
                 WriteWarning($"{System.IO.Path.GetFileName(file)}: the range asked for ({_options.Start?.ToString() ?? "0"}..{_options.End?.ToString() ?? "end"}) holds none of its {probed.Index.FrameCount} frames; no clips.");
             }
         }
+    }
+}
+
+/// <summary>What -ResumeFrom did, for the information stream: "skipped 47 finished videos, resumed cam3.mp4 at clip 12, 2 new".</summary>
+internal sealed class ResumeSummary
+{
+    public int Skipped { get; set; }
+    public List<string> Resumed { get; } = new();
+    public int New { get; set; }
+    public int Redone { get; set; }
+
+    public override string ToString()
+    {
+        var parts = new List<string> { $"skipped {Skipped} finished video{(Skipped == 1 ? "" : "s")}" };
+        parts.AddRange(Resumed.Select(r => "resumed " + r));
+        parts.Add($"{New} new");
+        if (Redone > 0) parts.Add($"{Redone} changed or unreadable, done again");
+        return string.Join(", ", parts);
     }
 }

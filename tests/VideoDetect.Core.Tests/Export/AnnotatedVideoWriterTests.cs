@@ -161,9 +161,9 @@ public class AnnotatedVideoWriterTests
         var source = Synthetic(dir, 10);
         using var writer = new AnnotatedVideoWriter(source, dir.File("out.avi"), OpenCv(VideoCodec.Mjpg));
         writer.Add(Frame(source, 3));
-        Assert.Throws<ArgumentOutOfRangeException>(() => writer.Add(Frame(source, 3)));
-        Assert.Throws<ArgumentOutOfRangeException>(() => writer.Add(Frame(source, 2)));
-        Assert.Throws<ArgumentOutOfRangeException>(() => writer.Add(Frame(source, 10)));
+        Assert.Throws<VideoDetect.Errors.FrameOutOfOrderException>(() => writer.Add(Frame(source, 3)));
+        Assert.Throws<VideoDetect.Errors.FrameOutOfOrderException>(() => writer.Add(Frame(source, 2)));
+        Assert.Throws<VideoDetect.Errors.FrameOutOfOrderException>(() => writer.Add(Frame(source, 10)));
         writer.Add(Frame(source, 5));
         writer.Commit();
         Assert.Equal((3L, 5L), (writer.FirstFrame, writer.LastFrame));

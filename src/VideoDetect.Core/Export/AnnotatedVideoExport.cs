@@ -1,0 +1,170 @@
+using VideoDetect.Errors;
+using VideoDetect.Inference;
+using VideoDetect.Results;
+using VideoDetect.Video;
+
+namespace VideoDetect.Export;
+
+/// <summary>What <see cref="AnnotatedVideoExport.Finish"/> wrote.</summary>
+public sealed record AnnotatedVideoResult(FileInfo File, string SourcePath, long FirstFrame, long LastFrame, long FramesWritten, EncoderChoice Encoder)
+{
+    public override string ToString() =>
+        $"Wrote {File.FullName}: frames {FirstFrame}..{LastFrame} of {Path.GetFileName(SourcePath)}, {FramesWritten} frames ({Encoder}).";
+}
+
+/// <summary>
+/// Export-AnnotatedVideo's per-source state machine: the frames arrive in frame order, one source
+/// after another; each source gets one <see cref="AnnotatedVideoWriter"/> and one target file.
+/// <para>
+/// Per source: <see cref="IsNewSource"/> (a new Path starts a new source) → <see cref="Claim"/>
+/// (the naming rule and the conflict/exists policy of <see cref="OutputClaims"/>) → the caller's
+/// confirmation (ShouldProcess) → <see cref="Open"/> (probes the source, creates the folder, starts
+/// the writer) → <see cref="Add"/> for each frame → <see cref="Finish"/> (commit: the atomic
+/// rename). A source whose claim or open failed, or that was not confirmed, is skipped: its frames
+/// go nowhere. Each failure is a <see cref="VideoDetectException"/> carrying its error id, thrown
+/// once; the export goes on with the next frame or source.
+/// </para>
+/// Used on one thread (the pipeline's); owns the current writer and disposes it.
+/// </summary>
+public sealed class AnnotatedVideoExport : IDisposable
+{
+    /// <summary>The naming rule of -OutputDirectory: <c>&lt;source name&gt;.annotated.mp4</c>.</summary>
+    public const string Suffix = ".annotated.mp4";
+
+    private readonly OutputClaims _claims;
+    private readonly EncoderChoice _encoder;
+    private readonly AnnotationOptions _options;
+    private readonly ProbeOptions? _probe;
+    private readonly CancellationToken _ct;
+    private string? _source;         // the source whose frames are arriving
+    private string? _target;         // its claimed target, until opened or skipped
+    private AnnotatedVideoWriter? _writer; // null while the current source is skipped
+
+    public AnnotatedVideoExport(OutputLocation output, EncoderChoice encoder, AnnotationOptions options, CancellationToken cancellationToken = default, ProbeOptions? probe = null)
+    {
+        _claims = new OutputClaims(output, options.Overwrite);
+        _encoder = encoder;
+        _options = options;
+        _probe = probe;
+        _ct = cancellationToken;
+    }
+
+    /// <summary>Checks -Path or -OutputDirectory for a video writer (extension, folders); throws <see cref="InvalidOutputPathException"/>.</summary>
+    public static OutputLocation Resolve(string fullPath, bool isDirectory) =>
+        isDirectory ? OutputLocation.ForDirectory(fullPath) : OutputLocation.ForFile(fullPath, Encoders.ExtensionProblem);
+
+    /// <summary>The writer of the current source (for progress), or null.</summary>
+    public AnnotatedVideoWriter? Writer => _writer;
+
+    /// <summary>True when <paramref name="frame"/> belongs to another source than the current one: the caller finishes the current one and claims the new one.</summary>
+    public bool IsNewSource(FrameDetections frame) => !string.Equals(frame.Path, _source, StringComparison.Ordinal);
+
+    /// <summary>
+    /// Makes <paramref name="sourcePath"/> the current source and claims its target (returned).
+    /// Throws <see cref="OutputPathConflictException"/> or <see cref="OutputExistsException"/>; the
+    /// source is then skipped. Call <see cref="Finish"/> first.
+    /// </summary>
+    public string Claim(string sourcePath)
+    {
+        if (_writer is not null) throw new InvalidOperationException("Finish the current source first.");
+        _source = sourcePath;
+        _target = null;
+        _target = _claims.Claim(sourcePath, Suffix);
+        return _target;
+    }
+
+    /// <summary>
+    /// Starts writing the claimed source: probes it (the exact index the writer seeks with), creates
+    /// the output folder, starts the writer. Throws <see cref="SourceUnavailableException"/> or
+    /// <see cref="InvalidOutputPathException"/> (the source is then skipped);
+    /// <see cref="OperationCanceledException"/> when stopped.
+    /// </summary>
+    public void Open()
+    {
+        string target = _target ?? throw new InvalidOperationException("Claim a source first.");
+        string source = _source!;
+        _target = null;
+        ProbedVideo probed;
+        try
+        {
+            probed = VideoProbe.Probe(source, _probe, _ct);
+        }
+        catch (VideoException e)
+        {
+            throw new SourceUnavailableException(source, e.Message, e);
+        }
+        _claims.Location.EnsureDirectory();
+        _writer = new AnnotatedVideoWriter(probed, target, _encoder, _options, _ct);
+    }
+
+    /// <summary>
+    /// Hands one frame to the current writer; false (and nothing done) when the source is skipped.
+    /// Throws <see cref="FrameOutOfOrderException"/> for a frame refused (the video goes on); any
+    /// other failure ends the source (nothing left behind) and comes as
+    /// <see cref="SourceUnavailableException"/> or <see cref="EncoderFailedException"/>;
+    /// <see cref="OperationCanceledException"/> when stopped.
+    /// </summary>
+    public bool Add(FrameDetections frame)
+    {
+        if (_writer is null) return false;
+        try
+        {
+            _writer.Add(frame);
+            return true;
+        }
+        catch (Exception e) when (e is not FrameOutOfOrderException && !IsStop(e))
+        {
+            var writer = _writer;
+            _writer = null;
+            var error = Failure(e, writer);
+            writer.Dispose(); // kills the encoder, deletes the temporary file
+            throw error;
+        }
+    }
+
+    /// <summary>
+    /// Commits the current source's video and returns what was written; null when the source was
+    /// skipped or every frame of it was refused. Throws <see cref="OutputExistsException"/> (the
+    /// target appeared meanwhile), <see cref="SourceUnavailableException"/> or
+    /// <see cref="EncoderFailedException"/>; nothing is left behind then.
+    /// </summary>
+    public AnnotatedVideoResult? Finish()
+    {
+        var writer = _writer;
+        _writer = null;
+        _target = null;
+        if (writer is null) return null;
+        try
+        {
+            if (writer.FirstFrame < 0) return null; // every frame was refused (FrameOutOfOrder, already reported)
+            var file = writer.Commit();
+            return new AnnotatedVideoResult(file, writer.SourcePath, writer.FirstFrame, writer.LastFrame, writer.FramesWritten, _encoder);
+        }
+        catch (IOException e) when (File.Exists(writer.TargetPath) && !_options.Overwrite)
+        {
+            throw new OutputExistsException(writer.TargetPath, $"'{writer.TargetPath}' appeared while it was being written; use -Force to replace it.", e);
+        }
+        catch (Exception e) when (!IsStop(e))
+        {
+            throw Failure(e, writer);
+        }
+        finally
+        {
+            writer.Dispose();
+        }
+    }
+
+    private bool IsStop(Exception e) => e is OperationCanceledException && _ct.IsCancellationRequested;
+
+    private static VideoDetectException Failure(Exception e, AnnotatedVideoWriter writer) => e switch
+    {
+        SourceUnavailableException s => s,
+        _ => new EncoderFailedException($"Writing '{writer.TargetPath}' failed; nothing was left behind: {e.Message}", e) { Target = writer.TargetPath },
+    };
+
+    public void Dispose()
+    {
+        _writer?.Dispose();
+        _writer = null;
+    }
+}

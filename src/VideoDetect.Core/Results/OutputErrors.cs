@@ -1,0 +1,26 @@
+using VideoDetect.Errors;
+
+namespace VideoDetect.Results;
+
+/// <summary>The target file exists and replacing it was not asked for (-Force): <see cref="ErrorIds.OutputExists"/>.</summary>
+public sealed class OutputExistsException(string target, string message, Exception? inner = null) : VideoDetectException(ErrorIds.OutputExists, message, inner)
+{
+    public string Target { get; } = target;
+}
+
+/// <summary>
+/// A target this command already wrote (or is writing) is asked for again, by another source or by
+/// a source that came back: <see cref="ErrorIds.OutputPathConflict"/>. Also a file another process
+/// holds for writing.
+/// </summary>
+public sealed class OutputPathConflictException(string source, string target, string message, Exception? inner = null) : VideoDetectException(ErrorIds.OutputPathConflict, message, inner)
+{
+    public string SourcePath { get; } = source;
+    public string Target { get; } = target;
+}
+
+/// <summary>An output path that cannot be written to (not a file-system path, a folder that is missing, a bad extension): <see cref="ErrorIds.InvalidOutputPath"/>.</summary>
+public sealed class InvalidOutputPathException(string target, string message, Exception? inner = null) : VideoDetectException(ErrorIds.InvalidOutputPath, message, inner)
+{
+    public string Target { get; } = target;
+}

@@ -1,0 +1,60 @@
+namespace VideoDetect.Results;
+
+/// <summary>
+/// Where a writer cmdlet puts its files: one file (<c>-Path</c>) or a folder with one file per
+/// source (<c>-OutputDirectory</c>), named <c>&lt;source name without extension&gt;&lt;suffix&gt;</c>
+/// (e.g. <c>cam1.annotated.mp4</c>, <c>cam1.detections.jsonl</c>). Shared by every writer, so the
+/// naming rule and the path checks are written once.
+/// </summary>
+public sealed class OutputLocation
+{
+    private OutputLocation(string fullPath, bool isDirectory) => (FullPath, IsDirectory) = (fullPath, isDirectory);
+
+    /// <summary>The resolved file (-Path) or folder (-OutputDirectory).</summary>
+    public string FullPath { get; }
+
+    /// <summary>True for -OutputDirectory: one file per source.</summary>
+    public bool IsDirectory { get; }
+
+    /// <summary>
+    /// One output file. Throws <see cref="InvalidOutputPathException"/> when it is a folder, when its
+    /// folder is missing, or when <paramref name="extensionProblem"/> (given the path) names a problem
+    /// with its extension.
+    /// </summary>
+    public static OutputLocation ForFile(string fullPath, Func<string, string?>? extensionProblem = null)
+    {
+        string? problem = Directory.Exists(fullPath) ? $"-Path '{fullPath}' is a directory; give a file name, or use -OutputDirectory."
+            : extensionProblem?.Invoke(fullPath) is { } bad ? $"-Path {bad}"
+            : !Directory.Exists(Path.GetDirectoryName(fullPath)) ? $"The folder of -Path '{fullPath}' does not exist."
+            : null;
+        if (problem is not null) throw new InvalidOutputPathException(fullPath, problem);
+        return new OutputLocation(fullPath, false);
+    }
+
+    /// <summary>A folder for one file per source (created on first use by <see cref="EnsureDirectory"/>); throws <see cref="InvalidOutputPathException"/> when it is a file.</summary>
+    public static OutputLocation ForDirectory(string fullPath)
+    {
+        if (File.Exists(fullPath)) throw new InvalidOutputPathException(fullPath, $"-OutputDirectory '{fullPath}' is a file.");
+        return new OutputLocation(fullPath, true);
+    }
+
+    /// <summary>The naming rule: the file for <paramref name="sourcePath"/>'s output ending in <paramref name="suffix"/>.</summary>
+    public static string NameFor(string sourcePath, string suffix) => Path.GetFileNameWithoutExtension(sourcePath) + suffix;
+
+    /// <summary>The target for one source: the -Path file, or &lt;folder&gt;/<see cref="NameFor"/>.</summary>
+    public string TargetFor(string sourcePath, string suffix) => IsDirectory ? Path.Combine(FullPath, NameFor(sourcePath, suffix)) : FullPath;
+
+    /// <summary>Creates the -OutputDirectory folder when missing; <see cref="InvalidOutputPathException"/> when that fails.</summary>
+    public void EnsureDirectory()
+    {
+        if (!IsDirectory) return;
+        try
+        {
+            Directory.CreateDirectory(FullPath);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new InvalidOutputPathException(FullPath, e.Message, e);
+        }
+    }
+}

@@ -1,0 +1,160 @@
+using System.Management.Automation;
+using Microsoft.PowerShell.Commands;
+using VideoDetect.Errors;
+using VideoDetect.Inference;
+using VideoDetect.Results;
+
+namespace VideoDetect.Commands;
+
+/// <summary>
+/// Export-FrameDetection: writes the FrameDetections stream to one result file per source (JSON
+/// Lines with a header record, or CSV with a header sidecar), crash-safe at clip granularity: whole
+/// clips are appended and flushed to a partial file beside the target, which is renamed onto it when
+/// the source's frames end. A partial file left by a killed run is resumed when the same source,
+/// model and parameters come again (Split-VideoClip -ResumeFrom). The lifecycle lives in Core
+/// (<see cref="FrameDetectionExport"/>); this command binds, confirms, reports. Only this thread writes to PowerShell's streams.
+/// </summary>
+[Cmdlet(VerbsData.Export, "FrameDetection", DefaultParameterSetName = PathSet, SupportsShouldProcess = true)]
+[OutputType(typeof(FileInfo), typeof(FrameDetections))]
+public sealed class ExportFrameDetectionCommand : StoppableCommand
+{
+    private const string PathSet = "Path", DirectorySet = "OutputDirectory";
+    private FrameDetectionExport? _export;
+
+    /// <summary>Detections from Invoke-FrameDetection (or Import-FrameDetection), in frame order per source.</summary>
+    [Parameter(Mandatory = true, ValueFromPipeline = true)]
+    public FrameDetections[] InputObject { get; set; } = Array.Empty<FrameDetections>();
+
+    /// <summary>The one result file (one source).</summary>
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet)]
+    [ValidateNotNullOrEmpty]
+    public string Path { get; set; } = "";
+
+    /// <summary>A folder for one file per source, &lt;name&gt;.detections.jsonl or .csv; created when missing.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = DirectorySet)]
+    [ValidateNotNullOrEmpty]
+    public string OutputDirectory { get; set; } = "";
+
+    /// <summary>JsonLines (default; with -Path, a .csv name means Csv) or Csv.</summary>
+    [Parameter]
+    public ResultFormat Format { get; set; }
+
+    /// <summary>Replace a finished file of the same source; start a partial file made with other settings over.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    /// <summary>Pass the frames on (e.g. to Export-AnnotatedVideo) and emit no file objects.</summary>
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    protected override void BeginProcessing()
+    {
+        bool toDirectory = ParameterSetName == DirectorySet;
+        string given = toDirectory ? OutputDirectory : Path;
+        string full = SessionState.Path.GetUnresolvedProviderPathFromPSPath(given, out var provider, out _);
+        var format = MyInvocation.BoundParameters.ContainsKey(nameof(Format)) || toDirectory ? Format : ResultFiles.FormatOf(full);
+        try
+        {
+            if (provider.ImplementingType != typeof(FileSystemProvider)) throw new InvalidOutputPathException(given, $"'{given}' is not a file-system path.");
+            var output = toDirectory ? OutputLocation.ForDirectory(full) : OutputLocation.ForFile(full);
+            _export = new FrameDetectionExport(output, new FrameDetectionExportOptions
+            {
+                Format = format,
+                Force = Force,
+                ModuleVersion = MyInvocation.MyCommand.Module?.Version?.ToString(),
+                StartTime = DateTimeOffset.Now,
+            }, StopToken);
+        }
+        catch (InvalidOutputPathException e)
+        {
+            ThrowTerminatingError(new ErrorRecord(new ArgumentException(e.Message, e), e.ErrorId, ErrorCategory.InvalidArgument, given));
+        }
+    }
+
+    protected override void ProcessRecord()
+    {
+        var export = _export!;
+        foreach (var frame in InputObject)
+        {
+            if (frame is null) continue;
+            if (export.IsNewSource(frame))
+            {
+                Finish();
+                Start(frame);
+            }
+            try
+            {
+                export.Add(frame);
+            }
+            catch (FrameOutOfOrderException e)
+            {
+                WriteError(new ErrorRecord(e, e.ErrorId, ErrorCategory.InvalidData, frame));
+            }
+            catch (VideoDetectException e)
+            {
+                WriteError(Record(e, frame.Path));
+            }
+            if (PassThru) WriteObject(frame);
+        }
+    }
+
+    protected override void EndProcessing() => Finish();
+
+    private void Start(FrameDetections first)
+    {
+        var export = _export!;
+        try
+        {
+            string target = export.Claim(first.Path);
+            if (!ShouldProcess(target, $"Write the detections of {System.IO.Path.GetFileName(first.Path)}")) return;
+            var writer = export.Open(first);
+            if (writer.Resumed) WriteVerbose($"Resuming {writer.PartialPath} after clip {writer.StoredLastClip} (frame {writer.StoredLastFrame}).");
+            else if (writer.StartedOverBecause is { } why) WriteWarning($"{System.IO.Path.GetFileName(writer.PartialPath)} was started over: {why}.");
+        }
+        catch (VideoDetectException e)
+        {
+            WriteError(Record(e, first.Path));
+        }
+        catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
+        }
+    }
+
+    private void Finish()
+    {
+        try
+        {
+            if (_export!.Finish() is not { } written) return;
+            if (written.File is null)
+            {
+                WriteWarning(written.ToString());
+                return;
+            }
+            WriteVerbose(written.ToString());
+            if (!PassThru) WriteObject(InvokeProvider.Item.Get(new[] { written.File.FullName }, false, true), enumerateCollection: true);
+        }
+        catch (VideoDetectException e)
+        {
+            WriteError(Record(e, null));
+        }
+    }
+
+    private static ErrorRecord Record(VideoDetectException e, string? source) => e switch
+    {
+        OutputPathConflictException c => new ErrorRecord(e, e.ErrorId, ErrorCategory.InvalidOperation, c.SourcePath),
+        OutputExistsException x => new ErrorRecord(e, e.ErrorId, ErrorCategory.ResourceExists, x.Target),
+        OutputInUseException u => new ErrorRecord(e, e.ErrorId, ErrorCategory.ResourceBusy, u.Target),
+        ResumeMismatchException m => new ErrorRecord(e, e.ErrorId, ErrorCategory.InvalidData, m.Target),
+        InvalidOutputPathException p => new ErrorRecord(e, e.ErrorId, ErrorCategory.WriteError, p.Target),
+        ResultWriteFailedException w => new ErrorRecord(e, e.ErrorId, ErrorCategory.WriteError, w.Target),
+        ResultSourceUnavailableException s => new ErrorRecord(e, e.ErrorId, ErrorCategory.ReadError, s.Path),
+        _ => new ErrorRecord(e, e.ErrorId, ErrorCategory.NotSpecified, source),
+    };
+
+    protected override void DisposeCore()
+    {
+        _export?.Dispose();
+        _export = null;
+    }
+}

@@ -1,0 +1,70 @@
+using System.Management.Automation;
+using VideoDetect.Inference;
+using VideoDetect.Results;
+
+namespace VideoDetect.Commands;
+
+/// <summary>
+/// Import-FrameDetection: reads result files (or every *.detections.jsonl / *.detections.csv of a
+/// folder) back as FrameDetections, streaming, with the same values Export-FrameDetection wrote. A
+/// truncated or corrupt file is a non-terminating ResultFileCorrupt error naming the file and line,
+/// after the frames before it; the other files go on.
+/// </summary>
+[Cmdlet(VerbsData.Import, "FrameDetection", DefaultParameterSetName = PathSet)]
+[OutputType(typeof(FrameDetections))]
+public sealed class ImportFrameDetectionCommand : VideoCommandBase
+{
+    private const string PathSet = "Path", LiteralSet = "LiteralPath";
+
+    /// <summary>Result files or folders; wildcards allowed.</summary>
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true)]
+    [ValidateNotNullOrEmpty]
+    [SupportsWildcards]
+    public string[] Path { get; set; } = Array.Empty<string>();
+
+    /// <summary>Result files or folders, taken literally. Bound from Get-ChildItem output.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = LiteralSet, ValueFromPipelineByPropertyName = true)]
+    [Alias("PSPath", "LP", "FullName")]
+    [ValidateNotNullOrEmpty]
+    public string[] LiteralPath { get; set; } = Array.Empty<string>();
+
+    protected override void ProcessRecord()
+    {
+        var paths = ParameterSetName == LiteralSet ? ResolveFilePaths(LiteralPath, literal: true) : ResolveFilePaths(Path, literal: false);
+        foreach (string path in paths)
+        {
+            if (Directory.Exists(path))
+            {
+                foreach (string file in ResultFileReader.FilesIn(path)) ReadFile(file);
+            }
+            else if (!File.Exists(path))
+            {
+                WriteError(new ErrorRecord(new FileNotFoundException($"Cannot find the result file '{path}'.", path), VideoDetect.Errors.ErrorIds.VideoNotFound, ErrorCategory.ObjectNotFound, path));
+            }
+            else
+            {
+                ReadFile(path);
+            }
+        }
+    }
+
+    private void ReadFile(string file)
+    {
+        try
+        {
+            foreach (var frame in ResultFileReader.Read(file, StopToken)) WriteObject(frame);
+        }
+        catch (ResultFileCorruptException e)
+        {
+            WriteError(new ErrorRecord(e, e.ErrorId, ErrorCategory.InvalidData, file));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            WriteError(new ErrorRecord(e, VideoDetect.Errors.ErrorIds.ResultFileCorrupt, ErrorCategory.ReadError, file));
+        }
+        catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
+        }
+    }
+}
