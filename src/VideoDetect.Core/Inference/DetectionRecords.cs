@@ -28,6 +28,7 @@ public static class DetectionRecords
             Width = bag.Double(nameof(Detection.Width)),
             Height = bag.Double(nameof(Detection.Height)),
             TrackId = bag.NullableInt32(nameof(Detection.TrackId)),
+            Mask = bag.NullableString(nameof(Detection.Mask)),
         };
     }
 

@@ -73,6 +73,13 @@ public sealed class PropertyBag
 
     public TimeSpan TimeSpan(string name, TimeSpan? fallback = null) => Read(name, fallback, PortableValues.TryTimeSpan, "a time (a TimeSpan, its Ticks, or d.hh:mm:ss.fffffff)");
 
+    /// <summary>A nullable text: missing or null is null.</summary>
+    public string? NullableString(string name)
+    {
+        if (!_values.TryGetValue(name, out object? v) || v is null) return null;
+        return v as string ?? throw Wrong(name, v, "text or null");
+    }
+
     /// <summary>A nullable whole number: missing or null is null.</summary>
     public int? NullableInt32(string name)
     {

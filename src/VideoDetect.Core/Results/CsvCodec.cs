@@ -8,7 +8,8 @@ namespace VideoDetect.Results;
 /// The CSV rows of result files, written and read with CsvHelper (RFC 4180, comma, "\n", invariant
 /// culture, numbers in their shortest round-trip form). One row per detection: Path, FrameIndex,
 /// Timestamp (seconds, exact to the tick), Label, ClassId, Confidence, X, Y, Width, Height,
-/// TrackId, then ClipIndex and the frame's Extras (compact JSON). A frame with no detection is one
+/// TrackId, then ClipIndex, the frame's Extras (compact JSON) and the detection's Mask (polygons,
+/// for models that give masks; a file without the column reads as no masks). A frame with no detection is one
 /// row whose Label and box are empty, so every processed frame is in the file and the round trip is
 /// exact. Frame size, model and parameters are in the header sidecar.
 /// </summary>
@@ -16,8 +17,11 @@ public static class CsvCodec
 {
     public static IReadOnlyList<string> Columns { get; } = new[]
     {
-        "Path", "FrameIndex", "Timestamp", "Label", "ClassId", "Confidence", "X", "Y", "Width", "Height", "TrackId", "ClipIndex", "Extras",
+        "Path", "FrameIndex", "Timestamp", "Label", "ClassId", "Confidence", "X", "Y", "Width", "Height", "TrackId", "ClipIndex", "Extras", "Mask",
     };
+
+    /// <summary>Columns a file may lack (written by an earlier version): read as empty.</summary>
+    private static readonly HashSet<string> Optional = new() { "Mask" };
 
     public static CsvWriterOptions WriterOptions { get; } = CsvWriterOptions.Default with
     {
@@ -45,7 +49,7 @@ public static class CsvCodec
         {
             Start(csv, frame, t);
             for (int i = 0; i < 8; i++) csv.WriteField((string?)null);
-            End(csv, frame, extras);
+            End(csv, frame, extras, null);
             return;
         }
         foreach (var d in frame.Detections)
@@ -59,7 +63,7 @@ public static class CsvCodec
             csv.WriteField(d.Width, default);
             csv.WriteField(d.Height, default);
             csv.WriteField(d.TrackId, default);
-            End(csv, frame, extras);
+            End(csv, frame, extras, d.Mask);
         }
     }
 
@@ -70,10 +74,11 @@ public static class CsvCodec
         csv.WriteField(t, default);
     }
 
-    private static void End(CsvWriter csv, FrameDetections frame, string? extras)
+    private static void End(CsvWriter csv, FrameDetections frame, string? extras, string? mask)
     {
         csv.WriteField(frame.ClipIndex, default);
         csv.WriteField(extras);
+        csv.WriteField(mask);
         csv.EndRecord();
     }
 
@@ -83,7 +88,9 @@ public static class CsvCodec
         var indexes = new int[Columns.Count];
         for (int i = 0; i < Columns.Count; i++)
         {
-            if (!csv.TryGetFieldIndex(Columns[i], out indexes[i]))
+            if (csv.TryGetFieldIndex(Columns[i], out indexes[i])) continue;
+            indexes[i] = -1;
+            if (!Optional.Contains(Columns[i]))
                 throw new InvalidDataException($"The CSV has no '{Columns[i]}' column (columns: {string.Join(", ", Columns)}).");
         }
         return indexes;
@@ -110,6 +117,7 @@ public static class CsvCodec
             Width = csv.Parse<double>(c[8]),
             Height = csv.Parse<double>(c[9]),
             TrackId = csv.IsEmpty(c[10]) ? null : csv.Parse<int>(c[10]),
+            Mask = c[13] < 0 || csv.IsEmpty(c[13]) ? null : csv.GetString(c[13]),
         };
         return (frame, clip, t, path, extras, d);
     }

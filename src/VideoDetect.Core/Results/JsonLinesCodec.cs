@@ -38,6 +38,7 @@ public static class JsonLinesCodec
                 w.WriteNumber("width", d.Width);
                 w.WriteNumber("height", d.Height);
                 if (d.TrackId is { } id) w.WriteNumber("trackId", id);
+                if (d.Mask is { } mask) w.WriteString("mask", mask);
                 w.WriteEndObject();
             }
             w.WriteEndArray();
@@ -86,6 +87,7 @@ public static class JsonLinesCodec
                 Width = d.GetProperty("width").GetDouble(),
                 Height = d.GetProperty("height").GetDouble(),
                 TrackId = d.TryGetProperty("trackId", out var t) && t.ValueKind == JsonValueKind.Number ? t.GetInt32() : null,
+                Mask = d.TryGetProperty("mask", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null,
             };
         }
         frame.Detections = detections;

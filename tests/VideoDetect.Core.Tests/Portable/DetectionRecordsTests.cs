@@ -19,6 +19,7 @@ public class DetectionRecordsTests
     {
         Path = "/v/a.mp4", FrameIndex = 5_000_000_001L, Timestamp = Time, Label = "face", ClassId = 3,
         Confidence = 0.87654321f, X = 10.25, Y = 0.1 + 0.2, Width = 33.3, Height = 1e-7, TrackId = track,
+        Mask = track is null ? null : "1,2 3,4 5,6.5",
     };
 
     private static PropertyBag Bag(Dictionary<string, object?> values, string? type = null) =>
@@ -30,14 +31,14 @@ public class DetectionRecordsTests
         ["Path"] = d.Path, ["FrameIndex"] = d.FrameIndex, ["Label"] = d.Label, ["ClassId"] = (long)d.ClassId,
         ["Timestamp"] = Bag(new() { ["Ticks"] = d.Timestamp.Ticks, ["TotalSeconds"] = d.Timestamp.TotalSeconds }),
         ["Confidence"] = double.Parse(d.Confidence.ToString("R")), ["X"] = d.X, ["Y"] = d.Y, ["Width"] = d.Width, ["Height"] = d.Height,
-        ["TrackId"] = d.TrackId is { } t ? (long)t : null,
+        ["TrackId"] = d.TrackId is { } t ? (long)t : null, ["Mask"] = d.Mask,
     });
 
     /// <summary>A Detection as CliXml gives it: the .NET types kept, the type name marked Deserialized.</summary>
     private static PropertyBag CliXml(Detection d) => Bag(new()
     {
         ["Path"] = d.Path, ["FrameIndex"] = d.FrameIndex, ["Timestamp"] = d.Timestamp, ["Label"] = d.Label, ["ClassId"] = d.ClassId,
-        ["Confidence"] = d.Confidence, ["X"] = d.X, ["Y"] = d.Y, ["Width"] = d.Width, ["Height"] = d.Height, ["TrackId"] = d.TrackId,
+        ["Confidence"] = d.Confidence, ["X"] = d.X, ["Y"] = d.Y, ["Width"] = d.Width, ["Height"] = d.Height, ["TrackId"] = d.TrackId, ["Mask"] = d.Mask,
     }, "VideoDetect.Inference.Detection");
 
     private static void AssertSame(Detection expected, Detection actual)
@@ -53,6 +54,7 @@ public class DetectionRecordsTests
         Assert.Equal(BitConverter.DoubleToInt64Bits(expected.Width), BitConverter.DoubleToInt64Bits(actual.Width));
         Assert.Equal(BitConverter.DoubleToInt64Bits(expected.Height), BitConverter.DoubleToInt64Bits(actual.Height));
         Assert.Equal(expected.TrackId, actual.TrackId);
+        Assert.Equal(expected.Mask, actual.Mask);
     }
 
     [Theory]

@@ -23,7 +23,7 @@ public class ResultFileTests
         Detections = i % 3 != 0 ? Array.Empty<Detection>() : new[]
         {
             new Detection { Path = path, FrameIndex = i, Timestamp = TimeSpan.FromTicks(i * 400_000L + 1), Label = "café, \"au lait\"", ClassId = 1, Confidence = 0.1f + i / 7f, X = 1.0 / 3, Y = 2e-9, Width = 10.5, Height = 1e10 / 7, TrackId = i },
-            new Detection { Path = path, FrameIndex = i, Timestamp = TimeSpan.FromTicks(i * 400_000L + 1), Label = "person", ClassId = 0, Confidence = 1f, X = 0, Y = 0, Width = 32, Height = 24 },
+            new Detection { Path = path, FrameIndex = i, Timestamp = TimeSpan.FromTicks(i * 400_000L + 1), Label = "person", ClassId = 0, Confidence = 1f, X = 0, Y = 0, Width = 32, Height = 24, Mask = "1.5,2 10,2 10,9.5;20,20 22,20 21,23" },
         },
         Extras = i % 2 == 0 ? null : new Dictionary<string, object?> { ["held"] = i - 1L, ["note"] = "x,y\n", ["on"] = true, ["r"] = 0.25, ["none"] = null },
     }).ToList();
@@ -50,8 +50,8 @@ public class ResultFileTests
             for (int k = 0; k < a.Detections.Length; k++)
             {
                 var (x, y) = (a.Detections[k], b.Detections[k]);
-                Assert.Equal((x.Path, x.FrameIndex, x.Timestamp, x.Label, x.ClassId, x.Confidence, x.X, x.Y, x.Width, x.Height, x.TrackId),
-                    (y.Path, y.FrameIndex, y.Timestamp, y.Label, y.ClassId, y.Confidence, y.X, y.Y, y.Width, y.Height, y.TrackId));
+                Assert.Equal((x.Path, x.FrameIndex, x.Timestamp, x.Label, x.ClassId, x.Confidence, x.X, x.Y, x.Width, x.Height, x.TrackId, x.Mask),
+                    (y.Path, y.FrameIndex, y.Timestamp, y.Label, y.ClassId, y.Confidence, y.X, y.Y, y.Width, y.Height, y.TrackId, y.Mask));
             }
             Assert.Equal(a.Run!.ModelSha256, b.Run!.ModelSha256);
             Assert.Equal(a.Run.Parameters.Preprocess, b.Run.Parameters.Preprocess);
