@@ -17,8 +17,9 @@ public sealed class AddDetectionTrackCommand : PSCmdlet
 {
     private TrackAssigner? _assigner;
 
-    /// <summary>Frames from Invoke-FrameDetection (or Import-FrameDetection), in frame order per source.</summary>
+    /// <summary>Frames from Invoke-FrameDetection (or Import-FrameDetection), in frame order per source; also as they come back from a job, remoting, Import-Clixml or ConvertFrom-Json.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+    [PortableObjectTransformation(typeof(FrameDetections))]
     public FrameDetections[] InputObject { get; set; } = Array.Empty<FrameDetections>();
 
     /// <summary>Detections at or above this score are matched first and may start tracks.</summary>

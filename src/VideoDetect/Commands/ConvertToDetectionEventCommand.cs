@@ -18,8 +18,9 @@ public sealed class ConvertToDetectionEventCommand : PSCmdlet
     private EventFolder? _folder;
     private bool _warnedLines;
 
-    /// <summary>Frames from Invoke-FrameDetection or Add-DetectionTrack, in frame order per source.</summary>
+    /// <summary>Frames from Invoke-FrameDetection or Add-DetectionTrack, in frame order per source; also as they come back from a job, remoting, Import-Clixml or ConvertFrom-Json.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+    [PortableObjectTransformation(typeof(FrameDetections))]
     public FrameDetections[] InputObject { get; set; } = Array.Empty<FrameDetections>();
 
     /// <summary>Misses up to this long are bridged: frames (an integer) or a time ('0.5s', 500ms).</summary>

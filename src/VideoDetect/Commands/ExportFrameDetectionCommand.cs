@@ -21,8 +21,9 @@ public sealed class ExportFrameDetectionCommand : StoppableCommand
     private const string PathSet = "Path", DirectorySet = "OutputDirectory";
     private FrameDetectionExport? _export;
 
-    /// <summary>Detections from Invoke-FrameDetection (or Import-FrameDetection), in frame order per source.</summary>
+    /// <summary>Detections from Invoke-FrameDetection (or Import-FrameDetection), in frame order per source; also as they come back from a job, remoting, Import-Clixml or ConvertFrom-Json.</summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true)]
+    [PortableObjectTransformation(typeof(FrameDetections))]
     public FrameDetections[] InputObject { get; set; } = Array.Empty<FrameDetections>();
 
     /// <summary>The one result file (one source).</summary>
