@@ -72,6 +72,19 @@ Describe "ConvertTo-FrameBatch on vtest.avi$NoShared" -Skip:(-not $HaveShared) {
         $fromJson.Frames.FrameIndex | Should -Be (10..14)
     }
 
+    It '-FrameStride counts from the plan, so a resumed plan (also through CliXml and JSON) takes the frames a full run takes' {
+        $plan = @(Split-VideoClip $vtest -Length 30 -Start 5 -End 125)
+        $plan[2].PlanStartFrame | Should -Be 5
+        $full = $plan | ConvertTo-FrameBatch -BatchSize 16 -Size 32x32 -FrameStride 7 | ForEach-Object { $_.Frames.FrameIndex; $_.Dispose() }
+        $full | Should -Be (0..17 | ForEach-Object { 5 + 7 * $_ })
+        $rest = $full | Where-Object { $_ -ge 65 }
+        $file = Join-Path $TestDrive 'rest.xml'
+        $plan | Select-Object -Skip 2 | Export-Clixml $file
+        (Import-Clixml $file | ConvertTo-FrameBatch -BatchSize 16 -Size 32x32 -FrameStride 7 | ForEach-Object { $_.Frames.FrameIndex; $_.Dispose() }) | Should -Be $rest
+        ($plan | Select-Object -Skip 2 | ConvertTo-Json -Depth 5 | ConvertFrom-Json | ConvertTo-FrameBatch -BatchSize 16 -Size 32x32 -FrameStride 7 |
+            ForEach-Object { $_.Frames.FrameIndex; $_.Dispose() }) | Should -Be $rest
+    }
+
     It 'has a table view with the batch, its frames and shape' {
         $text = Split-VideoClip $vtest -Length 8 -End 16 | ConvertTo-FrameBatch -BatchSize 8 -Size 64x48 | Out-String
         $text | Should -Match 'Batch'

@@ -8,7 +8,11 @@ public sealed record BatchOptions
     /// <summary>Frames per batch (the last batch of a video may be shorter).</summary>
     public int BatchSize { get; init; } = 8;
 
-    /// <summary>Take every k-th frame, counted from the first clip's start in each video; indices stay the source's.</summary>
+    /// <summary>
+    /// Take every k-th frame, counted from each clip's <see cref="VideoClip.PlanStartFrame"/> (frame 0,
+    /// or the plan's -Start), so any subset of a plan's clips takes the frames the whole plan takes;
+    /// indices stay the source's.
+    /// </summary>
     public int FrameStride { get; init; } = 1;
 
     /// <summary>Batches decoded ahead of the consumer. Peak memory ≈ (QueueDepth + 2) × BatchSize frames.</summary>

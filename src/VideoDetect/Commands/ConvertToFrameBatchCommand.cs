@@ -79,7 +79,7 @@ public sealed class ConvertToFrameBatchCommand : StoppableCommand
     [Parameter]
     public TensorLayout Layout { get; set; } = TensorLayout.NCHW;
 
-    /// <summary>Take every k-th frame (counted from the first clip of each video); frame indices stay the source's.</summary>
+    /// <summary>Take every k-th frame, counted from frame 0 of the video (or Split-VideoClip's -Start), whichever clips a run gets; frame indices stay the source's.</summary>
     [Parameter]
     [ValidateRange(1, int.MaxValue)]
     public int FrameStride { get; set; } = 1;
@@ -194,7 +194,7 @@ public sealed class ConvertToFrameBatchCommand : StoppableCommand
     private static ErrorRecord ErrorFor(ClipFailed failed) => failed.Error switch
     {
         VideoException ve => ErrorIds.FromVideoException(ve, failed.Clip),
-        ArgumentException ae => new ErrorRecord(ae, ErrorIds.ClipOutOfRange, ErrorCategory.InvalidData, failed.Clip),
+        VideoDetect.Errors.VideoDetectException de => new ErrorRecord(de, de.ErrorId, ErrorCategory.InvalidData, failed.Clip),
         _ => new ErrorRecord(failed.Error, ErrorIds.FrameDecodeFailed, ErrorCategory.ReadError, failed.Clip),
     };
 

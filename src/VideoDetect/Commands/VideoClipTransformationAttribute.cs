@@ -44,6 +44,7 @@ public sealed class VideoClipTransformationAttribute : ArgumentTransformationAtt
                     StartTime = TimeOrZero(pso, "StartTime"),
                     EndTime = TimeOrZero(pso, "EndTime"),
                     IsPartial = pso.Properties["IsPartial"]?.Value is { } p && LanguagePrimitives.ConvertTo<bool>(p),
+                    PlanStartFrame = pso.Properties["PlanStartFrame"]?.Value is { } ps ? LanguagePrimitives.ConvertTo<long>(ps) : 0,
                 };
             }
         }
