@@ -20,6 +20,20 @@ public sealed record BatchOptions
 
     public PreprocessOptions Preprocess { get; init; } = new();
 
+    /// <summary>
+    /// Decode workers (each with its own capture). 1 decodes every clip in turn on one worker; more
+    /// decode runs of consecutive clips, and several videos, side by side — the output is the same
+    /// batches in the same order. <see cref="DecodeParallelism.Auto"/> gives the measured default.
+    /// </summary>
+    public int ThrottleLimit { get; init; } = 1;
+
+    /// <summary>
+    /// With several workers, the fewest frames a run of consecutive clips covers before the video is
+    /// split for another worker (a split costs a seek: decoding from the key frame before it). Null
+    /// lets <see cref="DecodeParallelism"/> choose from the video's length and key frames.
+    /// </summary>
+    internal long? MinRunFrames { get; init; }
+
     /// <summary>The model the batches are for; carried by every batch so the detector needs no second -Model.</summary>
     public VideoDetect.Inference.DetectionModel? Model { get; init; }
 
@@ -34,6 +48,7 @@ public sealed record BatchOptions
         if (BatchSize is < 1 or > 4096) throw new ArgumentException($"BatchSize must be 1..4096 (got {BatchSize}).");
         if (FrameStride < 1) throw new ArgumentException($"FrameStride must be at least 1 (got {FrameStride}).");
         if (QueueDepth is < 1 or > 64) throw new ArgumentException($"QueueDepth must be 1..64 (got {QueueDepth}).");
+        if (ThrottleLimit is < 1 or > 64) throw new ArgumentException($"ThrottleLimit must be 1..64 (got {ThrottleLimit}).");
         Preprocess.Validate();
     }
 }

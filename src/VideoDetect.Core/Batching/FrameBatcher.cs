@@ -53,6 +53,12 @@ public sealed class FrameBatcher : IDisposable
     /// <summary>True once the background worker has ended (after <see cref="Dispose"/> it must be).</summary>
     internal bool WorkerCompleted => _worker.IsCompleted;
 
+    /// <summary>
+    /// How many clips a producer should let wait (<see cref="ReadWhilePending"/>): a couple for one
+    /// worker; with several, enough to fill a run for each.
+    /// </summary>
+    public int PendingLimit => _options.ThrottleLimit == 1 ? 2 : 64 * _options.ThrottleLimit;
+
     /// <summary>Clips added and not yet fully processed by the worker.</summary>
     public int PendingClips => Volatile.Read(ref _pendingClips);
 
@@ -118,30 +124,21 @@ public sealed class FrameBatcher : IDisposable
     private async Task RunAsync()
     {
         var ct = _cts.Token;
-        var schedule = new ClipSchedule(_options.FrameStride);
-        var cache = _options.Cache ?? VideoIndexCache.Shared;
-        using var mats = new MatPool();
-        using var builder = new BatchBuilder(_options, mats);
-        using var decoder = new RangeDecoder(mats);
-        var sink = new BuilderSink(builder, _events.Writer);
         try
         {
-            await foreach (var clip in _clips.Reader.ReadAllAsync(ct).ConfigureAwait(false))
+            using var mats = new MatPool();
+            using var builder = new BatchBuilder(_options, mats);
+            var assembler = new BatchAssembler(builder, _events.Writer);
+            if (_options.ThrottleLimit == 1)
             {
-                try
-                {
-                    await ExecuteAsync(Schedule(schedule, clip, cache), builder, decoder, sink, ct).ConfigureAwait(false);
-                }
-                catch (Exception e) when (e is VideoException or InvalidDataException or VideoDetectException)
-                {
-                    await FailAsync(new ClipRejected(clip, e), builder, decoder, ct).ConfigureAwait(false);
-                }
-                finally
-                {
-                    Interlocked.Decrement(ref _pendingClips);
-                }
+                await RunSequentialAsync(assembler, mats, ct).ConfigureAwait(false);
             }
-            await builder.FlushAsync(_events.Writer, ct).ConfigureAwait(false);
+            else
+            {
+                await using var parallel = new ParallelDecode(_options, mats, () => Interlocked.Decrement(ref _pendingClips));
+                await parallel.RunAsync(_clips.Reader, assembler, ct).ConfigureAwait(false);
+            }
+            await assembler.FinishAsync(ct).ConfigureAwait(false);
             _events.Writer.TryComplete();
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -154,6 +151,41 @@ public sealed class FrameBatcher : IDisposable
         }
     }
 
+    /// <summary>-ThrottleLimit 1: one worker schedules each clip and executes it, in turn.</summary>
+    private async Task RunSequentialAsync(BatchAssembler assembler, MatPool mats, CancellationToken ct)
+    {
+        var schedule = new ClipSchedule(_options.FrameStride);
+        var cache = _options.Cache ?? VideoIndexCache.Shared;
+        using var decoder = new RangeDecoder(mats);
+        await foreach (var clip in _clips.Reader.ReadAllAsync(ct).ConfigureAwait(false))
+        {
+            try
+            {
+                var work = Schedule(schedule, clip, cache);
+                if (work is ClipRejected rejected)
+                {
+                    decoder.Close();
+                    await assembler.FailAsync(rejected, ct).ConfigureAwait(false);
+                    continue;
+                }
+                await assembler.StartAsync(work, ct).ConfigureAwait(false);
+                if (work is DecodeRange range) await decoder.DecodeAsync(range, assembler, ct).ConfigureAwait(false);
+            }
+            catch (Exception e) when (IsClipError(e))
+            {
+                decoder.Close();
+                await assembler.FailAsync(new ClipRejected(clip, e), ct).ConfigureAwait(false);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _pendingClips);
+            }
+        }
+    }
+
+    /// <summary>Errors that fail one clip (the others go on); anything else fails the batcher.</summary>
+    internal static bool IsClipError(Exception e) => e is VideoException or InvalidDataException or VideoDetectException;
+
     /// <summary>Looks up the clip's video and schedules the clip; a video that cannot be opened rejects it.</summary>
     internal static ScheduledWork Schedule(ClipSchedule schedule, VideoClip clip, VideoIndexCache cache)
     {
@@ -165,44 +197,6 @@ public sealed class FrameBatcher : IDisposable
         {
             return schedule.Reject(clip, e);
         }
-    }
-
-    private async ValueTask ExecuteAsync(ScheduledWork work, BatchBuilder builder, RangeDecoder decoder, IRangeSink sink, CancellationToken ct)
-    {
-        if (work is ClipRejected rejected)
-        {
-            await FailAsync(rejected, builder, decoder, ct).ConfigureAwait(false);
-            return;
-        }
-        if (!string.Equals(builder.Path, work.Path, StringComparison.Ordinal))
-        {
-            // Another video: its batches never mix with this one's.
-            await builder.FlushAsync(_events.Writer, ct).ConfigureAwait(false);
-            builder.End();
-            if (work is DecodeRange next) builder.Begin(next.Path, next.Index.FrameCount);
-        }
-        if (work is DecodeRange range) await decoder.DecodeAsync(range, sink, ct).ConfigureAwait(false);
-    }
-
-    /// <summary>A clip failed: what was packed before it goes out first, then its error; the next clip starts afresh.</summary>
-    private async ValueTask FailAsync(ClipRejected rejected, BatchBuilder builder, RangeDecoder decoder, CancellationToken ct)
-    {
-        await builder.FlushAsync(_events.Writer, ct).ConfigureAwait(false);
-        builder.End();
-        decoder.Close();
-        await _events.Writer.WriteAsync(new ClipFailed(rejected.Clip, rejected.Error), ct).ConfigureAwait(false);
-    }
-
-    /// <summary>The sequential worker's sink: frames go straight into the batch being packed.</summary>
-    private sealed class BuilderSink(BatchBuilder builder, ChannelWriter<BatchEvent> events) : IRangeSink
-    {
-        public async ValueTask FrameAsync(FrameRef reference, Mat frame, CancellationToken ct)
-        {
-            builder.Add(reference, frame);
-            if (builder.IsFull) await builder.FlushAsync(events, ct, final: false).ConfigureAwait(false);
-        }
-
-        public ValueTask WarningAsync(BatchWarning warning, CancellationToken ct) => events.WriteAsync(warning, ct);
     }
 
     public void Dispose()

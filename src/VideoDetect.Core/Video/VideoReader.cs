@@ -134,7 +134,17 @@ public sealed class VideoReader : IDisposable
     {
         while (Position < frame)
         {
-            if (!Grab()) throw new InvalidDataException($"'{_path}' ended at frame {Position} while seeking to frame {frame}; the index says it has {Index.FrameCount}.");
+            // A packet that fails to decode fails one grab; the capture goes on after it (as a decode
+            // that reports "decoding stopped" and is then continued does), so one retry before giving up.
+            if (!Grab() && !Grab()) throw new InvalidDataException($"'{_path}' ended at frame {Position} while seeking to frame {frame}; the index says it has {Index.FrameCount}.");
+            if (Current >= frame)
+            {
+                // Frames that did not decode carried the decode past the target: the frame in hand is
+                // the next one to hand out (it is not lost), and the gap was before the target.
+                Position = Current;
+                _pendingGrabbed = true;
+                return;
+            }
         }
     }
 
