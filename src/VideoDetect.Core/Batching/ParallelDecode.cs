@@ -51,7 +51,10 @@ internal sealed class ParallelDecode : IAsyncDisposable
         _cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var ct = _cts.Token;
         _tasks.Add(Task.Run(() => DispatchAsync(clips, ct), CancellationToken.None));
-        for (int i = 0; i < _workers; i++) _tasks.Add(Task.Run(() => WorkAsync(ct), CancellationToken.None));
+        // Decoding blocks its thread for the whole run: each worker gets a thread of its own, so the
+        // thread pool stays free for preprocessing and the assembler (a starved pool stalls them).
+        for (int i = 0; i < _workers; i++)
+            _tasks.Add(Task.Factory.StartNew(() => Work(ct), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default));
         // The assembler works with the caller's token: the batch it is preprocessing outlives this
         // object (it is flushed after it), and the internal token is cancelled when this is disposed.
         await foreach (var run in _inOrder.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
@@ -78,6 +81,7 @@ internal sealed class ParallelDecode : IAsyncDisposable
             var cache = _options.Cache ?? VideoIndexCache.Shared;
             var keyFrames = new Dictionary<string, long[]?>(StringComparer.Ordinal);
             Run? open = null;
+            Exception? failure = null;
             while (true)
             {
                 if (!clips.TryRead(out var clip))
@@ -100,7 +104,17 @@ internal sealed class ParallelDecode : IAsyncDisposable
                     }
                     continue;
                 }
-                var work = FrameBatcher.Schedule(schedule, clip, cache);
+                ScheduledWork work;
+                try
+                {
+                    work = FrameBatcher.Schedule(schedule, clip, cache);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // Not a clip's error: the batcher fails here, after the work before this clip (as one worker would).
+                    failure = e;
+                    break;
+                }
                 if (open is not null && EndsRun(open, work, keyFrames, ct))
                 {
                     await SubmitAsync(open, ct).ConfigureAwait(false);
@@ -110,7 +124,7 @@ internal sealed class ParallelDecode : IAsyncDisposable
                 open.Add(work);
             }
             if (open is not null) await SubmitAsync(open, ct).ConfigureAwait(false);
-            _inOrder.Writer.TryComplete();
+            _inOrder.Writer.TryComplete(failure);
             _toDecode.Writer.TryComplete();
         }
         catch (Exception e)
@@ -140,17 +154,19 @@ internal sealed class ParallelDecode : IAsyncDisposable
         await _toDecode.Writer.WriteAsync(run, ct).ConfigureAwait(false);
     }
 
-    private async Task WorkAsync(CancellationToken ct)
+    private void Work(CancellationToken ct)
     {
         using var decoder = new RangeDecoder(_mats, _decodeThreads);
         try
         {
-            await foreach (var run in _toDecode.Reader.ReadAllAsync(ct).ConfigureAwait(false))
+            var runs = _toDecode.Reader;
+            while (Wait(runs.WaitToReadAsync(ct)))
             {
+                if (!runs.TryRead(out var run)) continue;
                 var output = run.Output.Writer;
                 try
                 {
-                    foreach (var work in run.Items) await ExecuteAsync(decoder, work, run, ct).ConfigureAwait(false);
+                    foreach (var work in run.Items) Execute(decoder, work, run, ct);
                     output.TryComplete();
                 }
                 catch (Exception e)
@@ -169,29 +185,35 @@ internal sealed class ParallelDecode : IAsyncDisposable
         }
     }
 
-    private static async ValueTask ExecuteAsync(RangeDecoder decoder, ScheduledWork work, Run run, CancellationToken ct)
+    private static void Execute(RangeDecoder decoder, ScheduledWork work, Run run, CancellationToken ct)
     {
-        var output = run.Output.Writer;
-        await output.WriteAsync(new Started(work), ct).ConfigureAwait(false);
+        run.Put(new Started(work), ct);
         if (work is ClipRejected rejected)
         {
             decoder.Close();
-            await output.WriteAsync(new Failed(rejected), ct).ConfigureAwait(false);
+            run.Put(new Failed(rejected), ct);
         }
         else if (work is DecodeRange range)
         {
             try
             {
-                await decoder.DecodeAsync(range, run, ct).ConfigureAwait(false);
+                Wait(decoder.DecodeAsync(range, run, ct)); // completes synchronously: the sink blocks this thread
             }
             catch (Exception e) when (FrameBatcher.IsClipError(e))
             {
                 decoder.Close();
-                await output.WriteAsync(new Failed(new ClipRejected(work.Clip, e)), ct).ConfigureAwait(false);
+                run.Put(new Failed(new ClipRejected(work.Clip, e)), ct);
             }
         }
-        await output.WriteAsync(new Done(), ct).ConfigureAwait(false);
+        run.Put(new Done(), ct);
     }
+
+    private static void Wait(ValueTask task)
+    {
+        if (!task.IsCompletedSuccessfully) task.AsTask().GetAwaiter().GetResult();
+    }
+
+    private static bool Wait(ValueTask<bool> task) => task.IsCompletedSuccessfully ? task.Result : task.AsTask().GetAwaiter().GetResult();
 
     public async ValueTask DisposeAsync()
     {
@@ -238,19 +260,30 @@ internal sealed class ParallelDecode : IAsyncDisposable
             if (work is ClipRejected) HasRejection = true;
         }
 
-        public async ValueTask FrameAsync(FrameRef reference, Mat frame, CancellationToken ct)
+        /// <summary>Writes to the output, blocking the worker's thread while the channel is full.</summary>
+        public void Put(RunItem item, CancellationToken ct)
+        {
+            if (!Output.Writer.TryWrite(item)) Output.Writer.WriteAsync(item, ct).AsTask().GetAwaiter().GetResult();
+        }
+
+        public ValueTask FrameAsync(FrameRef reference, Mat frame, CancellationToken ct)
         {
             try
             {
-                await Output.Writer.WriteAsync(new Decoded(reference, frame), ct).ConfigureAwait(false);
+                Put(new Decoded(reference, frame), ct);
             }
             catch
             {
                 frame.Dispose();
                 throw;
             }
+            return ValueTask.CompletedTask;
         }
 
-        public ValueTask WarningAsync(BatchWarning warning, CancellationToken ct) => Output.Writer.WriteAsync(new Warned(warning), ct);
+        public ValueTask WarningAsync(BatchWarning warning, CancellationToken ct)
+        {
+            Put(new Warned(warning), ct);
+            return ValueTask.CompletedTask;
+        }
     }
 }

@@ -143,6 +143,42 @@ public class ParallelDecodeTests
     }
 
     [Fact]
+    public void A_failure_of_the_batcher_itself_comes_after_the_same_events_and_never_hangs()
+    {
+        using var dir = new TempDir();
+        string a = dir.File("a.avi");
+        SyntheticVideo.Write(a, 40, "MJPG");
+        var clips = Clips(a, 10);
+        // An empty path is a programming error (ArgumentException), not a clip's error: the batcher fails.
+        var order = new[] { clips[0], clips[1], clips[2], new VideoClip { Path = "", StartFrame = 0, EndFrame = 5 }, clips[3] };
+        (List<string> Events, Exception? Error) Run(int throttle)
+        {
+            var events = new List<string>();
+            using var batcher = new FrameBatcher(new BatchOptions { BatchSize = 4, Preprocess = Small, ThrottleLimit = throttle, MinRunFrames = 10 });
+            foreach (var c in order) batcher.Add(c);
+            batcher.Complete();
+            try
+            {
+                while (batcher.Read() is { } e) { events.Add(e is BatchReady r ? Describe(r) : e.ToString()!); (e as BatchReady)?.Batch.Dispose(); }
+            }
+            catch (ArgumentException e)
+            {
+                return (events, e);
+            }
+            return (events, null);
+        }
+        var one = Run(1);
+        Assert.NotNull(one.Error);
+        Assert.Equal(6, one.Events.Count); // of the 30 frames before it, the batch in preprocessing and the partial one are dropped
+        foreach (int n in new[] { 2, 4 })
+        {
+            var many = Run(n);
+            Assert.Equal(one.Events, many.Events);
+            Assert.Equal(one.Error!.Message, many.Error?.Message);
+        }
+    }
+
+    [Fact]
     public void Disposing_mid_stream_stops_every_worker_promptly()
     {
         using var dir = new TempDir();
