@@ -18,7 +18,10 @@ internal static class ThrottleBench
             results.Note("throttle: ffmpeg is missing, so the long-GOP H.264 file was not made; only vtest.avi is measured.");
         var videos = new[] { vtest, h264 }.Where(File.Exists).ToArray();
         int auto = DecodeParallelism.Auto(Environment.ProcessorCount, inferenceOnGpu: false);
-        var limits = new[] { 1, 2, 4, auto }.Distinct().ToArray();
+        // VIDEODETECT_BENCH_THROTTLE=1,4,8,16 picks the worker counts (1 is always the baseline).
+        var limits = (Environment.GetEnvironmentVariable("VIDEODETECT_BENCH_THROTTLE") is { Length: > 0 } t
+                ? t.Split(',').Select(int.Parse).Prepend(1)
+                : new[] { 1, 2, 4, auto }).Distinct().ToArray();
         foreach (string video in videos)
         {
             var probed = VideoProbe.Probe(video);
