@@ -7,25 +7,29 @@ using VideoDetect.Video;
 namespace VideoDetect.Batching;
 
 /// <summary>
-/// Decodes and preprocesses clips into <see cref="FrameBatch"/>es on one background worker, ahead of
-/// the consumer: clips go in with <see cref="Add"/>; batches, per-clip errors and warnings come out,
-/// in order, from <see cref="Read"/> / <see cref="ReadWhilePending"/> — so only the caller's thread (the
+/// Decodes and preprocesses clips into <see cref="FrameBatch"/>es in the background, ahead of the
+/// consumer: clips go in with <see cref="Add"/>; batches, per-clip errors and warnings come out, in
+/// order, from <see cref="Read"/> / <see cref="ReadWhilePending"/> — so only the caller's thread (the
 /// PowerShell pipeline thread) ever reports anything.
 /// <para>
-/// Consecutive clips of a video continue one sequential decode; frames shared by overlapping clips
-/// are decoded and emitted once (for the first clip that holds them); a gap or a jump back seeks
-/// exactly (<see cref="VideoReader"/>). A batch never spans two videos.
+/// Which frames each clip decodes and emits is <see cref="ClipSchedule"/>'s decision (overlaps once,
+/// jumps back again, the stride grid of the video); the workers only execute it. With
+/// <see cref="BatchOptions.ThrottleLimit"/> 1 one worker schedules and decodes each clip in turn;
+/// with more, <see cref="ParallelDecode"/> runs several captures and replays their output in clip
+/// order, so the events are the same. A batch never spans two videos.
 /// </para>
 /// <para>
-/// Memory: the output channel holds at most <see cref="BatchOptions.QueueDepth"/> batches, and the
-/// worker holds two batches of decoded frames (2 × <c>BatchSize</c> Mats, reused: one being decoded
-/// into while the other is preprocessed); the worker waits when
-/// the channel is full, so memory does not grow with the video's length. Ownership: the worker owns
-/// the capture and the frame Mats and disposes them when it ends; each batch read out belongs to the
-/// reader; batches still queued when the batcher is disposed are disposed with it.
+/// Memory: the output channel holds at most <see cref="BatchOptions.QueueDepth"/> batches, the
+/// batch builder two batches of decoded frames (one being filled while the other is preprocessed;
+/// Mats reused through a <see cref="MatPool"/>), and with n workers about 2 × n × BatchSize more;
+/// every stage waits when the next is full, so memory does not grow with the video's length.
+/// Ownership: the workers own their captures, the batcher the Mats and disposes them when it ends;
+/// each batch read out belongs to the reader; batches still queued when the batcher is disposed are
+/// disposed with it.
 /// </para>
-/// Failure: if the worker itself fails, the channel completes with that exception and the next read
-/// rethrows it — a consumer never waits forever. <see cref="Dispose"/> cancels and waits for the worker.
+/// Failure: if the batcher itself fails, the channel completes with that exception, after the events
+/// before it, and the next read rethrows it — a consumer never waits forever. <see cref="Dispose"/>
+/// cancels and waits for every worker.
 /// </summary>
 public sealed class FrameBatcher : IDisposable
 {
