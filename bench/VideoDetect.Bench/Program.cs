@@ -4,7 +4,7 @@ using VideoDetect.Video;
 
 // `build.ps1 bench`: every figure is set against a baseline measured in the same run (ratios),
 // absolute figures beside it for information; out/bench/results.json, results.md and a console table.
-//   VideoDetect.Bench [shared-dir] [output-dir] [--only micro,inference,naive,pipeline,memory,tracking,planning]
+//   VideoDetect.Bench [shared-dir] [output-dir] [--only micro,inference,naive,pipeline,memory,tracking,planning,throttle]
 //   VideoDetect.Bench naive <model> <video> <gpu-device|-1> [read-frames] [infer-frames]   (internal) the naive recipe, in a child
 //   VideoDetect.Bench chunk [shared] [batch]                       profiling aid: frame by frame or whole batch on the CPU
 // Environment: VIDEODETECT_BENCH_PROVIDER=Cuda runs inference on the GPU with batches up to 64;
@@ -29,7 +29,7 @@ string output = positional.Length > 1 ? Path.GetFullPath(positional[1]) : Path.C
 int onlyAt = Array.IndexOf(args, "--only");
 var only = onlyAt >= 0 && onlyAt + 1 < args.Length ? args[onlyAt + 1].Split(',').ToHashSet(StringComparer.OrdinalIgnoreCase) : null;
 // The planning-cost table (results.md only) runs when asked for: the whole suite must stay under 10 minutes on two cores.
-bool Wanted(string suite) => only is null ? suite != "planning" : only.Contains(suite);
+bool Wanted(string suite) => only is null ? suite is not "planning" and not "throttle" : only.Contains(suite);
 Directory.CreateDirectory(output);
 
 string vtest = Path.Combine(shared, "videos", "vtest.avi");
@@ -199,6 +199,8 @@ if (Wanted("memory"))
 }
 
 if (Wanted("tracking")) { Stage("7: tracking and events against end to end"); TrackingBench.Run(setup, results); }
+// -ThrottleLimit (parallel decode), in process; runs when asked for (--only throttle), like planning.
+if (only is not null && only.Contains("throttle")) { Stage("8: parallel decode (-ThrottleLimit)"); ThrottleBench.Run(vtest, output, results, setup.Repeats); }
 if (Wanted("planning")) { Stage("planning cost (results.md only)"); PlanningBench.Run(shared, results.Extra); }
 
 results.Write(output, environment);

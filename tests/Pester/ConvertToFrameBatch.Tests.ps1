@@ -82,6 +82,55 @@ Describe "ConvertTo-FrameBatch on vtest.avi$NoShared" -Skip:(-not $HaveShared) {
         $fromJson.Frames.FrameIndex | Should -Be (10..14)
     }
 
+    It '-FrameStride counts from the plan, so a resumed plan (also through CliXml and JSON) takes the frames a full run takes' {
+        $plan = @(Split-VideoClip $vtest -Length 30 -Start 5 -End 125)
+        $plan[2].PlanStartFrame | Should -Be 5
+        $full = $plan | ConvertTo-FrameBatch -BatchSize 16 -Size 32x32 -FrameStride 7 | ForEach-Object { $_.Frames.FrameIndex; $_.Dispose() }
+        $full | Should -Be (0..17 | ForEach-Object { 5 + 7 * $_ })
+        $rest = $full | Where-Object { $_ -ge 65 }
+        $file = Join-Path $TestDrive 'rest.xml'
+        $plan | Select-Object -Skip 2 | Export-Clixml $file
+        (Import-Clixml $file | ConvertTo-FrameBatch -BatchSize 16 -Size 32x32 -FrameStride 7 | ForEach-Object { $_.Frames.FrameIndex; $_.Dispose() }) | Should -Be $rest
+        ($plan | Select-Object -Skip 2 | ConvertTo-Json -Depth 5 | ConvertFrom-Json | ConvertTo-FrameBatch -BatchSize 16 -Size 32x32 -FrameStride 7 |
+            ForEach-Object { $_.Frames.FrameIndex; $_.Dispose() }) | Should -Be $rest
+    }
+
+    It '-ThrottleLimit 2, 4 and Auto give the batches of -ThrottleLimit 1 (frames, timestamps, tensors)' {
+        function Get-BatchSignature([string] $Limit) {
+            Split-VideoClip $vtest -Length 64 -End 400 | ConvertTo-FrameBatch -BatchSize 16 -Size 64x48 -FrameStride 3 -ThrottleLimit $Limit | ForEach-Object {
+                $bytes = [byte[]]::new($_.Tensor.Length * 4)
+                [Buffer]::BlockCopy($_.Tensor, 0, $bytes, 0, $bytes.Length)
+                $hash = [Convert]::ToHexString([Security.Cryptography.SHA256]::HashData($bytes))
+                "$($_.BatchIndex) $(($_.Frames | ForEach-Object { "$($_.FrameIndex)@$($_.Timestamp.Ticks)" }) -join ',') $hash"
+                $_.Dispose()
+            }
+        }
+        $one = Get-BatchSignature 1
+        $one.Count | Should -Be 9
+        foreach ($limit in '2', '4', 'Auto') { Get-BatchSignature $limit | Should -Be $one }
+    }
+
+    It '-ThrottleLimit takes 1..64 or Auto' {
+        { [VideoDetect.Video.VideoClip]::new() | ConvertTo-FrameBatch -ThrottleLimit 0 } | Should -Throw -ErrorId "ParameterArgumentValidationError,$BatchId"
+        { [VideoDetect.Video.VideoClip]::new() | ConvertTo-FrameBatch -ThrottleLimit 65 } | Should -Throw -ErrorId "ParameterArgumentValidationError,$BatchId"
+        { [VideoDetect.Video.VideoClip]::new() | ConvertTo-FrameBatch -ThrottleLimit many } | Should -Throw -ErrorId "ParameterArgumentValidationError,$BatchId"
+    }
+
+    It 'stopping the pipeline (Ctrl+C) ends every decode worker within 2 s' {
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddScript("Import-Module '$ModulePath'; Split-VideoClip '$vtest' -Length 32 | ConvertTo-FrameBatch -BatchSize 4 -Size 416 -ThrottleLimit 4 | ForEach-Object { Start-Sleep -Milliseconds 50; `$_.Dispose() }")
+            $async = $ps.BeginInvoke()
+            Start-Sleep -Milliseconds 2500  # the module loads and batches flow (the whole run takes over 10 s)
+            $ps.InvocationStateInfo.State | Should -Be 'Running'
+            $clock = [Diagnostics.Stopwatch]::StartNew()
+            $ps.Stop()
+            $clock.Elapsed.TotalSeconds | Should -BeLessThan 2
+            $ps.InvocationStateInfo.State | Should -Be 'Stopped'
+        }
+        finally { $ps.Dispose() }
+    }
+
     It 'has a table view with the batch, its frames and shape' {
         $text = Split-VideoClip $vtest -Length 8 -End 16 | ConvertTo-FrameBatch -BatchSize 8 -Size 64x48 | Out-String
         $text | Should -Match 'Batch'

@@ -8,13 +8,31 @@ public sealed record BatchOptions
     /// <summary>Frames per batch (the last batch of a video may be shorter).</summary>
     public int BatchSize { get; init; } = 8;
 
-    /// <summary>Take every k-th frame, counted from the first clip's start in each video; indices stay the source's.</summary>
+    /// <summary>
+    /// Take every k-th frame, counted from each clip's <see cref="VideoClip.PlanStartFrame"/> (frame 0,
+    /// or the plan's -Start), so any subset of a plan's clips takes the frames the whole plan takes;
+    /// indices stay the source's.
+    /// </summary>
     public int FrameStride { get; init; } = 1;
 
     /// <summary>Batches decoded ahead of the consumer. Peak memory ≈ (QueueDepth + 2) × BatchSize frames.</summary>
     public int QueueDepth { get; init; } = 2;
 
     public PreprocessOptions Preprocess { get; init; } = new();
+
+    /// <summary>
+    /// Decode workers (each with its own capture). 1 decodes every clip in turn on one worker; more
+    /// decode runs of consecutive clips, and several videos, side by side — the output is the same
+    /// batches in the same order. <see cref="DecodeParallelism.Auto"/> gives the measured default.
+    /// </summary>
+    public int ThrottleLimit { get; init; } = 1;
+
+    /// <summary>
+    /// With several workers, the fewest frames a run of consecutive clips covers before the video is
+    /// split for another worker (a split costs a seek: decoding from the key frame before it). Null
+    /// lets <see cref="DecodeParallelism"/> choose from the video's length and key frames.
+    /// </summary>
+    internal long? MinRunFrames { get; init; }
 
     /// <summary>Where batch tensors come from; <see cref="TensorPool.Shared"/> when null.</summary>
     public TensorPool? Pool { get; init; }
@@ -27,6 +45,7 @@ public sealed record BatchOptions
         if (BatchSize is < 1 or > 4096) throw new ArgumentException($"BatchSize must be 1..4096 (got {BatchSize}).");
         if (FrameStride < 1) throw new ArgumentException($"FrameStride must be at least 1 (got {FrameStride}).");
         if (QueueDepth is < 1 or > 64) throw new ArgumentException($"QueueDepth must be 1..64 (got {QueueDepth}).");
+        if (ThrottleLimit is < 1 or > 64) throw new ArgumentException($"ThrottleLimit must be 1..64 (got {ThrottleLimit}).");
         Preprocess.Validate();
         long floats = (long)BatchSize * Preprocess.FrameLength;
         if (floats > Array.MaxLength)

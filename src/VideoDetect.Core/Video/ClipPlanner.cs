@@ -67,7 +67,7 @@ public static class ClipPlanner
                 long stop = Math.Min(start + length, end);
                 bool partial = stop - start < length;
                 if (partial && options.DropPartial) yield break;
-                yield return MakeClip(video, clipIndex++, start, stop, partial);
+                yield return MakeClip(video, clipIndex++, first, start, stop, partial);
                 if (stop == end) yield break;
             }
         }
@@ -87,7 +87,7 @@ public static class ClipPlanner
                 if (stop <= start) continue; // a gap in a variable-rate video: no frame in this window
                 bool partial = windowEnd > rangeEndMs + 1e-6;
                 if (partial && options.DropPartial) yield break;
-                yield return MakeClip(video, clipIndex++, start, stop, partial);
+                yield return MakeClip(video, clipIndex++, first, start, stop, partial);
                 if (stop == end) yield break;
             }
         }
@@ -113,7 +113,7 @@ public static class ClipPlanner
         if (!any && last is not null) yield return last;
     }
 
-    private static VideoClip MakeClip(ProbedVideo video, int clipIndex, long start, long stop, bool partial) => new()
+    private static VideoClip MakeClip(ProbedVideo video, int clipIndex, long planStart, long start, long stop, bool partial) => new()
     {
         Path = video.Info.Path,
         Video = video.Info,
@@ -124,5 +124,6 @@ public static class ClipPlanner
         StartTime = video.Index.TimeOf(start),
         EndTime = video.Index.TimeOf(stop),
         IsPartial = partial,
+        PlanStartFrame = planStart,
     };
 }

@@ -26,6 +26,8 @@ public static class ClipRecords
             StartTime = bag.TimeSpan(nameof(VideoClip.StartTime), TimeSpan.Zero),
             EndTime = bag.TimeSpan(nameof(VideoClip.EndTime), TimeSpan.Zero),
             IsPartial = bag.Boolean(nameof(VideoClip.IsPartial), false),
+            // The stride phase's origin (frame 0 or the plan's -Start); a clip from before it existed starts at 0.
+            PlanStartFrame = bag.Int64(nameof(VideoClip.PlanStartFrame), 0),
         };
     }
 }

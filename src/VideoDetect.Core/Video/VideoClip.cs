@@ -35,5 +35,13 @@ public sealed class VideoClip
     /// <summary>True when the clip is shorter than asked because the video (or -End) ran out.</summary>
     public bool IsPartial { get; set; }
 
+    /// <summary>
+    /// First frame of the plan the clip was cut from (Split-VideoClip's -Start; 0 without it).
+    /// ConvertTo-FrameBatch -FrameStride counts from here, so every clip of one plan samples the same
+    /// frames whether a run sees all of them, a shard, or the rest after a resume. 0 for clips made
+    /// before this property existed.
+    /// </summary>
+    public long PlanStartFrame { get; set; }
+
     public override string ToString() => $"{System.IO.Path.GetFileName(Path)}[{StartFrame}..{EndFrame})";
 }

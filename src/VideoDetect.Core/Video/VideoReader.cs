@@ -15,19 +15,27 @@ namespace VideoDetect.Video;
 /// </para>
 /// Ownership: the reader owns its <see cref="VideoCapture"/> and disposes it. <see cref="Retrieve"/>
 /// writes into a <see cref="Mat"/> the caller owns. Not thread-safe: one reader per thread.
+/// <para>Threads: FFmpeg gives each capture min(cores, 16) decoding threads unless told otherwise;
+/// <c>decodeThreads</c> sets the count at open time (OpenCV's <c>CAP_PROP_N_THREADS</c>), so that
+/// several readers side by side do not oversubscribe the cores.</para>
 /// </summary>
 public sealed class VideoReader : IDisposable
 {
     private const long ForwardDecodeLimit = 48; // at or below this many frames ahead, decoding forward beats a seek
+    private const VideoCaptureProperties NThreads = (VideoCaptureProperties)70; // CAP_PROP_N_THREADS, not in OpenCvSharp's enum
     private readonly string _path;
+    private readonly int _decodeThreads;
     private VideoCapture _capture;
     private bool _pendingGrabbed; // the capture already holds frame Position (landed on by a seek)
 
-    public VideoReader(string path, VideoIndex index)
+    /// <param name="decodeThreads">FFmpeg decoding threads for the capture; 0 leaves OpenCV's default.</param>
+    public VideoReader(string path, VideoIndex index, int decodeThreads = 0)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(decodeThreads);
         _path = path;
         Index = index;
-        _capture = Open(path);
+        _decodeThreads = decodeThreads;
+        _capture = Open(path, decodeThreads);
     }
 
     public VideoIndex Index { get; }
@@ -44,6 +52,9 @@ public sealed class VideoReader : IDisposable
     /// <summary>How many real seeks (not forward decodes) this reader has made.</summary>
     public int SeekCount { get; private set; }
 
+    /// <summary>How many frames this reader has had decoded, also those decoded only to reach a seek target.</summary>
+    public long FramesGrabbed { get; private set; }
+
     /// <summary>Decodes the next frame without converting it. False at the end of the video.</summary>
     public bool Grab()
     {
@@ -54,6 +65,10 @@ public sealed class VideoReader : IDisposable
         else if (Position >= Index.FrameCount || !OpenCvRuntime.GrabPastCorruptPackets(_capture))
         {
             return false;
+        }
+        else
+        {
+            FramesGrabbed++;
         }
         CurrentTimestampMs = _capture.Get(VideoCaptureProperties.PosMsec);
         // A corrupt frame is dropped by the decoder without a word; its timestamp gap tells.
@@ -105,6 +120,7 @@ public sealed class VideoReader : IDisposable
         SeekCount++;
         _pendingGrabbed = false;
         if (!_capture.Set(VideoCaptureProperties.PosFrames, from) || !_capture.Grab()) return false;
+        FramesGrabbed++; // at least the landing frame; the decoder may have decoded from the key frame before it
         long landed = Index.FrameAt(_capture.Get(VideoCaptureProperties.PosMsec));
         // Trust the landing only when it is identified and plausibly near where we asked to go.
         if (landed < 0 || landed > target || landed < from - 4 * ForwardDecodeLimit) return false;
@@ -118,7 +134,17 @@ public sealed class VideoReader : IDisposable
     {
         while (Position < frame)
         {
-            if (!Grab()) throw new InvalidDataException($"'{_path}' ended at frame {Position} while seeking to frame {frame}; the index says it has {Index.FrameCount}.");
+            // A packet that fails to decode fails one grab; the capture goes on after it (as a decode
+            // that reports "decoding stopped" and is then continued does), so one retry before giving up.
+            if (!Grab() && !Grab()) throw new InvalidDataException($"'{_path}' ended at frame {Position} while seeking to frame {frame}; the index says it has {Index.FrameCount}.");
+            if (Current >= frame)
+            {
+                // Frames that did not decode carried the decode past the target: the frame in hand is
+                // the next one to hand out (it is not lost), and the gap was before the target.
+                Position = Current;
+                _pendingGrabbed = true;
+                return;
+            }
         }
     }
 
@@ -126,15 +152,24 @@ public sealed class VideoReader : IDisposable
     {
         if (Position == 0 && Current < 0 && !_pendingGrabbed) return; // fresh
         _capture.Dispose();
-        _capture = Open(_path);
+        _capture = Open(_path, _decodeThreads);
         _pendingGrabbed = false;
         Position = 0;
         Current = -1;
     }
 
-    private static VideoCapture Open(string path)
+    private static VideoCapture Open(string path, int decodeThreads)
     {
-        var capture = OpenCvRuntime.OpenCapture(path);
+        VideoCapture capture;
+        if (decodeThreads > 0)
+        {
+            OpenCvRuntime.EnsureInitialized();
+            capture = new VideoCapture(path, VideoCaptureAPIs.FFMPEG, new[] { (int)NThreads, decodeThreads });
+        }
+        else
+        {
+            capture = OpenCvRuntime.OpenCapture(path);
+        }
         if (!capture.IsOpened())
         {
             capture.Dispose();

@@ -16,7 +16,6 @@ namespace VideoDetect.Commands;
 [OutputType(typeof(FrameBatch))]
 public sealed class ConvertToFrameBatchCommand : StoppableCommand
 {
-    private const int MaxPendingClips = 2;
     private FrameBatcher? _batcher;
     private Inference.DetectionModel? _model;
     private long _framesOut;
@@ -81,7 +80,7 @@ public sealed class ConvertToFrameBatchCommand : StoppableCommand
     [Parameter]
     public TensorLayout Layout { get; set; } = TensorLayout.NCHW;
 
-    /// <summary>Take every k-th frame (counted from the first clip of each video); frame indices stay the source's.</summary>
+    /// <summary>Take every k-th frame, counted from frame 0 of the video (or Split-VideoClip's -Start), whichever clips a run gets; frame indices stay the source's.</summary>
     [Parameter]
     [ValidateRange(1, int.MaxValue)]
     public int FrameStride { get; set; } = 1;
@@ -90,6 +89,15 @@ public sealed class ConvertToFrameBatchCommand : StoppableCommand
     [Parameter]
     [ValidateRange(1, 64)]
     public int QueueDepth { get; set; } = 2;
+
+    /// <summary>
+    /// Decode workers, each with its own capture: a number (1 decodes clips in turn) or Auto (the
+    /// default: 1 on 2 cores or fewer, else a share of the cores that depends on where inference runs).
+    /// Output is the same whatever the value.
+    /// </summary>
+    [Parameter]
+    [ValidatePattern(@"^\s*(?i:auto|[1-9]|[1-5][0-9]|6[0-4])\s*$")]
+    public string ThrottleLimit { get; set; } = "Auto";
 
     private static readonly string[] PreprocessingParameters =
         { nameof(Size), nameof(Resize), nameof(PadValue), nameof(Interpolation), nameof(Mean), nameof(Std), nameof(Scale), nameof(ChannelOrder), nameof(Layout) };
@@ -111,6 +119,7 @@ public sealed class ConvertToFrameBatchCommand : StoppableCommand
                 BatchSize = BatchSize,
                 FrameStride = FrameStride,
                 QueueDepth = QueueDepth,
+                ThrottleLimit = ResolveThrottleLimit(ThrottleLimit, model),
                 Preprocess = new PreprocessOptions
                 {
                     Width = width,
@@ -145,7 +154,7 @@ public sealed class ConvertToFrameBatchCommand : StoppableCommand
         }
         // Write what is ready, and keep at most a couple of clips waiting, so output streams while
         // input is still coming.
-        while (ReadOne(b => b.ReadWhilePending(MaxPendingClips, StopToken))) { }
+        while (ReadOne(b => b.ReadWhilePending(b.PendingLimit, StopToken))) { }
     }
 
     protected override void EndProcessing()
@@ -193,8 +202,6 @@ public sealed class ConvertToFrameBatchCommand : StoppableCommand
     private static ErrorRecord ErrorFor(ClipFailed failed) => failed.Error switch
     {
         VideoDetectException known => ErrorMapping.Record(known, failed.Clip),
-        // FrameBatcher's clip-range check raises ClipOutOfRangeException on the batching branch; until it lands, its ArgumentException is that error.
-        ArgumentException ae => new ErrorRecord(ae, ErrorIds.ClipOutOfRange, ErrorCategory.InvalidData, failed.Clip),
         _ => new ErrorRecord(failed.Error, ErrorIds.FrameDecodeFailed, ErrorCategory.ReadError, failed.Clip),
     };
 
@@ -225,6 +232,13 @@ public sealed class ConvertToFrameBatchCommand : StoppableCommand
         { Length: 3 } => values,
         _ => throw new ArgumentException($"-{name} takes one value for all channels, or three (got {values.Length})."),
     };
+
+    /// <summary>A number, or Auto: <see cref="DecodeParallelism.Auto"/> for this machine and where the model runs.</summary>
+    internal static int ResolveThrottleLimit(string value, VideoDetect.Inference.DetectionModel? model)
+    {
+        if (int.TryParse(value.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int n)) return n;
+        return DecodeParallelism.Auto(Environment.ProcessorCount, model?.Provider == VideoDetect.Inference.ExecutionProvider.Cuda);
+    }
 
     internal static (int Width, int Height) ParseSize(string size)
     {

@@ -83,6 +83,40 @@ public class FrameBatcherTests
     }
 
     [Fact]
+    public void A_resumed_run_samples_exactly_the_frames_a_full_run_samples()
+    {
+        using var dir = new TempDir();
+        string path = dir.File("syn.avi");
+        SyntheticVideo.Write(path, 60, "mp4v");
+        var clips = Clips(path, 10, start: 2); // 2..12, 12..22, …
+        var options = new BatchOptions { BatchSize = 4, FrameStride = 3, Preprocess = Identity };
+        var full = Run(clips, options).OfType<BatchReady>().SelectMany(r => r.Batch.Frames).Select(f => f.FrameIndex).ToList();
+        var resumed = Run(clips.Skip(2), options).OfType<BatchReady>().Select(r => r.Batch).ToList();
+        Assert.Equal(Enumerable.Range(0, 20).Select(i => 2L + 3 * i), full); // 2, 5, …, 59
+        Assert.Equal(full.Where(f => f >= 22), resumed.SelectMany(b => b.Frames).Select(f => f.FrameIndex));
+        foreach (var b in resumed)
+            for (int i = 0; i < b.Count; i++) Assert.Equal(b.Frames[i].FrameIndex, PaintedIndex(b, i));
+    }
+
+    [Fact]
+    public void A_clip_that_carries_its_video_needs_no_probe_and_a_stale_description_is_not_trusted()
+    {
+        using var dir = new TempDir();
+        string path = dir.File("syn.avi");
+        SyntheticVideo.Write(path, 30, "MJPG");
+        var probed = VideoProbe.Probe(path, new ProbeOptions { Cache = new VideoIndexCache(null) });
+        Assert.Equal(FrameCountMethod.Verified, probed.Info.FrameCountMethod);
+        var clip = new VideoClip { Path = path, Video = probed.Info, StartFrame = 0, EndFrame = 30 };
+        var empty = new VideoIndexCache(null);
+        var rebuilt = ClipVideos.IndexOf(clip, empty);
+        Assert.Equal(0, empty.Count); // not probed
+        Assert.Equal(Enumerable.Range(0, 31).Select(i => probed.Index.TimeOf(i)), Enumerable.Range(0, 31).Select(i => rebuilt.TimeOf(i)));
+        File.SetLastWriteTimeUtc(path, probed.Info.LastWriteTimeUtc.AddSeconds(-10));
+        ClipVideos.IndexOf(clip, empty);
+        Assert.Equal(1, empty.Count); // the file changed: probed
+    }
+
+    [Fact]
     public void Overlapping_clips_decode_and_emit_shared_frames_once_and_skips_seek_exactly()
     {
         using var dir = new TempDir();
@@ -143,7 +177,7 @@ public class FrameBatcherTests
         SyntheticVideo.Write(path, 20, "MJPG");
         var bogus = new VideoClip { Path = path, Index = 5, StartFrame = 15, EndFrame = 40 };
         var events = Run(Clips(path, 10).Append(bogus), new BatchOptions { BatchSize = 8, Preprocess = Identity });
-        Assert.IsType<ArgumentException>(Assert.Single(events.OfType<ClipFailed>()).Error);
+        Assert.Equal(VideoDetect.Errors.ErrorIds.ClipOutOfRange, Assert.IsType<VideoDetect.Errors.ClipOutOfRangeException>(Assert.Single(events.OfType<ClipFailed>()).Error).ErrorId);
         Assert.Equal(20, events.OfType<BatchReady>().Sum(r => r.Batch.Count));
     }
 

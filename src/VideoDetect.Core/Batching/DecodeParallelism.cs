@@ -1,0 +1,48 @@
+namespace VideoDetect.Batching;
+
+/// <summary>
+/// How many decode workers, how many FFmpeg threads each, and where a video may be split between
+/// workers — plain functions, measured in bench/README.md.
+/// </summary>
+public static class DecodeParallelism
+{
+    /// <summary>What a seek costs when the container does not say where its key frames are: a long H.264 GOP.</summary>
+    internal const long UnknownSeekCost = 250;
+
+    /// <summary>A split may cost at most 1/<see cref="SplitCostDivisor"/> of the run before it (5 %): total decode stays within 10 % of one pass.</summary>
+    internal const long SplitCostDivisor = 20;
+
+    /// <summary>
+    /// The default -ThrottleLimit. One worker already keeps about 1.5–1.8 cores busy (FFmpeg's own
+    /// threads, colour conversion, preprocessing on the thread pool), so on 2 cores a second worker
+    /// only competes with inference: 1. Beyond that, CPU inference needs most cores itself (a quarter
+    /// go to decoding); a GPU leaves them to decoding (half of them), at most 8 workers.
+    /// </summary>
+    public static int Auto(int cores, bool inferenceOnGpu)
+    {
+        if (cores <= 2) return 1;
+        return inferenceOnGpu ? Math.Clamp(cores / 2, 1, 8) : Math.Clamp(cores / 4, 1, 8);
+    }
+
+    /// <summary>
+    /// FFmpeg decoding threads per capture so that workers × threads ≈ cores; 0 (OpenCV's default,
+    /// min(cores, 16)) for a single worker, which has the cores to itself. Never 1: a capture opened
+    /// with one thread decoded and converted 3–4× slower per frame (bench/README.md), so with more
+    /// workers than half the cores each still gets 2.
+    /// </summary>
+    public static int DecodeThreads(int workers, int cores) => workers <= 1 ? 0 : Math.Max(2, cores / workers);
+
+    /// <summary>
+    /// The fewest frames a run covers before its video may be split for another worker: enough to
+    /// spread one video over the workers (two runs each), never less than 4 batches.
+    /// </summary>
+    public static long MinRunFrames(long videoFrames, int workers, int batchSize) =>
+        Math.Max(4L * batchSize, videoFrames / (2L * Math.Max(1, workers)));
+
+    /// <summary>
+    /// Whether a run of <paramref name="runFrames"/> frames ends before a range whose first frame costs
+    /// <paramref name="seekCost"/> frames of extra decoding to seek to (null: unknown key frames).
+    /// </summary>
+    public static bool ShouldSplit(long runFrames, long minRunFrames, long? seekCost) =>
+        runFrames >= minRunFrames && (seekCost ?? UnknownSeekCost) * SplitCostDivisor <= runFrames;
+}

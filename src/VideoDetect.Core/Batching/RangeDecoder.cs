@@ -1,0 +1,114 @@
+using OpenCvSharp;
+using VideoDetect.Video;
+
+namespace VideoDetect.Batching;
+
+/// <summary>Where a <see cref="RangeDecoder"/> sends what it decodes, in frame order.</summary>
+internal interface IRangeSink
+{
+    /// <summary>A decoded frame on the stride grid; the sink takes ownership of <paramref name="frame"/> (a <see cref="MatPool"/> Mat).</summary>
+    ValueTask FrameAsync(FrameRef reference, Mat frame, CancellationToken ct);
+
+    /// <summary>Frames that did not decode; reported where they were found.</summary>
+    ValueTask WarningAsync(BatchWarning warning, CancellationToken ct);
+}
+
+/// <summary>
+/// Executes <see cref="DecodeRange"/>s — it decides nothing: it seeks exactly to a range's first
+/// frame when its reader is elsewhere, decodes to the range's end, and hands the frames on the
+/// range's stride grid (converted to BGR) to a sink; frames between them are decoded but not
+/// converted. Consecutive ranges of one video continue the same reader.
+/// <para>Ownership: the decoder owns its <see cref="VideoReader"/> (one capture) and disposes it on
+/// <see cref="Close"/>, on a range of another video and on <see cref="Dispose"/>. One thread at a time.</para>
+/// </summary>
+internal sealed class RangeDecoder : IDisposable
+{
+    private readonly MatPool _mats;
+    private readonly int _decodeThreads;
+    private VideoReader? _reader;
+    private string? _path;
+
+    /// <param name="decodeThreads">FFmpeg decoding threads for each capture opened; 0 leaves OpenCV's default.</param>
+    public RangeDecoder(MatPool mats, int decodeThreads = 0)
+    {
+        _mats = mats;
+        _decodeThreads = decodeThreads;
+    }
+
+    /// <summary>Real seeks (not forward decodes) made by the readers of this decoder, for tests and benchmarks.</summary>
+    public int SeekCount { get; private set; }
+
+    /// <summary>Frames grabbed by the readers of this decoder (decode work, including frames decoded only to reach a seek target).</summary>
+    public long FramesDecoded { get; private set; }
+
+    public async ValueTask DecodeAsync(DecodeRange range, IRangeSink sink, CancellationToken ct)
+    {
+        var reader = ReaderFor(range);
+        var clip = range.Clip;
+        string name = System.IO.Path.GetFileName(clip.Path);
+        if (reader.Position != range.First) reader.Seek(range.First);
+        while (reader.Position < range.End)
+        {
+            ct.ThrowIfCancellationRequested();
+            if (!reader.Grab())
+            {
+                await sink.WarningAsync(new BatchWarning(clip.Path,
+                    $"{name}: decoding stopped at frame {reader.Position} of clip {clip.Index} (frames {reader.Position}..{range.End - 1} did not decode); the batches carry what decoded."), ct).ConfigureAwait(false);
+                break;
+            }
+            long frame = reader.Current;
+            if (reader.SkippedBeforeCurrent > 0)
+            {
+                await sink.WarningAsync(new BatchWarning(clip.Path,
+                    $"{name}: frames {frame - reader.SkippedBeforeCurrent}..{frame - 1} failed to decode (corrupt data) and are missing; later frames keep their own indices."), ct).ConfigureAwait(false);
+            }
+            if (frame >= range.End) { reader.Seek(frame); break; } // the gap ran past this range: leave that frame for the next
+            if (!range.Emits(frame)) continue;
+            var mat = _mats.Rent();
+            try
+            {
+                if (!reader.Retrieve(mat) || mat.Empty())
+                    throw new InvalidDataException($"Frame {frame} of '{clip.Path}' was decoded but could not be converted.");
+            }
+            catch
+            {
+                _mats.Return(mat);
+                throw;
+            }
+            var reference = new FrameRef
+            {
+                Path = clip.Path,
+                ClipIndex = clip.Index,
+                FrameIndex = frame,
+                Timestamp = range.Index.TimeOf(frame),
+                SourceWidth = mat.Cols,
+                SourceHeight = mat.Rows,
+            };
+            await sink.FrameAsync(reference, mat, ct).ConfigureAwait(false);
+        }
+    }
+
+    private VideoReader ReaderFor(DecodeRange range)
+    {
+        if (_reader is not null && string.Equals(_path, range.Path, StringComparison.Ordinal)) return _reader;
+        Close();
+        _reader = new VideoReader(System.IO.Path.GetFullPath(range.Path), range.Index, _decodeThreads);
+        _path = range.Path;
+        return _reader;
+    }
+
+    /// <summary>Closes the capture; the next range reopens its video.</summary>
+    public void Close()
+    {
+        if (_reader is not null)
+        {
+            SeekCount += _reader.SeekCount;
+            FramesDecoded += _reader.FramesGrabbed;
+            _reader.Dispose();
+        }
+        _reader = null;
+        _path = null;
+    }
+
+    public void Dispose() => Close();
+}
