@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using Microsoft.PowerShell.Commands;
 using VideoDetect.Errors;
 using VideoDetect.Export;
 using VideoDetect.Inference;
@@ -18,27 +17,11 @@ namespace VideoDetect.Commands;
 /// </summary>
 [Cmdlet(VerbsData.Export, "AnnotatedVideo", DefaultParameterSetName = PathSet, SupportsShouldProcess = true)]
 [OutputType(typeof(FileInfo))]
-public sealed class ExportAnnotatedVideoCommand : StoppableCommand
+public sealed class ExportAnnotatedVideoCommand : SourceWriterCommand
 {
-    private const string PathSet = "Path", DirectorySet = "OutputDirectory";
     private EncoderChoice? _encoder;
     private AnnotatedVideoExport? _export;
     private ProgressRecord? _progress;
-
-    /// <summary>Detections from Invoke-FrameDetection, in frame order per source; also as they come back from a job, remoting, Import-Clixml or ConvertFrom-Json.</summary>
-    [Parameter(Mandatory = true, ValueFromPipeline = true)]
-    [PortableObjectTransformation(typeof(FrameDetections))]
-    public FrameDetections[] InputObject { get; set; } = Array.Empty<FrameDetections>();
-
-    /// <summary>The one output file (.mp4, .m4v, .mov, .mkv or .avi).</summary>
-    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet)]
-    [ValidateNotNullOrEmpty]
-    public string Path { get; set; } = "";
-
-    /// <summary>A folder for one file per source, named &lt;source name&gt;.annotated.mp4; created when missing.</summary>
-    [Parameter(Mandatory = true, ParameterSetName = DirectorySet)]
-    [ValidateNotNullOrEmpty]
-    public string OutputDirectory { get; set; } = "";
 
     /// <summary>H264 (default; needs ffmpeg with libx264, else mp4v with a warning), Mp4v or Mjpg.</summary>
     [Parameter]
@@ -63,14 +46,6 @@ public sealed class ExportAnnotatedVideoCommand : StoppableCommand
     [Parameter]
     public SwitchParameter NoHold { get; set; }
 
-    /// <summary>Replace an existing file.</summary>
-    [Parameter]
-    public SwitchParameter Force { get; set; }
-
-    /// <summary>Emit the written file (FileInfo).</summary>
-    [Parameter]
-    public SwitchParameter PassThru { get; set; }
-
     protected override void BeginProcessing()
     {
         try
@@ -82,20 +57,9 @@ public sealed class ExportAnnotatedVideoCommand : StoppableCommand
             ThrowTerminatingError(new ErrorRecord(e, e.ErrorId, ErrorCategory.ResourceUnavailable, Codec));
         }
         if (_encoder!.Warning is { } warning) WriteWarning(warning);
-        bool toDirectory = ParameterSetName == DirectorySet;
-        string given = toDirectory ? OutputDirectory : Path;
-        string full = SessionState.Path.GetUnresolvedProviderPathFromPSPath(given, out var provider, out _);
-        try
-        {
-            if (provider.ImplementingType != typeof(FileSystemProvider)) throw new InvalidOutputPathException(given, $"'{given}' is not a file-system path.");
-            var output = AnnotatedVideoExport.Resolve(full, toDirectory);
-            var options = new AnnotationOptions { Blur = Blur, HoldDetections = !NoHold, Overwrite = Force, Trail = Trail };
-            _export = new AnnotatedVideoExport(output, _encoder, options, StopToken);
-        }
-        catch (InvalidOutputPathException e)
-        {
-            ThrowTerminatingError(new ErrorRecord(new ArgumentException(e.Message, e), e.ErrorId, ErrorCategory.InvalidArgument, given));
-        }
+        // -Path: the one file (.mp4, .m4v, .mov, .mkv or .avi); -OutputDirectory: <source name>.annotated.mp4 each.
+        var options = new AnnotationOptions { Blur = Blur, HoldDetections = !NoHold, Overwrite = Force, Trail = Trail };
+        _export = OpenOutput(full => new AnnotatedVideoExport(AnnotatedVideoExport.Resolve(full, ToDirectory), _encoder, options, StopToken));
     }
 
     protected override void ProcessRecord()
@@ -155,8 +119,7 @@ public sealed class ExportAnnotatedVideoCommand : StoppableCommand
         {
             if (UntilStopped(() => _export!.Finish()) is not { } written) return;
             WriteVerbose(written.ToString());
-            // As Get-Item gives it: the provider's PSPath/PSParentPath notes, so the file views apply.
-            if (PassThru) WriteObject(InvokeProvider.Item.Get(new[] { written.File.FullName }, false, true), enumerateCollection: true);
+            if (PassThru) WriteFile(written.File.FullName);
         }
         catch (VideoDetectException e)
         {

@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using Microsoft.PowerShell.Commands;
 using VideoDetect.Errors;
 using VideoDetect.Inference;
 using VideoDetect.Results;
@@ -16,60 +15,25 @@ namespace VideoDetect.Commands;
 /// </summary>
 [Cmdlet(VerbsData.Export, "FrameDetection", DefaultParameterSetName = PathSet, SupportsShouldProcess = true)]
 [OutputType(typeof(FileInfo), typeof(FrameDetections))]
-public sealed class ExportFrameDetectionCommand : StoppableCommand
+public sealed class ExportFrameDetectionCommand : SourceWriterCommand
 {
-    private const string PathSet = "Path", DirectorySet = "OutputDirectory";
     private FrameDetectionExport? _export;
-
-    /// <summary>Detections from Invoke-FrameDetection (or Import-FrameDetection), in frame order per source; also as they come back from a job, remoting, Import-Clixml or ConvertFrom-Json.</summary>
-    [Parameter(Mandatory = true, ValueFromPipeline = true)]
-    [PortableObjectTransformation(typeof(FrameDetections))]
-    public FrameDetections[] InputObject { get; set; } = Array.Empty<FrameDetections>();
-
-    /// <summary>The one result file (one source).</summary>
-    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet)]
-    [ValidateNotNullOrEmpty]
-    public string Path { get; set; } = "";
-
-    /// <summary>A folder for one file per source, &lt;name&gt;.detections.jsonl or .csv; created when missing.</summary>
-    [Parameter(Mandatory = true, ParameterSetName = DirectorySet)]
-    [ValidateNotNullOrEmpty]
-    public string OutputDirectory { get; set; } = "";
 
     /// <summary>JsonLines (default; with -Path, a .csv name means Csv) or Csv.</summary>
     [Parameter]
     public ResultFormat Format { get; set; }
 
-    /// <summary>Replace a finished file of the same source; start a partial file made with other settings over.</summary>
-    [Parameter]
-    public SwitchParameter Force { get; set; }
-
-    /// <summary>Pass the frames on (e.g. to Export-AnnotatedVideo) and emit no file objects.</summary>
-    [Parameter]
-    public SwitchParameter PassThru { get; set; }
-
     protected override void BeginProcessing()
     {
-        bool toDirectory = ParameterSetName == DirectorySet;
-        string given = toDirectory ? OutputDirectory : Path;
-        string full = SessionState.Path.GetUnresolvedProviderPathFromPSPath(given, out var provider, out _);
-        var format = MyInvocation.BoundParameters.ContainsKey(nameof(Format)) || toDirectory ? Format : ResultFiles.FormatOf(full);
-        try
+        // -Force also starts over a partial file made with other settings; -PassThru passes the frames on
+        // (e.g. to Export-AnnotatedVideo) and emits no file objects.
+        _export = OpenOutput(full => new FrameDetectionExport(ToDirectory ? OutputLocation.ForDirectory(full) : OutputLocation.ForFile(full), new FrameDetectionExportOptions
         {
-            if (provider.ImplementingType != typeof(FileSystemProvider)) throw new InvalidOutputPathException(given, $"'{given}' is not a file-system path.");
-            var output = toDirectory ? OutputLocation.ForDirectory(full) : OutputLocation.ForFile(full);
-            _export = new FrameDetectionExport(output, new FrameDetectionExportOptions
-            {
-                Format = format,
-                Force = Force,
-                ModuleVersion = MyInvocation.MyCommand.Module?.Version?.ToString(),
-                StartTime = DateTimeOffset.Now,
-            }, StopToken);
-        }
-        catch (InvalidOutputPathException e)
-        {
-            ThrowTerminatingError(new ErrorRecord(new ArgumentException(e.Message, e), e.ErrorId, ErrorCategory.InvalidArgument, given));
-        }
+            Format = MyInvocation.BoundParameters.ContainsKey(nameof(Format)) || ToDirectory ? Format : ResultFiles.FormatOf(full),
+            Force = Force,
+            ModuleVersion = MyInvocation.MyCommand.Module?.Version?.ToString(),
+            StartTime = DateTimeOffset.Now,
+        }, StopToken));
     }
 
     protected override void ProcessRecord()
@@ -133,7 +97,7 @@ public sealed class ExportFrameDetectionCommand : StoppableCommand
                 return;
             }
             WriteVerbose(written.ToString());
-            if (!PassThru) WriteObject(InvokeProvider.Item.Get(new[] { written.File.FullName }, false, true), enumerateCollection: true);
+            if (!PassThru) WriteFile(written.File.FullName);
         }
         catch (VideoDetectException e)
         {
