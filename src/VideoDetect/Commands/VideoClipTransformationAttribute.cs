@@ -44,6 +44,8 @@ public sealed class VideoClipTransformationAttribute : ArgumentTransformationAtt
                     StartTime = TimeOrZero(pso, "StartTime"),
                     EndTime = TimeOrZero(pso, "EndTime"),
                     IsPartial = pso.Properties["IsPartial"]?.Value is { } p && LanguagePrimitives.ConvertTo<bool>(p),
+                    RelativePath = pso.Properties["RelativePath"]?.Value?.ToString(),
+                    Root = pso.Properties["Root"]?.Value?.ToString(),
                 };
             }
         }
