@@ -32,6 +32,9 @@ public sealed class VideoClip
     /// <summary>Presentation time of <see cref="EndFrame"/>, or the end of the video's last frame when the clip reaches it.</summary>
     public TimeSpan EndTime { get; set; }
 
+    /// <summary>True when the clip is shorter than asked because the video (or -End) ran out.</summary>
+    public bool IsPartial { get; set; }
+
     /// <summary>
     /// With Split-VideoClip -Root: <see cref="Path"/> relative to <see cref="Root"/>, with '/'
     /// separators. A machine that mounts the footage elsewhere resolves it against its own root
@@ -41,9 +44,6 @@ public sealed class VideoClip
 
     /// <summary>The root <see cref="RelativePath"/> is relative to, on the machine that planned the clip.</summary>
     public string? Root { get; set; }
-
-    /// <summary>True when the clip is shorter than asked because the video (or -End) ran out.</summary>
-    public bool IsPartial { get; set; }
 
     public override string ToString() => $"{System.IO.Path.GetFileName(Path)}[{StartFrame}..{EndFrame})";
 }
