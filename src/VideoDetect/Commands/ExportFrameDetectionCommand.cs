@@ -47,6 +47,14 @@ public sealed class ExportFrameDetectionCommand : StoppableCommand
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
+    /// <summary>
+    /// The footage root: headers record each source's path relative to it, so hosts that mount the
+    /// footage at different paths share one result store. Default: the VIDEODETECT_ROOT environment variable.
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Root { get; set; }
+
     protected override void BeginProcessing()
     {
         bool toDirectory = ParameterSetName == DirectorySet;
@@ -63,6 +71,8 @@ public sealed class ExportFrameDetectionCommand : StoppableCommand
                 Force = Force,
                 ModuleVersion = MyInvocation.MyCommand.Module?.Version?.ToString(),
                 StartTime = DateTimeOffset.Now,
+                Root = (Root ?? Environment.GetEnvironmentVariable(VideoDetect.Video.ClipRoot.Variable)) is { Length: > 0 } root
+                    ? SessionState.Path.GetUnresolvedProviderPathFromPSPath(root) : null,
             }, StopToken);
         }
         catch (InvalidOutputPathException e)

@@ -112,7 +112,8 @@ public sealed class SplitVideoClipCommand : VideoCommandBase
 
     /// <summary>
     /// The folder the footage is relative to: clips carry RelativePath (and shards are keyed by it),
-    /// so a plan made here runs on a machine that mounts the footage elsewhere (ConvertTo-FrameBatch -Root).
+    /// so a plan made here runs on a machine that mounts the footage elsewhere (ConvertTo-FrameBatch -Root);
+    /// -ResumeFrom reads result headers written with the same root. Default: the VIDEODETECT_ROOT environment variable.
     /// </summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
@@ -120,7 +121,8 @@ public sealed class SplitVideoClipCommand : VideoCommandBase
 
     protected override void BeginProcessing()
     {
-        if (Root is not null) _root = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Root);
+        if ((Root ?? Environment.GetEnvironmentVariable(ClipRoot.Variable)) is { Length: > 0 } root)
+            _root = SessionState.Path.GetUnresolvedProviderPathFromPSPath(root);
         if (Shard is not null)
         {
             try
@@ -166,7 +168,7 @@ public sealed class SplitVideoClipCommand : VideoCommandBase
         SourceIdentity identity;
         try
         {
-            identity = SourceIdentity.Of(file);
+            identity = SourceIdentity.Of(file, _root);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -192,7 +194,7 @@ public sealed class SplitVideoClipCommand : VideoCommandBase
         {
             if (_shard is not null) { _listing.Add(file); continue; }
             var stored = Stored(file);
-            if (stored?.State == StoredState.Complete) { SkipFinished(file, stored); continue; }
+            if (stored?.State is StoredState.Complete or StoredState.InUse) { SkipFinished(file, stored); continue; }
             var probed = ProbeOrWriteError(file, Accurate);
             if (probed is null) continue;
             Emit(file, probed, ClipPlanner.Plan(probed, _options), stored);
@@ -225,13 +227,19 @@ public sealed class SplitVideoClipCommand : VideoCommandBase
         foreach (var unit in mine)
         {
             var stored = Stored(unit.File);
-            if (stored?.State == StoredState.Complete) { SkipFinished(unit.File, stored); continue; }
+            if (stored?.State is StoredState.Complete or StoredState.InUse) { SkipFinished(unit.File, stored); continue; }
             Emit(unit.File, unit.Video, unit.Clips, stored);
         }
     }
 
     private void SkipFinished(string file, StoredResult stored)
     {
+        if (stored.State == StoredState.InUse)
+        {
+            _summary.InUse++;
+            WriteWarning($"{System.IO.Path.GetFileName(file)}: {stored.File} is being written by another run; no clips (run again with -ResumeFrom once it ends).");
+            return;
+        }
         _summary.Skipped++;
         WriteVerbose($"{System.IO.Path.GetFileName(file)}: finished ({stored.File}); no clips.");
     }
@@ -281,6 +289,7 @@ internal sealed class ResumeSummary
     public List<string> Resumed { get; } = new();
     public int New { get; set; }
     public int Redone { get; set; }
+    public int InUse { get; set; }
 
     public override string ToString()
     {
@@ -288,6 +297,7 @@ internal sealed class ResumeSummary
         parts.AddRange(Resumed.Select(r => "resumed " + r));
         parts.Add($"{New} new");
         if (Redone > 0) parts.Add($"{Redone} changed or unreadable, done again");
+        if (InUse > 0) parts.Add($"{InUse} being written by another run, left to it");
         return string.Join(", ", parts);
     }
 }
