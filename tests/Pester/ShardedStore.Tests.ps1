@@ -100,12 +100,16 @@ Describe 'Shards into one shared result store' {
 Describe "Shards over PowerShell remoting (SSH)$NoSsh" -Skip:([bool]$NoSsh) {
     It '2 shards in 2 remote sessions (Invoke-Command -ThrottleLimit 2) leave the store equal to the single-machine run' {
         $store = Join-Path $TestDrive 'remote'
-        $ssh = @{ HostName = 'localhost'; Port = [int]$env:VIDEODETECT_TEST_SSH_PORT; UserName = [Environment]::UserName; KeyFilePath = $env:VIDEODETECT_TEST_SSH_KEY }
+        $ssh = @{
+            HostName = 'localhost'; Port = [int]$env:VIDEODETECT_TEST_SSH_PORT; UserName = [Environment]::UserName; KeyFilePath = $env:VIDEODETECT_TEST_SSH_KEY
+            Options = @{ StrictHostKeyChecking = 'no'; UserKnownHostsFile = '/dev/null'; LogLevel = 'ERROR' }   # a throwaway host key
+        }
         $sessions = @(0, 1 | ForEach-Object { New-PSSession @ssh -ErrorAction Stop })
         try {
             for ($k = 0; $k -lt 2; $k++) { Invoke-Command -Session $sessions[$k] -ScriptBlock { $global:ShardIndex = $args[0] } -ArgumentList $k }
             $names = Invoke-Command -Session $sessions -ThrottleLimit 2 -ScriptBlock {
-                & $using:ShardScript -Index $global:ShardIndex -Count 2 -Store $using:store @using:ShardArgs
+                $shardArgs = $using:ShardArgs
+                & $using:ShardScript -Index $global:ShardIndex -Count 2 -Store $using:store @shardArgs
             }
             @($names).Count | Should -Be 5
         }
