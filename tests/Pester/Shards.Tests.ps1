@@ -50,6 +50,16 @@ Describe 'Split-VideoClip -Shard' {
         $here.Count | Should -BeGreaterThan 0
     }
 
+    It 'without -Root, files named alike in two folders are a warning (their key is the file name)' {
+        $twins = Join-Path $TestDrive 'twins'
+        New-Item -ItemType Directory (Join-Path $twins 'x'), (Join-Path $twins 'y') | Out-Null
+        foreach ($d in 'x', 'y') { $null = New-TestVideo -Path (Join-Path $twins "$d/cam.avi") -Frames 8 -Size 32x32 }
+        $null = Get-ChildItem -LiteralPath $twins -Recurse -Filter *.avi | Split-VideoClip -Length 8 -Shard 0/2 -WarningVariable w -WarningAction SilentlyContinue
+        "$w" | Should -Match "share the shard key 'cam.avi'"
+        $null = Get-ChildItem -LiteralPath $twins -Recurse -Filter *.avi | Split-VideoClip -Length 8 -Shard 0/2 -Root $twins -WarningVariable w2 -WarningAction SilentlyContinue
+        $w2 | Should -BeNullOrEmpty
+    }
+
     It '-Shard 0/1 is the full plan' {
         Get-Plan ($Listing | Split-VideoClip -Length 8 -Shard 0/1) $Src | Should -Be $Full
     }

@@ -222,6 +222,8 @@ public sealed class SplitVideoClipCommand : VideoCommandBase
             if (ShardUnit == ShardUnit.Videos) units.Add((new ShardItem(key, plan.Sum(c => c.FrameCount)), file, video, plan));
             else foreach (var (item, clips) in ShardPlanner.Runs(key, plan, shard.Count)) units.Add((item, file, video, clips));
         }
+        foreach (var twin in units.GroupBy(u => u.Item.Key, StringComparer.Ordinal).Where(g => g.Count() > 1))
+            WriteWarning($"{twin.Count()} files share the shard key '{twin.Key}' ({string.Join(", ", twin.Select(u => u.File))}): machines that list them in another order may disagree on their shards. Give -Root so that keys are paths relative to it.");
         var mine = ShardPlanner.Select(units, u => u.Item, shard).ToList();
         WriteVerbose($"Shard {shard}: {mine.Count} of {units.Count} {(ShardUnit == ShardUnit.Videos ? "videos" : "runs")}, {mine.Sum(u => u.Item.Frames)} of {units.Sum(u => u.Item.Frames)} frames.");
         foreach (var unit in mine)
