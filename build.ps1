@@ -11,7 +11,9 @@
       deps   install the native prerequisites (Debian/Ubuntu, as root): GTK3 runtime libraries, which
              OpenCvSharp's native library links to, ffmpeg (libx264), which tests use to make fixtures
              and Export-AnnotatedVideo uses to write H.264, and opencv-doc, whose sample videos
-             (vtest.avi, Megamind.avi, tree.avi, Megamind_bugy.avi) the demo and the real-video tests use
+             (vtest.avi, Megamind.avi, tree.avi, Megamind_bugy.avi) the demo and the real-video tests use,
+             and (as root) openssh-server, for the remoting test: `test` starts a throwaway sshd on
+             127.0.0.1 with pwsh as its subsystem
       demo   deps, build, then find the faces in Megamind.avi with the embedded default model
              (BlazeFace), box them, write out/demo/Megamind.faces.mp4 (H.264) and print its path
       package  build both flavours (Gpu: ONNX Runtime GPU; Cpu: Microsoft.ML.OnnxRuntime) and write
@@ -72,8 +74,10 @@ function Invoke-Deps {
     if (-not (Test-SharedLibrary 'libgtk-3.so.0')) { $missing += 'libgtk-3-0' }
     if (-not (Get-Command ffmpeg -ErrorAction Ignore)) { $missing += 'ffmpeg' }
     if (-not (Get-SampleVideoDirectory)) { $missing += 'opencv-doc' }
+    $isRoot = (& id -u) -eq '0'
+    # The remoting test's sshd (tests/Pester/ShardedStore.Tests.ps1): only installed as root; skipped otherwise.
+    if ($isRoot -and -not (Test-Path /usr/sbin/sshd)) { $missing += 'openssh-server' }
     if ($missing) {
-        $isRoot = (& id -u) -eq '0'
         if ($isRoot -and (Get-Command apt-get -ErrorAction Ignore)) {
             Write-Host "Installing native prerequisites: $($missing -join ', ')" -ForegroundColor Cyan
             $env:DEBIAN_FRONTEND = 'noninteractive'
@@ -140,6 +144,44 @@ function Expand-GZip([string] $Source, [string] $Destination) {
         try { $gz.CopyTo($out) } finally { $out.Dispose(); $gz.Dispose() }
     }
     finally { $in.Dispose() }
+
+# A throwaway sshd for the remoting test: own host and client keys under out/ssh, 127.0.0.1 only, key
+# authentication only, pwsh (this one, the dotnet tool) as the 'powershell' subsystem. Exports
+# VIDEODETECT_TEST_SSH_PORT/KEY; returns the sshd pid file, or null (not root, no sshd: the test skips).
+function Start-TestSshd {
+    if (-not $IsLinux -or (& id -u) -ne '0' -or -not (Test-Path /usr/sbin/sshd)) { return $null }
+    $dir = Join-Path $Out 'ssh'
+    Remove-Item $dir -Recurse -Force -ErrorAction Ignore
+    New-Item -ItemType Directory -Force $dir, '/run/sshd' | Out-Null
+    & ssh-keygen -q -t ed25519 -N '' -f (Join-Path $dir 'host_key') | Out-Null
+    & ssh-keygen -q -t ed25519 -N '' -f (Join-Path $dir 'client_key') | Out-Null
+    Copy-Item (Join-Path $dir 'client_key.pub') (Join-Path $dir 'authorized_keys')
+    $subsystem = Join-Path $dir 'pwsh-subsystem.sh'
+    $pwshDll = Join-Path $PSHOME 'pwsh.dll'
+    $exe = if (Test-Path (Join-Path $PSHOME 'pwsh')) { "exec '$(Join-Path $PSHOME 'pwsh')'" } else { "exec '$([Environment]::ProcessPath)' '$pwshDll'" }
+    Set-Content $subsystem "#!/bin/sh`nexport DOTNET_ROOT='$(Split-Path ([Environment]::ProcessPath))'`n$exe -sshs -NoLogo -NoProfile"
+    & chmod 755 $subsystem
+    $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+    $listener.Start(); $port = $listener.LocalEndpoint.Port; $listener.Stop()
+    $pidFile = Join-Path $dir 'sshd.pid'
+    @(
+        "Port $port", 'ListenAddress 127.0.0.1', "HostKey $(Join-Path $dir 'host_key')", "PidFile $pidFile",
+        "AuthorizedKeysFile $(Join-Path $dir 'authorized_keys')", 'PasswordAuthentication no', 'KbdInteractiveAuthentication no',
+        'PubkeyAuthentication yes', 'PermitRootLogin prohibit-password', 'StrictModes no', 'UsePAM no',
+        "Subsystem powershell $subsystem"
+    ) | Set-Content (Join-Path $dir 'sshd_config')
+    & /usr/sbin/sshd -f (Join-Path $dir 'sshd_config') -E (Join-Path $dir 'sshd.log')
+    if ($LASTEXITCODE -ne 0) { Write-Warning "sshd did not start (see $dir/sshd.log): the remoting test is skipped."; return $null }
+    $env:VIDEODETECT_TEST_SSH_PORT = "$port"
+    $env:VIDEODETECT_TEST_SSH_KEY = Join-Path $dir 'client_key'
+    Write-Host "Test sshd on 127.0.0.1:$port" -ForegroundColor DarkGray
+    $pidFile
+}
+
+function Stop-TestSshd([string] $PidFile) {
+    if (-not $PidFile -or -not (Test-Path $PidFile)) { return }
+    Stop-Process -Id ([int][IO.File]::ReadAllText($PidFile).Trim()) -ErrorAction Ignore
+    Remove-Item Env:VIDEODETECT_TEST_SSH_PORT, Env:VIDEODETECT_TEST_SSH_KEY -ErrorAction Ignore
 }
 
 function Invoke-Build {
@@ -306,9 +348,13 @@ Import-Module '$pester' -Force
     # Under `dotnet pwsh` this process is dotnet itself: start pwsh.dll through it.
     $pwsh = Join-Path $PSHOME ($IsWindows ? 'pwsh.exe' : 'pwsh')
     $pwshArgs = @('-NoProfile', '-NonInteractive', '-Command', $script)
-    if (Test-Path -LiteralPath $pwsh) { & $pwsh @pwshArgs }
-    else { & ([Environment]::ProcessPath) (Join-Path $PSHOME 'pwsh.dll') @pwshArgs }
-    $pesterExit = $LASTEXITCODE
+    $sshd = Start-TestSshd
+    try {
+        if (Test-Path -LiteralPath $pwsh) { & $pwsh @pwshArgs }
+        else { & ([Environment]::ProcessPath) (Join-Path $PSHOME 'pwsh.dll') @pwshArgs }
+        $pesterExit = $LASTEXITCODE
+    }
+    finally { Stop-TestSshd $sshd }
     $ps = Read-PesterSummary $pesterJson
 
     $none = @{ Passed = 0; Failed = 0; Skipped = 0 }

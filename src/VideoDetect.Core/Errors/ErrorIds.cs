@@ -21,6 +21,10 @@ public static class ErrorIds
     // Parameters (terminating).
     public const string InvalidClipRange = "InvalidClipRange";
     public const string InvalidPreprocessing = "InvalidPreprocessing";
+    public const string InvalidShard = "InvalidShard";
+
+    // Planning across machines (Split-VideoClip -Root): a file outside the root has no relative path.
+    public const string OutsideRoot = "OutsideRoot";
 
     // Decoding and batching.
     public const string ClipOutOfRange = "ClipOutOfRange";

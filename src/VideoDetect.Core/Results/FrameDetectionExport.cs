@@ -25,6 +25,8 @@ public sealed record FrameDetectionExportOptions
     public string? ModuleVersion { get; init; }
     /// <summary>The run's start time, written into the header of every file it begins.</summary>
     public DateTimeOffset StartTime { get; init; } = DateTimeOffset.Now;
+    /// <summary>With a root, headers record source paths relative to it (<see cref="SourceIdentity.Of(string, string?)"/>).</summary>
+    public string? Root { get; init; }
     /// <summary>How sources are probed (frame rate and count for the header).</summary>
     public ProbeOptions? Probe { get; init; }
 }
@@ -77,7 +79,7 @@ public sealed class FrameDetectionExport : IDisposable
             // A finished file of this very source is kept; one made from an older version of the file is replaced when the new one completes.
             var header = ResultStore.TryReadHeader(target, _options.Format, out _);
             SourceIdentity? now = null;
-            try { now = SourceIdentity.Of(sourcePath); } catch (FileNotFoundException) { }
+            try { now = SourceIdentity.Of(sourcePath, _options.Root); } catch (FileNotFoundException) { }
             if (header is null || now is null || !header.Source.Identity.DifferencesFrom(now).Any())
                 throw new OutputExistsException(target, $"'{target}' exists and holds the results of this video; use -Force to replace it.");
         }
@@ -100,7 +102,7 @@ public sealed class FrameDetectionExport : IDisposable
         ProbedVideo probed;
         try
         {
-            identity = SourceIdentity.Of(source);
+            identity = SourceIdentity.Of(source, _options.Root);
             probed = VideoProbe.Probe(source, _options.Probe, _ct);
         }
         catch (Exception e) when (e is VideoException or FileNotFoundException)

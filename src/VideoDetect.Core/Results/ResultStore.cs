@@ -16,6 +16,8 @@ public enum StoredState
     Changed,
     /// <summary>A partial file that cannot be read (header or checkpoint): the video is redone.</summary>
     Corrupt,
+    /// <summary>A partial file a live writer holds (its claim: the writer's lock), here or on another machine: the video is left to it.</summary>
+    InUse,
 }
 
 /// <summary>The state of one source in a result folder; <see cref="Reason"/> says why when Changed or Corrupt.</summary>
@@ -43,6 +45,7 @@ public static class ResultStore
             }
             string partial = PendingFile.PartialPathOf(target);
             if (!File.Exists(partial)) continue;
+            if (IsClaimed(partial)) return new StoredResult(StoredState.InUse, partial, Reason: "a running writer holds it");
             var partialHeader = TryReadHeader(partial, format, out string? why);
             var checkpoint = ResultCheckpoint.Load(ResultFiles.CheckpointOf(partial));
             if (partialHeader is null || checkpoint is null)
@@ -57,6 +60,26 @@ public static class ResultStore
             if (found.State == StoredState.Partial) return found;
         }
         return found ?? new StoredResult(StoredState.None);
+    }
+
+    /// <summary>
+    /// Whether a live writer holds <paramref name="partialPath"/>. The claim on a video is the
+    /// writer's lock on its partial file (<see cref="ResultFileWriter"/>: flock(LOCK_EX) on Unix, a
+    /// share-none open on Windows), not a separate claim file: the operating system drops it when
+    /// the writer's process ends however it ends (crash, SIGKILL, power loss of a client: an NFSv4
+    /// server drops it when the client's lease expires), so a stale claim recovers by itself and the
+    /// partial file is resumed. Read-only probe: a shared open, which the writer's lock refuses.
+    /// </summary>
+    public static bool IsClaimed(string partialPath)
+    {
+        try
+        {
+            using var probe = new FileStream(partialPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1);
+            return false;
+        }
+        catch (FileNotFoundException) { return false; }
+        catch (DirectoryNotFoundException) { return false; }
+        catch (IOException) { return true; }
     }
 
     /// <summary>The header of a data or partial file (a JSONL's first line, a CSV's sidecar), or null with the problem.</summary>

@@ -28,6 +28,8 @@ public static class ClipRecords
             IsPartial = bag.Boolean(nameof(VideoClip.IsPartial), false),
             // The stride phase's origin (frame 0 or the plan's -Start); a clip from before it existed starts at 0.
             PlanStartFrame = bag.Int64(nameof(VideoClip.PlanStartFrame), 0),
+            RelativePath = bag.NullableString(nameof(VideoClip.RelativePath)),
+            Root = bag.NullableString(nameof(VideoClip.Root)),
         };
     }
 }

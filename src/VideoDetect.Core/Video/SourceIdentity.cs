@@ -15,6 +15,21 @@ public sealed record SourceIdentity(string Path, long Size, DateTime LastWriteTi
         return new SourceIdentity(info.FullName, info.Length, DateTime.SpecifyKind(info.LastWriteTimeUtc, DateTimeKind.Utc));
     }
 
+    /// <summary>
+    /// The identity of the file at <paramref name="path"/> as result files record it: with a root
+    /// (-Root or VIDEODETECT_ROOT), the path relative to it with '/' separators, so hosts that mount
+    /// the footage at different paths agree on a shared result store; without, the full path.
+    /// </summary>
+    public static SourceIdentity Of(string path, string? root)
+    {
+        var identity = Of(path);
+        if (string.IsNullOrEmpty(root)) return identity;
+        string relative = System.IO.Path.GetRelativePath(root, identity.Path);
+        return relative.StartsWith("..", StringComparison.Ordinal) || System.IO.Path.IsPathRooted(relative)
+            ? identity
+            : identity with { Path = relative.Replace('\\', '/') };
+    }
+
     /// <summary>What differs from <paramref name="other"/>, in words (empty when nothing does).</summary>
     public IEnumerable<string> DifferencesFrom(SourceIdentity other)
     {

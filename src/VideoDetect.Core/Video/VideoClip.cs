@@ -43,5 +43,15 @@ public sealed class VideoClip
     /// </summary>
     public long PlanStartFrame { get; set; }
 
+    /// <summary>
+    /// With Split-VideoClip -Root: <see cref="Path"/> relative to <see cref="Root"/>, with '/'
+    /// separators. A machine that mounts the footage elsewhere resolves it against its own root
+    /// (ConvertTo-FrameBatch -Root, or VIDEODETECT_ROOT). Null when the plan has no root.
+    /// </summary>
+    public string? RelativePath { get; set; }
+
+    /// <summary>The root <see cref="RelativePath"/> is relative to, on the machine that planned the clip.</summary>
+    public string? Root { get; set; }
+
     public override string ToString() => $"{System.IO.Path.GetFileName(Path)}[{StartFrame}..{EndFrame})";
 }

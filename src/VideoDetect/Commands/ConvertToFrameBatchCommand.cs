@@ -99,11 +99,23 @@ public sealed class ConvertToFrameBatchCommand : StoppableCommand
     [ValidatePattern(@"^\s*(?i:auto|[1-9]|[1-5][0-9]|6[0-4])\s*$")]
     public string ThrottleLimit { get; set; } = "Auto";
 
+    /// <summary>
+    /// This machine's root for clips planned with Split-VideoClip -Root: a clip's RelativePath is read
+    /// under it. Default: the VIDEODETECT_ROOT environment variable; clips without a RelativePath keep their Path.
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Root { get; set; }
+
+    private string? _root;
+
     private static readonly string[] PreprocessingParameters =
         { nameof(Size), nameof(Resize), nameof(PadValue), nameof(Interpolation), nameof(Mean), nameof(Std), nameof(Scale), nameof(ChannelOrder), nameof(Layout) };
 
     protected override void BeginProcessing()
     {
+        string? root = Root ?? Environment.GetEnvironmentVariable(ClipRoot.Variable);
+        _root = string.IsNullOrEmpty(root) ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(root);
         BatchOptions options;
         // No -Model and no preprocessing of one's own: the embedded default model (BlazeFace) and its preprocessing.
         if (Model is not null && PreprocessingParameters.Where(MyInvocation.BoundParameters.ContainsKey).ToList() is { Count: > 0 } ignored)
@@ -150,7 +162,7 @@ public sealed class ConvertToFrameBatchCommand : StoppableCommand
     {
         foreach (var clip in InputObject)
         {
-            _batcher!.Add(clip);
+            _batcher!.Add(ClipRoot.Resolve(clip, _root));
         }
         // Write what is ready, and keep at most a couple of clips waiting, so output streams while
         // input is still coming.

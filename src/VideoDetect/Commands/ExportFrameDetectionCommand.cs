@@ -23,6 +23,14 @@ public sealed class ExportFrameDetectionCommand : SourceWriterCommand
     [Parameter]
     public ResultFormat Format { get; set; }
 
+    /// <summary>
+    /// The footage root: headers record each source's path relative to it, so hosts that mount the
+    /// footage at different paths share one result store. Default: the VIDEODETECT_ROOT environment variable.
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Root { get; set; }
+
     protected override void BeginProcessing()
     {
         // -Force also starts over a partial file made with other settings; -PassThru passes the frames on
@@ -33,6 +41,8 @@ public sealed class ExportFrameDetectionCommand : SourceWriterCommand
             Force = Force,
             ModuleVersion = MyInvocation.MyCommand.Module?.Version?.ToString(),
             StartTime = DateTimeOffset.Now,
+            Root = (Root ?? Environment.GetEnvironmentVariable(VideoDetect.Video.ClipRoot.Variable)) is { Length: > 0 } root
+                ? SessionState.Path.GetUnresolvedProviderPathFromPSPath(root) : null,
         }, StopToken));
     }
 

@@ -24,6 +24,9 @@ public sealed class SplitVideoClipCommand : VideoCommandBase
     private ClipOptions _options = new();
     private string? _resumeFrom;   // the result folder, resolved
     private readonly ResumeSummary _summary = new();
+    private ShardSpec? _shard;
+    private string? _root;         // -Root, resolved
+    private readonly List<string> _listing = new();   // with -Shard: every file, planned at the end
 
     /// <summary>Video files; wildcards allowed.</summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathLengthSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -94,8 +97,43 @@ public sealed class SplitVideoClipCommand : VideoCommandBase
     [ValidateNotNullOrEmpty]
     public string? ResumeFrom { get; set; }
 
+    /// <summary>
+    /// Only shard k of n ("k/n", 0 ≤ k &lt; n) of the plan: every machine given the same listing
+    /// computes its own part alone; the n parts are disjoint, together the full plan, balanced by
+    /// frames (see about_VideoDetect). The files are planned once all have arrived.
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Shard { get; set; }
+
+    /// <summary>What a shard is made of: Videos (default; each video whole on one machine) or Clips (runs of consecutive clips; a long video may span shards).</summary>
+    [Parameter]
+    public ShardUnit ShardUnit { get; set; } = ShardUnit.Videos;
+
+    /// <summary>
+    /// The folder the footage is relative to: clips carry RelativePath (and shards are keyed by it),
+    /// so a plan made here runs on a machine that mounts the footage elsewhere (ConvertTo-FrameBatch -Root);
+    /// -ResumeFrom reads result headers written with the same root. Default: the VIDEODETECT_ROOT environment variable.
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Root { get; set; }
+
     protected override void BeginProcessing()
     {
+        if ((Root ?? Environment.GetEnvironmentVariable(ClipRoot.Variable)) is { Length: > 0 } root)
+            _root = SessionState.Path.GetUnresolvedProviderPathFromPSPath(root);
+        if (Shard is not null)
+        {
+            try
+            {
+                _shard = ShardSpec.Parse(Shard);
+            }
+            catch (FormatException e)
+            {
+                ThrowTerminatingError(new ErrorRecord(e, VideoDetect.Errors.ErrorIds.InvalidShard, ErrorCategory.InvalidArgument, Shard));
+            }
+        }
         // Not ParameterSetName: with pipeline input the set is only settled when the first record binds.
         bool byTime = MyInvocation.BoundParameters.ContainsKey(nameof(Duration));
         _options = new ClipOptions
@@ -119,6 +157,7 @@ public sealed class SplitVideoClipCommand : VideoCommandBase
 
     protected override void EndProcessing()
     {
+        if (_shard is { } shard) EmitShard(shard);
         if (_resumeFrom is not null) WriteInformation(new InformationRecord(_summary.ToString(), "Split-VideoClip -ResumeFrom"));
     }
 
@@ -129,7 +168,7 @@ public sealed class SplitVideoClipCommand : VideoCommandBase
         SourceIdentity identity;
         try
         {
-            identity = SourceIdentity.Of(file);
+            identity = SourceIdentity.Of(file, _root);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -153,36 +192,94 @@ public sealed class SplitVideoClipCommand : VideoCommandBase
         };
         foreach (string file in files)
         {
+            if (_shard is not null) { _listing.Add(file); continue; }
             var stored = Stored(file);
-            if (stored?.State == StoredState.Complete)
-            {
-                _summary.Skipped++;
-                WriteVerbose($"{System.IO.Path.GetFileName(file)}: finished ({stored.File}); no clips.");
-                continue;
-            }
+            if (stored?.State is StoredState.Complete or StoredState.InUse) { SkipFinished(file, stored); continue; }
             var probed = ProbeOrWriteError(file, Accurate);
             if (probed is null) continue;
-            bool any = false;
-            var plan = ClipPlanner.Plan(probed, _options);
-            if (stored?.State == StoredState.Partial)
+            Emit(file, probed, ClipPlanner.Plan(probed, _options), stored);
+        }
+    }
+
+    /// <summary>
+    /// -Shard: every file of the listing is probed (cached: a later run reads the index cache) so the
+    /// frames that balance the shards are the same on every machine; then this shard's part is emitted.
+    /// The assignment ignores -ResumeFrom, so a finished video does not move the others.
+    /// </summary>
+    private void EmitShard(ShardSpec shard)
+    {
+        var files = _listing.Distinct(StringComparer.Ordinal).ToList();
+        var probed = new List<(string File, ProbedVideo Video, List<VideoClip> Plan)>();
+        foreach (string file in files)
+        {
+            if (StopToken.IsCancellationRequested) return;
+            if (ProbeOrWriteError(file, Accurate) is { } p) probed.Add((file, p, ClipPlanner.Plan(p, _options).ToList()));
+        }
+        var units = new List<(ShardItem Item, string File, ProbedVideo Video, IReadOnlyList<VideoClip> Clips)>();
+        foreach (var (file, video, plan) in probed)
+        {
+            string key = ShardPlanner.KeyOf(file, _root);
+            if (ShardUnit == ShardUnit.Videos) units.Add((new ShardItem(key, plan.Sum(c => c.FrameCount)), file, video, plan));
+            else foreach (var (item, clips) in ShardPlanner.Runs(key, plan, shard.Count)) units.Add((item, file, video, clips));
+        }
+        foreach (var twin in units.GroupBy(u => u.Item.Key, StringComparer.Ordinal).Where(g => g.Count() > 1))
+            WriteWarning($"{twin.Count()} files share the shard key '{twin.Key}' ({string.Join(", ", twin.Select(u => u.File))}): machines that list them in another order may disagree on their shards. Give -Root so that keys are paths relative to it.");
+        var mine = ShardPlanner.Select(units, u => u.Item, shard).ToList();
+        WriteVerbose($"Shard {shard}: {mine.Count} of {units.Count} {(ShardUnit == ShardUnit.Videos ? "videos" : "runs")}, {mine.Sum(u => u.Item.Frames)} of {units.Sum(u => u.Item.Frames)} frames.");
+        foreach (var unit in mine)
+        {
+            var stored = Stored(unit.File);
+            if (stored?.State is StoredState.Complete or StoredState.InUse) { SkipFinished(unit.File, stored); continue; }
+            Emit(unit.File, unit.Video, unit.Clips, stored);
+        }
+    }
+
+    private void SkipFinished(string file, StoredResult stored)
+    {
+        if (stored.State == StoredState.InUse)
+        {
+            _summary.InUse++;
+            WriteWarning($"{System.IO.Path.GetFileName(file)}: {stored.File} is being written by another run; no clips (run again with -ResumeFrom once it ends).");
+            return;
+        }
+        _summary.Skipped++;
+        WriteVerbose($"{System.IO.Path.GetFileName(file)}: finished ({stored.File}); no clips.");
+    }
+
+    /// <summary>Writes a video's clips: after the last whole clip of a partial result, with -Root relative to it.</summary>
+    private void Emit(string file, ProbedVideo probed, IEnumerable<VideoClip> plan, StoredResult? stored)
+    {
+        bool any = false;
+        if (stored?.State == StoredState.Partial)
+        {
+            _summary.Resumed.Add($"{System.IO.Path.GetFileName(file)} at clip {stored.LastClip + 1}");
+            plan = _shard is null || ShardUnit == ShardUnit.Videos ? ClipPlanner.After(plan, stored.LastClip) : plan.Where(c => c.Index > stored.LastClip);
+        }
+        else if (stored is not null)
+        {
+            if (stored.State == StoredState.None) _summary.New++;
+            else _summary.Redone++;
+        }
+        foreach (var clip in plan)
+        {
+            any = true;
+            if (_root is not null)
             {
-                _summary.Resumed.Add($"{System.IO.Path.GetFileName(file)} at clip {stored.LastClip + 1}");
-                plan = ClipPlanner.After(plan, stored.LastClip);
+                try
+                {
+                    ClipRoot.Relativize(clip, _root);
+                }
+                catch (ArgumentException e)
+                {
+                    WriteError(new ErrorRecord(e, VideoDetect.Errors.ErrorIds.OutsideRoot, ErrorCategory.InvalidArgument, file));
+                    return;
+                }
             }
-            else if (stored is not null)
-            {
-                if (stored.State == StoredState.None) _summary.New++;
-                else _summary.Redone++;
-            }
-            foreach (var clip in plan)
-            {
-                any = true;
-                WriteObject(clip);
-            }
-            if (!any && probed.Index.FrameCount > 0 && !DropPartial)
-            {
-                WriteWarning($"{System.IO.Path.GetFileName(file)}: the range asked for ({_options.Start?.ToString() ?? "0"}..{_options.End?.ToString() ?? "end"}) holds none of its {probed.Index.FrameCount} frames; no clips.");
-            }
+            WriteObject(clip);
+        }
+        if (!any && probed.Index.FrameCount > 0 && !DropPartial && _shard is null)
+        {
+            WriteWarning($"{System.IO.Path.GetFileName(file)}: the range asked for ({_options.Start?.ToString() ?? "0"}..{_options.End?.ToString() ?? "end"}) holds none of its {probed.Index.FrameCount} frames; no clips.");
         }
     }
 }
@@ -194,6 +291,7 @@ internal sealed class ResumeSummary
     public List<string> Resumed { get; } = new();
     public int New { get; set; }
     public int Redone { get; set; }
+    public int InUse { get; set; }
 
     public override string ToString()
     {
@@ -201,6 +299,7 @@ internal sealed class ResumeSummary
         parts.AddRange(Resumed.Select(r => "resumed " + r));
         parts.Add($"{New} new");
         if (Redone > 0) parts.Add($"{Redone} changed or unreadable, done again");
+        if (InUse > 0) parts.Add($"{InUse} being written by another run, left to it");
         return string.Join(", ", parts);
     }
 }

@@ -1,0 +1,115 @@
+using VideoDetect.Video;
+
+namespace VideoDetect.Results;
+
+/// <summary>Where one video stands in a result store.</summary>
+public enum StoreState
+{
+    /// <summary>A finished result file (of this very version of the source, when sources are given).</summary>
+    Done,
+    /// <summary>A partial file a live writer holds now (here or on another machine).</summary>
+    Running,
+    /// <summary>A partial file no writer holds: a run stopped or crashed; Split-VideoClip -ResumeFrom does the rest.</summary>
+    Partial,
+    /// <summary>A partial file whose header or checkpoint cannot be read: the video is redone.</summary>
+    Failed,
+    /// <summary>A source with nothing usable in the store (never run, or its file changed since).</summary>
+    Pending,
+}
+
+/// <summary>One line of <see cref="StoreSummary"/>: a video, its state, the file and how far it got.</summary>
+public sealed record StoreEntry(string Source, StoreState State, string? File, int LastClip, long LastFrame, long FrameCount, string? Reason)
+{
+    public override string ToString() => $"{Source}: {State}";
+}
+
+/// <summary>
+/// The state of every video in a shared result store (Get-DetectionStore): from the store alone
+/// (each result or partial file is a video), or for a listing of sources (a source with nothing
+/// there is Pending). Reads headers and checkpoints only; never takes a writer's claim.
+/// </summary>
+public static class StoreSummary
+{
+    /// <summary>Every video the store holds a file for, by name.</summary>
+    public static IEnumerable<StoreEntry> Of(string directory)
+    {
+        if (!Directory.Exists(directory)) yield break;
+        var names = new SortedDictionary<string, (string? Done, string? Partial, ResultFormat Format)>(StringComparer.Ordinal);
+        foreach (string file in Directory.EnumerateFiles(directory))
+        {
+            foreach (var format in new[] { ResultFormat.JsonLines, ResultFormat.Csv })
+            {
+                string suffix = ResultFiles.Suffix(format);
+                string name = Path.GetFileName(file);
+                if (name.EndsWith(suffix, StringComparison.Ordinal))
+                {
+                    names[name] = (file, names.GetValueOrDefault(name).Partial, format);
+                }
+                else if (name.EndsWith(suffix + PendingFile.PartialSuffix, StringComparison.Ordinal))
+                {
+                    var key = name[..^PendingFile.PartialSuffix.Length];
+                    names[key] = (names.GetValueOrDefault(key).Done, file, format);
+                }
+            }
+        }
+        foreach (var (key, (done, partial, format)) in names)
+        {
+            if (partial is not null) yield return OfPartial(null, partial, format, null);
+            else yield return OfDone(null, done!, format);
+        }
+    }
+
+    /// <summary>Each of <paramref name="sources"/> (full paths) against the store, recorded relative to <paramref name="root"/> when given.</summary>
+    public static IEnumerable<StoreEntry> Of(string directory, IEnumerable<string> sources, string? root)
+    {
+        foreach (string source in sources)
+        {
+            SourceIdentity? identity = null;
+            string? problem = null;
+            try
+            {
+                identity = SourceIdentity.Of(source, root);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                problem = e.Message;
+            }
+            if (identity is null)
+            {
+                yield return new StoreEntry(source, StoreState.Pending, null, -1, -1, 0, problem);
+                continue;
+            }
+            var stored = ResultStore.Inspect(directory, identity);
+            yield return stored.State switch
+            {
+                StoredState.Complete => OfDone(source, stored.File!, FormatOf(stored.File!)),
+                StoredState.InUse or StoredState.Partial => OfPartial(source, stored.File!, FormatOf(stored.File!), stored.State == StoredState.InUse),
+                StoredState.Corrupt => new StoreEntry(source, StoreState.Failed, stored.File, -1, -1, 0, stored.Reason),
+                StoredState.Changed => new StoreEntry(source, StoreState.Pending, stored.File, -1, -1, 0, stored.Reason),
+                _ => new StoreEntry(source, StoreState.Pending, null, -1, -1, 0, null),
+            };
+        }
+    }
+
+    private static ResultFormat FormatOf(string file) =>
+        file.Replace(PendingFile.PartialSuffix, "", StringComparison.Ordinal).EndsWith(ResultFiles.Suffix(ResultFormat.Csv), StringComparison.Ordinal) ? ResultFormat.Csv : ResultFormat.JsonLines;
+
+    // source: the listing's path, or null to name the video by its header (the file name when that is unreadable).
+    private static StoreEntry OfDone(string? source, string file, ResultFormat format)
+    {
+        var header = ResultStore.TryReadHeader(file, format, out string? problem);
+        return header is null
+            ? new StoreEntry(source ?? Path.GetFileName(file), StoreState.Failed, file, -1, -1, 0, problem)
+            : new StoreEntry(source ?? header.Source.Path, StoreState.Done, file, -1, header.Source.FrameCount - 1, header.Source.FrameCount, null);
+    }
+
+    private static StoreEntry OfPartial(string? source, string partial, ResultFormat format, bool? claimed)
+    {
+        if (claimed ?? ResultStore.IsClaimed(partial)) return new StoreEntry(source ?? Path.GetFileName(partial), StoreState.Running, partial, -1, -1, 0, "a running writer holds it");
+        var header = ResultStore.TryReadHeader(partial, format, out string? problem);
+        var checkpoint = ResultCheckpoint.Load(ResultFiles.CheckpointOf(partial));
+        if (header is null || checkpoint is null)
+            return new StoreEntry(source ?? Path.GetFileName(partial), StoreState.Failed, partial, -1, -1, 0, problem ?? "its checkpoint is missing or unreadable");
+        return new StoreEntry(source ?? header.Source.Path, StoreState.Partial, partial, checkpoint.ClipIndex, checkpoint.LastFrame, header.Source.FrameCount, null);
+    }
+}
