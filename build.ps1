@@ -144,6 +144,7 @@ function Expand-GZip([string] $Source, [string] $Destination) {
         try { $gz.CopyTo($out) } finally { $out.Dispose(); $gz.Dispose() }
     }
     finally { $in.Dispose() }
+}
 
 # A throwaway sshd for the remoting test: own host and client keys under out/ssh, 127.0.0.1 only, key
 # authentication only, pwsh (this one, the dotnet tool) as the 'powershell' subsystem. Exports
