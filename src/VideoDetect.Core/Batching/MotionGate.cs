@@ -42,7 +42,7 @@ public sealed record MotionGateOptions
 
 /// <summary>
 /// The motion gate: compares each decoded frame with the last frame sent to inference, on a small grey
-/// copy (OpenCV's area resize, then grey, then absdiff), and says whether to infer it or hold it.
+/// copy (OpenCV's nearest + area resize, then grey, then absdiff), and says whether to infer it or hold it.
 /// <para>
 /// State, and why it restarts: the gate's only state is the last inferred frame (its small copy, index
 /// and time). It <see cref="Restart"/>s at the first frame of every decoded range, i.e. at each clip's
@@ -58,6 +58,7 @@ public sealed record MotionGateOptions
 public sealed class MotionGate : IDisposable
 {
     private readonly MotionGateOptions _options;
+    private readonly Mat _sampled = new();
     private readonly Mat _small = new();
     private Mat _current = new();
     private Mat _reference = new();
@@ -95,7 +96,18 @@ public sealed class MotionGate : IDisposable
     {
         int width = Math.Min(_options.Width, frame.Cols);
         int height = Math.Max(1, (int)Math.Round((double)frame.Rows * width / frame.Cols));
-        Cv2.Resize(frame, _small, new Size(width, height), 0, 0, InterpolationFlags.Area);
+        // Nearest sampling to four times the copy's size first (cheap: it reads a fraction of the
+        // pixels), then the area average of 4×4 of those samples: close to a full area resize, at a
+        // small part of its cost on large frames.
+        if (frame.Cols > 4 * width)
+        {
+            Cv2.Resize(frame, _sampled, new Size(4 * width, 4 * height), 0, 0, InterpolationFlags.Nearest);
+            Cv2.Resize(_sampled, _small, new Size(width, height), 0, 0, InterpolationFlags.Area);
+        }
+        else
+        {
+            Cv2.Resize(frame, _small, new Size(width, height), 0, 0, InterpolationFlags.Area);
+        }
         if (_small.Channels() == 1) _small.CopyTo(_current);
         else Cv2.CvtColor(_small, _current, _small.Channels() == 4 ? ColorConversionCodes.BGRA2GRAY : ColorConversionCodes.BGR2GRAY);
 
@@ -117,6 +129,7 @@ public sealed class MotionGate : IDisposable
 
     public void Dispose()
     {
+        _sampled.Dispose();
         _small.Dispose();
         _current.Dispose();
         _reference.Dispose();
