@@ -4,7 +4,7 @@ using VideoDetect.Video;
 
 // `build.ps1 bench`: every figure is set against a baseline measured in the same run (ratios),
 // absolute figures beside it for information; out/bench/results.json, results.md and a console table.
-//   VideoDetect.Bench [shared-dir] [output-dir] [--only micro,inference,naive,pipeline,memory,tracking,planning,throttle]
+//   VideoDetect.Bench [shared-dir] [output-dir] [--only micro,inference,naive,pipeline,memory,tracking,planning,throttle,motion]
 //   VideoDetect.Bench naive <model> <video> <gpu-device|-1> [read-frames] [infer-frames]   (internal) the naive recipe, in a child
 //   VideoDetect.Bench chunk [shared] [batch]                       profiling aid: frame by frame or whole batch on the CPU
 // Environment: VIDEODETECT_BENCH_PROVIDER=Cuda runs inference on the GPU with batches up to 64;
@@ -201,6 +201,8 @@ if (Wanted("memory"))
 if (Wanted("tracking")) { Stage("7: tracking and events against end to end"); TrackingBench.Run(setup, results); }
 // -ThrottleLimit (parallel decode), in process; runs when asked for (--only throttle), like planning.
 if (only is not null && only.Contains("throttle")) { Stage("8: parallel decode (-ThrottleLimit)"); ThrottleBench.Run(vtest, output, results, setup.Repeats); }
+// The motion gate (-SkipStatic) against full inference; runs when asked for (--only motion).
+if (only is not null && only.Contains("motion")) { Stage("10: motion gate (-SkipStatic)"); MotionBench.Run(setup, results, output); }
 if (Wanted("planning")) { Stage("planning cost (results.md only)"); PlanningBench.Run(shared, results.Extra); }
 
 results.Write(output, environment);

@@ -9,12 +9,18 @@ namespace VideoDetect.Batching;
 /// channel exactly as one sequential worker would: a video change flushes the batch being packed, a
 /// failed clip flushes it before its error, batches never mix videos. Runs on one thread.
 /// </summary>
-internal sealed class BatchAssembler(BatchBuilder builder, ChannelWriter<BatchEvent> events) : IRangeSink
+internal sealed class BatchAssembler(BatchBuilder builder, ChannelWriter<BatchEvent> events, bool gated = false) : IRangeSink
 {
     /// <summary>The work for the next clip begins (its frames, warnings or failure follow).</summary>
     public async ValueTask StartAsync(ScheduledWork work, CancellationToken ct)
     {
-        if (work is ClipRejected || string.Equals(builder.Path, work.Path, StringComparison.Ordinal)) return;
+        if (work is ClipRejected) return;
+        if (string.Equals(builder.Path, work.Path, StringComparison.Ordinal))
+        {
+            // A new clip of the same video: the frames held at the previous clip's end are known now.
+            if (gated && builder.IsFull) await builder.FlushAsync(events, ct, final: false).ConfigureAwait(false);
+            return;
+        }
         // Another video: its batches never mix with this one's.
         await builder.FlushAsync(events, ct).ConfigureAwait(false);
         builder.End();
@@ -23,8 +29,17 @@ internal sealed class BatchAssembler(BatchBuilder builder, ChannelWriter<BatchEv
 
     public async ValueTask FrameAsync(FrameRef reference, Mat frame, CancellationToken ct)
     {
+        // With the gate, a full batch waits for the next inferred frame: the frames held after its
+        // last frame belong to it and are known only then (or at the end of the video).
+        if (gated && builder.IsFull) await builder.FlushAsync(events, ct, final: false).ConfigureAwait(false);
         builder.Add(reference, frame);
-        if (builder.IsFull) await builder.FlushAsync(events, ct, final: false).ConfigureAwait(false);
+        if (!gated && builder.IsFull) await builder.FlushAsync(events, ct, final: false).ConfigureAwait(false);
+    }
+
+    public ValueTask HeldAsync(FrameRef reference, CancellationToken ct)
+    {
+        builder.Hold(reference);
+        return ValueTask.CompletedTask;
     }
 
     public ValueTask WarningAsync(BatchWarning warning, CancellationToken ct) => events.WriteAsync(warning, ct);

@@ -43,6 +43,9 @@ internal sealed class BatchBuilder : IDisposable
 
     public bool IsFull => _refs.Count == _options.BatchSize;
 
+    /// <summary>True when a frame is being packed (so a held frame has one to follow).</summary>
+    public bool HasFrames => _refs.Count > 0;
+
     /// <summary>Starts packing frames of <paramref name="path"/> (after a flush of the previous video).</summary>
     public void Begin(string path, long framesTotal)
     {
@@ -64,6 +67,13 @@ internal sealed class BatchBuilder : IDisposable
     {
         _refs.Add(reference);
         _frames.Add(frame);
+    }
+
+    /// <summary>A frame the gate held: it follows the last frame packed (which the gate inferred).</summary>
+    public void Hold(FrameRef held)
+    {
+        if (_refs.Count == 0) throw new InvalidOperationException($"Held frame {held.FrameIndex} has no inferred frame before it.");
+        _refs[^1].AddHeld(new HeldFrame(held.FrameIndex, held.Timestamp));
     }
 
     /// <summary>
@@ -108,8 +118,10 @@ internal sealed class BatchBuilder : IDisposable
         {
             foreach (var m in frames) _mats.Return(m);
         }
-        var batch = new FrameBatch(path, batchIndex, refs, _options.Preprocess, tensor, _pool) { FrameStride = _options.FrameStride };
-        return new BatchReady(batch, refs[^1].FrameIndex + 1, total);
+        var batch = new FrameBatch(path, batchIndex, refs, _options.Preprocess, tensor, _pool) { FrameStride = _options.FrameStride, SkipStatic = _options.SkipStatic };
+        var last = refs[^1];
+        long done = (last.HeldFrames.Count > 0 ? last.HeldFrames[^1].FrameIndex : last.FrameIndex) + 1;
+        return new BatchReady(batch, done, total);
     }
 
     private async ValueTask EmitPreparedAsync(ChannelWriter<BatchEvent> writer, CancellationToken ct)

@@ -21,6 +21,12 @@ public sealed record BatchOptions
     public PreprocessOptions Preprocess { get; init; } = new();
 
     /// <summary>
+    /// -SkipStatic: frames that changed too little since the last frame sent to inference are held
+    /// (not batched; carried by <see cref="FrameRef.HeldFrames"/>). Null: every frame is batched.
+    /// </summary>
+    public MotionGateOptions? SkipStatic { get; init; }
+
+    /// <summary>
     /// Decode workers (each with its own capture). 1 decodes every clip in turn on one worker; more
     /// decode runs of consecutive clips, and several videos, side by side — the output is the same
     /// batches in the same order. <see cref="DecodeParallelism.Auto"/> gives the measured default.
@@ -47,6 +53,7 @@ public sealed record BatchOptions
         if (QueueDepth is < 1 or > 64) throw new ArgumentException($"QueueDepth must be 1..64 (got {QueueDepth}).");
         if (ThrottleLimit is < 1 or > 64) throw new ArgumentException($"ThrottleLimit must be 1..64 (got {ThrottleLimit}).");
         Preprocess.Validate();
+        SkipStatic?.Validate();
         long floats = (long)BatchSize * Preprocess.FrameLength;
         if (floats > Array.MaxLength)
             throw new ArgumentException($"A batch of {BatchSize} frames of {Preprocess.Width}x{Preprocess.Height} needs {floats} floats, more than one array holds ({Array.MaxLength}): use a smaller -BatchSize or -Size.");

@@ -23,8 +23,24 @@ public sealed class FrameRef
     /// <summary>Source pixels → model input: <c>model = source × Scale + Pad</c>.</summary>
     public FrameTransform Transform { get; set; }
 
+    /// <summary>
+    /// Frames that follow this one and were not put in a batch (ConvertTo-FrameBatch -SkipStatic: too
+    /// little changed since this frame), in frame order, up to the next frame of a batch or the end of
+    /// the clip. Invoke-FrameDetection emits a FrameDetections for each, with this frame's detections,
+    /// marked held. Empty without -SkipStatic.
+    /// </summary>
+    public IReadOnlyList<HeldFrame> HeldFrames => _held ?? (IReadOnlyList<HeldFrame>)Array.Empty<HeldFrame>();
+
+    private List<HeldFrame>? _held;
+
+    /// <summary>Records a held frame after this one (the batcher's assembler does, before the batch is built).</summary>
+    internal void AddHeld(HeldFrame held) => (_held ??= new List<HeldFrame>()).Add(held);
+
     public override string ToString() => $"{System.IO.Path.GetFileName(Path)}#{FrameIndex}";
 }
+
+/// <summary>A frame the motion gate kept out of the batch: its index in the source and the decoder's timestamp.</summary>
+public sealed record HeldFrame(long FrameIndex, TimeSpan Timestamp);
 
 /// <summary>
 /// Up to N preprocessed frames of one video, ready for a detector: a float tensor of
@@ -75,6 +91,9 @@ public sealed class FrameBatch : IDisposable
 
     /// <summary>Every k-th frame of the source was sampled (ConvertTo-FrameBatch -FrameStride); 1: every frame.</summary>
     public int FrameStride { get; init; } = 1;
+
+    /// <summary>The motion gate the frames went through (ConvertTo-FrameBatch -SkipStatic); null: every frame was batched.</summary>
+    public MotionGateOptions? SkipStatic { get; init; }
 
     public bool IsDisposed => _tensor is null;
 

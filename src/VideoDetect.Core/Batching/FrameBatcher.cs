@@ -132,7 +132,7 @@ public sealed class FrameBatcher : IDisposable
         {
             using var mats = new MatPool();
             using var builder = new BatchBuilder(_options, mats);
-            var assembler = new BatchAssembler(builder, _events.Writer);
+            var assembler = new BatchAssembler(builder, _events.Writer, _options.SkipStatic is not null);
             if (_options.ThrottleLimit == 1)
             {
                 await RunSequentialAsync(assembler, mats, ct).ConfigureAwait(false);
@@ -160,7 +160,7 @@ public sealed class FrameBatcher : IDisposable
     {
         var schedule = new ClipSchedule(_options.FrameStride);
         var cache = _options.Cache ?? VideoIndexCache.Shared;
-        using var decoder = new RangeDecoder(mats);
+        using var decoder = new RangeDecoder(mats, gate: _options.SkipStatic);
         await foreach (var clip in _clips.Reader.ReadAllAsync(ct).ConfigureAwait(false))
         {
             try

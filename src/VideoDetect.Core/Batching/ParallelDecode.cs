@@ -65,6 +65,7 @@ internal sealed class ParallelDecode : IAsyncDisposable
                 {
                     case Started s: await assembler.StartAsync(s.Work, cancellationToken).ConfigureAwait(false); break;
                     case Decoded d: await assembler.FrameAsync(d.Reference, d.Frame, cancellationToken).ConfigureAwait(false); break;
+                    case Held h: await assembler.HeldAsync(h.Reference, cancellationToken).ConfigureAwait(false); break;
                     case Warned w: await assembler.WarningAsync(w.Warning, cancellationToken).ConfigureAwait(false); break;
                     case Failed f: await assembler.FailAsync(f.Rejected, cancellationToken).ConfigureAwait(false); break;
                     case Done: _clipDone(); break;
@@ -156,7 +157,7 @@ internal sealed class ParallelDecode : IAsyncDisposable
 
     private void Work(CancellationToken ct)
     {
-        using var decoder = new RangeDecoder(_mats, _decodeThreads);
+        using var decoder = new RangeDecoder(_mats, _decodeThreads, _options.SkipStatic);
         try
         {
             var runs = _toDecode.Reader;
@@ -240,6 +241,7 @@ internal sealed class ParallelDecode : IAsyncDisposable
     private abstract record RunItem;
     private sealed record Started(ScheduledWork Work) : RunItem;
     private sealed record Decoded(FrameRef Reference, Mat Frame) : RunItem;
+    private sealed record Held(FrameRef Reference) : RunItem;
     private sealed record Warned(BatchWarning Warning) : RunItem;
     private sealed record Failed(ClipRejected Rejected) : RunItem;
     private sealed record Done : RunItem;
@@ -277,6 +279,12 @@ internal sealed class ParallelDecode : IAsyncDisposable
                 frame.Dispose();
                 throw;
             }
+            return ValueTask.CompletedTask;
+        }
+
+        public ValueTask HeldAsync(FrameRef reference, CancellationToken ct)
+        {
+            Put(new Held(reference), ct);
             return ValueTask.CompletedTask;
         }
 

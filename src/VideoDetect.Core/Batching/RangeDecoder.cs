@@ -9,6 +9,9 @@ internal interface IRangeSink
     /// <summary>A decoded frame on the stride grid; the sink takes ownership of <paramref name="frame"/> (a <see cref="MatPool"/> Mat).</summary>
     ValueTask FrameAsync(FrameRef reference, Mat frame, CancellationToken ct);
 
+    /// <summary>A frame on the grid that the motion gate held (its Mat was already returned): it follows the last frame sent.</summary>
+    ValueTask HeldAsync(FrameRef reference, CancellationToken ct);
+
     /// <summary>Frames that did not decode; reported where they were found.</summary>
     ValueTask WarningAsync(BatchWarning warning, CancellationToken ct);
 }
@@ -25,15 +28,21 @@ internal sealed class RangeDecoder : IDisposable
 {
     private readonly MatPool _mats;
     private readonly int _decodeThreads;
+    private readonly MotionGate? _gate;
     private VideoReader? _reader;
     private string? _path;
 
     /// <param name="decodeThreads">FFmpeg decoding threads for each capture opened; 0 leaves OpenCV's default.</param>
-    public RangeDecoder(MatPool mats, int decodeThreads = 0)
+    /// <param name="gate">-SkipStatic: the motion gate's options; null sends every frame on the grid.</param>
+    public RangeDecoder(MatPool mats, int decodeThreads = 0, MotionGateOptions? gate = null)
     {
         _mats = mats;
         _decodeThreads = decodeThreads;
+        _gate = gate is null ? null : new MotionGate(gate);
     }
+
+    /// <summary>Frames the gate held, for tests and benchmarks.</summary>
+    public long FramesHeld { get; private set; }
 
     /// <summary>Real seeks (not forward decodes) made by the readers of this decoder, for tests and benchmarks.</summary>
     public int SeekCount { get; private set; }
@@ -47,6 +56,7 @@ internal sealed class RangeDecoder : IDisposable
         var clip = range.Clip;
         string name = System.IO.Path.GetFileName(clip.Path);
         if (reader.Position != range.First) reader.Seek(range.First);
+        _gate?.Restart(); // each clip's first frame is inferred: see MotionGate for why
         while (reader.Position < range.End)
         {
             ct.ThrowIfCancellationRequested();
@@ -84,6 +94,13 @@ internal sealed class RangeDecoder : IDisposable
                 SourceWidth = mat.Cols,
                 SourceHeight = mat.Rows,
             };
+            if (_gate is not null && !_gate.Admit(mat, frame, reference.Timestamp))
+            {
+                _mats.Return(mat);
+                FramesHeld++;
+                await sink.HeldAsync(reference, ct).ConfigureAwait(false);
+                continue;
+            }
             await sink.FrameAsync(reference, mat, ct).ConfigureAwait(false);
         }
     }
@@ -110,5 +127,9 @@ internal sealed class RangeDecoder : IDisposable
         _path = null;
     }
 
-    public void Dispose() => Close();
+    public void Dispose()
+    {
+        Close();
+        _gate?.Dispose();
+    }
 }

@@ -109,6 +109,26 @@ public sealed class ConvertToFrameBatchCommand : StoppableCommand
 
     private string? _root;
 
+    /// <summary>
+    /// Motion gate for fixed cameras: a frame that changed too little since the last frame sent to
+    /// inference is not batched; Invoke-FrameDetection still emits it, holding the last inferred
+    /// frame's detections (Extras.HeldFrom). Each clip's first frame is always inferred, so the frames
+    /// chosen are the same whatever -ThrottleLimit, resume or shard.
+    /// </summary>
+    [Parameter]
+    public SwitchParameter SkipStatic { get; set; }
+
+    /// <summary>-SkipStatic: the share (0..1) of a small grey copy of the frame that must have changed (by more than 20 grey levels) for the frame to be inferred. Default 0.004.</summary>
+    [Parameter]
+    [ValidateRange(0.0, 1.0)]
+    public double MotionThreshold { get; set; } = MotionGateOptions.DefaultThreshold;
+
+    /// <summary>-SkipStatic: the longest stretch held before a frame is inferred anyway — frames (an integer) or a time ('2s', 500ms, a TimeSpan). Default 2s.</summary>
+    [Parameter]
+    [VideoPositionTransformation]
+    [ValidatePositive]
+    public VideoPosition? MaxSkip { get; set; }
+
     private static readonly string[] PreprocessingParameters =
         { nameof(Size), nameof(Resize), nameof(PadValue), nameof(Interpolation), nameof(Mean), nameof(Std), nameof(Scale), nameof(ChannelOrder), nameof(Layout) };
 
@@ -132,6 +152,7 @@ public sealed class ConvertToFrameBatchCommand : StoppableCommand
                 FrameStride = FrameStride,
                 QueueDepth = QueueDepth,
                 ThrottleLimit = ResolveThrottleLimit(ThrottleLimit, model),
+                SkipStatic = SkipStatic ? new MotionGateOptions { Threshold = MotionThreshold, MaxSkip = MaxSkip ?? new MotionGateOptions().MaxSkip } : null,
                 Preprocess = new PreprocessOptions
                 {
                     Width = width,
@@ -146,6 +167,8 @@ public sealed class ConvertToFrameBatchCommand : StoppableCommand
                     Layout = Layout,
                 },
             };
+            if (!SkipStatic && (MyInvocation.BoundParameters.ContainsKey(nameof(MotionThreshold)) || MaxSkip is not null))
+                WriteWarning("-MotionThreshold and -MaxSkip apply only with -SkipStatic; they are ignored.");
             _model = model;
             if (model is not null) options = options with { Preprocess = model.Preprocessing };
             options.Validate();

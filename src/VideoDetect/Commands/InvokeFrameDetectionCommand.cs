@@ -8,7 +8,8 @@ namespace VideoDetect.Commands;
 /// Invoke-FrameDetection: runs a detector over FrameBatch objects and emits one FrameDetections per
 /// frame (empty or not), in frame order, with every box in source pixels. Disposes each batch when
 /// done with it (its tensor goes back to the pool). Ctrl+C stops between session runs and terminates
-/// the run in progress.
+/// the run in progress. Frames that ConvertTo-FrameBatch -SkipStatic held come out too, after the
+/// frame they follow, with its detections and Extras.HeldFrom = its index.
 /// </summary>
 [Cmdlet(VerbsLifecycle.Invoke, "FrameDetection")]
 [OutputType(typeof(FrameDetections))]
@@ -89,11 +90,9 @@ public sealed class InvokeFrameDetectionCommand : StoppableCommand
                     throw Terminating(e, e.ErrorId == ErrorIds.ModelRemoved ? model : batch);
                 }
                 var run = RunFor(model, options, batch);
-                foreach (var r in results)
-                {
-                    r.Run = run;
-                    WriteObject(r);
-                }
+                foreach (var r in results) r.Run = run;
+                // Frames held by -SkipStatic follow the frame whose detections they repeat.
+                foreach (var r in HeldFrames.Expand(batch, results)) WriteObject(r);
             }
             finally
             {

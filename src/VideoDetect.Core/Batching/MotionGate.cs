@@ -1,0 +1,138 @@
+using OpenCvSharp;
+using VideoDetect.Video;
+
+namespace VideoDetect.Batching;
+
+/// <summary>ConvertTo-FrameBatch -SkipStatic: when a frame is worth sending to inference.</summary>
+public sealed record MotionGateOptions
+{
+    /// <summary>
+    /// The default <see cref="Threshold"/>: 0.4 % of the small grey copy (a dozen of its 3072 pixels
+    /// at 4:3) changed by more than <see cref="PixelDelta"/> grey levels since the last inferred
+    /// frame. A person 50 pixels wide in a 768-pixel frame covers ~1 % of the copy, so a step of
+    /// about a third of their width re-infers, while encoder noise and flicker (which the area
+    /// resize averages away) stay under it; bench/README.md (section 10) has the measurement.
+    /// </summary>
+    public const double DefaultThreshold = 0.004;
+
+    /// <summary>Share (0..1) of the small grey copy's pixels that must have changed for a frame to be inferred.</summary>
+    public double Threshold { get; init; } = DefaultThreshold;
+
+    /// <summary>
+    /// The longest run of held frames: after this many frames (or this much time) since the last
+    /// inferred frame, the next frame is inferred whatever changed (a slow change, a parked object).
+    /// Default 2 s.
+    /// </summary>
+    public VideoPosition MaxSkip { get; init; } = VideoPosition.FromSeconds(2);
+
+    /// <summary>Grey levels (0..255) by which a pixel of the small copy must differ to count as changed.</summary>
+    public int PixelDelta { get; init; } = 20;
+
+    /// <summary>Width of the small grey copy (its height keeps the aspect ratio).</summary>
+    public int Width { get; init; } = 64;
+
+    public void Validate()
+    {
+        if (!(Threshold is >= 0 and <= 1)) throw new ArgumentException($"MotionThreshold must be 0..1, a share of the picture (got {Threshold}).");
+        if (MaxSkip.IsNegative || MaxSkip.IsZero) throw new ArgumentException($"MaxSkip must be positive (got {MaxSkip}).");
+        if (PixelDelta is < 0 or > 255) throw new ArgumentException($"PixelDelta must be 0..255 (got {PixelDelta}).");
+        if (Width is < 4 or > 1024) throw new ArgumentException($"The gate's width must be 4..1024 (got {Width}).");
+    }
+}
+
+/// <summary>
+/// The motion gate: compares each decoded frame with the last frame sent to inference, on a small grey
+/// copy (OpenCV's nearest + area resize, then grey, then absdiff), and says whether to infer it or hold it.
+/// <para>
+/// State, and why it restarts: the gate's only state is the last inferred frame (its small copy, index
+/// and time). It <see cref="Restart"/>s at the first frame of every decoded range, i.e. at each clip's
+/// start, which is always inferred. Runs of consecutive clips are the unit of parallel decode, of a
+/// resume (Split-VideoClip -ResumeFrom resumes at a clip) and of shards, so with the restart every
+/// decomposition — -ThrottleLimit 1 or n, a resumed or a sharded run — makes exactly the decisions
+/// of one uninterrupted run: the gate is a property of the video and the clip plan. The cost is one
+/// inferred frame per clip.
+/// </para>
+/// <para>Ownership: the gate owns its three small Mats and frees them on <see cref="Dispose"/>; it
+/// only reads the frames given to it. One thread at a time (one gate per decode worker).</para>
+/// </summary>
+public sealed class MotionGate : IDisposable
+{
+    private readonly MotionGateOptions _options;
+    private readonly Mat _sampled = new();
+    private readonly Mat _small = new();
+    private Mat _current = new();
+    private Mat _reference = new();
+    private readonly Mat _diff = new();
+    private long _lastFrame = -1;
+    private TimeSpan _lastTime;
+
+    public MotionGate(MotionGateOptions options)
+    {
+        options.Validate();
+        _options = options;
+    }
+
+    /// <summary>The share of the picture that changed at the last <see cref="Admit"/> (1 when there was nothing to compare with).</summary>
+    public double LastChange { get; private set; }
+
+    /// <summary>Forgets the last inferred frame: the next frame is inferred (called at each clip's start).</summary>
+    public void Restart() => _lastFrame = -1;
+
+    /// <summary>
+    /// The decision as a plain function: infer when nothing was inferred since the restart, when the
+    /// change reaches the threshold, or when the frames (or time) since the last inferred frame reach
+    /// <see cref="MotionGateOptions.MaxSkip"/>.
+    /// </summary>
+    public static bool ShouldInfer(MotionGateOptions options, double change, long framesSince, TimeSpan timeSince, bool first) =>
+        first
+        || change >= options.Threshold && change > 0
+        || (options.MaxSkip.Frames is { } frames ? framesSince >= frames : timeSince >= options.MaxSkip.Time!.Value);
+
+    /// <summary>
+    /// Decides for <paramref name="frame"/> (BGR, 8-bit; only read): true to infer it (it becomes the
+    /// reference), false to hold it (downstream repeats the last inferred frame's detections).
+    /// </summary>
+    public bool Admit(Mat frame, long frameIndex, TimeSpan timestamp)
+    {
+        int width = Math.Min(_options.Width, frame.Cols);
+        int height = Math.Max(1, (int)Math.Round((double)frame.Rows * width / frame.Cols));
+        // Nearest sampling to four times the copy's size first (cheap: it reads a fraction of the
+        // pixels), then the area average of 4×4 of those samples: close to a full area resize, at a
+        // small part of its cost on large frames.
+        if (frame.Cols > 4 * width)
+        {
+            Cv2.Resize(frame, _sampled, new Size(4 * width, 4 * height), 0, 0, InterpolationFlags.Nearest);
+            Cv2.Resize(_sampled, _small, new Size(width, height), 0, 0, InterpolationFlags.Area);
+        }
+        else
+        {
+            Cv2.Resize(frame, _small, new Size(width, height), 0, 0, InterpolationFlags.Area);
+        }
+        if (_small.Channels() == 1) _small.CopyTo(_current);
+        else Cv2.CvtColor(_small, _current, _small.Channels() == 4 ? ColorConversionCodes.BGRA2GRAY : ColorConversionCodes.BGR2GRAY);
+
+        bool first = _lastFrame < 0 || _reference.Size() != _current.Size();
+        double change = 1;
+        if (!first)
+        {
+            Cv2.Absdiff(_current, _reference, _diff);
+            Cv2.Threshold(_diff, _diff, _options.PixelDelta, 255, ThresholdTypes.Binary);
+            change = (double)Cv2.CountNonZero(_diff) / (_diff.Rows * _diff.Cols);
+        }
+        LastChange = change;
+        if (!ShouldInfer(_options, change, frameIndex - _lastFrame, timestamp - _lastTime, first)) return false;
+        (_reference, _current) = (_current, _reference);
+        _lastFrame = frameIndex;
+        _lastTime = timestamp;
+        return true;
+    }
+
+    public void Dispose()
+    {
+        _sampled.Dispose();
+        _small.Dispose();
+        _current.Dispose();
+        _reference.Dispose();
+        _diff.Dispose();
+    }
+}
