@@ -31,6 +31,10 @@ public sealed record MotionGateOptions
     /// <summary>Width of the small grey copy (its height keeps the aspect ratio).</summary>
     public int Width { get; init; } = 64;
 
+    /// <summary>Every setting that changes which frames are held, in one invariant line (result-file headers record it; a resume must match it).</summary>
+    public string Describe() => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        $"threshold {Threshold:R}, max skip {MaxSkip}, pixel delta {PixelDelta}, width {Width}");
+
     public void Validate()
     {
         if (!(Threshold is >= 0 and <= 1)) throw new ArgumentException($"MotionThreshold must be 0..1, a share of the picture (got {Threshold}).");

@@ -13,6 +13,8 @@ public sealed record DetectionParameters
     public int MaxDetections { get; init; }
     /// <summary>Every k-th frame was detected on (ConvertTo-FrameBatch -FrameStride).</summary>
     public int FrameStride { get; init; } = 1;
+    /// <summary>The motion gate the frames went through (ConvertTo-FrameBatch -SkipStatic), as <see cref="MotionGateOptions.Describe"/> writes it; null: every frame was detected on.</summary>
+    public string? SkipStatic { get; init; }
     public PreprocessOptions? Preprocess { get; init; }
 }
 
@@ -34,7 +36,7 @@ public sealed record DetectionRun
     public DetectionParameters Parameters { get; init; } = new();
 
     /// <summary>The run of <paramref name="model"/> with <paramref name="options"/> over batches prepared with <paramref name="preprocess"/>.</summary>
-    public static DetectionRun Of(DetectionModel model, DetectionOptions options, PreprocessOptions preprocess, int frameStride) => new()
+    public static DetectionRun Of(DetectionModel model, DetectionOptions options, PreprocessOptions preprocess, int frameStride, MotionGateOptions? skipStatic = null) => new()
     {
         ModelPath = model.Path,
         Family = model.Family,
@@ -47,6 +49,7 @@ public sealed record DetectionRun
             Classes = options.Classes?.Order().ToArray(),
             MaxDetections = options.MaxDetections,
             FrameStride = frameStride,
+            SkipStatic = skipStatic?.Describe(),
             Preprocess = preprocess,
         },
     };

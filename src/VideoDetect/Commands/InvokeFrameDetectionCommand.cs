@@ -111,7 +111,7 @@ public sealed class InvokeFrameDetectionCommand : StoppableCommand
     /// <summary>One <see cref="DetectionRun"/> shared by all frames detected alike (result files record it).</summary>
     private DetectionRun RunFor(DetectionModel model, DetectionOptions options, FrameBatch batch)
     {
-        var run = DetectionRun.Of(model, options, batch.Preprocess, batch.FrameStride);
+        var run = DetectionRun.Of(model, options, batch.Preprocess, batch.FrameStride, batch.SkipStatic);
         if (_run is null || !_run.SameAs(run)) _run = run;
         return _run;
     }

@@ -134,6 +134,20 @@ public class ResultFileTests
     }
 
     [Fact]
+    public void Another_motion_gate_is_a_ResumeMismatch_naming_it()
+    {
+        var (dir, source, header) = Setup();
+        using var cleanup = dir;
+        string target = dir.File("v.detections.jsonl");
+        var gated = header with { Parameters = header.Parameters! with { SkipStatic = new MotionGateOptions().Describe() } };
+        WriteAll(target, ResultFormat.JsonLines, gated, Frames(source, 8), commit: false);
+        var other = header with { Parameters = header.Parameters! with { SkipStatic = new MotionGateOptions { Threshold = 0.02 }.Describe() } };
+        var e = Assert.Throws<ResumeMismatchException>(() => ResultFileWriter.Open(target, ResultFormat.JsonLines, other, force: false));
+        Assert.Contains("skipStatic: \"threshold 0.004", e.Message);
+        Assert.Throws<ResumeMismatchException>(() => ResultFileWriter.Open(target, ResultFormat.JsonLines, header, force: false)); // gated file, ungated frames
+    }
+
+    [Fact]
     public void A_changed_source_starts_over_and_a_finished_one_is_complete()
     {
         var (dir, source, header) = Setup();
