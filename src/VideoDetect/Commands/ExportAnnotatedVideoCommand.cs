@@ -63,6 +63,10 @@ public sealed class ExportAnnotatedVideoCommand : StoppableCommand
     [Parameter]
     public SwitchParameter NoHold { get; set; }
 
+    /// <summary>Write no audio (by default the source's audio is kept, cut to the exported frames).</summary>
+    [Parameter]
+    public SwitchParameter NoAudio { get; set; }
+
     /// <summary>Replace an existing file.</summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
@@ -82,6 +86,7 @@ public sealed class ExportAnnotatedVideoCommand : StoppableCommand
             ThrowTerminatingError(new ErrorRecord(e, e.ErrorId, ErrorCategory.ResourceUnavailable, Codec));
         }
         if (_encoder!.Warning is { } warning) WriteWarning(warning);
+        if (_encoder.AudioWarning(!NoAudio) is { } audioWarning) WriteWarning(audioWarning);
         bool toDirectory = ParameterSetName == DirectorySet;
         string given = toDirectory ? OutputDirectory : Path;
         string full = SessionState.Path.GetUnresolvedProviderPathFromPSPath(given, out var provider, out _);
@@ -89,7 +94,7 @@ public sealed class ExportAnnotatedVideoCommand : StoppableCommand
         {
             if (provider.ImplementingType != typeof(FileSystemProvider)) throw new InvalidOutputPathException(given, $"'{given}' is not a file-system path.");
             var output = AnnotatedVideoExport.Resolve(full, toDirectory);
-            var options = new AnnotationOptions { Blur = Blur, HoldDetections = !NoHold, Overwrite = Force, Trail = Trail };
+            var options = new AnnotationOptions { Blur = Blur, HoldDetections = !NoHold, Overwrite = Force, Trail = Trail, Audio = !NoAudio };
             _export = new AnnotatedVideoExport(output, _encoder, options, StopToken);
         }
         catch (InvalidOutputPathException e)
