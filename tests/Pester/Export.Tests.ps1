@@ -242,18 +242,19 @@ Describe "Export-AnnotatedVideo: behaviour$NoShared$NoModels$NoTools" -Skip:(-no
         finally { $src.Dispose(); $dst.Dispose(); if ($lined) { $lined.Dispose() } }
     }
 
-    It 'without an H.264 encoder it writes mp4v with one warning; -Codec H264 then fails with EncoderUnavailable' {
+    It 'without an H.264 encoder it writes mp4v with one warning, and one that the audio is dropped; -Codec H264 then fails with EncoderUnavailable' {
         $saved = $env:VIDEODETECT_FFMPEG
         try {
             $env:VIDEODETECT_FFMPEG = 'off'
             $r = New-FrameDetections $vtest (0..4) | Export-AnnotatedVideo -Path (Join-Path $dir 'fallback.mp4') -PassThru -WarningVariable w -WarningAction SilentlyContinue
-            @($w).Count | Should -Be 1
+            @($w).Count | Should -Be 2
             "$($w[0])" | Should -Match 'mp4v.*H\.264.*VIDEODETECT_FFMPEG'
+            "$($w[1])" | Should -Match 'audio is dropped.*-NoAudio'
             $s = Get-Stream $r.FullName
             $s.codec_name | Should -Be 'mpeg4'
             $s.nb_read_frames | Should -Be '5'
             { New-FrameDetections $vtest (0..4) | Export-AnnotatedVideo -Path (Join-Path $dir 'x.mp4') -Codec H264 -ErrorAction Stop } | Should -Throw -ErrorId "EncoderUnavailable,$ExportId"
-            New-FrameDetections $vtest (0..4) | Export-AnnotatedVideo -Path (Join-Path $dir 'quiet.mp4') -Codec Mp4v -WarningVariable w2
+            New-FrameDetections $vtest (0..4) | Export-AnnotatedVideo -Path (Join-Path $dir 'quiet.mp4') -Codec Mp4v -NoAudio -WarningVariable w2
             @($w2).Count | Should -Be 0
         }
         finally { $env:VIDEODETECT_FFMPEG = $saved }
@@ -263,5 +264,42 @@ Describe "Export-AnnotatedVideo: behaviour$NoShared$NoModels$NoTools" -Skip:(-no
         { New-FrameDetections $vtest 0 | Export-AnnotatedVideo -Path (Join-Path $dir 'x.txt') -ErrorAction Stop } | Should -Throw -ErrorId "InvalidOutputPath,$ExportId"
         { New-FrameDetections $vtest 0 | Export-AnnotatedVideo -Path $dir -ErrorAction Stop } | Should -Throw -ErrorId "InvalidOutputPath,$ExportId"
         { New-FrameDetections $vtest 0 | Export-AnnotatedVideo -Path (Join-Path $dir 'no/such/x.mp4') -ErrorAction Stop } | Should -Throw -ErrorId "InvalidOutputPath,$ExportId"
+    }
+}
+
+Describe "Export-AnnotatedVideo: the source's audio$NoTools" -Skip:(-not $HaveTools) {
+    BeforeAll {
+        $dir = Join-Path ([IO.Path]::GetTempPath()) "vd-audio-$([guid]::NewGuid().ToString('N'))"
+        New-Item -ItemType Directory $dir | Out-Null
+        # 4 s at 25 frames/s; the audio is silent until 2.0 s, then a tone: its onset marks the source's time.
+        $src = Join-Path $dir 'tone.mp4'
+        & ffmpeg -hide_banner -loglevel error -y -f lavfi -i 'testsrc=size=160x120:rate=25:duration=4' -f lavfi -i "aevalsrc='if(gte(t,2),0.5*sin(2*PI*440*t),0)':s=48000:d=4" -c:v mpeg4 -q:v 5 -c:a aac $src
+        if ($LASTEXITCODE -ne 0) { throw 'ffmpeg could not make the test video' }
+        function Get-AudioStream([string] $Path) {
+            $lines = & ffprobe -v error -select_streams a -show_entries 'stream=codec_name,duration' -of default=nw=1 $Path
+            $h = @{}
+            foreach ($l in $lines) { $k, $v = $l -split '=', 2; $h[$k] = $v }
+            if ($h.Count) { [pscustomobject]$h }
+        }
+    }
+    AfterAll { Remove-Item -LiteralPath $dir -Recurse -Force -ErrorAction Ignore }
+
+    It 'keeps the audio cut to the exported frames and in sync; -NoAudio drops it' {
+        $out = Join-Path $dir 'kept.mp4'
+        New-FrameDetections $src (25..74) -Box @(20, 20, 40, 40) | Export-AnnotatedVideo -Path $out -Codec H264 -WarningVariable w
+        @($w).Count | Should -Be 0
+        $a = Get-AudioStream $out
+        $a.codec_name | Should -Be 'aac'
+        [double]$a.duration | Should -BeGreaterThan 1.97
+        [double]$a.duration | Should -BeLessThan 2.03 -Because 'frames 25..74 are 2.0 s'
+        # The tone starts at 2.0 s in the source: 1.0 s into the export, which begins at 1.0 s.
+        $onset = & ffprobe -v error -f lavfi -i "amovie=$($out -replace '\\','/' -replace ':','\\:'),silencedetect=n=-30dB:d=0.05" -show_entries frame_tags=lavfi.silence_end -of csv=p=0 | Where-Object { $_ } | Select-Object -First 1
+        [double]$onset | Should -BeGreaterThan 0.97
+        [double]$onset | Should -BeLessThan 1.03
+
+        $none = Join-Path $dir 'none.mp4'
+        New-FrameDetections $src (25..74) -Box @(20, 20, 40, 40) | Export-AnnotatedVideo -Path $none -Codec H264 -NoAudio
+        Get-AudioStream $none | Should -BeNullOrEmpty
+        (Get-Stream $none).nb_read_frames | Should -Be '50'
     }
 }

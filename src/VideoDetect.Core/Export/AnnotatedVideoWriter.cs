@@ -19,6 +19,12 @@ public sealed record AnnotationOptions
     /// <summary>Centre points drawn per track (tracked detections; 0: none).</summary>
     public int Trail { get; init; }
 
+    /// <summary>
+    /// Carry the source's audio, cut to the exported range (<see cref="AudioInput"/>; ffmpeg encoders
+    /// only: OpenCV's writer writes video alone).
+    /// </summary>
+    public bool Audio { get; init; } = true;
+
     /// <summary>Replace an existing target on commit.</summary>
     public bool Overwrite { get; init; }
 
@@ -48,7 +54,8 @@ public sealed class SourceUnavailableException(string path, string message, Exce
 /// cancellation) stops the worker, kills the encoder and deletes the temporary file.
 /// </para>
 /// Ownership: the worker owns the <see cref="VideoReader"/>, the one frame <see cref="Mat"/> and the
-/// sink, and frees them when it ends. Failure: the worker's exception completes the queue, so a
+/// sink (opened at the first frame, whose time is where the source's audio starts: <see cref="AudioInput"/>),
+/// and frees them when it ends. Failure: the worker's exception completes the queue, so a
 /// waiting <see cref="Add"/> or <see cref="Commit"/> rethrows it (never a hang).
 /// </summary>
 public sealed class AnnotatedVideoWriter : IDisposable
@@ -57,7 +64,9 @@ public sealed class AnnotatedVideoWriter : IDisposable
     private readonly AnnotationOptions _options;
     private readonly Channel<FrameDetections> _queue;
     private readonly CancellationTokenSource _cts;
-    private readonly Func<IFrameSink> _openSink;
+    private readonly Func<long, IFrameSink> _openSink;
+    private readonly EncoderChoice _encoder;
+    private readonly string _container;
     private readonly Task _worker;
     private readonly PendingFile _file;
     private long _framesWritten;
@@ -79,7 +88,14 @@ public sealed class AnnotatedVideoWriter : IDisposable
         _file = PendingFile.Hidden(full);
         var info = source.Info;
         var sink = new SinkOptions(TempPath, info.Width, info.Height, info.FrameRate.IsPositive ? info.FrameRate : Rational.FromDouble(info.FramesPerSecond), encoder.Codec, container);
-        _openSink = () => (sinkFactory ?? (o => SinkOptions.Open(o, encoder)))(sink);
+        _encoder = encoder;
+        _container = container;
+        // Opened by the worker at the first frame, whose time is where the audio starts.
+        _openSink = first =>
+        {
+            Audio = PlanAudio(first);
+            return (sinkFactory ?? (o => SinkOptions.Open(o, encoder)))(sink with { Audio = Audio });
+        };
         _queue = Channel.CreateBounded<FrameDetections>(new BoundedChannelOptions(Math.Max(1, _options.QueueDepth))
         {
             SingleReader = true,
@@ -99,6 +115,9 @@ public sealed class AnnotatedVideoWriter : IDisposable
     /// <summary>The first and last frame handed in (-1 before any).</summary>
     public long FirstFrame { get; private set; } = -1;
     public long LastFrame { get; private set; } = -1;
+    /// <summary>The source's audio being carried (set by the worker at the first frame; null: none).</summary>
+    public AudioInput? Audio { get; private set; }
+
     /// <summary>Frames encoded so far (read from any thread).</summary>
     public long FramesWritten => Interlocked.Read(ref _framesWritten);
 
@@ -166,37 +185,45 @@ public sealed class AnnotatedVideoWriter : IDisposable
         var ct = _cts.Token;
         try
         {
-            using var sink = _openSink();
-            using var reader = OpenReader();
-            using var frame = new Mat();
-            var renderer = new AnnotationRenderer(_source.Info.Width, _source.Info.Height, _options.Blur, _options.Trail);
-            IReadOnlyList<Detection> held = Array.Empty<Detection>();
-            bool started = false;
-            await foreach (var detections in _queue.Reader.ReadAllAsync(ct).ConfigureAwait(false))
+            IFrameSink? sink = null;
+            try
             {
-                if (!started)
+                using var reader = OpenReader();
+                using var frame = new Mat();
+                var renderer = new AnnotationRenderer(_source.Info.Width, _source.Info.Height, _options.Blur, _options.Trail);
+                IReadOnlyList<Detection> held = Array.Empty<Detection>();
+                bool started = false;
+                await foreach (var detections in _queue.Reader.ReadAllAsync(ct).ConfigureAwait(false))
                 {
-                    if (detections.FrameIndex > 0) reader.Seek(detections.FrameIndex);
-                    started = true;
-                }
-                // The gap before this frame: decoded and written with what was held (or nothing).
-                while (reader.Position <= detections.FrameIndex)
-                {
-                    ct.ThrowIfCancellationRequested();
-                    bool isTarget = Decode(reader, frame) >= detections.FrameIndex;
-                    var draw = isTarget ? detections.Detections : _options.HoldDetections ? held : Array.Empty<Detection>();
-                    renderer.Draw(frame, draw);
-                    // A frame the decoder dropped (corrupt data) is replaced by the next one that decodes.
-                    for (long i = 0; i <= reader.SkippedBeforeCurrent; i++)
+                    if (!started)
                     {
-                        sink.Write(frame);
-                        Interlocked.Increment(ref _framesWritten);
+                        sink = _openSink(detections.FrameIndex);
+                        if (detections.FrameIndex > 0) reader.Seek(detections.FrameIndex);
+                        started = true;
                     }
+                    // The gap before this frame: decoded and written with what was held (or nothing).
+                    while (reader.Position <= detections.FrameIndex)
+                    {
+                        ct.ThrowIfCancellationRequested();
+                        bool isTarget = Decode(reader, frame) >= detections.FrameIndex;
+                        var draw = isTarget ? detections.Detections : _options.HoldDetections ? held : Array.Empty<Detection>();
+                        renderer.Draw(frame, draw);
+                        // A frame the decoder dropped (corrupt data) is replaced by the next one that decodes.
+                        for (long i = 0; i <= reader.SkippedBeforeCurrent; i++)
+                        {
+                            sink!.Write(frame);
+                            Interlocked.Increment(ref _framesWritten);
+                        }
+                    }
+                    held = detections.Detections;
                 }
-                held = detections.Detections;
+                ct.ThrowIfCancellationRequested();
+                sink?.Complete();
             }
-            ct.ThrowIfCancellationRequested();
-            sink.Complete();
+            finally
+            {
+                sink?.Dispose();
+            }
         }
         catch (Exception e)
         {
@@ -206,6 +233,19 @@ public sealed class AnnotatedVideoWriter : IDisposable
             if (!ReferenceEquals(error, e)) throw error;
             throw;
         }
+    }
+
+    /// <summary>
+    /// The audio to carry for an export starting at <paramref name="first"/>: none without ffmpeg, with
+    /// <see cref="AnnotationOptions.Audio"/> off, or when ffprobe finds no audio stream.
+    /// </summary>
+    private AudioInput? PlanAudio(long first)
+    {
+        if (!_options.Audio || _encoder.FfmpegPath is not { } ffmpeg) return null;
+        var probe = AudioTrack.FfprobeBeside(ffmpeg) is { } ffprobe ? AudioTrack.Probe(ffprobe, SourcePath, _cts.Token) : null;
+        if (probe is { AudioCodec: null }) return null;
+        double offset = (_source.Index.TimeOfMs(first) - _source.Index.TimeOfMs(0)) / 1000;
+        return AudioTrack.Plan(SourcePath, _container, offset, probe);
     }
 
     private VideoReader OpenReader()

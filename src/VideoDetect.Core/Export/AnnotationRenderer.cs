@@ -7,7 +7,9 @@ namespace VideoDetect.Export;
 /// Draws detections onto a BGR frame in place: a box, and the label with the confidence on a filled
 /// background, in a colour that is stable per class id — or, for a tracked detection, per track id,
 /// labelled "person #12 0.83"; with a trail, the last n centre points of each track as a polyline.
-/// Line width and font scale with the frame size.
+/// Line width and font scale with the frame size. Labels never cover one another: a label whose place
+/// above its box is taken moves below the box, inside it, or stacks (<see cref="LabelLayout"/>), and
+/// stays inside the frame.
 /// With <c>blur</c> it blurs the inside of every box instead (redaction) and draws nothing else.
 /// Drawing lives here, never in <see cref="Detection"/>.
 /// <para>Ownership: <see cref="Draw"/> writes into the caller's <see cref="Mat"/> and keeps no
@@ -75,15 +77,57 @@ public sealed class AnnotationRenderer
         }
         DrawMasks(frame, detections);
         // Boxes first, then every label, so that a neighbour's box never crosses a label.
+        var labelled = new List<(Detection D, Rect Box)>(detections.Count);
         foreach (var d in detections)
         {
-            if (BoxOf(frame, d) is { } box) Cv2.Rectangle(frame, box, ColourFor(d), Thickness, LineTypes.Link8);
+            if (BoxOf(frame, d) is not { } box) continue;
+            Cv2.Rectangle(frame, box, ColourFor(d), Thickness, LineTypes.Link8);
+            labelled.Add((d, box));
         }
-        foreach (var d in detections)
-        {
-            if (BoxOf(frame, d) is { } box) DrawLabel(frame, d, box);
-        }
+        var labels = Labels(new Size(frame.Cols, frame.Rows), labelled);
+        for (int i = 0; i < labels.Length; i++) DrawLabel(frame, labelled[i].D, labels[i]);
     }
+
+    /// <summary>
+    /// Where the labels of <paramref name="detections"/> go in a frame of this renderer's size, in
+    /// their order (boxes wholly off the frame have none): <see cref="LabelLayout"/>, so none covers
+    /// another. For callers and tests that need the places without drawing.
+    /// </summary>
+    public Rect[] LabelPlaces(IReadOnlyList<Detection> detections)
+    {
+        var size = new Size(Width, Height);
+        var labelled = new List<(Detection, Rect)>(detections.Count);
+        foreach (var d in detections)
+        {
+            if (BoxOf(size, d) is { } box) labelled.Add((d, box));
+        }
+        return Labels(size, labelled).Select(l => l.Place).ToArray();
+    }
+
+    private (string Text, Size TextSize, Rect Place)[] Labels(Size frame, List<(Detection D, Rect Box)> labelled)
+    {
+        var texts = new (string Text, Size TextSize, Rect Place)[labelled.Count];
+        var boxes = new Rect[labelled.Count];
+        var sizes = new Size[labelled.Count];
+        int pad = LabelPadding;
+        for (int i = 0; i < labelled.Count; i++)
+        {
+            string text = LabelText(labelled[i].D);
+            var size = Cv2.GetTextSize(text, Font, FontScale, TextThickness, out int baseline);
+            texts[i] = (text, size, default);
+            boxes[i] = labelled[i].Box;
+            sizes[i] = new Size(size.Width + 2 * pad, size.Height + baseline + 2 * pad);
+        }
+        var places = LabelLayout.Place(frame, boxes, sizes);
+        for (int i = 0; i < texts.Length; i++) texts[i].Place = places[i];
+        return texts;
+    }
+
+    private int LabelPadding => Math.Max(2, Thickness);
+
+    private static string LabelText(Detection d) => d.TrackId is { } id
+        ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{d.Label} #{id} {d.Confidence:0.00}")
+        : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{d.Label} {d.Confidence:0.00}");
 
     /// <summary>Opacity of a mask's fill over the frame.</summary>
     public const double MaskOpacity = 0.4;
@@ -104,23 +148,15 @@ public sealed class AnnotationRenderer
         Cv2.AddWeighted(overlay, MaskOpacity, frame, 1 - MaskOpacity, 0, frame);
     }
 
-    private void DrawLabel(Mat frame, Detection d, Rect box)
+    private void DrawLabel(Mat frame, Detection d, (string Text, Size TextSize, Rect Place) label)
     {
-        string text = d.TrackId is { } id
-            ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{d.Label} #{id} {d.Confidence:0.00}")
-            : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{d.Label} {d.Confidence:0.00}");
-        var size = Cv2.GetTextSize(text, Font, FontScale, TextThickness, out int baseline);
-        int pad = Math.Max(2, Thickness);
-        int w = size.Width + 2 * pad, h = size.Height + baseline + 2 * pad;
-        // Above the box when there is room, else just inside its top edge; never off the frame.
-        int x = Math.Clamp(box.X, 0, Math.Max(0, frame.Cols - w));
-        int y = box.Y - h >= 0 ? box.Y - h : Math.Min(box.Y, Math.Max(0, frame.Rows - h));
         var colour = ColourFor(d);
-        Cv2.Rectangle(frame, new Rect(x, y, Math.Min(w, frame.Cols - x), Math.Min(h, frame.Rows - y)), colour, -1);
+        Cv2.Rectangle(frame, label.Place, colour, -1);
         // Dark text on light colours, white on dark ones.
         double luma = 0.114 * colour.Val0 + 0.587 * colour.Val1 + 0.299 * colour.Val2;
         var ink = luma > 140 ? Scalar.Black : Scalar.White;
-        Cv2.PutText(frame, text, new Point(x + pad, y + pad + size.Height), Font, FontScale, ink, TextThickness, LineTypes.AntiAlias);
+        int pad = LabelPadding;
+        Cv2.PutText(frame, label.Text, new Point(label.Place.X + pad, label.Place.Y + pad + label.TextSize.Height), Font, FontScale, ink, TextThickness, LineTypes.AntiAlias);
     }
 
     /// <summary>Adds this frame's track centres (once per frame index) and draws each live track's last <see cref="Trail"/> points.</summary>
@@ -158,12 +194,14 @@ public sealed class AnnotationRenderer
     }
 
     /// <summary>The detection's box in whole pixels, clipped to the frame; null when nothing of it is inside.</summary>
-    private static Rect? BoxOf(Mat frame, Detection d)
+    private static Rect? BoxOf(Mat frame, Detection d) => BoxOf(new Size(frame.Cols, frame.Rows), d);
+
+    private static Rect? BoxOf(Size frame, Detection d)
     {
         int x1 = (int)Math.Floor(d.X), y1 = (int)Math.Floor(d.Y);
         int x2 = (int)Math.Ceiling(d.X + d.Width), y2 = (int)Math.Ceiling(d.Y + d.Height);
-        x1 = Math.Clamp(x1, 0, frame.Cols); x2 = Math.Clamp(x2, 0, frame.Cols);
-        y1 = Math.Clamp(y1, 0, frame.Rows); y2 = Math.Clamp(y2, 0, frame.Rows);
+        x1 = Math.Clamp(x1, 0, frame.Width); x2 = Math.Clamp(x2, 0, frame.Width);
+        y1 = Math.Clamp(y1, 0, frame.Height); y2 = Math.Clamp(y2, 0, frame.Height);
         return x2 - x1 >= 1 && y2 - y1 >= 1 ? new Rect(x1, y1, x2 - x1, y2 - y1) : null;
     }
 

@@ -32,6 +32,14 @@ public sealed record EncoderChoice(VideoCodec Codec, string? FfmpegPath, string?
     /// <summary>libx264's presets, fastest first.</summary>
     public static IReadOnlyList<string> Presets { get; } = new[] { "ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow" };
 
+    /// <summary>
+    /// What to say, once, when the source's audio is wanted (<paramref name="audio"/>) but this encoder
+    /// cannot carry it: OpenCV's writer writes video only. Null when nothing is lost.
+    /// </summary>
+    public string? AudioWarning(bool audio) => audio && FfmpegPath is null
+        ? "The source's audio is dropped: without an ffmpeg executable the video is written by OpenCV's writer, which writes no audio. Install ffmpeg to keep it, or pass -NoAudio to drop it without this warning."
+        : null;
+
     public override string ToString() => FfmpegPath is null ? $"{Codec} (OpenCV)" : $"{Codec} (ffmpeg {FfmpegPath})";
 }
 

@@ -31,6 +31,9 @@ public sealed class EncoderFailedException(string message, Exception? inner = nu
 /// <summary>What a sink writes: size, exact rate, codec, container and file.</summary>
 public sealed record SinkOptions(string Path, int Width, int Height, Rational FrameRate, VideoCodec Codec, string Container)
 {
+    /// <summary>The source's audio to carry (ffmpeg sinks only; null: none).</summary>
+    public AudioInput? Audio { get; init; }
+
     /// <summary>Opens the sink the choice names: an ffmpeg process, or OpenCV's VideoWriter.</summary>
     public static IFrameSink Open(SinkOptions options, EncoderChoice choice) =>
         choice.FfmpegPath is { } ffmpeg ? new FfmpegFrameSink(ffmpeg, options, choice.Preset) : new OpenCvFrameSink(options);
@@ -38,8 +41,8 @@ public sealed record SinkOptions(string Path, int Width, int Height, Rational Fr
 
 /// <summary>
 /// Encodes with an ffmpeg executable: raw bgr24 frames on its stdin at the exact rational rate
-/// (<c>-framerate num/den</c>), the muxer named explicitly (<c>-f</c>, so any file name works), no
-/// audio. H.264 is libx264 with yuv420p (yuv444p for an odd width or height, which 4:2:0 cannot hold;
+/// (<c>-framerate num/den</c>), the muxer named explicitly (<c>-f</c>, so any file name works); the
+/// source's audio, when <see cref="SinkOptions.Audio"/> is set, as a second input (<see cref="AudioInput"/>), else none. H.264 is libx264 with yuv420p (yuv444p for an odd width or height, which 4:2:0 cannot hold;
 /// at an even size the frames are converted to yuv420p before the pipe)
 /// and +faststart so browsers play it while it loads. stderr is drained on a task and its tail goes
 /// into the error. Ownership: the sink owns the process; Dispose without Complete kills it.
@@ -72,8 +75,16 @@ public sealed class FfmpegFrameSink : IFrameSink
         {
             "-hide_banner", "-loglevel", "error", "-y",
             "-f", "rawvideo", "-pix_fmt", yuv ? "yuv420p" : "bgr24", "-video_size", $"{o.Width}x{o.Height}", "-framerate", o.FrameRate.ToString(), "-i", "pipe:0",
-            "-an",
         };
+        if (o.Audio is { } audio)
+        {
+            args.AddRange(audio.InputArguments());
+            args.AddRange(audio.OutputArguments());
+        }
+        else
+        {
+            args.Add("-an");
+        }
         bool mp4Family = o.Container is "mp4" or "mov";
         args.AddRange(o.Codec switch
         {

@@ -46,6 +46,10 @@ public sealed class ExportAnnotatedVideoCommand : SourceWriterCommand
     [Parameter]
     public SwitchParameter NoHold { get; set; }
 
+    /// <summary>Write no audio (by default the source's audio is kept, cut to the exported frames).</summary>
+    [Parameter]
+    public SwitchParameter NoAudio { get; set; }
+
     protected override void BeginProcessing()
     {
         try
@@ -57,8 +61,9 @@ public sealed class ExportAnnotatedVideoCommand : SourceWriterCommand
             ThrowTerminatingError(new ErrorRecord(e, e.ErrorId, ErrorCategory.ResourceUnavailable, Codec));
         }
         if (_encoder!.Warning is { } warning) WriteWarning(warning);
+        if (_encoder.AudioWarning(!NoAudio) is { } audioWarning) WriteWarning(audioWarning);
         // -Path: the one file (.mp4, .m4v, .mov, .mkv or .avi); -OutputDirectory: <source name>.annotated.mp4 each.
-        var options = new AnnotationOptions { Blur = Blur, HoldDetections = !NoHold, Overwrite = Force, Trail = Trail };
+        var options = new AnnotationOptions { Blur = Blur, HoldDetections = !NoHold, Overwrite = Force, Trail = Trail, Audio = !NoAudio };
         _export = OpenOutput(full => new AnnotatedVideoExport(AnnotatedVideoExport.Resolve(full, ToDirectory), _encoder, options, StopToken));
     }
 
