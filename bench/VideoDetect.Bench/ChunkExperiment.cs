@@ -22,7 +22,7 @@ internal static class ChunkExperiment
         long Engine(int perRun, bool keep)
         {
             long n = 0;
-            using var batcher = new FrameBatcher(new BatchOptions { BatchSize = batchSize, Preprocess = model.Preprocessing, Model = model, Pool = new TensorPool() });
+            using var batcher = new FrameBatcher(new BatchOptions { BatchSize = batchSize, Preprocess = model.Preprocessing, Pool = new TensorPool() });
             foreach (var c in clips) batcher.Add(c);
             batcher.Complete();
             while (batcher.Read() is { } e)

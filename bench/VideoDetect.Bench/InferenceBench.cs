@@ -81,7 +81,7 @@ internal sealed class InferenceBench : IDisposable
         void Pipeline()
         {
             framesOut = 0;
-            using var batcher = new FrameBatcher(new BatchOptions { BatchSize = fastest, Preprocess = pre, Model = model });
+            using var batcher = new FrameBatcher(new BatchOptions { BatchSize = fastest, Preprocess = pre });
             foreach (var c in clips) batcher.Add(c);
             batcher.Complete();
             while (batcher.Read() is { } e)

@@ -53,7 +53,7 @@ internal static class TrackingBench
     {
         var clips = ClipPlanner.Plan(setup.Probed, new ClipOptions { Length = VideoPosition.FromFrames(64), End = VideoPosition.FromFrames(frames) });
         var result = new List<FrameDetections>();
-        using var batcher = new FrameBatcher(new BatchOptions { BatchSize = 8, Preprocess = setup.Model.Preprocessing, Model = setup.Model });
+        using var batcher = new FrameBatcher(new BatchOptions { BatchSize = 8, Preprocess = setup.Model.Preprocessing });
         foreach (var c in clips) batcher.Add(c);
         batcher.Complete();
         while (batcher.Read() is { } e)

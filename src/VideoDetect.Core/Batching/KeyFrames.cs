@@ -14,6 +14,19 @@ internal static class KeyFrames
 {
     private const VideoCaptureProperties LastRawFrameIsKey = (VideoCaptureProperties)67; // CAP_PROP_LRF_HAS_KEY_FRAME
 
+    /// <summary>
+    /// The video's key frames from <paramref name="cache"/> (kept with its index, so a second run or plan
+    /// pays nothing), else from a <see cref="Scan"/> whose result is stored there.
+    /// </summary>
+    public static long[]? Of(string path, VideoIndex index, VideoIndexCache cache, CancellationToken ct)
+    {
+        var file = new FileInfo(System.IO.Path.GetFullPath(path));
+        if (cache.TryGetKeyFrames(file, index, out var known)) return known;
+        var scanned = Scan(file.FullName, index, ct);
+        cache.StoreKeyFrames(file, index, scanned);
+        return scanned;
+    }
+
     /// <summary>The key frames' indices, ascending; null when the container does not tell (a seek then costs up to a GOP, unknown).</summary>
     public static long[]? Scan(string path, VideoIndex index, CancellationToken ct)
     {
