@@ -28,6 +28,8 @@ internal static class ThrottleBench
             var probed = VideoProbe.Probe(video);
             var clips = ClipPlanner.Plan(probed, new ClipOptions { Length = VideoPosition.FromFrames(64) }).ToList();
             Measure(clips, 1); // warm-up: JIT, OS file cache, tensor pool
+            foreach (int limit in new[] { 1, 4 })
+                results.Note($"throttle CPU by thread, {Path.GetFileName(video)}, ms per frame, " + ThrottleProfile.ByThread(l => Measure(clips, l).Frames, limit));
             var wall = limits.ToDictionary(l => l, _ => new List<double>());
             var cpu = limits.ToDictionary(l => l, _ => new List<double>());
             for (int round = 0; round < repeats; round++)

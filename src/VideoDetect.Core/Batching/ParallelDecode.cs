@@ -156,6 +156,7 @@ internal sealed class ParallelDecode : IAsyncDisposable
 
     private void Work(CancellationToken ct)
     {
+        Thread.CurrentThread.Name = "VideoDetect decode"; // a thread of its own (LongRunning): named for profilers
         using var decoder = new RangeDecoder(_mats, _decodeThreads);
         try
         {
