@@ -54,12 +54,24 @@ internal static class KeyFrames
         }
     }
 
-    /// <summary>Frames a seek to <paramref name="target"/> decodes before reaching it (from the key frame at or before it).</summary>
+    /// <summary>
+    /// How far before its target OpenCV's seek asks the demuxer to go (its first try, in
+    /// <c>CvCapture_FFMPEG::seek</c>): the key frame at or before target − 16 is where decoding starts.
+    /// </summary>
+    internal const long OpenCvSeekLead = 16;
+
+    /// <summary>
+    /// Frames a seek to <paramref name="target"/> decodes before reaching it: from the key frame at or
+    /// before target − <see cref="OpenCvSeekLead"/>, so a target just after a key frame still decodes
+    /// the whole GOP before it (the profile in bench/README.md).
+    /// </summary>
     public static long SeekCost(long[] keys, long target)
     {
-        int i = Array.BinarySearch(keys, target);
-        if (i >= 0) return 0;
-        i = ~i - 1;
+        long from = target - OpenCvSeekLead;
+        if (target <= 0) return 0;
+        if (from < 0) return target;
+        int i = Array.BinarySearch(keys, from);
+        if (i < 0) i = ~i - 1;
         return i < 0 ? target : target - keys[i];
     }
 }

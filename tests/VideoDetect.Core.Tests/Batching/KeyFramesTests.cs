@@ -72,3 +72,35 @@ public class KeyFramesTests
         Assert.False(new VideoIndexCache(cacheDir).TryGetKeyFrames(changed, index, out _));
     }
 }
+
+/// <summary>FFmpeg threads per capture: workers × threads ≈ cores, one each when workers outnumber cores.</summary>
+public class DecodeThreadsTests
+{
+    [Theory]
+    [InlineData(1, 2, 0)]   // one worker: OpenCV's default
+    [InlineData(2, 2, 1)]
+    [InlineData(4, 2, 1)]
+    [InlineData(4, 16, 4)]
+    [InlineData(8, 16, 2)]
+    [InlineData(16, 16, 1)]
+    public void Workers_times_threads_stays_near_the_cores(int workers, int cores, int threads) =>
+        Assert.Equal(threads, DecodeParallelism.DecodeThreads(workers, cores));
+}
+
+/// <summary>What a seek costs: OpenCV starts decoding at the key frame at or before target − 16.</summary>
+public class SeekCostTests
+{
+    private static readonly long[] Gop250 = { 0, 250, 500, 750 };
+
+    [Theory]
+    [InlineData(0, 0)]
+    [InlineData(10, 10)]     // before the lead: from frame 0
+    [InlineData(256, 256)]   // 6 after a key frame: OpenCV asks for 240, lands on 0
+    [InlineData(266, 16)]    // the first target that lands on key frame 250
+    [InlineData(320, 70)]
+    [InlineData(512, 262)]
+    [InlineData(768, 18)]
+    [InlineData(765, 265)]  // 15 after a key frame: still from the one before
+    public void Counts_from_the_key_frame_before_the_lead(long target, long cost) =>
+        Assert.Equal(cost, KeyFrames.SeekCost(Gop250, target));
+}
