@@ -6,6 +6,7 @@ using VideoDetect.Video;
 // absolute figures beside it for information; out/bench/results.json, results.md and a console table.
 //   VideoDetect.Bench [shared-dir] [output-dir] [--only micro,inference,naive,pipeline,memory,tracking,planning,throttle,motion]
 //   VideoDetect.Bench naive <model> <video> <gpu-device|-1> [read-frames] [infer-frames]   (internal) the naive recipe, in a child
+//   VideoDetect.Bench throttle-rss <video> <throttle-limit>          (internal) FrameBatcher alone in a child: frames and peak RSS
 //   VideoDetect.Bench chunk [shared] [batch]                       profiling aid: frame by frame or whole batch on the CPU
 // Environment: VIDEODETECT_BENCH_PROVIDER=Cuda runs inference on the GPU with batches up to 64;
 // VIDEODETECT_BENCH_BATCHES=1,8 picks the batch sizes; VIDEODETECT_MODULE is the built module (default out/VideoDetect); VIDEODETECT_PWSH the pwsh to start.
@@ -15,6 +16,11 @@ if (args.Length > 0 && args[0] == "naive")
 {
     NaiveBench.Child(args[1], args[2], int.Parse(args[3], CultureInfo.InvariantCulture),
         args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 0, args.Length > 5 ? int.Parse(args[5], CultureInfo.InvariantCulture) : 0);
+    return 0;
+}
+if (args.Length > 0 && args[0] == "throttle-rss")
+{
+    ThrottleBench.Child(args[1], int.Parse(args[2], CultureInfo.InvariantCulture));
     return 0;
 }
 if (args.Length > 0 && args[0] == "chunk")
@@ -200,7 +206,7 @@ if (Wanted("memory"))
 
 if (Wanted("tracking")) { Stage("7: tracking and events against end to end"); TrackingBench.Run(setup, results); }
 // -ThrottleLimit (parallel decode), in process; runs when asked for (--only throttle), like planning.
-if (only is not null && only.Contains("throttle")) { Stage("8: parallel decode (-ThrottleLimit)"); ThrottleBench.Run(vtest, output, results, setup.Repeats); }
+if (only is not null && only.Contains("throttle")) { Stage("8: parallel decode (-ThrottleLimit)"); ThrottleBench.Run(vtest, output, results, setup.Repeats); ThrottleBench.Memory(vtest, output, results); }
 // The motion gate (-SkipStatic) against full inference; runs when asked for (--only motion).
 if (only is not null && only.Contains("motion")) { Stage("10: motion gate (-SkipStatic)"); MotionBench.Run(setup, results, output); }
 if (Wanted("planning")) { Stage("planning cost (results.md only)"); PlanningBench.Run(shared, results.Extra); }

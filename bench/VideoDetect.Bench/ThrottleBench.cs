@@ -22,11 +22,14 @@ internal static class ThrottleBench
         var limits = (Environment.GetEnvironmentVariable("VIDEODETECT_BENCH_THROTTLE") is { Length: > 0 } t
                 ? t.Split(',').Select(int.Parse).Prepend(1)
                 : new[] { 1, 2, 4, auto }).Distinct().ToArray();
+        foreach (string video in videos) ThrottleProfile.Run(video, results);
         foreach (string video in videos)
         {
             var probed = VideoProbe.Probe(video);
             var clips = ClipPlanner.Plan(probed, new ClipOptions { Length = VideoPosition.FromFrames(64) }).ToList();
             Measure(clips, 1); // warm-up: JIT, OS file cache, tensor pool
+            foreach (int limit in new[] { 1, 4 })
+                results.Note($"throttle CPU by thread, {Path.GetFileName(video)}, ms per frame, " + ThrottleProfile.ByThread(l => Measure(clips, l).Frames, limit));
             var wall = limits.ToDictionary(l => l, _ => new List<double>());
             var cpu = limits.ToDictionary(l => l, _ => new List<double>());
             for (int round = 0; round < repeats; round++)
@@ -59,6 +62,33 @@ internal static class ThrottleBench
             if (limits.Length == 1 || !limits.Contains(2))
                 results.Note($"throttle: Auto is {auto} on this machine.");
         }
+    }
+
+    /// <summary>
+    /// Memory bounded: peak RSS of FrameBatcher alone (a child process each) over vtest.avi and over it
+    /// repeated 20 times, at the same -ThrottleLimit (2: the parallel path, whatever Auto is here).
+    /// </summary>
+    public static void Memory(string vtest, string output, Results results)
+    {
+        const int limit = 2;
+        string longVideo = Children.LongVideo(vtest, output, 20);
+        var one = Children.RunSelf("throttle-rss", vtest, limit.ToString(System.Globalization.CultureInfo.InvariantCulture)).Split(' ');
+        var twenty = Children.RunSelf("throttle-rss", longVideo, limit.ToString(System.Globalization.CultureInfo.InvariantCulture)).Split(' ');
+        results.Add(new Figure
+        {
+            Section = "7 parallel decode", Name = $"peak RSS, vtest.avi × 20 ({twenty[0]} frames), -ThrottleLimit {limit}", Value = long.Parse(twenty[1]) / 1024.0, Unit = "MiB",
+            Baseline = $"vtest.avi ({one[0]} frames), -ThrottleLimit {limit}", BaselineValue = long.Parse(one[1]) / 1024.0, Goal = Target.AtMost(1.1),
+            Note = "FrameBatcher alone in a child process (VmHWM), batch 16, 416x416, 64-frame clips",
+        });
+    }
+
+    /// <summary>The child of <see cref="Memory"/>: batches <paramref name="video"/> and prints frames and peak RSS (KiB).</summary>
+    public static void Child(string video, int limit)
+    {
+        var probed = VideoProbe.Probe(video);
+        var clips = ClipPlanner.Plan(probed, new ClipOptions { Length = VideoPosition.FromFrames(64) }).ToList();
+        var (_, _, frames) = Measure(clips, limit);
+        Console.WriteLine($"{frames} {Children.PeakRssKib()}");
     }
 
     private static (double WallMs, double CpuMs, long Frames) Measure(List<VideoClip> clips, int limit)

@@ -26,11 +26,12 @@ public static class DecodeParallelism
 
     /// <summary>
     /// FFmpeg decoding threads per capture so that workers × threads ≈ cores; 0 (OpenCV's default,
-    /// min(cores, 16)) for a single worker, which has the cores to itself. Never 1: a capture opened
-    /// with one thread decoded and converted 3–4× slower per frame (bench/README.md), so with more
-    /// workers than half the cores each still gets 2.
+    /// min(cores, 16)) for a single worker, which has the cores to itself. With several workers on few
+    /// cores each capture gets 1: the workers are the parallelism, and FFmpeg's threads beside them
+    /// only added CPU time per frame (thread hand-offs, frame-threading delay), measured in
+    /// bench/README.md.
     /// </summary>
-    public static int DecodeThreads(int workers, int cores) => workers <= 1 ? 0 : Math.Max(2, cores / workers);
+    public static int DecodeThreads(int workers, int cores) => workers <= 1 ? 0 : Math.Max(1, cores / workers);
 
     /// <summary>
     /// The fewest frames a run covers before its video may be split for another worker: enough to

@@ -116,7 +116,7 @@ internal sealed class ParallelDecode : IAsyncDisposable
                     failure = e;
                     break;
                 }
-                if (open is not null && EndsRun(open, work, keyFrames, ct))
+                if (open is not null && EndsRun(open, work, keyFrames, cache, ct))
                 {
                     await SubmitAsync(open, ct).ConfigureAwait(false);
                     open = null;
@@ -136,14 +136,14 @@ internal sealed class ParallelDecode : IAsyncDisposable
     }
 
     /// <summary>Whether <paramref name="next"/> starts a new run: another video, a rejection, or a cheap split point of a long enough run.</summary>
-    private bool EndsRun(Run run, ScheduledWork next, Dictionary<string, long[]?> keyFrames, CancellationToken ct)
+    private bool EndsRun(Run run, ScheduledWork next, Dictionary<string, long[]?> keyFrames, VideoIndexCache cache, CancellationToken ct)
     {
         if (!string.Equals(run.Path, next.Path, StringComparison.Ordinal) || next is ClipRejected || run.HasRejection) return true;
         if (next is not DecodeRange range) return false;
         long minRun = _options.MinRunFrames ?? DecodeParallelism.MinRunFrames(range.Index.FrameCount, _workers, _options.BatchSize);
         if (run.Frames < minRun) return false;
         if (!keyFrames.TryGetValue(range.Path, out var keys))
-            keyFrames[range.Path] = keys = KeyFrames.Scan(System.IO.Path.GetFullPath(range.Path), range.Index, ct);
+            keyFrames[range.Path] = keys = KeyFrames.Of(range.Path, range.Index, cache, ct);
         long? cost = keys is null ? null : KeyFrames.SeekCost(keys, range.First);
         return DecodeParallelism.ShouldSplit(run.Frames, minRun, cost);
     }
@@ -157,6 +157,7 @@ internal sealed class ParallelDecode : IAsyncDisposable
 
     private void Work(CancellationToken ct)
     {
+        Thread.CurrentThread.Name = "VideoDetect decode"; // a thread of its own (LongRunning): named for profilers
         using var decoder = new RangeDecoder(_mats, _decodeThreads, _options.SkipStatic);
         try
         {

@@ -11,6 +11,10 @@ namespace VideoDetect.Video;
 /// the process and, unless disabled, as small JSON files in a cache directory so that a scheduled task
 /// running tomorrow does not pay again either. The disk copy is an optimisation only: any failure to
 /// read or write it is ignored, and a stale or corrupt entry is simply re-probed.
+/// <para>
+/// Key frames (where a seek is cheap, found by a raw-packet pass in Batching) are kept with the
+/// entry: the same file identity, the same invalidation, and a new probe of the file drops them.
+/// </para>
 /// </summary>
 public sealed class VideoIndexCache
 {
@@ -20,6 +24,7 @@ public sealed class VideoIndexCache
     private const int FormatVersion = 1;
     private static readonly Lazy<VideoIndexCache> SharedCache = new(() => new VideoIndexCache(DefaultDirectory()));
     private readonly ConcurrentDictionary<string, ProbedVideo> _memory = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, KeyFrameList> _keyFrames = new(StringComparer.Ordinal);
 
     /// <param name="directory">Where to keep the disk copy; null keeps entries in memory only.</param>
     public VideoIndexCache(string? directory) => Directory = directory;
@@ -45,7 +50,33 @@ public sealed class VideoIndexCache
     public void Store(FileInfo file, ProbedVideo probed)
     {
         _memory[file.FullName] = probed;
-        WriteDisk(file, probed);
+        _keyFrames.TryRemove(file.FullName, out _); // frame numbers of the old index
+        WriteDisk(file, probed, null);
+    }
+
+    /// <summary>
+    /// The key frames stored for this exact file version and an index of <paramref name="index"/>'s
+    /// length: true and the ascending frame indices, or true and null when the container was found not
+    /// to tell; false when nothing is stored.
+    /// </summary>
+    public bool TryGetKeyFrames(FileInfo file, VideoIndex index, out long[]? keyFrames)
+    {
+        keyFrames = null;
+        if (!_keyFrames.TryGetValue(file.FullName, out var hit) || !hit.Matches(file, index))
+        {
+            if (TryGet(file) is null || !_keyFrames.TryGetValue(file.FullName, out hit) || !hit.Matches(file, index)) return false;
+        }
+        keyFrames = hit.Frames;
+        return true;
+    }
+
+    /// <summary>Stores a video's key frames (null: the container does not tell) beside its entry, in memory and on disk.</summary>
+    public void StoreKeyFrames(FileInfo file, VideoIndex index, long[]? keyFrames)
+    {
+        var list = new KeyFrameList(file.Length, file.LastWriteTimeUtc, index.FrameCount, keyFrames);
+        _keyFrames[file.FullName] = list;
+        if (_memory.TryGetValue(file.FullName, out var probed) && Matches(probed.Info, file) && probed.Index.FrameCount == index.FrameCount)
+            WriteDisk(file, probed, list);
     }
 
     private static bool Matches(VideoInfo info, FileInfo file) =>
@@ -82,7 +113,10 @@ public sealed class VideoIndexCache
             var index = dto.TimestampsMs is { } ts
                 ? VideoIndex.FromTimestamps(ts, dto.PeriodMs)
                 : VideoIndex.ConstantRate(dto.Info.FrameCount, dto.StartMs, dto.PeriodMs);
-            return index.FrameCount == dto.Info.FrameCount ? new ProbedVideo(dto.Info, index) : null;
+            if (index.FrameCount != dto.Info.FrameCount) return null;
+            if (dto.KeyFramesScanned)
+                _keyFrames[file.FullName] = new KeyFrameList(dto.Info.Length, dto.Info.LastWriteTimeUtc, index.FrameCount, dto.KeyFrames);
+            return new ProbedVideo(dto.Info, index);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException or ArgumentException)
         {
@@ -90,7 +124,7 @@ public sealed class VideoIndexCache
         }
     }
 
-    private void WriteDisk(FileInfo file, ProbedVideo probed)
+    private void WriteDisk(FileInfo file, ProbedVideo probed, KeyFrameList? keyFrames)
     {
         string? entryPath = EntryPath(file);
         if (entryPath is null) return;
@@ -101,6 +135,8 @@ public sealed class VideoIndexCache
             StartMs = probed.Index.StartMs,
             PeriodMs = probed.Index.PeriodMs,
             TimestampsMs = probed.Index.RecordedTimestampsMs,
+            KeyFramesScanned = keyFrames is not null,
+            KeyFrames = keyFrames?.Frames,
         };
         string temp = entryPath + "." + Guid.NewGuid().ToString("N") + ".tmp";
         try
@@ -122,5 +158,14 @@ public sealed class VideoIndexCache
         public double StartMs { get; set; }
         public double PeriodMs { get; set; }
         public double[]? TimestampsMs { get; set; }
+        public bool KeyFramesScanned { get; set; }
+        public long[]? KeyFrames { get; set; }
+    }
+
+    /// <summary>Key frames of one file version, for an index of <see cref="FrameCount"/> frames.</summary>
+    private sealed record KeyFrameList(long Length, DateTime LastWriteTimeUtc, long FrameCount, long[]? Frames)
+    {
+        public bool Matches(FileInfo file, VideoIndex index) =>
+            Length == file.Length && LastWriteTimeUtc == file.LastWriteTimeUtc && FrameCount == index.FrameCount;
     }
 }
