@@ -205,14 +205,20 @@ function Invoke-Build {
     Write-Host "Module ($Flavour) published to $Destination" -ForegroundColor Green
 }
 
-# A fresh pwsh running the script (under `dotnet pwsh` this process is dotnet itself: start pwsh.dll
-# through it). Throws when it fails.
-function Invoke-FreshPwsh([string] $Script) {
+# Runs the script in a fresh pwsh (under `dotnet pwsh` this process is dotnet itself: start pwsh.dll
+# through it) and returns its exit code.
+function Start-FreshPwsh([string] $Script) {
     $pwsh = Join-Path $PSHOME ($IsWindows ? 'pwsh.exe' : 'pwsh')
     $pwshArgs = @('-NoProfile', '-NonInteractive', '-Command', $Script)
-    if (Test-Path -LiteralPath $pwsh) { & $pwsh @pwshArgs }
-    else { & ([Environment]::ProcessPath) (Join-Path $PSHOME 'pwsh.dll') @pwshArgs }
-    if ($LASTEXITCODE -ne 0) { throw "pwsh exited with code $LASTEXITCODE" }
+    if (Test-Path -LiteralPath $pwsh) { & $pwsh @pwshArgs | Out-Host }
+    else { & ([Environment]::ProcessPath) (Join-Path $PSHOME 'pwsh.dll') @pwshArgs | Out-Host }
+    $LASTEXITCODE
+}
+
+# A fresh pwsh running the script; throws when it fails.
+function Invoke-FreshPwsh([string] $Script) {
+    $exit = Start-FreshPwsh $Script
+    if ($exit -ne 0) { throw "pwsh exited with code $exit" }
 }
 
 # The main job without ../shared: the embedded default model on a sample video the deps task obtained.
@@ -346,15 +352,8 @@ Import-Module '$pester' -Force
 @{ Passed = `$r.PassedCount; Failed = `$r.FailedCount + `$r.FailedBlocksCount + `$r.FailedContainersCount; Skipped = `$r.SkippedCount; Total = `$r.TotalCount } | ConvertTo-Json | Set-Content '$pesterJson'
 "@
     $env:VIDEODETECT_MODULE = $ModuleOut
-    # Under `dotnet pwsh` this process is dotnet itself: start pwsh.dll through it.
-    $pwsh = Join-Path $PSHOME ($IsWindows ? 'pwsh.exe' : 'pwsh')
-    $pwshArgs = @('-NoProfile', '-NonInteractive', '-Command', $script)
     $sshd = Start-TestSshd
-    try {
-        if (Test-Path -LiteralPath $pwsh) { & $pwsh @pwshArgs }
-        else { & ([Environment]::ProcessPath) (Join-Path $PSHOME 'pwsh.dll') @pwshArgs }
-        $pesterExit = $LASTEXITCODE
-    }
+    try { $pesterExit = Start-FreshPwsh $script }
     finally { Stop-TestSshd $sshd }
     $ps = Read-PesterSummary $pesterJson
 

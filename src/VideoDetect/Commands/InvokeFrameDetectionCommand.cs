@@ -19,6 +19,8 @@ public sealed class InvokeFrameDetectionCommand : StoppableCommand
     private DetectionOptions _options = new();
     private bool _warnedPreprocessing;
     private DetectionRun? _run; // what the last batch was detected with, shared by its frames
+    private (DetectionModel, DetectionOptions, PreprocessOptions, int, MotionGateOptions?) _runKey;
+    private (DetectionModel Model, DetectionOptions Options)? _classOptions; // -Class resolved for the last model
 
     /// <summary>Batches from ConvertTo-FrameBatch, in this process (a batch that came back from a job or remoting is refused: send the clips).</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
@@ -69,7 +71,7 @@ public sealed class InvokeFrameDetectionCommand : StoppableCommand
             {
                 var model = _model ?? BatchModels.ModelOf(batch)
                     ?? throw Terminating(new ModelException(ErrorIds.ModelRequired, "No model: give -Model, or build the batches with ConvertTo-FrameBatch -Model."), batch);
-                var options = Class is null ? _options : _options with { Classes = ClassIds(model) };
+                var options = OptionsFor(model);
                 FrameDetections[] results;
                 try
                 {
@@ -108,12 +110,29 @@ public sealed class InvokeFrameDetectionCommand : StoppableCommand
         return e; // unreachable: ThrowTerminatingError throws
     }
 
-    /// <summary>One <see cref="DetectionRun"/> shared by all frames detected alike (result files record it).</summary>
+    /// <summary>
+    /// One <see cref="DetectionRun"/> shared by all frames detected alike (result files record it).
+    /// Batches of one ConvertTo-FrameBatch share their settings' instances, so the run is made again
+    /// only when the model, options or batch settings change — not once per batch.
+    /// </summary>
     private DetectionRun RunFor(DetectionModel model, DetectionOptions options, FrameBatch batch)
     {
+        var key = (model, options, batch.Preprocess, batch.FrameStride, batch.SkipStatic);
+        if (_run is not null && _runKey.Equals(key)) return _run;
         var run = DetectionRun.Of(model, options, batch.Preprocess, batch.FrameStride, batch.SkipStatic);
         if (_run is null || !_run.SameAs(run)) _run = run;
+        _runKey = key;
         return _run;
+    }
+
+    /// <summary>The detection options for <paramref name="model"/>: -Class resolved to its ids once per model, not per batch.</summary>
+    private DetectionOptions OptionsFor(DetectionModel model)
+    {
+        if (Class is null) return _options;
+        if (_classOptions is { } cached && ReferenceEquals(cached.Model, model)) return cached.Options;
+        var options = _options with { Classes = ClassIds(model) };
+        _classOptions = (model, options);
+        return options;
     }
 
     private IReadOnlySet<int> ClassIds(DetectionModel model)
