@@ -46,7 +46,7 @@ public sealed record MotionGateOptions
 
 /// <summary>
 /// The motion gate: compares each decoded frame with the last frame sent to inference, on a small grey
-/// copy (OpenCV's nearest + area resize, then grey, then absdiff), and says whether to infer it or hold it.
+/// copy (OpenCV's bilinear + area resize, then grey, then absdiff), and says whether to infer it or hold it.
 /// <para>
 /// State, and why it restarts: the gate's only state is the last inferred frame (its small copy, index
 /// and time). It <see cref="Restart"/>s at the first frame of every decoded range, i.e. at each clip's
@@ -100,12 +100,13 @@ public sealed class MotionGate : IDisposable
     {
         int width = Math.Min(_options.Width, frame.Cols);
         int height = Math.Max(1, (int)Math.Round((double)frame.Rows * width / frame.Cols));
-        // Nearest sampling to four times the copy's size first (cheap: it reads a fraction of the
-        // pixels), then the area average of 4×4 of those samples: close to a full area resize, at a
-        // small part of its cost on large frames.
-        if (frame.Cols > 4 * width)
+        // Bilinear sampling to twice the copy's size first (each sample averages 2×2 pixels, and it
+        // reads only those), then the area average of 2×2 of those samples: 16 pixels spread over each
+        // cell of the copy, close to a full area resize at a small part of its cost on large frames
+        // (the cost is the pixels read; bench/README.md section 10 has the figures).
+        if (frame.Cols >= 4 * width)
         {
-            Cv2.Resize(frame, _sampled, new Size(4 * width, 4 * height), 0, 0, InterpolationFlags.Nearest);
+            Cv2.Resize(frame, _sampled, new Size(2 * width, 2 * height), 0, 0, InterpolationFlags.Linear);
             Cv2.Resize(_sampled, _small, new Size(width, height), 0, 0, InterpolationFlags.Area);
         }
         else
