@@ -25,13 +25,15 @@ public static class DecodeParallelism
     }
 
     /// <summary>
-    /// FFmpeg decoding threads per capture so that workers × threads ≈ cores; 0 (OpenCV's default,
-    /// min(cores, 16)) for a single worker, which has the cores to itself. With several workers on few
+    /// FFmpeg decoding threads per capture so that captures × threads ≈ cores, for
+    /// <paramref name="captures"/> decoding at once (the workers' runs, decoding or waiting; at most
+    /// -ThrottleLimit): 0 (OpenCV's default, min(cores, 16)) for one, which has the cores to itself —
+    /// a video that is not split decodes as fast at -ThrottleLimit 4 as at 1. With several on few
     /// cores each capture gets 1: the workers are the parallelism, and FFmpeg's threads beside them
     /// only added CPU time per frame (thread hand-offs, frame-threading delay), measured in
     /// bench/README.md.
     /// </summary>
-    public static int DecodeThreads(int workers, int cores) => workers <= 1 ? 0 : Math.Max(1, cores / workers);
+    public static int DecodeThreads(int captures, int cores) => captures <= 1 ? 0 : Math.Max(1, cores / captures);
 
     /// <summary>
     /// The fewest frames a run covers before its video may be split for another worker: enough to
@@ -42,8 +44,11 @@ public static class DecodeParallelism
 
     /// <summary>
     /// Whether a run of <paramref name="runFrames"/> frames ends before a range whose first frame costs
-    /// <paramref name="seekCost"/> frames of extra decoding to seek to (null: unknown key frames).
+    /// <paramref name="seekCost"/> frames of extra decoding to seek to (null: unknown key frames), with
+    /// <paramref name="framesLeft"/> frames of the video from there. Both sides must be long enough: a
+    /// short tail (vtest.avi split 18 frames after its last key frame, 27 frames before its end) gains
+    /// nothing, and it makes the long run decode beside another capture, with one FFmpeg thread.
     /// </summary>
-    public static bool ShouldSplit(long runFrames, long minRunFrames, long? seekCost) =>
-        runFrames >= minRunFrames && (seekCost ?? UnknownSeekCost) * SplitCostDivisor <= runFrames;
+    public static bool ShouldSplit(long runFrames, long framesLeft, long minRunFrames, long? seekCost) =>
+        runFrames >= minRunFrames && framesLeft >= minRunFrames && (seekCost ?? UnknownSeekCost) * SplitCostDivisor <= runFrames;
 }

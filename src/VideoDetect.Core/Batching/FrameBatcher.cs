@@ -160,7 +160,7 @@ public sealed class FrameBatcher : IDisposable
     {
         var schedule = new ClipSchedule(_options.FrameStride);
         var cache = _options.Cache ?? VideoIndexCache.Shared;
-        using var decoder = new RangeDecoder(mats, gate: _options.SkipStatic);
+        using var decoder = new RangeDecoder(mats, _options.SkipStatic);
         await foreach (var clip in _clips.Reader.ReadAllAsync(ct).ConfigureAwait(false))
         {
             try

@@ -28,7 +28,7 @@ internal sealed class ParallelDecode : IAsyncDisposable
     private readonly MatPool _mats;
     private readonly Action _clipDone;
     private readonly int _workers;
-    private readonly int _decodeThreads;
+    private int _busy; // workers decoding a run now
     private readonly Channel<Run> _toDecode = Channel.CreateUnbounded<Run>(new UnboundedChannelOptions { SingleWriter = true });
     private readonly Channel<Run> _inOrder;
     private readonly List<Task> _tasks = new();
@@ -41,7 +41,6 @@ internal sealed class ParallelDecode : IAsyncDisposable
         _mats = mats;
         _clipDone = clipDone;
         _workers = options.ThrottleLimit;
-        _decodeThreads = DecodeParallelism.DecodeThreads(_workers, Environment.ProcessorCount);
         _inOrder = Channel.CreateBounded<Run>(new BoundedChannelOptions(_workers + 1) { SingleReader = true, SingleWriter = true });
     }
 
@@ -145,7 +144,7 @@ internal sealed class ParallelDecode : IAsyncDisposable
         if (!keyFrames.TryGetValue(range.Path, out var keys))
             keyFrames[range.Path] = keys = KeyFrames.Of(range.Path, range.Index, cache, ct);
         long? cost = keys is null ? null : KeyFrames.SeekCost(keys, range.First);
-        return DecodeParallelism.ShouldSplit(run.Frames, minRun, cost);
+        return DecodeParallelism.ShouldSplit(run.Frames, range.Index.FrameCount - range.First, minRun, cost);
     }
 
     private async ValueTask SubmitAsync(Run run, CancellationToken ct)
@@ -158,7 +157,7 @@ internal sealed class ParallelDecode : IAsyncDisposable
     private void Work(CancellationToken ct)
     {
         Thread.CurrentThread.Name = "VideoDetect decode"; // a thread of its own (LongRunning): named for profilers
-        using var decoder = new RangeDecoder(_mats, _decodeThreads, _options.SkipStatic);
+        using var decoder = new RangeDecoder(_mats, _options.SkipStatic);
         try
         {
             var runs = _toDecode.Reader;
@@ -166,6 +165,10 @@ internal sealed class ParallelDecode : IAsyncDisposable
             {
                 if (!runs.TryRead(out var run)) continue;
                 var output = run.Output.Writer;
+                // FFmpeg threads from the runs there are now (decoding or waiting), not from -ThrottleLimit:
+                // a video that is not split decodes alone, with OpenCV's default threads (bench/README.md).
+                int busy = Interlocked.Increment(ref _busy);
+                decoder.DecodeThreads = DecodeParallelism.DecodeThreads((int)Math.Min(_workers, busy + runs.Count), Environment.ProcessorCount);
                 try
                 {
                     foreach (var work in run.Items) Execute(decoder, work, run, ct);
@@ -175,6 +178,10 @@ internal sealed class ParallelDecode : IAsyncDisposable
                 {
                     output.TryComplete(e);
                     if (e is not OperationCanceledException) return; // the assembler rethrows it when it reaches this run
+                }
+                finally
+                {
+                    Interlocked.Decrement(ref _busy);
                 }
             }
         }

@@ -27,19 +27,24 @@ internal interface IRangeSink
 internal sealed class RangeDecoder : IDisposable
 {
     private readonly MatPool _mats;
-    private readonly int _decodeThreads;
     private readonly MotionGate? _gate;
     private VideoReader? _reader;
     private string? _path;
+    private int _readerThreads;
 
-    /// <param name="decodeThreads">FFmpeg decoding threads for each capture opened; 0 leaves OpenCV's default.</param>
     /// <param name="gate">-SkipStatic: the motion gate's options; null sends every frame on the grid.</param>
-    public RangeDecoder(MatPool mats, int decodeThreads = 0, MotionGateOptions? gate = null)
+    public RangeDecoder(MatPool mats, MotionGateOptions? gate = null)
     {
         _mats = mats;
-        _decodeThreads = decodeThreads;
         _gate = gate is null ? null : new MotionGate(gate);
     }
+
+    /// <summary>
+    /// FFmpeg decoding threads for the captures this decoder opens (0: OpenCV's default). A change
+    /// takes effect at the next capture opened, or at the next range that needs a real seek (its
+    /// capture is reopened then: opening costs about what seeking does); threads never change pixels.
+    /// </summary>
+    public int DecodeThreads { get; set; }
 
     /// <summary>Frames the gate held, for tests and benchmarks.</summary>
     public long FramesHeld { get; private set; }
@@ -107,9 +112,11 @@ internal sealed class RangeDecoder : IDisposable
 
     private VideoReader ReaderFor(DecodeRange range)
     {
-        if (_reader is not null && string.Equals(_path, range.Path, StringComparison.Ordinal)) return _reader;
+        if (_reader is not null && string.Equals(_path, range.Path, StringComparison.Ordinal)
+            && (_readerThreads == DecodeThreads || _reader.Position == range.First)) return _reader;
         Close();
-        _reader = new VideoReader(System.IO.Path.GetFullPath(range.Path), range.Index, _decodeThreads);
+        _reader = new VideoReader(System.IO.Path.GetFullPath(range.Path), range.Index, DecodeThreads);
+        _readerThreads = DecodeThreads;
         _path = range.Path;
         return _reader;
     }

@@ -87,6 +87,21 @@ public class DecodeThreadsTests
         Assert.Equal(threads, DecodeParallelism.DecodeThreads(workers, cores));
 }
 
+/// <summary>Where a video may be split between workers: both sides long enough, the seek cheap next to the run before it.</summary>
+public class ShouldSplitTests
+{
+    [Theory]
+    [InlineData(768, 27, 198, 18L, false)]   // vtest.avi at 2 workers: a cheap seek, but a 27-frame tail
+    [InlineData(768, 198, 198, 18L, true)]
+    [InlineData(197, 600, 198, 0L, false)]   // the run before is too short
+    [InlineData(320, 475, 198, 70L, false)]  // 70 frames of seeking for a 320-frame run: over 5 %
+    [InlineData(2000, 5000, 198, 100L, true)]
+    [InlineData(4000, 5000, 198, null, false)] // unknown key frames cost a long GOP (250): needs 5000
+    [InlineData(5000, 5000, 198, null, true)]
+    public void Splits_only_where_both_sides_are_long_and_the_seek_is_cheap(long run, long left, long min, long? cost, bool split) =>
+        Assert.Equal(split, DecodeParallelism.ShouldSplit(run, left, min, cost));
+}
+
 /// <summary>What a seek costs: OpenCV starts decoding at the key frame at or before target − 16.</summary>
 public class SeekCostTests
 {
