@@ -209,6 +209,8 @@ if (Wanted("tracking")) { Stage("7: tracking and events against end to end"); Tr
 if (only is not null && only.Contains("throttle")) { Stage("8: parallel decode (-ThrottleLimit)"); ThrottleBench.Run(vtest, output, results, setup.Repeats); }
 // Its memory figure (a few minutes: five children over vtest.avi × 2 and × 40); with throttle or alone (--only throttle-memory).
 if (only is not null && (only.Contains("throttle") || only.Contains("throttle-memory"))) { Stage("8: parallel decode, memory"); ThrottleBench.Memory(vtest, output, results); }
+// Export-AnnotatedVideo encoding several sources at once (-ThrottleLimit); runs when asked for (--only export-throttle).
+if (only is not null && only.Contains("export-throttle")) { Stage("11: Export-AnnotatedVideo -ThrottleLimit"); ExportThrottleBench.Run(vtest, output, results, setup.Repeats); }
 // The motion gate (-SkipStatic) against full inference; runs when asked for (--only motion).
 if (only is not null && only.Contains("motion")) { Stage("10: motion gate (-SkipStatic)"); MotionBench.Run(setup, results, output); }
 if (Wanted("planning")) { Stage("planning cost (results.md only)"); PlanningBench.Run(shared, results.Extra); }

@@ -186,6 +186,34 @@ Describe "Export-AnnotatedVideo: behaviour$NoShared$NoModels$NoTools" -Skip:(-no
         (Get-Stream $files[0].FullName).nb_read_frames | Should -Be '10'
     }
 
+    It '-ThrottleLimit 3 encodes the sources at once: the same frames as -ThrottleLimit 1, files and errors in input order' {
+        $frames = @((New-FrameDetections $vtest (0..29)) + (New-FrameDetections $megamind (0..29)) + (New-FrameDetections $vtest (30..39) -Box 10, 10, 50, 50))
+        $one = @($frames | Export-AnnotatedVideo -OutputDirectory (Join-Path $dir 'one') -ThrottleLimit 1 -Codec Mjpg -PassThru -WarningAction SilentlyContinue -ErrorVariable e1 -ErrorAction SilentlyContinue)
+        $three = @($frames | Export-AnnotatedVideo -OutputDirectory (Join-Path $dir 'three') -ThrottleLimit 3 -Codec Mjpg -PassThru -WarningAction SilentlyContinue -ErrorVariable e3 -ErrorAction SilentlyContinue)
+        $three.Name | Should -Be @('vtest.annotated.mp4', 'Megamind.annotated.mp4')
+        $one.Name | Should -Be $three.Name
+        # The source that comes back is a conflict in both, after the first two.
+        @($e3).FullyQualifiedErrorId | Should -Be @("OutputPathConflict,$ExportId")
+        @($e1).FullyQualifiedErrorId | Should -Be @($e3).FullyQualifiedErrorId
+        # The encoder's threads differ (cores / 3 against its default), so compare what decodes, not the bytes.
+        foreach ($i in 0..1) {
+            (Get-Stream $three[$i].FullName).nb_read_frames | Should -Be '30'
+            foreach ($f in 0, 17, 29) {
+                $a = Get-Frame $one[$i].FullName $f
+                $b = Get-Frame $three[$i].FullName $f
+                try { Get-Difference $a $b @(0, 0, $a.Cols, $a.Rows) | Should -Be 0 }
+                finally { $a.Dispose(); $b.Dispose() }
+            }
+        }
+        Get-ChildItem (Join-Path $dir 'three') -Force -Filter '*.tmp.*' | Should -BeNullOrEmpty
+    }
+
+    It '-ThrottleLimit takes 1..64 or Auto' {
+        { New-FrameDetections $vtest 0 | Export-AnnotatedVideo -OutputDirectory $dir -ThrottleLimit 0 } | Should -Throw -ErrorId 'ParameterArgumentValidationError,VideoDetect.Commands.ExportAnnotatedVideoCommand'
+        { New-FrameDetections $vtest 0 | Export-AnnotatedVideo -OutputDirectory $dir -ThrottleLimit 65 } | Should -Throw -ErrorId 'ParameterArgumentValidationError,VideoDetect.Commands.ExportAnnotatedVideoCommand'
+        (New-FrameDetections $vtest 0 | Export-AnnotatedVideo -OutputDirectory $dir -ThrottleLimit auto -Codec Mjpg -PassThru -WarningAction SilentlyContinue).Name | Should -Be 'vtest.annotated.mp4'
+    }
+
     It 'a second source with -Path is an OutputPathConflict; the first source''s video is still written' {
         $target = Join-Path $dir 'one.mp4'
         $r = (New-FrameDetections $vtest (0..4)) + (New-FrameDetections $megamind (0..4)) |

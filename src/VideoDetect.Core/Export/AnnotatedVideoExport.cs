@@ -5,7 +5,7 @@ using VideoDetect.Video;
 
 namespace VideoDetect.Export;
 
-/// <summary>What <see cref="AnnotatedVideoExport.Finish"/> wrote.</summary>
+/// <summary>What <see cref="AnnotatedVideoExport.CommitOldest"/> wrote.</summary>
 public sealed record AnnotatedVideoResult(FileInfo File, string SourcePath, long FirstFrame, long LastFrame, long FramesWritten, EncoderChoice Encoder)
 {
     public override string ToString() =>
@@ -14,17 +14,27 @@ public sealed record AnnotatedVideoResult(FileInfo File, string SourcePath, long
 
 /// <summary>
 /// Export-AnnotatedVideo's per-source state machine: the frames arrive in frame order, one source
-/// after another; each source gets one <see cref="AnnotatedVideoWriter"/> and one target file.
+/// after another; each source gets one <see cref="AnnotatedVideoWriter"/> (one background worker that
+/// re-decodes, draws and feeds its encoder) and one target file.
 /// <para>
-/// Per source: <see cref="IsNewSource"/> (a new Path starts a new source) → <see cref="Claim"/>
-/// (the naming rule and the conflict/exists policy of <see cref="OutputClaims"/>) → the caller's
-/// confirmation (ShouldProcess) → <see cref="Open"/> (probes the source, creates the folder, starts
-/// the writer) → <see cref="Add"/> for each frame → <see cref="Finish"/> (commit: the atomic
-/// rename). A source whose claim or open failed, or that was not confirmed, is skipped: its frames
-/// go nowhere. Each failure is a <see cref="VideoDetectException"/> carrying its error id, thrown
-/// once; the export goes on with the next frame or source.
+/// Per source: <see cref="IsNewSource"/> (a new Path starts a new source) → <see cref="Seal"/> of the
+/// one before → <see cref="Claim"/> (the naming rule and the conflict/exists policy of
+/// <see cref="OutputClaims"/>) → the caller's confirmation (ShouldProcess) → <see cref="Open"/>
+/// (probes the source, creates the folder, starts the writer) → <see cref="Add"/> for each frame →
+/// <see cref="Seal"/> → <see cref="CommitOldest"/> (the atomic rename). A source whose claim or open
+/// failed, or that was not confirmed, is skipped: its frames go nowhere. Each failure is a
+/// <see cref="VideoDetectException"/> carrying its error id, thrown once; the export goes on with
+/// the next frame or source.
 /// </para>
-/// Used on one thread (the pipeline's); owns the current writer and disposes it.
+/// <para>
+/// Several sources at once: a sealed source keeps encoding in the background while the next one's
+/// frames arrive; at most <see cref="ThrottleLimit"/> sources encode at once (<see cref="CommitDue"/>
+/// says when the caller must commit the oldest to make room), and they are committed in the order
+/// they came, so results and errors come in input order. With a limit of 1 a source is committed
+/// before the next one opens.
+/// </para>
+/// Used on one thread (the pipeline's); owns the current writer and the sealed ones, and disposes
+/// them (a writer disposed before its commit kills its encoder and deletes its temporary file).
 /// </summary>
 public sealed class AnnotatedVideoExport : IDisposable
 {
@@ -36,18 +46,29 @@ public sealed class AnnotatedVideoExport : IDisposable
     private readonly AnnotationOptions _options;
     private readonly ProbeOptions? _probe;
     private readonly CancellationToken _ct;
+    private readonly Func<SinkOptions, IFrameSink>? _sinkFactory;
+    private readonly Queue<AnnotatedVideoWriter> _encoding = new(); // sealed, still to commit; oldest first
     private string? _source;         // the source whose frames are arriving
     private string? _target;         // its claimed target, until opened or skipped
     private AnnotatedVideoWriter? _writer; // null while the current source is skipped
 
-    public AnnotatedVideoExport(OutputLocation output, EncoderChoice encoder, AnnotationOptions options, CancellationToken cancellationToken = default, ProbeOptions? probe = null)
+    /// <param name="throttleLimit">Sources encoding at once (1..64).</param>
+    /// <param name="sinkFactory">Opens each source's sink (tests); by default the encoder's.</param>
+    public AnnotatedVideoExport(OutputLocation output, EncoderChoice encoder, AnnotationOptions options, CancellationToken cancellationToken = default,
+        ProbeOptions? probe = null, int throttleLimit = 1, Func<SinkOptions, IFrameSink>? sinkFactory = null)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(throttleLimit, 1);
         _claims = new OutputClaims(output, options.Overwrite);
         _encoder = encoder;
-        _options = options;
+        ThrottleLimit = throttleLimit;
+        _options = options with { Threads = ExportParallelism.ThreadsPerSource(throttleLimit, Environment.ProcessorCount) };
         _probe = probe;
         _ct = cancellationToken;
+        _sinkFactory = sinkFactory;
     }
+
+    /// <summary>The most sources that encode at once.</summary>
+    public int ThrottleLimit { get; }
 
     /// <summary>Checks -Path or -OutputDirectory for a video writer (extension, folders); throws <see cref="InvalidOutputPathException"/>.</summary>
     public static OutputLocation Resolve(string fullPath, bool isDirectory) =>
@@ -62,11 +83,11 @@ public sealed class AnnotatedVideoExport : IDisposable
     /// <summary>
     /// Makes <paramref name="sourcePath"/> the current source and claims its target (returned).
     /// Throws <see cref="OutputPathConflictException"/> or <see cref="OutputExistsException"/>; the
-    /// source is then skipped. Call <see cref="Finish"/> first.
+    /// source is then skipped. Call <see cref="Seal"/> first.
     /// </summary>
     public string Claim(string sourcePath)
     {
-        if (_writer is not null) throw new InvalidOperationException("Finish the current source first.");
+        if (_writer is not null) throw new InvalidOperationException("Seal the current source first.");
         _source = sourcePath;
         _target = null;
         _target = _claims.Claim(sourcePath, Suffix);
@@ -93,8 +114,9 @@ public sealed class AnnotatedVideoExport : IDisposable
         {
             throw new SourceUnavailableException(source, e.Message, e);
         }
+        if (_encoding.Count >= ThrottleLimit) throw new InvalidOperationException("Commit the oldest source first (CommitDue).");
         _claims.Location.EnsureDirectory();
-        _writer = new AnnotatedVideoWriter(probed, target, _encoder, _options, _ct);
+        _writer = new AnnotatedVideoWriter(probed, target, _encoder, _options, _ct, _sinkFactory);
     }
 
     /// <summary>
@@ -123,20 +145,44 @@ public sealed class AnnotatedVideoExport : IDisposable
     }
 
     /// <summary>
-    /// Commits the current source's video and returns what was written; null when the source was
-    /// skipped or every frame of it was refused. Throws <see cref="OutputExistsException"/> (the
-    /// target appeared meanwhile), <see cref="SourceUnavailableException"/> or
-    /// <see cref="EncoderFailedException"/>; nothing is left behind then.
+    /// Ends the current source's input: its writer goes on encoding in the background until
+    /// <see cref="CommitOldest"/> commits it. A source that was skipped, or whose every frame was
+    /// refused (FrameOutOfOrder, already reported), leaves nothing.
     /// </summary>
-    public AnnotatedVideoResult? Finish()
+    public void Seal()
     {
         var writer = _writer;
         _writer = null;
         _target = null;
-        if (writer is null) return null;
+        if (writer is null) return;
+        if (writer.FirstFrame < 0)
+        {
+            writer.Dispose();
+            return;
+        }
+        writer.CompleteAdding();
+        _encoding.Enqueue(writer);
+    }
+
+    /// <summary>
+    /// Whether the caller should <see cref="CommitOldest"/> now: the oldest sealed source has finished
+    /// encoding (committing it does not wait), the sealed sources fill <see cref="ThrottleLimit"/>
+    /// (no room to open the next one), or, with <paramref name="all"/> (the end of the input), any is left.
+    /// </summary>
+    public bool CommitDue(bool all = false) =>
+        _encoding.Count > 0 && (all || _encoding.Count >= ThrottleLimit || _encoding.Peek().Encoded);
+
+    /// <summary>
+    /// Commits the oldest sealed source (waiting for its encoder) and returns what was written. Throws
+    /// <see cref="OutputExistsException"/> (the target appeared meanwhile), <see cref="SourceUnavailableException"/>
+    /// or <see cref="EncoderFailedException"/>; nothing is left behind then;
+    /// <see cref="OperationCanceledException"/> when stopped.
+    /// </summary>
+    public AnnotatedVideoResult CommitOldest()
+    {
+        var writer = _encoding.Dequeue();
         try
         {
-            if (writer.FirstFrame < 0) return null; // every frame was refused (FrameOutOfOrder, already reported)
             var file = writer.Commit();
             return new AnnotatedVideoResult(file, writer.SourcePath, writer.FirstFrame, writer.LastFrame, writer.FramesWritten, _encoder);
         }
@@ -166,5 +212,6 @@ public sealed class AnnotatedVideoExport : IDisposable
     {
         _writer?.Dispose();
         _writer = null;
+        while (_encoding.TryDequeue(out var writer)) writer.Dispose();
     }
 }

@@ -28,8 +28,16 @@ public sealed record AnnotationOptions
     /// <summary>Replace an existing target on commit.</summary>
     public bool Overwrite { get; init; }
 
-    /// <summary>Detections waiting to be drawn and encoded (the bound of the background queue).</summary>
-    public int QueueDepth { get; init; } = 64;
+    /// <summary>
+    /// Frames' detections waiting to be drawn and encoded (the bound of the background queue). Deep,
+    /// because they hold no pixels (about a kilobyte a frame at ten detections; the worker re-decodes
+    /// the source): the pipeline can hand over most of a source and go on to the next one while this
+    /// one is still encoding (<see cref="AnnotatedVideoExport"/> encodes several sources at once).
+    /// </summary>
+    public int QueueDepth { get; init; } = 4096;
+
+    /// <summary>FFmpeg threads for the source's decoder and for the encoder (0: their defaults); set when several sources encode at once.</summary>
+    public int Threads { get; init; }
 }
 
 /// <summary>A source video could not be re-decoded for annotation (gone, changed, ended early): <see cref="ErrorIds.SourceUnavailable"/>.</summary>
@@ -87,7 +95,10 @@ public sealed class AnnotatedVideoWriter : IDisposable
         string container = Encoders.ContainerFor(full) ?? throw new ArgumentException(Encoders.ExtensionProblem(full), nameof(targetPath));
         _file = PendingFile.Hidden(full);
         var info = source.Info;
-        var sink = new SinkOptions(TempPath, info.Width, info.Height, info.FrameRate.IsPositive ? info.FrameRate : Rational.FromDouble(info.FramesPerSecond), encoder.Codec, container);
+        var sink = new SinkOptions(TempPath, info.Width, info.Height, info.FrameRate.IsPositive ? info.FrameRate : Rational.FromDouble(info.FramesPerSecond), encoder.Codec, container)
+        {
+            Threads = _options.Threads,
+        };
         _encoder = encoder;
         _container = container;
         // Opened by the worker at the first frame, whose time is where the audio starts.
@@ -117,6 +128,15 @@ public sealed class AnnotatedVideoWriter : IDisposable
     public long LastFrame { get; private set; } = -1;
     /// <summary>The source's audio being carried (set by the worker at the first frame; null: none).</summary>
     public AudioInput? Audio { get; private set; }
+
+    /// <summary>
+    /// Ends the input without waiting: the worker encodes what it was given and closes the file;
+    /// <see cref="Commit"/> later waits for it and renames. No <see cref="Add"/> after this.
+    /// </summary>
+    public void CompleteAdding() => _queue.Writer.TryComplete();
+
+    /// <summary>True once the worker has ended (the file is encoded, or it failed): <see cref="Commit"/> will not wait.</summary>
+    public bool Encoded => _worker.IsCompleted;
 
     /// <summary>Frames encoded so far (read from any thread).</summary>
     public long FramesWritten => Interlocked.Read(ref _framesWritten);
@@ -253,7 +273,7 @@ public sealed class AnnotatedVideoWriter : IDisposable
         try
         {
             VideoProbe.CheckFile(_source.Info.Path);
-            return new VideoReader(_source.Info.Path, _source.Index);
+            return new VideoReader(_source.Info.Path, _source.Index, _options.Threads);
         }
         catch (VideoException e)
         {

@@ -34,6 +34,9 @@ public sealed record SinkOptions(string Path, int Width, int Height, Rational Fr
     /// <summary>The source's audio to carry (ffmpeg sinks only; null: none).</summary>
     public AudioInput? Audio { get; init; }
 
+    /// <summary>Encoder threads (ffmpeg's <c>-threads</c>; 0: its default, about 1.5 × cores for libx264). OpenCV's writer ignores it.</summary>
+    public int Threads { get; init; }
+
     /// <summary>Opens the sink the choice names: an ffmpeg process, or OpenCV's VideoWriter.</summary>
     public static IFrameSink Open(SinkOptions options, EncoderChoice choice) =>
         choice.FfmpegPath is { } ffmpeg ? new FfmpegFrameSink(ffmpeg, options, choice.Preset) : new OpenCvFrameSink(options);
@@ -92,6 +95,7 @@ public sealed class FfmpegFrameSink : IFrameSink
             VideoCodec.Mp4v => mp4Family ? new[] { "-c:v", "mpeg4", "-q:v", "3", "-tag:v", "mp4v" } : new[] { "-c:v", "mpeg4", "-q:v", "3" },
             _ => new[] { "-c:v", "mjpeg", "-q:v", "3", "-pix_fmt", "yuvj420p" },
         });
+        if (o.Threads > 0) args.AddRange(new[] { "-threads", o.Threads.ToString(System.Globalization.CultureInfo.InvariantCulture) });
         if (mp4Family) args.AddRange(new[] { "-movflags", "+faststart" });
         args.AddRange(new[] { "-f", o.Container, o.Path });
         _command = $"{ffmpeg} {string.Join(' ', args)}";

@@ -96,7 +96,7 @@ public sealed class ConvertToFrameBatchCommand : StoppableCommand
     /// Output is the same whatever the value.
     /// </summary>
     [Parameter]
-    [ValidatePattern(@"^\s*(?i:auto|[1-9]|[1-5][0-9]|6[0-4])\s*$")]
+    [ValidatePattern(ThrottleLimitArgument.Pattern)]
     public string ThrottleLimit { get; set; } = "Auto";
 
     /// <summary>
@@ -269,11 +269,8 @@ public sealed class ConvertToFrameBatchCommand : StoppableCommand
     };
 
     /// <summary>A number, or Auto: <see cref="DecodeParallelism.Auto"/> for this machine and where the model runs.</summary>
-    internal static int ResolveThrottleLimit(string value, VideoDetect.Inference.DetectionModel? model)
-    {
-        if (int.TryParse(value.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int n)) return n;
-        return DecodeParallelism.Auto(Environment.ProcessorCount, model?.Provider == VideoDetect.Inference.ExecutionProvider.Cuda);
-    }
+    internal static int ResolveThrottleLimit(string value, VideoDetect.Inference.DetectionModel? model) =>
+        ThrottleLimitArgument.Resolve(value, () => DecodeParallelism.Auto(Environment.ProcessorCount, model?.Provider == VideoDetect.Inference.ExecutionProvider.Cuda));
 
     internal static (int Width, int Height) ParseSize(string size)
     {

@@ -10,10 +10,11 @@ namespace VideoDetect.Commands;
 /// Export-AnnotatedVideo: the last stage of the pipeline. Takes FrameDetections (in frame order, one
 /// source after another), re-decodes each source in lockstep, draws the boxes (or blurs them) and
 /// writes one playable video per source, atomically: a temporary file beside the target, renamed on
-/// success, deleted on an error or Ctrl+C. The per-source lifecycle, naming and conflict rules live
-/// in Core (<see cref="AnnotatedVideoExport"/>); this command binds parameters, asks ShouldProcess,
-/// reports progress and turns Core's typed errors into error records. Only this thread writes to
-/// PowerShell's streams.
+/// success, deleted on an error or Ctrl+C. Up to -ThrottleLimit sources encode at once (a finished
+/// source's encoder works on while the next one's frames arrive); results come in input order. The
+/// per-source lifecycle, naming and conflict rules live in Core (<see cref="AnnotatedVideoExport"/>);
+/// this command binds parameters, asks ShouldProcess, reports progress and turns Core's typed errors
+/// into error records. Only this thread writes to PowerShell's streams.
 /// </summary>
 [Cmdlet(VerbsData.Export, "AnnotatedVideo", DefaultParameterSetName = PathSet, SupportsShouldProcess = true)]
 [OutputType(typeof(FileInfo))]
@@ -50,6 +51,11 @@ public sealed class ExportAnnotatedVideoCommand : SourceWriterCommand
     [Parameter]
     public SwitchParameter NoAudio { get; set; }
 
+    /// <summary>Sources encoded at once, 1..64, or Auto (default: one per 4 cores, 1 to 4).</summary>
+    [Parameter]
+    [ValidatePattern(ThrottleLimitArgument.Pattern)]
+    public string ThrottleLimit { get; set; } = "Auto";
+
     protected override void BeginProcessing()
     {
         try
@@ -64,7 +70,8 @@ public sealed class ExportAnnotatedVideoCommand : SourceWriterCommand
         if (_encoder.AudioWarning(!NoAudio) is { } audioWarning) WriteWarning(audioWarning);
         // -Path: the one file (.mp4, .m4v, .mov, .mkv or .avi); -OutputDirectory: <source name>.annotated.mp4 each.
         var options = new AnnotationOptions { Blur = Blur, HoldDetections = !NoHold, Overwrite = Force, Trail = Trail, Audio = !NoAudio };
-        _export = OpenOutput(full => new AnnotatedVideoExport(AnnotatedVideoExport.Resolve(full, ToDirectory), _encoder, options, StopToken));
+        int limit = ThrottleLimitArgument.Resolve(ThrottleLimit, () => ExportParallelism.Auto(Environment.ProcessorCount));
+        _export = OpenOutput(full => new AnnotatedVideoExport(AnnotatedVideoExport.Resolve(full, ToDirectory), _encoder, options, StopToken, throttleLimit: limit));
     }
 
     protected override void ProcessRecord()
@@ -75,7 +82,7 @@ public sealed class ExportAnnotatedVideoCommand : SourceWriterCommand
             if (frame is null) continue;
             if (export.IsNewSource(frame))
             {
-                Finish();
+                Seal();
                 Start(frame.Path);
             }
             bool added;
@@ -95,10 +102,15 @@ public sealed class ExportAnnotatedVideoCommand : SourceWriterCommand
                 continue;
             }
             if (added) ReportProgress(frame);
+            Commit(all: false);
         }
     }
 
-    protected override void EndProcessing() => Finish();
+    protected override void EndProcessing()
+    {
+        Seal();
+        Commit(all: true);
+    }
 
     /// <summary>Claims and opens a new source's video, or writes why its frames are skipped.</summary>
     private void Start(string source)
@@ -108,6 +120,7 @@ public sealed class ExportAnnotatedVideoCommand : SourceWriterCommand
         {
             string target = export.Claim(source);
             if (!ShouldProcess(target, $"Write the annotated video of {System.IO.Path.GetFileName(source)} ({_encoder})")) return;
+            Commit(all: false); // makes room: at most -ThrottleLimit sources encode at once
             UntilStopped(() => { export.Open(); return true; });
             _progress = new ProgressRecord(3, "Writing annotated video", System.IO.Path.GetFileName(target));
         }
@@ -117,22 +130,32 @@ public sealed class ExportAnnotatedVideoCommand : SourceWriterCommand
         }
     }
 
-    /// <summary>Commits the current source's video (and emits it with -PassThru).</summary>
-    private void Finish()
+    /// <summary>Ends the current source's input; its encoder finishes in the background.</summary>
+    private void Seal()
     {
-        try
+        _export!.Seal();
+        CompleteProgress();
+    }
+
+    /// <summary>
+    /// Commits the sealed sources that are due, oldest first (with <paramref name="all"/>, every one,
+    /// waiting for each), and emits each file with -PassThru; an error is written and the next goes on.
+    /// </summary>
+    private void Commit(bool all)
+    {
+        var export = _export!;
+        while (export.CommitDue(all))
         {
-            if (UntilStopped(() => _export!.Finish()) is not { } written) return;
-            WriteVerbose(written.ToString());
-            if (PassThru) WriteFile(written.File.FullName);
-        }
-        catch (VideoDetectException e)
-        {
-            WriteError(Record(e));
-        }
-        finally
-        {
-            CompleteProgress();
+            try
+            {
+                var written = UntilStopped(export.CommitOldest);
+                WriteVerbose(written.ToString());
+                if (PassThru) WriteFile(written.File.FullName);
+            }
+            catch (VideoDetectException e)
+            {
+                WriteError(Record(e));
+            }
         }
     }
 

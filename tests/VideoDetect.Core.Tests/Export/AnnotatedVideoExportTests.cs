@@ -1,3 +1,4 @@
+using OpenCvSharp;
 using VideoDetect.Errors;
 using VideoDetect.Export;
 using VideoDetect.Inference;
@@ -11,8 +12,40 @@ public class AnnotatedVideoExportTests
 {
     private static FrameDetections Frame(string path, long index) => new() { Path = path, FrameIndex = index };
 
-    private static AnnotatedVideoExport Export(OutputLocation output, bool force = false) =>
-        new(output, new EncoderChoice(VideoCodec.Mjpg, null), new AnnotationOptions { Overwrite = force }, probe: new ProbeOptions { Cache = new VideoIndexCache(null) });
+    private static AnnotatedVideoExport Export(OutputLocation output, bool force = false, int throttle = 1, Func<SinkOptions, IFrameSink>? sinks = null) =>
+        new(output, new EncoderChoice(VideoCodec.Mjpg, null), new AnnotationOptions { Overwrite = force }, probe: new ProbeOptions { Cache = new VideoIndexCache(null) },
+            throttleLimit: throttle, sinkFactory: sinks);
+
+    /// <summary>Drives an export as Export-AnnotatedVideo does: seal, commit what is due, claim, make room, open, add; at the end commit everything.</summary>
+    private static void Drive(AnnotatedVideoExport export, IEnumerable<FrameDetections> frames, List<AnnotatedVideoResult> written, List<VideoDetectException> errors)
+    {
+        void Commit(bool all)
+        {
+            while (export.CommitDue(all))
+            {
+                try { written.Add(export.CommitOldest()); }
+                catch (VideoDetectException e) { errors.Add(e); }
+            }
+        }
+        foreach (var f in frames)
+        {
+            try
+            {
+                if (export.IsNewSource(f))
+                {
+                    export.Seal();
+                    export.Claim(f.Path);
+                    Commit(all: false);
+                    export.Open();
+                }
+                export.Add(f);
+            }
+            catch (VideoDetectException e) { errors.Add(e); }
+            Commit(all: false);
+        }
+        export.Seal();
+        Commit(all: true);
+    }
 
     [Fact]
     public void One_file_per_source_named_after_it_and_a_source_that_comes_back_is_a_conflict()
@@ -24,21 +57,7 @@ public class AnnotatedVideoExportTests
         using var export = Export(AnnotatedVideoExport.Resolve(dir.File("out"), isDirectory: true));
         var written = new List<AnnotatedVideoResult>();
         var errors = new List<VideoDetectException>();
-        foreach (var f in new[] { Frame(a, 0), Frame(a, 2), Frame(a, 1), Frame(b, 0), Frame(a, 3) })
-        {
-            try
-            {
-                if (export.IsNewSource(f))
-                {
-                    if (export.Finish() is { } done) written.Add(done);
-                    export.Claim(f.Path);
-                    export.Open();
-                }
-                export.Add(f);
-            }
-            catch (VideoDetectException e) { errors.Add(e); }
-        }
-        if (export.Finish() is { } last) written.Add(last);
+        Drive(export, new[] { Frame(a, 0), Frame(a, 2), Frame(a, 1), Frame(b, 0), Frame(a, 3) }, written, errors);
         Assert.Equal(new[] { "a.annotated.mp4", "b b.annotated.mp4" }, written.Select(w => w.File.Name));
         Assert.Equal((0L, 2L, 3L), (written[0].FirstFrame, written[0].LastFrame, written[0].FramesWritten));
         Assert.Equal(new[] { ErrorIds.FrameOutOfOrder, ErrorIds.OutputPathConflict }, errors.Select(e => e.ErrorId));
@@ -53,7 +72,93 @@ public class AnnotatedVideoExportTests
         Assert.Equal(dir.File("x.mp4"), export.Claim(dir.File("gone.avi")));
         Assert.Throws<SourceUnavailableException>(() => export.Open());
         Assert.False(export.Add(Frame(dir.File("gone.avi"), 0)));
-        Assert.Null(export.Finish());
+        export.Seal();
+        Assert.False(export.CommitDue(all: true));
         Assert.Empty(Directory.GetFiles(dir.Path));
     }
+
+    /// <summary>
+    /// A sink that, for the first source, holds its Complete until the second source's sink has
+    /// written a frame (or a timeout passes): it tells whether the two encoded at once.
+    /// </summary>
+    private sealed class GatedSink(IFrameSink inner, bool first, ManualResetEventSlim secondWrote, TimeSpan wait, Action<bool> waited) : IFrameSink
+    {
+        public void Write(Mat frame)
+        {
+            inner.Write(frame);
+            if (!first) secondWrote.Set();
+        }
+        public void Complete()
+        {
+            if (first) waited(secondWrote.Wait(wait));
+            inner.Complete();
+        }
+        public void Dispose() => inner.Dispose();
+    }
+
+    [Theory]
+    [InlineData(2, true)]
+    [InlineData(1, false)]
+    public void Up_to_the_limit_sources_encode_at_once_and_are_committed_in_input_order(int throttle, bool together)
+    {
+        using var dir = new TempDir();
+        string a = dir.File("first.avi"), b = dir.File("second.avi");
+        SyntheticVideo.Write(a, 8, "MJPG", 25);
+        SyntheticVideo.Write(b, 8, "MJPG", 25);
+        using var secondWrote = new ManualResetEventSlim();
+        bool? overlapped = null;
+        // With a limit of 1 the second source opens only after the first is committed: its gate times out.
+        var wait = together ? TimeSpan.FromSeconds(30) : TimeSpan.FromSeconds(1);
+        using var export = Export(AnnotatedVideoExport.Resolve(dir.File("out"), isDirectory: true), throttle: throttle,
+            sinks: o => new GatedSink(new OpenCvFrameSink(o), o.Path.Contains("first", StringComparison.Ordinal), secondWrote, wait, w => overlapped = w));
+        var written = new List<AnnotatedVideoResult>();
+        var errors = new List<VideoDetectException>();
+        var frames = Enumerable.Range(0, 8).Select(i => Frame(a, i)).Concat(Enumerable.Range(0, 8).Select(i => Frame(b, i)));
+        Drive(export, frames, written, errors);
+        Assert.Empty(errors);
+        Assert.Equal(together, overlapped);
+        Assert.Equal(new[] { "first.annotated.mp4", "second.annotated.mp4" }, written.Select(w => w.File.Name));
+        Assert.All(written, w => Assert.Equal(8, w.FramesWritten));
+        Assert.Equal(new[] { "first.annotated.mp4", "second.annotated.mp4" }, Directory.GetFiles(dir.File("out")).Select(Path.GetFileName).Order());
+    }
+
+    private sealed class FailingCompleteSink(IFrameSink inner) : IFrameSink
+    {
+        public void Write(Mat frame) => inner.Write(frame);
+        public void Complete() => throw new EncoderFailedException("encoder crashed at the end (test)");
+        public void Dispose() => inner.Dispose();
+    }
+
+    [Fact]
+    public void A_source_that_fails_while_the_next_one_encodes_is_reported_in_its_place_and_leaves_nothing()
+    {
+        using var dir = new TempDir();
+        string a = dir.File("first.avi"), b = dir.File("second.avi"), c = dir.File("third.avi");
+        foreach (var v in new[] { a, b, c }) SyntheticVideo.Write(v, 6, "MJPG", 25);
+        using var export = Export(AnnotatedVideoExport.Resolve(dir.File("out"), isDirectory: true), throttle: 3,
+            sinks: o => o.Path.Contains("second", StringComparison.Ordinal) ? new FailingCompleteSink(new OpenCvFrameSink(o)) : new OpenCvFrameSink(o));
+        var written = new List<AnnotatedVideoResult>();
+        var errors = new List<VideoDetectException>();
+        Drive(export, new[] { a, b, c }.SelectMany(v => Enumerable.Range(0, 6).Select(i => Frame(v, i))), written, errors);
+        Assert.Equal(new[] { "first.annotated.mp4", "third.annotated.mp4" }, written.Select(w => w.File.Name));
+        Assert.Equal(ErrorIds.EncoderFailed, Assert.Single(errors).ErrorId);
+        Assert.Equal(new[] { "first.annotated.mp4", "third.annotated.mp4" }, Directory.GetFiles(dir.File("out")).Select(Path.GetFileName).Order());
+        Assert.Empty(Directory.GetFiles(dir.Path, "*.tmp.*", SearchOption.AllDirectories));
+    }
+
+    [Theory]
+    [InlineData(2, 1)]
+    [InlineData(4, 1)]
+    [InlineData(8, 2)]
+    [InlineData(16, 4)]
+    [InlineData(64, 4)]
+    public void Auto_is_one_source_per_four_cores_up_to_four(int cores, int sources) =>
+        Assert.Equal(sources, ExportParallelism.Auto(cores));
+
+    [Theory]
+    [InlineData(1, 16, 0)]
+    [InlineData(2, 2, 1)]
+    [InlineData(4, 16, 4)]
+    public void Each_source_gets_its_share_of_the_cores_when_several_encode(int sources, int cores, int threads) =>
+        Assert.Equal(threads, ExportParallelism.ThreadsPerSource(sources, cores));
 }
