@@ -61,7 +61,7 @@ public sealed class AnnotatedVideoExport : IDisposable
         _claims = new OutputClaims(output, options.Overwrite);
         _encoder = encoder;
         ThrottleLimit = throttleLimit;
-        _options = options with { Threads = ExportParallelism.ThreadsPerSource(throttleLimit, Environment.ProcessorCount) };
+        _options = options;
         _probe = probe;
         _ct = cancellationToken;
         _sinkFactory = sinkFactory;
@@ -116,7 +116,10 @@ public sealed class AnnotatedVideoExport : IDisposable
         }
         if (_encoding.Count >= ThrottleLimit) throw new InvalidOperationException("Commit the oldest source first (CommitDue).");
         _claims.Location.EnsureDirectory();
-        _writer = new AnnotatedVideoWriter(probed, target, _encoder, _options, _ct, _sinkFactory);
+        // FFmpeg threads from the sources encoding now, this one included: a source that encodes alone keeps FFmpeg's defaults.
+        int encoding = 1 + _encoding.Count(w => !w.Encoded);
+        var options = _options with { Threads = ExportParallelism.ThreadsPerSource(encoding, Environment.ProcessorCount) };
+        _writer = new AnnotatedVideoWriter(probed, target, _encoder, options, _ct, _sinkFactory);
     }
 
     /// <summary>

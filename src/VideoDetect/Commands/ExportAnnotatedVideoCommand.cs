@@ -51,7 +51,7 @@ public sealed class ExportAnnotatedVideoCommand : SourceWriterCommand
     [Parameter]
     public SwitchParameter NoAudio { get; set; }
 
-    /// <summary>Sources encoded at once, 1..64, or Auto (default: one per 4 cores, 1 to 4).</summary>
+    /// <summary>Sources encoded at once, 1..64, or Auto (default: half the cores, 2 to 8).</summary>
     [Parameter]
     [ValidatePattern(ThrottleLimitArgument.Pattern)]
     public string ThrottleLimit { get; set; } = "Auto";

@@ -147,12 +147,13 @@ public class AnnotatedVideoExportTests
     }
 
     [Theory]
-    [InlineData(2, 1)]
-    [InlineData(4, 1)]
-    [InlineData(8, 2)]
-    [InlineData(16, 4)]
-    [InlineData(64, 4)]
-    public void Auto_is_one_source_per_four_cores_up_to_four(int cores, int sources) =>
+    [InlineData(1, 1)]
+    [InlineData(2, 2)]
+    [InlineData(4, 2)]
+    [InlineData(8, 4)]
+    [InlineData(16, 8)]
+    [InlineData(64, 8)]
+    public void Auto_is_half_the_cores_from_two_to_eight(int cores, int sources) =>
         Assert.Equal(sources, ExportParallelism.Auto(cores));
 
     [Theory]
