@@ -57,6 +57,11 @@ public sealed class FrameBatcher : IDisposable
     /// <summary>True once the background worker has ended (after <see cref="Dispose"/> it must be).</summary>
     internal bool WorkerCompleted => _worker.IsCompleted;
 
+    private int _disposed;
+
+    /// <summary>The decode work of every worker so far (for tests and benchmarks).</summary>
+    internal DecodeTally Tally { get; } = new();
+
     /// <summary>
     /// How many clips a producer should let wait (<see cref="ReadWhilePending"/>): a couple for one
     /// worker; with several, enough to fill a run for each.
@@ -139,7 +144,7 @@ public sealed class FrameBatcher : IDisposable
             }
             else
             {
-                await using var parallel = new ParallelDecode(_options, mats, () => Interlocked.Decrement(ref _pendingClips));
+                await using var parallel = new ParallelDecode(_options, mats, () => Interlocked.Decrement(ref _pendingClips), Tally);
                 await parallel.RunAsync(_clips.Reader, assembler, ct).ConfigureAwait(false);
             }
             await assembler.FinishAsync(ct).ConfigureAwait(false);
@@ -160,7 +165,7 @@ public sealed class FrameBatcher : IDisposable
     {
         var schedule = new ClipSchedule(_options.FrameStride);
         var cache = _options.Cache ?? VideoIndexCache.Shared;
-        using var decoder = new RangeDecoder(mats, _options.SkipStatic);
+        using var decoder = new RangeDecoder(mats, _options.SkipStatic, Tally);
         await foreach (var clip in _clips.Reader.ReadAllAsync(ct).ConfigureAwait(false))
         {
             try
@@ -203,8 +208,10 @@ public sealed class FrameBatcher : IDisposable
         }
     }
 
+    /// <summary>Stops the worker, waits for it and frees the batches nobody read; a second call does nothing.</summary>
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         _clips.Writer.TryComplete();
         _cts.Cancel();
         try

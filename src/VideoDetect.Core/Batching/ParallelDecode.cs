@@ -35,8 +35,11 @@ internal sealed class ParallelDecode : IAsyncDisposable
     private readonly List<Run> _runs = new();
     private CancellationTokenSource? _cts;
 
-    public ParallelDecode(BatchOptions options, MatPool mats, Action clipDone)
+    private readonly DecodeTally _tally;
+
+    public ParallelDecode(BatchOptions options, MatPool mats, Action clipDone, DecodeTally tally)
     {
+        _tally = tally;
         _options = options;
         _mats = mats;
         _clipDone = clipDone;
@@ -157,7 +160,7 @@ internal sealed class ParallelDecode : IAsyncDisposable
     private void Work(CancellationToken ct)
     {
         Thread.CurrentThread.Name = "VideoDetect decode"; // a thread of its own (LongRunning): named for profilers
-        using var decoder = new RangeDecoder(_mats, _options.SkipStatic);
+        using var decoder = new RangeDecoder(_mats, _options.SkipStatic, _tally);
         try
         {
             var runs = _toDecode.Reader;

@@ -27,15 +27,18 @@ internal interface IRangeSink
 internal sealed class RangeDecoder : IDisposable
 {
     private readonly MatPool _mats;
+    private readonly DecodeTally? _tally;
     private readonly MotionGate? _gate;
     private VideoReader? _reader;
     private string? _path;
     private int _readerThreads;
 
     /// <param name="gate">-SkipStatic: the motion gate's options; null sends every frame on the grid.</param>
-    public RangeDecoder(MatPool mats, MotionGateOptions? gate = null)
+    /// <param name="tally">Where the decode work is counted (shared by a batcher's workers); null: nowhere.</param>
+    public RangeDecoder(MatPool mats, MotionGateOptions? gate = null, DecodeTally? tally = null)
     {
         _mats = mats;
+        _tally = tally;
         _gate = gate is null ? null : new MotionGate(gate);
     }
 
@@ -46,21 +49,17 @@ internal sealed class RangeDecoder : IDisposable
     /// </summary>
     public int DecodeThreads { get; set; }
 
-    /// <summary>Frames the gate held, for tests and benchmarks.</summary>
-    public long FramesHeld { get; private set; }
-
-    /// <summary>Real seeks (not forward decodes) made by the readers of this decoder, for tests and benchmarks.</summary>
-    public int SeekCount { get; private set; }
-
-    /// <summary>Frames grabbed by the readers of this decoder (decode work, including frames decoded only to reach a seek target).</summary>
-    public long FramesDecoded { get; private set; }
-
     public async ValueTask DecodeAsync(DecodeRange range, IRangeSink sink, CancellationToken ct)
     {
         var reader = ReaderFor(range);
         var clip = range.Clip;
         string name = System.IO.Path.GetFileName(clip.Path);
-        if (reader.Position != range.First) reader.Seek(range.First);
+        if (reader.Position != range.First)
+        {
+            int seeks = reader.SeekCount;
+            reader.Seek(range.First);
+            if (reader.SeekCount != seeks) _tally?.Sought(range.Path, range.First);
+        }
         _gate?.Restart(); // each clip's first frame is inferred: see MotionGate for why
         while (reader.Position < range.End)
         {
@@ -102,7 +101,7 @@ internal sealed class RangeDecoder : IDisposable
             if (_gate is not null && !_gate.Admit(mat, frame, reference.Timestamp))
             {
                 _mats.Return(mat);
-                FramesHeld++;
+                _tally?.Held();
                 await sink.HeldAsync(reference, ct).ConfigureAwait(false);
                 continue;
             }
@@ -126,8 +125,7 @@ internal sealed class RangeDecoder : IDisposable
     {
         if (_reader is not null)
         {
-            SeekCount += _reader.SeekCount;
-            FramesDecoded += _reader.FramesGrabbed;
+            _tally?.Grabbed(_reader.FramesGrabbed);
             _reader.Dispose();
         }
         _reader = null;

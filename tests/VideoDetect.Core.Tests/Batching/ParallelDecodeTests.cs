@@ -111,6 +111,46 @@ public class ParallelDecodeTests
         SameAtOneTwoFour(() => Clips(vfr, 16, stride: 20), minRun: 20);
     }
 
+    /// <summary>
+    /// The long-GOP rule with the real split policy (no MinRunFrames override): total decode
+    /// work at 2 and 4 workers — frames grabbed plus what OpenCV decodes inside each seek (from the
+    /// key frame before target − 16) — stays within 10 % of one sequential pass, and the file is split.
+    /// </summary>
+    [FfmpegFact]
+    public void A_long_GOP_H264_file_is_split_only_where_total_decode_stays_within_10_percent_of_one_pass()
+    {
+        using var dir = new TempDir();
+        string h264 = dir.File("gop250.mp4");
+        Ffmpeg.Run("-f", "lavfi", "-i", "testsrc=size=160x120:rate=25", "-frames:v", "2000", "-c:v", "libx264", "-preset", "veryfast",
+            "-bf", "3", "-g", "250", "-keyint_min", "250", "-sc_threshold", "0", "-pix_fmt", "yuv420p", h264);
+        var probed = VideoProbe.Probe(h264);
+        var keys = KeyFrames.Of(h264, probed.Index, VideoIndexCache.Shared, CancellationToken.None)!;
+        Assert.Equal(new long[] { 0, 250, 500, 750, 1000, 1250, 1500, 1750 }, keys);
+        var clips = Clips(h264, 64);
+        (long Grabbed, long SeekCost, int Seeks, string Signature) Run(int throttle)
+        {
+            var lines = new List<string>();
+            using var batcher = new FrameBatcher(new BatchOptions { BatchSize = 8, Preprocess = Small, ThrottleLimit = throttle });
+            foreach (var c in clips) batcher.Add(c);
+            batcher.Complete();
+            while (batcher.Read() is { } e)
+                if (e is BatchReady r) { lines.Add(Describe(r)); r.Batch.Dispose(); }
+            batcher.Dispose(); // the workers count their captures' frames when they close them (a second Dispose does nothing)
+            var seeks = batcher.Tally.Seeks;
+            return (batcher.Tally.FramesGrabbed, seeks.Sum(s => KeyFrames.SeekCost(keys, s.Frame)), seeks.Count, string.Join("\n", lines));
+        }
+        var one = Run(1);
+        Assert.Equal((2000L, 0L, 0), (one.Grabbed, one.SeekCost, one.Seeks));
+        foreach (int throttle in new[] { 2, 4 })
+        {
+            var many = Run(throttle);
+            Assert.Equal(one.Signature, many.Signature);
+            Assert.True(many.Seeks > 0, $"-ThrottleLimit {throttle} did not split the 2000-frame file");
+            Assert.True(many.Grabbed + many.SeekCost <= 1.10 * one.Grabbed,
+                $"-ThrottleLimit {throttle}: {many.Grabbed} frames grabbed + {many.SeekCost} decoded inside {many.Seeks} seeks, against {one.Grabbed} in one pass");
+        }
+    }
+
     [Fact]
     public void A_corrupt_frame_mid_clip_gives_the_same_warnings_in_the_same_place()
     {
