@@ -43,7 +43,9 @@ internal static class PipelineBench
             return
         }
         # Warm-up: JIT, the model session at each batch shape, the tensor pool at each size, the OS file cache.
-        foreach ($b in $Batches -split ',') { $null = Invoke-Pipeline ([int] $b) ([Math]::Max(3 * [int] $b, 24)) $false }
+        # A full-length run at each batch: tiered JIT needs more than a few batches to reach its final
+        # code (a fresh pwsh ran 54, 63, then 70 frames/s over three 192-frame runs in a row).
+        foreach ($b in $Batches -split ',') { $null = Invoke-Pipeline ([int] $b) $End $false }
         foreach ($rep in 1..$Repeats) {
             foreach ($b in $Batches -split ',') { $runs.Add((Invoke-Pipeline ([int] $b) $End $false)) }
         }
