@@ -44,8 +44,9 @@ internal sealed class RangeDecoder : IDisposable
 
     /// <summary>
     /// FFmpeg decoding threads for the captures this decoder opens (0: OpenCV's default). A change
-    /// takes effect at the next capture opened, or at the next range that needs a real seek (its
-    /// capture is reopened then: opening costs about what seeking does); threads never change pixels.
+    /// takes effect at the next capture opened, or at the next range that does not start where the
+    /// reader stands (its capture is reopened and seeks exactly; a run's first range usually seeks
+    /// anyway); a range that continues the reader keeps it. Threads never change the pixels.
     /// </summary>
     public int DecodeThreads { get; set; }
 
