@@ -38,19 +38,19 @@ internal static class ExportThrottleBench
                 wall[limit].Add(w);
                 cpu[limit].Add(c / frames.Count);
             }
-        double wall1 = Median(wall[1]), cpu1 = Median(cpu[1]);
+        double wall1 = Stats.Median(wall[1]), cpu1 = Stats.Median(cpu[1]);
         results.Note($"export -ThrottleLimit 1: {frames.Count / wall1 * 1000:F0} frames/s over {sources.Count} sources of {SourceFrames} frames (768×576, H.264 {encoder.Preset}); Auto is {ExportParallelism.Auto(Environment.ProcessorCount)} here.");
         foreach (int limit in limits.Where(l => l != 1))
         {
             results.Add(new Figure
             {
-                Section = "11 export sources at once", Name = $"Export-AnnotatedVideo, {sources.Count} sources: wall time, -ThrottleLimit {limit}", Value = Median(wall[limit]), Unit = "ms",
+                Section = "11 export sources at once", Name = $"Export-AnnotatedVideo, {sources.Count} sources: wall time, -ThrottleLimit {limit}", Value = Stats.Median(wall[limit]), Unit = "ms",
                 Baseline = "-ThrottleLimit 1", BaselineValue = wall1,
-                Note = $"median of {repeats}; {frames.Count / Median(wall[limit]) * 1000:F0} frames/s",
+                Note = $"median of {repeats}; {frames.Count / Stats.Median(wall[limit]) * 1000:F0} frames/s",
             });
             results.Add(new Figure
             {
-                Section = "11 export sources at once", Name = $"Export-AnnotatedVideo, {sources.Count} sources: CPU per frame (with the encoders), -ThrottleLimit {limit}", Value = Median(cpu[limit]), Unit = "ms CPU/frame",
+                Section = "11 export sources at once", Name = $"Export-AnnotatedVideo, {sources.Count} sources: CPU per frame (with the encoders), -ThrottleLimit {limit}", Value = Stats.Median(cpu[limit]), Unit = "ms CPU/frame",
                 Baseline = "-ThrottleLimit 1", BaselineValue = cpu1,
                 Note = "this process and its ffmpeg children, user + system",
             });
@@ -124,6 +124,4 @@ internal static class ExportThrottleBench
         // After "pid (comm) ": state is field 3, so utime (14) is index 11.
         return Enumerable.Range(11, 4).Sum(i => long.Parse(fields[i], System.Globalization.CultureInfo.InvariantCulture)) * 10.0;
     }
-
-    private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
 }

@@ -113,7 +113,7 @@ using (var inferenceBench = Wanted("inference") || runPipeline ? new InferenceBe
             foreach (var r in outcome.Runs) Console.WriteLine($"  batch {r.Batch}{(r.Export ? " + export" : "")}: {r.Frames / (r.Ms / 1000):F1} frames/s");
         }
     }
-    var inference = inferenceRuns.ToDictionary(kv => kv.Key, kv => Median(kv.Value));
+    var inference = inferenceRuns.ToDictionary(kv => kv.Key, kv => Stats.Median(kv.Value));
     foreach (var (b, fps) in inference)
         results.Add(new Figure { Section = "3 inference only", Name = $"session.Run, batch {b}", Value = fps, Unit = "frames/s", Note = $"pre-made tensors, median of {inferenceRuns[b].Count}" });
     if (inference.Count > 0)
@@ -123,7 +123,7 @@ using (var inferenceBench = Wanted("inference") || runPipeline ? new InferenceBe
         inferenceBench!.Extras(results, fastest, inference[fastest]);
     }
 
-    double? naiveFps = naiveRuns.Count > 0 ? Median(naiveRuns.Select(n => n.Frames / n.Seconds)) : null;
+    double? naiveFps = naiveRuns.Count > 0 ? Stats.Median(naiveRuns.Select(n => n.Frames / n.Seconds)) : null;
     if (naiveFps is { } nf0)
         results.Add(new Figure { Section = "5 naive", Name = "naive recipe (all frames in a list, per-frame blob + run)", Value = nf0, Unit = "frames/s", Note = $"first {naiveRuns[0].Frames} frames of vtest.avi (as the pipeline), median of {naiveRuns.Count}" });
 
@@ -135,7 +135,7 @@ using (var inferenceBench = Wanted("inference") || runPipeline ? new InferenceBe
         {
             var runs = plain.Where(r => r.Batch == b).ToList();
             if (runs.Count == 0) continue;
-            double fps = Median(runs.Select(r => r.Frames / (r.Ms / 1000)));
+            double fps = Stats.Median(runs.Select(r => r.Frames / (r.Ms / 1000)));
             bestE2e = Math.Max(bestE2e, fps);
             results.Add(new Figure
             {
@@ -167,8 +167,8 @@ using (var inferenceBench = Wanted("inference") || runPipeline ? new InferenceBe
             int eb = exported[0].Batch;
             results.Add(new Figure
             {
-                Section = "4 end-to-end (pwsh)", Name = $"with Export-AnnotatedVideo, batch {eb}: time", Value = Median(exported.Select(r => r.Ms)), Unit = "ms",
-                Baseline = "same pipeline without export", BaselineValue = Median(plain.Where(r => r.Batch == eb).Select(r => r.Ms)), Goal = Target.AtMost(1.25),
+                Section = "4 end-to-end (pwsh)", Name = $"with Export-AnnotatedVideo, batch {eb}: time", Value = Stats.Median(exported.Select(r => r.Ms)), Unit = "ms",
+                Baseline = "same pipeline without export", BaselineValue = Stats.Median(plain.Where(r => r.Batch == eb).Select(r => r.Ms)), Goal = Target.AtMost(1.25),
             });
         }
         else if (!exportFailed) results.Note(exportAvailable
@@ -220,11 +220,6 @@ results.PrintTable();
 Console.WriteLine($"\nResults written to {Path.Combine(output, "results.json")} and results.md ({clock.Elapsed.TotalMinutes:F1} min).");
 return 0;
 
-static double Median(IEnumerable<double> values)
-{
-    var sorted = values.Order().ToList();
-    return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
-}
 
 static string FindRoot()
 {

@@ -40,20 +40,20 @@ internal static class ThrottleBench
                     cpu[limit].Add(c / frames);
                 }
             string name = Path.GetFileName(video);
-            double wall1 = Median(wall[1]), cpu1 = Median(cpu[1]);
+            double wall1 = Stats.Median(wall[1]), cpu1 = Stats.Median(cpu[1]);
             foreach (int limit in limits.Where(l => l != 1))
             {
                 string label = limit == auto ? $"{limit} (Auto)" : limit.ToString();
                 results.Add(new Figure
                 {
-                    Section = "7 parallel decode", Name = $"{name}: wall time, -ThrottleLimit {label}", Value = Median(wall[limit]), Unit = "ms",
+                    Section = "7 parallel decode", Name = $"{name}: wall time, -ThrottleLimit {label}", Value = Stats.Median(wall[limit]), Unit = "ms",
                     Baseline = "-ThrottleLimit 1", BaselineValue = wall1,
                     Goal = limit == 2 && Environment.ProcessorCount > 2 ? Target.AtMost(0.95) : null,
                     Note = $"median of {repeats}; {probed.Index.FrameCount} frames, 64-frame clips, batch 16, 416x416",
                 });
                 results.Add(new Figure
                 {
-                    Section = "7 parallel decode", Name = $"{name}: CPU time per frame, -ThrottleLimit {label}", Value = Median(cpu[limit]), Unit = "ms CPU/frame",
+                    Section = "7 parallel decode", Name = $"{name}: CPU time per frame, -ThrottleLimit {label}", Value = Stats.Median(cpu[limit]), Unit = "ms CPU/frame",
                     Baseline = "-ThrottleLimit 1", BaselineValue = cpu1,
                     Goal = limit == 4 ? Target.AtMost(1.1) : null,
                     Note = "process CPU time (user + system) over the frames",
@@ -76,12 +76,15 @@ internal static class ThrottleBench
     {
         const int limit = 2;
         string arg = limit.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        ChildPeak Run(int times) => Children.RunSelf("throttle-rss", Children.LongVideo(vtest, output, times), arg).Split(' ') is var f
-            ? new ChildPeak(long.Parse(f[0]), long.Parse(f[1]) / 1024.0, long.Parse(f[2]), int.Parse(f[3]))
-            : throw new InvalidOperationException();
-        var shorts = Enumerable.Range(0, 3).Select(_ => Run(2)).ToList();
-        var middle = Run(20);
-        var longest = Run(40);
+        string shortVideo = Children.LongVideo(vtest, output, 2), middleVideo = Children.LongVideo(vtest, output, 20), longVideo = Children.LongVideo(vtest, output, 40);
+        ChildPeak Run(string video)
+        {
+            var f = Children.RunSelf("throttle-rss", video, arg).Split(' ');
+            return new ChildPeak(long.Parse(f[0]), long.Parse(f[1]) / 1024.0, long.Parse(f[2]), int.Parse(f[3]));
+        }
+        var shorts = Enumerable.Range(0, 3).Select(_ => Run(shortVideo)).ToList();
+        var middle = Run(middleVideo);
+        var longest = Run(longVideo);
         var shortMedian = shorts.OrderBy(c => c.PeakMiB).ElementAt(1);
         string Describe(ChildPeak c) => $"{c.Frames} frames: {c.PeakMiB:F0} MiB, {c.Tensors} tensor buffers allocated, {c.Gen0} gen0 collections";
         results.Add(new Figure
@@ -147,9 +150,4 @@ internal static class ThrottleBench
         }
     }
 
-    private static double Median(List<double> values)
-    {
-        var s = values.OrderBy(v => v).ToList();
-        return s.Count % 2 == 1 ? s[s.Count / 2] : (s[s.Count / 2 - 1] + s[s.Count / 2]) / 2;
-    }
 }

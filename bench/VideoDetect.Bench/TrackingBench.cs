@@ -34,7 +34,7 @@ internal static class TrackingBench
             n += folder.Complete().Count;
             events.Add(clock.Elapsed.TotalSeconds);
         }
-        double track = Median(tracking), fold = Median(events);
+        double track = Stats.Median(tracking), fold = Stats.Median(events);
         string what = $"{detected.Count} frames of vtest.avi, {detections} detections";
         results.Add(new Figure { Section = "7 tracking", Name = $"end to end (engine, batch 8, confidence 0.1), {what}", Value = endToEnd * 1000, Unit = "ms" });
         results.Add(new Figure
@@ -65,9 +65,4 @@ internal static class TrackingBench
         return result;
     }
 
-    private static double Median(List<double> v)
-    {
-        var s = v.Order().ToList();
-        return s[s.Count / 2];
-    }
 }

@@ -43,9 +43,6 @@ internal sealed class BatchBuilder : IDisposable
 
     public bool IsFull => _refs.Count == _options.BatchSize;
 
-    /// <summary>True when a frame is being packed (so a held frame has one to follow).</summary>
-    public bool HasFrames => _refs.Count > 0;
-
     /// <summary>Starts packing frames of <paramref name="path"/> (after a flush of the previous video).</summary>
     public void Begin(string path, long framesTotal)
     {

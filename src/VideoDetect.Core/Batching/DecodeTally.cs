@@ -12,21 +12,15 @@ namespace VideoDetect.Batching;
 internal sealed class DecodeTally
 {
     private long _grabbed;
-    private long _held;
     private readonly ConcurrentQueue<(string Path, long Frame)> _seeks = new();
 
     /// <summary>Frames grabbed (decoded) by the captures, without those decoded inside seeks.</summary>
     public long FramesGrabbed => Interlocked.Read(ref _grabbed);
 
-    /// <summary>Frames the motion gate held.</summary>
-    public long FramesHeld => Interlocked.Read(ref _held);
-
     /// <summary>Where each real seek (not a forward decode) went, in no particular order.</summary>
     public IReadOnlyCollection<(string Path, long Frame)> Seeks => _seeks;
 
     public void Grabbed(long frames) => Interlocked.Add(ref _grabbed, frames);
-
-    public void Held() => Interlocked.Increment(ref _held);
 
     public void Sought(string path, long frame) => _seeks.Enqueue((path, frame));
 }

@@ -102,7 +102,6 @@ internal sealed class RangeDecoder : IDisposable
             if (_gate is not null && !_gate.Admit(mat, frame, reference.Timestamp))
             {
                 _mats.Return(mat);
-                _tally?.Held();
                 await sink.HeldAsync(reference, ct).ConfigureAwait(false);
                 continue;
             }

@@ -44,8 +44,6 @@ public sealed class PropertyBag
 
     public IEnumerable<string> Names => _order;
 
-    public bool Has(string name) => _values.ContainsKey(name);
-
     public bool TryGetValue(string name, out object? value) => _values.TryGetValue(name, out value);
 
     public Dictionary<string, object?> ToDictionary()

@@ -40,9 +40,6 @@ public static class PortableObjects
             "Send the model's path (its Path property) instead and load it where it runs, with -Model <path> or Import-DetectionModel."),
     };
 
-    /// <summary>True when <paramref name="type"/> can be read back from a property bag.</summary>
-    public static bool IsPortable(Type type) => Rebuilders.ContainsKey(type);
-
     /// <summary>
     /// <paramref name="input"/> as a <typeparamref name="T"/>: a live object as it is, a travelled one
     /// rebuilt; throws <see cref="CannotCrossProcessException"/> or <see cref="InputObjectNotRebuiltException"/>.
