@@ -1,5 +1,5 @@
 #Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.5.0' }
-# Acceptance tests for issue 16: Detectron2, torchvision and end-to-end exports through the pipeline,
+# Acceptance tests of Detectron2, torchvision and end-to-end exports through the pipeline,
 # with generated graphs of exactly their signatures (tests/Shared/SyntheticModels.cs): boxes and masks
 # to exact source pixels, frames with N = 0, the 1-based COCO-91 labels, the model's own NMS kept.
 

@@ -1,5 +1,5 @@
 #Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.5.0' }
-# Acceptance tests for issue 5: every fixture detector recognised from the model alone, and the
+# Acceptance tests of the model families: every fixture detector recognised from the model alone, and the
 # pipeline finding people and faces with each; YOLOv5/YOLOv8 layouts through generated graphs.
 
 BeforeDiscovery {

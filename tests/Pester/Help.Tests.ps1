@@ -259,6 +259,69 @@ Describe 'Help' {
     }
 }
 
+Describe 'The about_ topics, the README and ARCHITECTURE.md' {
+    BeforeDiscovery {
+        # The topics the module ships; about_VideoDetect_Errors is generated from Errors/ErrorIds.cs.
+        $topics = @(
+            @{ Topic = 'about_VideoDetect'; Says = 'Split-VideoClip', 'ConvertTo-FrameBatch', 'Invoke-FrameDetection', 'Export-AnnotatedVideo', 'FrameCountMethod', 'VIDEODETECT_CACHE', '-SkipStatic', '-Family' }
+            @{ Topic = 'about_VideoDetect_ResultStore'; Says = 'Export-FrameDetection', 'Import-FrameDetection', 'Get-DetectionStore', '-ResumeFrom', '-Shard', '-Root', 'VIDEODETECT_ROOT', '\.partial', 'ResumeMismatch', 'OutputInUse' }
+            @{ Topic = 'about_VideoDetect_Tracking'; Says = 'Add-DetectionTrack', 'ConvertTo-DetectionEvent', 'TrackId', '-Region', '-Line', '-CrossingFrames', 'VideoDetect\.Pester', 'HaveDetectionEvent' }
+            @{ Topic = 'about_VideoDetect_Errors'; Says = @() }
+        )
+    }
+    BeforeAll {
+        $repo = Join-Path $PSScriptRoot '../..'
+        $readme = Join-Path $repo 'README.md'
+    }
+
+    It '<Topic> is shipped in the module''s en-US folder' -ForEach $topics {
+        Join-Path $ModulePath "en-US/$Topic.help.txt" | Should -Exist
+    }
+
+    It 'Get-Help <Topic> returns the topic from the imported module' -ForEach $topics {
+        $help = @(Get-Help $Topic)
+        $help.Count | Should -Be 1 -Because 'one topic of that exact name, not a list of search results'
+        $help[0] | Should -BeOfType [string] -Because 'a topic comes back as its text'
+        $text = $help[0] | Out-String
+        $text | Should -Match "\b$Topic\b"
+        foreach ($claim in $Says) { $text | Should -Match $claim }
+    }
+
+    It 'every about_ topic that a topic''s SEE ALSO names is shipped' {
+        foreach ($f in Get-ChildItem -LiteralPath (Join-Path $ModulePath 'en-US') -Filter 'about_*.help.txt') {
+            foreach ($name in [regex]::Matches((Get-Content -LiteralPath $f.FullName -Raw), '(?m)^\s+(about_\w+)\s*$').Groups | Where-Object Name -EQ 1) {
+                Join-Path $ModulePath "en-US/$($name.Value).help.txt" | Should -Exist -Because "$($f.Name) refers to it"
+            }
+        }
+    }
+
+    It 'the README is at most 200 lines, keeps the two commands, and points to every topic' {
+        $lines = Get-Content -LiteralPath $readme
+        $lines.Count | Should -BeLessOrEqual 200
+        $text = $lines -join "`n"
+        $text | Should -Match ([regex]::Escape('dotnet tool restore && dotnet pwsh ./build.ps1 test'))
+        $text | Should -Match ([regex]::Escape('dotnet tool restore && dotnet pwsh ./build.ps1 demo'))
+        foreach ($t in 'about_VideoDetect', 'about_VideoDetect_ResultStore', 'about_VideoDetect_Tracking', 'about_VideoDetect_Errors') {
+            $text | Should -Match "Get-Help $t\b"
+        }
+    }
+
+    It 'the files the README links to exist' {
+        $text = Get-Content -LiteralPath $readme -Raw
+        $links = @([regex]::Matches($text, '\]\(([^)#]+)\)') | ForEach-Object { $_.Groups[1].Value } | Where-Object { $_ -notmatch '^\w+://' })
+        $links.Count | Should -BeGreaterThan 0
+        foreach ($l in $links) { Join-Path $repo $l | Should -Exist -Because "README.md links to $l" }
+    }
+
+    It 'ARCHITECTURE.md has a row for every Core folder, and benchmark figures stay in bench/README.md' {
+        $arch = Get-Content -LiteralPath (Join-Path $repo 'ARCHITECTURE.md') -Raw
+        $folders = @(Get-ChildItem -LiteralPath (Join-Path $repo 'src/VideoDetect.Core') -Directory | Where-Object Name -NotIn 'bin', 'obj')
+        $folders.Count | Should -BeGreaterThan 5
+        foreach ($d in $folders) { $arch | Should -Match "(?m)^\| ``$($d.Name)/`` \|" -Because "src/VideoDetect.Core/$($d.Name) needs its row" }
+        Get-Content -LiteralPath $readme -Raw | Should -Not -Match '\d+(\.\d+)? frames/s' -Because 'measured speeds live in bench/README.md'
+    }
+}
+
 Describe "Help examples run$NoShared" -Skip:(-not $HaveShared) {
     BeforeAll {
         # The examples use ./footage: a folder with the sample videos (copies) and one non-video; and

@@ -1,6 +1,7 @@
 #Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.5.0' }
-# Behavioural tests for README claims that had none: each runs the cmdlets on small generated videos
-# and synthetic models (tests/Shared/SyntheticModels.cs) whose outputs are known.
+# Behavioural tests for documented claims (README, about_ topics, help) that had none: each runs the
+# cmdlets on small generated videos and synthetic models (tests/Shared/SyntheticModels.cs) whose
+# outputs are known.
 
 BeforeDiscovery {
     . $PSScriptRoot/TestHelpers.ps1
