@@ -18,7 +18,7 @@ BeforeAll {
     # Every public property of the live object, exactly: floats and doubles by their bits, times by
     # their ticks, lists item by item, Extras key by key (value and type). Reflection, so a property
     # added later is compared too. Except Run: the run's model and parameters stay in the process
-    # that detected (documented in the README); a travelled frame has none.
+    # that detected (documented in about_VideoDetect); a travelled frame has none.
     function Assert-Same($Expected, $Actual, [string] $Where = 'object') {
         if ($null -eq $Expected) { $Actual | Should -BeNullOrEmpty -Because $Where; return }
         $Actual | Should -BeOfType $Expected.GetType() -Because "$Where is rebuilt as its type"
