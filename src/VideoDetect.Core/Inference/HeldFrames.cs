@@ -25,31 +25,12 @@ public static class HeldFrames
         }
     }
 
-    /// <summary>The frame <paramref name="held"/>, with <paramref name="from"/>'s detections, marked held from it.</summary>
-    public static FrameDetections Hold(FrameDetections from, HeldFrame held) => new()
+    /// <summary>The frame <paramref name="held"/>, with copies of <paramref name="from"/>'s detections (re-dated to it), marked held from it.</summary>
+    public static FrameDetections Hold(FrameDetections from, HeldFrame held) => @from with
     {
-        Path = from.Path,
-        ClipIndex = from.ClipIndex,
         FrameIndex = held.FrameIndex,
         Timestamp = held.Timestamp,
-        SourceWidth = from.SourceWidth,
-        SourceHeight = from.SourceHeight,
-        Detections = from.Detections.Select(d => new Detection
-        {
-            Path = d.Path,
-            FrameIndex = held.FrameIndex,
-            Timestamp = held.Timestamp,
-            Label = d.Label,
-            ClassId = d.ClassId,
-            Confidence = d.Confidence,
-            X = d.X,
-            Y = d.Y,
-            Width = d.Width,
-            Height = d.Height,
-            TrackId = d.TrackId,
-            Mask = d.Mask,
-        }).ToArray(),
+        Detections = from.Detections.Select(d => d with { FrameIndex = held.FrameIndex, Timestamp = held.Timestamp }).ToArray(),
         Extras = new Dictionary<string, object?>(from.Extras ?? new Dictionary<string, object?>()) { [HeldFromExtra] = from.FrameIndex },
-        Run = from.Run,
     };
 }
