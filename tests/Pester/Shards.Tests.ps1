@@ -106,4 +106,18 @@ Describe 'Split-VideoClip -Root and ConvertTo-FrameBatch -Root: a plan made on o
             Rename-Item -LiteralPath (Join-Path $TestDrive 'footage-gone') -NewName 'footage'
         }
     }
+
+    It 'a plan made with -Root A -Start 5, run under root B with -FrameStride 3, samples the frames it samples under A' {
+        # Two roots holding copies of one video: the planning host's and another's.
+        $a = Join-Path $TestDrive 'root a'; $b = Join-Path $TestDrive 'root b'
+        New-Item -ItemType Directory $a, $b | Out-Null
+        $null = New-TestVideo -Path (Join-Path $a 'cam.avi') -Frames 60 -Rate 10 -Size 32x32
+        Copy-Item -LiteralPath (Join-Path $a 'cam.avi') -Destination $b
+        $plan = Join-Path $TestDrive 'started.clixml'
+        Split-VideoClip -LiteralPath (Join-Path $a 'cam.avi') -Length 20 -Start 5 -Root $a | Export-Clixml $plan
+        $sampled = { param($Root) @(Import-Clixml $plan | ConvertTo-FrameBatch -Root $Root -Size 32 -BatchSize 8 -FrameStride 3 | ForEach-Object { $_.Frames.FrameIndex; $_.Dispose() }) }
+        $underA = & $sampled $a
+        $underA[0..2] | Should -Be @(5, 8, 11) -Because 'the stride counts from the plan''s -Start'
+        (& $sampled $b) -join ' ' | Should -Be ($underA -join ' ')
+    }
 }

@@ -6,8 +6,9 @@ namespace VideoDetect.Events;
 /// Something that happened in a source over a stretch of frames: an object (a track, or a label
 /// while any such object is present) seen, in the whole frame or in a region; or a tracked object
 /// crossing a line. Plain data, flat, so Export-Csv and ConvertTo-Json give one row / one object.
+/// A record: copies are made with <c>with</c>, so none can drop a property.
 /// </summary>
-public sealed class DetectionEvent
+public sealed record DetectionEvent
 {
     /// <summary><see cref="Presence"/> or <see cref="Crossing"/>.</summary>
     public string Kind { get; set; } = Presence;
@@ -51,6 +52,10 @@ public sealed class DetectionEvent
         string where = Region is null ? "" : " in " + Region;
         return string.Format(inv, "{0}{1} {2:0.0}–{3:0.0} s", who, where, StartTime.TotalSeconds, EndTime.TotalSeconds);
     }
+
+    // Reference equality, as when this was a class (why: see VideoClip.Equals).
+    public bool Equals(DetectionEvent? other) => ReferenceEquals(this, other);
+    public override int GetHashCode() => System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(this);
 
     public override string ToString() => $"{Describe()} ({System.IO.Path.GetFileName(Path)})";
 }

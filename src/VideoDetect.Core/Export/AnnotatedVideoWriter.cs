@@ -13,7 +13,7 @@ public sealed record AnnotationOptions
     /// <summary>Blur inside the boxes instead of drawing them.</summary>
     public bool Blur { get; init; }
 
-    /// <summary>Frames that were not detected on (a -FrameStride gap) carry the most recent detections (true) or none.</summary>
+    /// <summary>Frames that were not detected on (a -FrameStride gap, a -SkipStatic held frame) carry the most recent detections (true) or none (<see cref="HeldFrames.Shown"/>).</summary>
     public bool HoldDetections { get; init; } = true;
 
     /// <summary>Centre points drawn per track (tracked detections; 0: none).</summary>
@@ -226,7 +226,7 @@ public sealed class AnnotatedVideoWriter : IDisposable
                     {
                         ct.ThrowIfCancellationRequested();
                         bool isTarget = Decode(reader, frame) >= detections.FrameIndex;
-                        var draw = isTarget ? detections.Detections : _options.HoldDetections ? held : Array.Empty<Detection>();
+                        var draw = HeldFrames.Shown(isTarget ? detections : null, held, _options.HoldDetections);
                         renderer.Draw(frame, draw);
                         // A frame the decoder dropped (corrupt data) is replaced by the next one that decodes.
                         for (long i = 0; i <= reader.SkippedBeforeCurrent; i++)

@@ -2,9 +2,10 @@ namespace VideoDetect.Inference;
 
 /// <summary>
 /// One detected object, in source pixels (clipped to the frame). The one currency from model output to
-/// CSV: plain data, no drawing and no file I/O here.
+/// CSV: plain data, no drawing and no file I/O here. A record: a changed copy is made with <c>with</c>
+/// (e.g. <c>d with { FrameIndex = n }</c>), so a copy never drops a property.
 /// </summary>
-public sealed class Detection
+public sealed record Detection
 {
     public string Path { get; set; } = "";
     public long FrameIndex { get; set; }
@@ -27,13 +28,21 @@ public sealed class Detection
     /// </summary>
     public string? Mask { get; set; }
 
+    // Reference equality, as when this was a class (why: see VideoClip.Equals).
+    public bool Equals(Detection? other) => ReferenceEquals(this, other);
+    public override int GetHashCode() => System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(this);
+
     public override string ToString() => TrackId is { } id
         ? $"{Label} #{id} {Confidence:P0} @ ({X:F0},{Y:F0} {Width:F0}x{Height:F0})"
         : $"{Label} {Confidence:P0} @ ({X:F0},{Y:F0} {Width:F0}x{Height:F0})";
 }
 
-/// <summary>All detections of one frame (possibly none), in frame order.</summary>
-public sealed class FrameDetections
+/// <summary>
+/// All detections of one frame (possibly none), in frame order. A record: a changed copy is made with
+/// <c>with</c>; the copy shares <see cref="Detections"/> and <see cref="Extras"/> with the original
+/// (a shallow copy), so give it new ones when it changes them.
+/// </summary>
+public sealed record FrameDetections
 {
     public string Path { get; set; } = "";
     public int ClipIndex { get; set; }
@@ -53,6 +62,13 @@ public sealed class FrameDetections
 
     /// <summary>The model and parameters that produced this frame's detections (shared by the frames of a run); null when unknown (made by hand).</summary>
     public DetectionRun? Run { get; set; }
+
+    // Reference equality, as when this was a class (why: see VideoClip.Equals).
+    public bool Equals(FrameDetections? other) => ReferenceEquals(this, other);
+    public override int GetHashCode() => System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(this);
+
+    /// <summary>The type's name, as when this was a class (a record would list every property).</summary>
+    public override string ToString() => GetType().FullName!;
 }
 
 /// <summary>

@@ -174,7 +174,7 @@ public sealed class FrameDetectionExport : IDisposable
         int stride = Math.Max(1, writer.Header.Parameters?.FrameStride ?? 1);
         try
         {
-            if (writer.LastFrame < count - stride)
+            if (!HeldFrames.Covers(writer.LastFrame, count, stride))
                 return new FrameDetectionResult(null, writer.PartialPath, _source!, writer.Resumed, writer.ClipsAppended, writer.LastFrame, count);
             var file = writer.Commit();
             return new FrameDetectionResult(file, writer.PartialPath, _source!, writer.Resumed, writer.ClipsAppended, writer.LastFrame, count);

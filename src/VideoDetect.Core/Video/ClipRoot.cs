@@ -10,39 +10,26 @@ public static class ClipRoot
     /// <summary>Environment variable naming the local root when a cmdlet is given none.</summary>
     public const string Variable = "VIDEODETECT_ROOT";
 
-    /// <summary>Marks <paramref name="clip"/> relative to <paramref name="root"/> (a full path); <see cref="ArgumentException"/> when the clip lies outside it.</summary>
+    /// <summary>A copy of <paramref name="clip"/> marked relative to <paramref name="root"/> (a full path); <see cref="ArgumentException"/> when the clip lies outside it. The input is not changed.</summary>
     public static VideoClip Relativize(VideoClip clip, string root)
     {
         string relative = Path.GetRelativePath(root, clip.Path);
         if (relative == ".." || relative.StartsWith(".." + Path.DirectorySeparatorChar, StringComparison.Ordinal) || Path.IsPathRooted(relative))
             throw new ArgumentException($"'{clip.Path}' is not under the root '{root}'.", nameof(clip));
-        clip.RelativePath = relative.Replace('\\', '/');
-        clip.Root = root;
-        return clip;
+        return clip with { RelativePath = relative.Replace('\\', '/'), Root = root };
     }
 
     /// <summary>
-    /// The clip as this machine runs it: with a relative path and a local root, its Path becomes
-    /// localRoot/RelativePath (and Root the local root); otherwise it is returned as it is.
+    /// The clip as this machine runs it: with a relative path and a local root, a copy whose Path is
+    /// localRoot/RelativePath (and Root the local root); otherwise the clip itself. A copy keeps every
+    /// other property (PlanStartFrame included: the stride phase must not depend on the root).
     /// </summary>
     public static VideoClip Resolve(VideoClip clip, string? localRoot)
     {
         if (string.IsNullOrEmpty(clip.RelativePath) || string.IsNullOrEmpty(localRoot)) return clip;
         string local = Path.GetFullPath(Path.Combine(localRoot, clip.RelativePath.Replace('/', Path.DirectorySeparatorChar)));
         if (string.Equals(local, clip.Path, StringComparison.Ordinal) && clip.Root == localRoot) return clip;
-        return new VideoClip
-        {
-            Path = local,
-            RelativePath = clip.RelativePath,
-            Root = localRoot,
-            Video = null, // described on the planning machine; this one probes its own copy
-            Index = clip.Index,
-            StartFrame = clip.StartFrame,
-            EndFrame = clip.EndFrame,
-            FrameCount = clip.FrameCount,
-            StartTime = clip.StartTime,
-            EndTime = clip.EndTime,
-            IsPartial = clip.IsPartial,
-        };
+        // Video = null: described on the planning machine; this one probes its own copy.
+        return clip with { Path = local, Root = localRoot, Video = null };
     }
 }

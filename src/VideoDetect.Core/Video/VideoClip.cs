@@ -5,8 +5,10 @@ namespace VideoDetect.Video;
 /// handle; every property has a public setter so a plan survives Export-Clixml / Import-Clixml and
 /// ConvertTo-Json / ConvertFrom-Json and can be run on another machine.
 /// Frame indices count decoded frames from 0; times are the decoder's presentation timestamps.
+/// A record: a changed copy is made with <c>with</c>, so a copy never drops a property (a hand copy
+/// once lost <see cref="PlanStartFrame"/>).
 /// </summary>
-public sealed class VideoClip
+public sealed record VideoClip
 {
     /// <summary>Full path of the source video.</summary>
     public string Path { get; set; } = "";
@@ -52,6 +54,12 @@ public sealed class VideoClip
 
     /// <summary>The root <see cref="RelativePath"/> is relative to, on the machine that planned the clip.</summary>
     public string? Root { get; set; }
+
+    // Reference equality, as when this was a class: the properties are settable (PowerShell users and
+    // the CliXml/JSON round trips need that), so a value hash would change under a key in a hash set;
+    // and PowerShell's -eq, Compare-Object, Group-Object and Should -Be on these objects keep their meaning.
+    public bool Equals(VideoClip? other) => ReferenceEquals(this, other);
+    public override int GetHashCode() => System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(this);
 
     public override string ToString() => $"{System.IO.Path.GetFileName(Path)}[{StartFrame}..{EndFrame})";
 }

@@ -11,9 +11,10 @@ public enum FrameCountMethod
 
 /// <summary>
 /// What one video file holds. Plain and pixel-free: it survives Export-Clixml / Import-Clixml and
-/// ConvertTo-Json (every property has a public setter and a serialisable type).
+/// ConvertTo-Json (every property has a public setter and a serialisable type). A record: copies are
+/// made with <c>with</c>, so none can drop a property.
 /// </summary>
-public sealed class VideoInfo
+public sealed record VideoInfo
 {
     /// <summary>Full path of the file.</summary>
     public string Path { get; set; } = "";
@@ -54,6 +55,10 @@ public sealed class VideoInfo
 
     /// <summary>Last write time of the file, UTC (part of the cache key).</summary>
     public DateTime LastWriteTimeUtc { get; set; }
+
+    // Reference equality, as when this was a class (why: see VideoClip.Equals).
+    public bool Equals(VideoInfo? other) => ReferenceEquals(this, other);
+    public override int GetHashCode() => System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(this);
 
     public override string ToString() => Path;
 }

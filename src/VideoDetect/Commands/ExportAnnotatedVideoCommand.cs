@@ -43,7 +43,7 @@ public sealed class ExportAnnotatedVideoCommand : SourceWriterCommand
     [Parameter]
     public SwitchParameter Blur { get; set; }
 
-    /// <summary>Frames that were not detected on are written without boxes (by default they carry the most recent detections).</summary>
+    /// <summary>Frames that were not detected on (-FrameStride gaps, -SkipStatic held frames) are written without boxes (by default they carry the most recent detections).</summary>
     [Parameter]
     public SwitchParameter NoHold { get; set; }
 

@@ -260,14 +260,15 @@ public sealed class SplitVideoClipCommand : VideoCommandBase
             if (stored.State == StoredState.None) _summary.New++;
             else _summary.Redone++;
         }
-        foreach (var clip in plan)
+        foreach (var planned in plan)
         {
+            var clip = planned;
             any = true;
             if (_root is not null)
             {
                 try
                 {
-                    ClipRoot.Relativize(clip, _root);
+                    clip = ClipRoot.Relativize(clip, _root);
                 }
                 catch (ArgumentException e)
                 {
