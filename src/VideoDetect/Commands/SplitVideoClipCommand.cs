@@ -148,9 +148,9 @@ public sealed class SplitVideoClipCommand : VideoCommandBase
         {
             _options.Validate();
         }
-        catch (ArgumentException e)
+        catch (InvalidClipRangeException e)
         {
-            ThrowTerminatingError(new ErrorRecord(e, ErrorIds.InvalidClipRange, ErrorCategory.InvalidArgument, null));
+            ThrowTerminatingError(ErrorMapping.Record(e, null));
         }
         if (ResumeFrom is not null) _resumeFrom = SessionState.Path.GetUnresolvedProviderPathFromPSPath(ResumeFrom);
     }
@@ -208,29 +208,22 @@ public sealed class SplitVideoClipCommand : VideoCommandBase
     /// </summary>
     private void EmitShard(ShardSpec shard)
     {
-        var files = _listing.Distinct(StringComparer.Ordinal).ToList();
-        var probed = new List<(string File, ProbedVideo Video, List<VideoClip> Plan)>();
-        foreach (string file in files)
+        var probed = new List<PlannedVideo>();
+        foreach (string file in _listing.Distinct(StringComparer.Ordinal))
         {
             if (StopToken.IsCancellationRequested) return;
-            if (ProbeOrWriteError(file, Accurate) is { } p) probed.Add((file, p, ClipPlanner.Plan(p, _options).ToList()));
+            if (ProbeOrWriteError(file, Accurate) is { } p) probed.Add(new PlannedVideo(file, p, ClipPlanner.Plan(p, _options).ToList()));
         }
-        var units = new List<(ShardItem Item, string File, ProbedVideo Video, IReadOnlyList<VideoClip> Clips)>();
-        foreach (var (file, video, plan) in probed)
-        {
-            string key = ShardPlanner.KeyOf(file, _root);
-            if (ShardUnit == ShardUnit.Videos) units.Add((new ShardItem(key, plan.Sum(c => c.FrameCount)), file, video, plan));
-            else foreach (var (item, clips) in ShardPlanner.Runs(key, plan, shard.Count)) units.Add((item, file, video, clips));
-        }
-        foreach (var twin in units.GroupBy(u => u.Item.Key, StringComparer.Ordinal).Where(g => g.Count() > 1))
-            WriteWarning($"{twin.Count()} files share the shard key '{twin.Key}' ({string.Join(", ", twin.Select(u => u.File))}): machines that list them in another order may disagree on their shards. Give -Root so that keys are paths relative to it.");
-        var mine = ShardPlanner.Select(units, u => u.Item, shard).ToList();
+        var units = ShardUnits.Build(probed, ShardUnit, shard.Count, _root);
+        foreach (var twin in ShardUnits.SharedKeys(units))
+            WriteWarning($"{twin.Files.Count} files share the shard key '{twin.Key}' ({string.Join(", ", twin.Files)}): machines that list them in another order may disagree on their shards. Give -Root so that keys are paths relative to it.");
+        var mine = ShardUnits.Of(units, shard);
         WriteVerbose($"Shard {shard}: {mine.Count} of {units.Count} {(ShardUnit == ShardUnit.Videos ? "videos" : "runs")}, {mine.Sum(u => u.Item.Frames)} of {units.Sum(u => u.Item.Frames)} frames.");
         foreach (var unit in mine)
         {
-            var stored = Stored(unit.File);
-            if (stored?.State is StoredState.Complete or StoredState.InUse) { SkipFinished(unit.File, stored); continue; }
-            Emit(unit.File, unit.Video, unit.Clips, stored);
+            var stored = Stored(unit.Source.File);
+            if (stored?.State is StoredState.Complete or StoredState.InUse) { SkipFinished(unit.Source.File, stored); continue; }
+            Emit(unit.Source.File, unit.Source.Video, unit.Clips, stored);
         }
     }
 
@@ -253,7 +246,7 @@ public sealed class SplitVideoClipCommand : VideoCommandBase
         if (stored?.State == StoredState.Partial)
         {
             _summary.Resumed.Add($"{System.IO.Path.GetFileName(file)} at clip {stored.LastClip + 1}");
-            plan = _shard is null || ShardUnit == ShardUnit.Videos ? ClipPlanner.After(plan, stored.LastClip) : plan.Where(c => c.Index > stored.LastClip);
+            plan = ShardUnits.ResumeAfter(plan, stored.LastClip, holdsVideoEnd: _shard is null || ShardUnit == ShardUnit.Videos);
         }
         else if (stored is not null)
         {
@@ -269,9 +262,9 @@ public sealed class SplitVideoClipCommand : VideoCommandBase
                 {
                     ClipRoot.Relativize(clip, _root);
                 }
-                catch (ArgumentException e)
+                catch (OutsideRootException e)
                 {
-                    WriteError(new ErrorRecord(e, VideoDetect.Errors.ErrorIds.OutsideRoot, ErrorCategory.InvalidArgument, file));
+                    WriteError(ErrorMapping.Record(e, file));
                     return;
                 }
             }
