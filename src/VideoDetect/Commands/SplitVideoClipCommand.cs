@@ -194,7 +194,7 @@ public sealed class SplitVideoClipCommand : VideoCommandBase
         {
             if (_shard is not null) { _listing.Add(file); continue; }
             var stored = Stored(file);
-            if (stored?.State is StoredState.Complete or StoredState.InUse) { SkipFinished(file, stored); continue; }
+            if (stored is not null && ResumeSummary.LeavesAlone(stored)) { SkipFinished(file, stored); continue; }
             var probed = ProbeOrWriteError(file, Accurate);
             if (probed is null) continue;
             Emit(file, probed, ClipPlanner.Plan(probed, _options), stored);
@@ -222,20 +222,19 @@ public sealed class SplitVideoClipCommand : VideoCommandBase
         foreach (var unit in mine)
         {
             var stored = Stored(unit.Source.File);
-            if (stored?.State is StoredState.Complete or StoredState.InUse) { SkipFinished(unit.Source.File, stored); continue; }
+            if (stored is not null && ResumeSummary.LeavesAlone(stored)) { SkipFinished(unit.Source.File, stored); continue; }
             Emit(unit.Source.File, unit.Source.Video, unit.Clips, stored);
         }
     }
 
     private void SkipFinished(string file, StoredResult stored)
     {
+        _summary.Count(System.IO.Path.GetFileName(file), stored);
         if (stored.State == StoredState.InUse)
         {
-            _summary.InUse++;
             WriteWarning($"{System.IO.Path.GetFileName(file)}: {stored.File} is being written by another run; no clips (run again with -ResumeFrom once it ends).");
             return;
         }
-        _summary.Skipped++;
         WriteVerbose($"{System.IO.Path.GetFileName(file)}: finished ({stored.File}); no clips.");
     }
 
@@ -243,16 +242,9 @@ public sealed class SplitVideoClipCommand : VideoCommandBase
     private void Emit(string file, ProbedVideo probed, IEnumerable<VideoClip> plan, StoredResult? stored)
     {
         bool any = false;
+        if (stored is not null) _summary.Count(System.IO.Path.GetFileName(file), stored);
         if (stored?.State == StoredState.Partial)
-        {
-            _summary.Resumed.Add($"{System.IO.Path.GetFileName(file)} at clip {stored.LastClip + 1}");
             plan = ShardUnits.ResumeAfter(plan, stored.LastClip, holdsVideoEnd: _shard is null || ShardUnit == ShardUnit.Videos);
-        }
-        else if (stored is not null)
-        {
-            if (stored.State == StoredState.None) _summary.New++;
-            else _summary.Redone++;
-        }
         foreach (var clip in plan)
         {
             any = true;
@@ -274,25 +266,5 @@ public sealed class SplitVideoClipCommand : VideoCommandBase
         {
             WriteWarning($"{System.IO.Path.GetFileName(file)}: the range asked for ({_options.Start?.ToString() ?? "0"}..{_options.End?.ToString() ?? "end"}) holds none of its {probed.Index.FrameCount} frames; no clips.");
         }
-    }
-}
-
-/// <summary>What -ResumeFrom did, for the information stream: "skipped 47 finished videos, resumed cam3.mp4 at clip 12, 2 new".</summary>
-internal sealed class ResumeSummary
-{
-    public int Skipped { get; set; }
-    public List<string> Resumed { get; } = new();
-    public int New { get; set; }
-    public int Redone { get; set; }
-    public int InUse { get; set; }
-
-    public override string ToString()
-    {
-        var parts = new List<string> { $"skipped {Skipped} finished video{(Skipped == 1 ? "" : "s")}" };
-        parts.AddRange(Resumed.Select(r => "resumed " + r));
-        parts.Add($"{New} new");
-        if (Redone > 0) parts.Add($"{Redone} changed or unreadable, done again");
-        if (InUse > 0) parts.Add($"{InUse} being written by another run, left to it");
-        return string.Join(", ", parts);
     }
 }
