@@ -15,7 +15,7 @@ public enum ShardUnit
 /// <summary>Shard k of n (k from 0 to n−1, so Kubernetes' JOB_COMPLETION_INDEX plugs in directly).</summary>
 public readonly record struct ShardSpec(int Index, int Count)
 {
-    /// <summary>Parses "k/n"; <see cref="FormatException"/> for anything else or k outside 0..n−1.</summary>
+    /// <summary>Parses "k/n"; <see cref="Errors.InvalidShardException"/> (InvalidShard) for anything else or k outside 0..n−1.</summary>
     public static ShardSpec Parse(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
@@ -24,7 +24,7 @@ public readonly record struct ShardSpec(int Index, int Count)
             || !int.TryParse(parts[0].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int k)
             || !int.TryParse(parts[1].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int n)
             || n < 1 || k >= n)
-            throw new FormatException($"'{text}' is not a shard: write 'k/n' with 0 ≤ k < n (e.g. '0/4').");
+            throw new Errors.InvalidShardException($"'{text}' is not a shard: write 'k/n' with 0 ≤ k < n (e.g. '0/4').");
         return new ShardSpec(k, n);
     }
 

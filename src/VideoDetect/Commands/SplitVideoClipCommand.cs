@@ -129,9 +129,9 @@ public sealed class SplitVideoClipCommand : VideoCommandBase
             {
                 _shard = ShardSpec.Parse(Shard);
             }
-            catch (FormatException e)
+            catch (InvalidShardException e)
             {
-                ThrowTerminatingError(new ErrorRecord(e, VideoDetect.Errors.ErrorIds.InvalidShard, ErrorCategory.InvalidArgument, Shard));
+                ThrowTerminatingError(ErrorMapping.Record(e, Shard));
             }
         }
         // Not ParameterSetName: with pipeline input the set is only settled when the first record binds.
