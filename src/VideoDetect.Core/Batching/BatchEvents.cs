@@ -1,3 +1,4 @@
+using VideoDetect.Errors;
 using VideoDetect.Video;
 
 namespace VideoDetect.Batching;
@@ -48,15 +49,15 @@ public sealed record BatchOptions
 
     public void Validate()
     {
-        if (BatchSize is < 1 or > 4096) throw new ArgumentException($"BatchSize must be 1..4096 (got {BatchSize}).");
-        if (FrameStride < 1) throw new ArgumentException($"FrameStride must be at least 1 (got {FrameStride}).");
-        if (QueueDepth is < 1 or > 64) throw new ArgumentException($"QueueDepth must be 1..64 (got {QueueDepth}).");
-        if (ThrottleLimit is < 1 or > 64) throw new ArgumentException($"ThrottleLimit must be 1..64 (got {ThrottleLimit}).");
+        if (BatchSize is < 1 or > 4096) throw new InvalidPreprocessingException($"BatchSize must be 1..4096 (got {BatchSize}).");
+        if (FrameStride < 1) throw new InvalidPreprocessingException($"FrameStride must be at least 1 (got {FrameStride}).");
+        if (QueueDepth is < 1 or > 64) throw new InvalidPreprocessingException($"QueueDepth must be 1..64 (got {QueueDepth}).");
+        if (ThrottleLimit is < 1 or > 64) throw new InvalidPreprocessingException($"ThrottleLimit must be 1..64 (got {ThrottleLimit}).");
         Preprocess.Validate();
         SkipStatic?.Validate();
         long floats = (long)BatchSize * Preprocess.FrameLength;
         if (floats > Array.MaxLength)
-            throw new ArgumentException($"A batch of {BatchSize} frames of {Preprocess.Width}x{Preprocess.Height} needs {floats} floats, more than one array holds ({Array.MaxLength}): use a smaller -BatchSize or -Size.");
+            throw new InvalidPreprocessingException($"A batch of {BatchSize} frames of {Preprocess.Width}x{Preprocess.Height} needs {floats} floats, more than one array holds ({Array.MaxLength}): use a smaller -BatchSize or -Size.");
     }
 }
 

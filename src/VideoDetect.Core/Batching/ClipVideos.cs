@@ -21,8 +21,7 @@ internal static class ClipVideos
     }
 
     internal static bool Describes(VideoInfo info, FileInfo file) =>
-        string.Equals(info.Path, file.FullName, StringComparison.Ordinal)
-        && info.Length == file.Length && info.LastWriteTimeUtc == file.LastWriteTimeUtc
+        SourceIdentity.Of(info) == SourceIdentity.Of(file) // same full path (ordinal), size and last write time
         && info.FrameCountMethod == FrameCountMethod.Verified && info.IsConstantFrameRate
         && info.StartTime == TimeSpan.Zero && info.FrameRate.IsPositive && info.FrameCount > 0;
 }

@@ -1,3 +1,4 @@
+using VideoDetect.Errors;
 using OpenCvSharp;
 using VideoDetect.Video;
 
@@ -37,10 +38,10 @@ public sealed record MotionGateOptions
 
     public void Validate()
     {
-        if (!(Threshold is >= 0 and <= 1)) throw new ArgumentException($"MotionThreshold must be 0..1, a share of the picture (got {Threshold}).");
-        if (MaxSkip.IsNegative || MaxSkip.IsZero) throw new ArgumentException($"MaxSkip must be positive (got {MaxSkip}).");
-        if (PixelDelta is < 0 or > 255) throw new ArgumentException($"PixelDelta must be 0..255 (got {PixelDelta}).");
-        if (Width is < 4 or > 1024) throw new ArgumentException($"The gate's width must be 4..1024 (got {Width}).");
+        if (!(Threshold is >= 0 and <= 1)) throw new InvalidPreprocessingException($"MotionThreshold must be 0..1, a share of the picture (got {Threshold}).");
+        if (MaxSkip.IsNegative || MaxSkip.IsZero) throw new InvalidPreprocessingException($"MaxSkip must be positive (got {MaxSkip}).");
+        if (PixelDelta is < 0 or > 255) throw new InvalidPreprocessingException($"PixelDelta must be 0..255 (got {PixelDelta}).");
+        if (Width is < 4 or > 1024) throw new InvalidPreprocessingException($"The gate's width must be 4..1024 (got {Width}).");
     }
 }
 

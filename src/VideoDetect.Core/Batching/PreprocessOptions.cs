@@ -1,3 +1,4 @@
+using VideoDetect.Errors;
 namespace VideoDetect.Batching;
 
 /// <summary>How a frame is fitted to the model's input size.</summary>
@@ -61,17 +62,17 @@ public sealed record PreprocessOptions
     /// <summary>Floats per frame: 3 × Width × Height.</summary>
     public int FrameLength => 3 * Width * Height;
 
-    /// <summary>Throws <see cref="ArgumentException"/> for settings that cannot work.</summary>
+    /// <summary>Throws <see cref="InvalidPreprocessingException"/> (InvalidPreprocessing) for settings that cannot work.</summary>
     public void Validate()
     {
         if (Width is < 1 or > 16384 || Height is < 1 or > 16384)
-            throw new ArgumentException($"The target size {Width}x{Height} must be between 1x1 and 16384x16384.");
+            throw new InvalidPreprocessingException($"The target size {Width}x{Height} must be between 1x1 and 16384x16384.");
         if (Mean.Count != 3 || Std.Count != 3)
-            throw new ArgumentException("Mean and Std take three values, one per channel.");
+            throw new InvalidPreprocessingException("Mean and Std take three values, one per channel.");
         if (Std.Any(s => !(Math.Abs(s) > 0) || float.IsInfinity(s)))
-            throw new ArgumentException("Std values must be non-zero and finite.");
-        if (!float.IsFinite(Scale) || Scale == 0) throw new ArgumentException("Scale must be non-zero and finite.");
-        if (Mean.Any(m => !float.IsFinite(m)) || !float.IsFinite(PadValue)) throw new ArgumentException("Mean and PadValue must be finite.");
+            throw new InvalidPreprocessingException("Std values must be non-zero and finite.");
+        if (!float.IsFinite(Scale) || Scale == 0) throw new InvalidPreprocessingException("Scale must be non-zero and finite.");
+        if (Mean.Any(m => !float.IsFinite(m)) || !float.IsFinite(PadValue)) throw new InvalidPreprocessingException("Mean and PadValue must be finite.");
     }
 
     public bool Equals(PreprocessOptions? other) =>

@@ -1,3 +1,5 @@
+using VideoDetect.Errors;
+
 namespace VideoDetect.Video;
 
 /// <summary>How to cut a video into clips.</summary>
@@ -18,16 +20,16 @@ public sealed record ClipOptions
     /// <summary>Leave out the last clip when it is shorter than <see cref="Length"/>.</summary>
     public bool DropPartial { get; init; }
 
-    /// <summary>Throws <see cref="ArgumentException"/> for values that can never make sense.</summary>
+    /// <summary>Throws <see cref="InvalidClipRangeException"/> (InvalidClipRange) for values that can never make sense.</summary>
     public void Validate()
     {
-        if (Length.IsNegative || Length.IsZero) throw new ArgumentException($"The clip length must be positive (got {Length}).", nameof(Length));
-        if (Stride is { } s && (s.IsNegative || s.IsZero)) throw new ArgumentException($"The stride must be positive (got {s}).", nameof(Stride));
-        if (Start is { IsNegative: true } st) throw new ArgumentException($"The start must not be negative (got {st}).", nameof(Start));
-        if (End is { IsNegative: true } en) throw new ArgumentException($"The end must not be negative (got {en}).", nameof(End));
+        if (Length.IsNegative || Length.IsZero) throw new InvalidClipRangeException($"The clip length must be positive (got {Length}).");
+        if (Stride is { } s && (s.IsNegative || s.IsZero)) throw new InvalidClipRangeException($"The stride must be positive (got {s}).");
+        if (Start is { IsNegative: true } st) throw new InvalidClipRangeException($"The start must not be negative (got {st}).");
+        if (End is { IsNegative: true } en) throw new InvalidClipRangeException($"The end must not be negative (got {en}).");
         if (Start is { } a && End is { } b && a.IsTime == b.IsTime
             && (a.IsTime ? a.Time >= b.Time : a.Frames >= b.Frames))
-            throw new ArgumentException($"The start ({a}) must come before the end ({b}).", nameof(Start));
+            throw new InvalidClipRangeException($"The start ({a}) must come before the end ({b}).");
     }
 }
 

@@ -10,13 +10,11 @@ public static class ClipRoot
     /// <summary>Environment variable naming the local root when a cmdlet is given none.</summary>
     public const string Variable = "VIDEODETECT_ROOT";
 
-    /// <summary>A copy of <paramref name="clip"/> marked relative to <paramref name="root"/> (a full path); <see cref="ArgumentException"/> when the clip lies outside it. The input is not changed.</summary>
+    /// <summary>A copy of <paramref name="clip"/> marked relative to <paramref name="root"/> (a full path); <see cref="Errors.OutsideRootException"/> when the clip lies outside it. The input is not changed.</summary>
     public static VideoClip Relativize(VideoClip clip, string root)
     {
-        string relative = Path.GetRelativePath(root, clip.Path);
-        if (relative == ".." || relative.StartsWith(".." + Path.DirectorySeparatorChar, StringComparison.Ordinal) || Path.IsPathRooted(relative))
-            throw new ArgumentException($"'{clip.Path}' is not under the root '{root}'.", nameof(clip));
-        return clip with { RelativePath = relative.Replace('\\', '/'), Root = root };
+        string relative = SourceIdentity.RelativePath(clip.Path, root) ?? throw new Errors.OutsideRootException(clip.Path, root);
+        return clip with { RelativePath = relative, Root = root };
     }
 
     /// <summary>

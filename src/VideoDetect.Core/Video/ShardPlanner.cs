@@ -15,7 +15,7 @@ public enum ShardUnit
 /// <summary>Shard k of n (k from 0 to n−1, so Kubernetes' JOB_COMPLETION_INDEX plugs in directly).</summary>
 public readonly record struct ShardSpec(int Index, int Count)
 {
-    /// <summary>Parses "k/n"; <see cref="FormatException"/> for anything else or k outside 0..n−1.</summary>
+    /// <summary>Parses "k/n"; <see cref="Errors.InvalidShardException"/> (InvalidShard) for anything else or k outside 0..n−1.</summary>
     public static ShardSpec Parse(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
@@ -24,7 +24,7 @@ public readonly record struct ShardSpec(int Index, int Count)
             || !int.TryParse(parts[0].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int k)
             || !int.TryParse(parts[1].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int n)
             || n < 1 || k >= n)
-            throw new FormatException($"'{text}' is not a shard: write 'k/n' with 0 ≤ k < n (e.g. '0/4').");
+            throw new Errors.InvalidShardException($"'{text}' is not a shard: write 'k/n' with 0 ≤ k < n (e.g. '0/4').");
         return new ShardSpec(k, n);
     }
 
@@ -117,12 +117,17 @@ public static class ShardPlanner
     }
 
     /// <summary>
-    /// The key of <paramref name="fullPath"/>: relative to <paramref name="root"/> when given (with '/'
-    /// separators, so Windows and Linux hosts agree), else the file name alone — a listing of one folder
-    /// seen from machines that mount it at different paths.
+    /// The key that places <paramref name="fullPath"/> on a shard: the path relative to
+    /// <paramref name="root"/> (<see cref="SourceIdentity.RelativePath"/>, '/' separators); without a
+    /// root, or for a file outside it, the file name alone. Not the full path that
+    /// <see cref="SourceIdentity"/> falls back to, on purpose: every machine computes its shard alone
+    /// from its own listing, and machines that mount one folder at different paths must agree on every
+    /// key or the shards overlap and leave files out. The file name is the only part of the path they
+    /// share without a root; files named alike in two folders then share a key
+    /// (<see cref="ShardUnits.SharedKeys"/>, which Split-VideoClip warns about).
     /// </summary>
     public static string KeyOf(string fullPath, string? root) =>
-        (root is null ? System.IO.Path.GetFileName(fullPath) : System.IO.Path.GetRelativePath(root, fullPath)).Replace('\\', '/');
+        (root is null ? null : SourceIdentity.RelativePath(fullPath, root)) ?? System.IO.Path.GetFileName(fullPath);
 
     /// <summary>64-bit FNV-1a of the UTF-8 bytes: the same on every machine and in every process.</summary>
     public static ulong StableHash(string key)

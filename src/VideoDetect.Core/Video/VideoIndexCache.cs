@@ -7,7 +7,7 @@ namespace VideoDetect.Video;
 
 /// <summary>
 /// Remembers what probing learned about a file (frame count, timestamps), keyed by full path, size
-/// and last write time, so later stages and later runs do not decode again. Entries live in memory for
+/// and last write time (<see cref="SourceIdentity"/>), so later stages and later runs do not decode again. Entries live in memory for
 /// the process and, unless disabled, as small JSON files in a cache directory so that a scheduled task
 /// running tomorrow does not pay again either. The disk copy is an optimisation only: any failure to
 /// read or write it is ignored, and a stale or corrupt entry is simply re-probed.
@@ -73,14 +73,13 @@ public sealed class VideoIndexCache
     /// <summary>Stores a video's key frames (null: the container does not tell) beside its entry, in memory and on disk.</summary>
     public void StoreKeyFrames(FileInfo file, VideoIndex index, long[]? keyFrames)
     {
-        var list = new KeyFrameList(file.Length, file.LastWriteTimeUtc, index.FrameCount, keyFrames);
+        var list = new KeyFrameList(SourceIdentity.Of(file), index.FrameCount, keyFrames);
         _keyFrames[file.FullName] = list;
         if (_memory.TryGetValue(file.FullName, out var probed) && Matches(probed.Info, file) && probed.Index.FrameCount == index.FrameCount)
             WriteDisk(file, probed, list);
     }
 
-    private static bool Matches(VideoInfo info, FileInfo file) =>
-        info.Length == file.Length && info.LastWriteTimeUtc == file.LastWriteTimeUtc;
+    private static bool Matches(VideoInfo info, FileInfo file) => SourceIdentity.Of(info).IsSameVersionAs(SourceIdentity.Of(file));
 
     private static string? DefaultDirectory()
     {
@@ -115,7 +114,7 @@ public sealed class VideoIndexCache
                 : VideoIndex.ConstantRate(dto.Info.FrameCount, dto.StartMs, dto.PeriodMs);
             if (index.FrameCount != dto.Info.FrameCount) return null;
             if (dto.KeyFramesScanned)
-                _keyFrames[file.FullName] = new KeyFrameList(dto.Info.Length, dto.Info.LastWriteTimeUtc, index.FrameCount, dto.KeyFrames);
+                _keyFrames[file.FullName] = new KeyFrameList(SourceIdentity.Of(dto.Info), index.FrameCount, dto.KeyFrames);
             return new ProbedVideo(dto.Info, index);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException or ArgumentException)
@@ -163,9 +162,9 @@ public sealed class VideoIndexCache
     }
 
     /// <summary>Key frames of one file version, for an index of <see cref="FrameCount"/> frames.</summary>
-    private sealed record KeyFrameList(long Length, DateTime LastWriteTimeUtc, long FrameCount, long[]? Frames)
+    private sealed record KeyFrameList(SourceIdentity Version, long FrameCount, long[]? Frames)
     {
         public bool Matches(FileInfo file, VideoIndex index) =>
-            Length == file.Length && LastWriteTimeUtc == file.LastWriteTimeUtc && FrameCount == index.FrameCount;
+            Version.IsSameVersionAs(SourceIdentity.Of(file)) && FrameCount == index.FrameCount;
     }
 }

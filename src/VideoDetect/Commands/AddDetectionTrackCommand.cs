@@ -25,12 +25,12 @@ public sealed class AddDetectionTrackCommand : PSCmdlet
     /// <summary>Detections at or above this score are matched first and may start tracks.</summary>
     [Parameter]
     [ValidateRange(0f, 1f)]
-    public float TrackThreshold { get; set; } = 0.5f;
+    public float TrackThreshold { get; set; } = new TrackerOptions().TrackThreshold;
 
     /// <summary>The highest first-association cost (1 − IoU × score) that still matches.</summary>
     [Parameter]
     [ValidateRange(0.01f, 1f)]
-    public float MatchThreshold { get; set; } = 0.8f;
+    public float MatchThreshold { get; set; } = new TrackerOptions().MatchThreshold;
 
     /// <summary>How long a lost track is kept: frames (an integer) or a time ('2s', 1500ms, a TimeSpan).</summary>
     [Parameter]
@@ -41,7 +41,7 @@ public sealed class AddDetectionTrackCommand : PSCmdlet
     /// <summary>Matches a new track needs before it gets an id.</summary>
     [Parameter]
     [ValidateRange(1, 1000)]
-    public int MinHits { get; set; } = 2;
+    public int MinHits { get; set; } = new TrackerOptions().MinHits;
 
     protected override void BeginProcessing()
     {

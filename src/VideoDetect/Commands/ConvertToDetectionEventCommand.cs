@@ -43,7 +43,7 @@ public sealed class ConvertToDetectionEventCommand : PSCmdlet
     /// <summary>Ignore detections below this confidence.</summary>
     [Parameter]
     [ValidateRange(0f, 1f)]
-    public float MinConfidence { get; set; }
+    public float MinConfidence { get; set; } = new EventOptions().MinConfidence;
 
     /// <summary>Named polygons in source pixels: @{ Dock = '100,200 300,200 300,400 100,400' }.</summary>
     [Parameter]
@@ -56,7 +56,7 @@ public sealed class ConvertToDetectionEventCommand : PSCmdlet
     /// <summary>Frames a track must stay on the other side of a line before the crossing counts.</summary>
     [Parameter]
     [ValidateRange(1, 1000)]
-    public int CrossingFrames { get; set; } = 3;
+    public int CrossingFrames { get; set; } = new EventOptions().CrossingFrames;
 
     protected override void BeginProcessing()
     {

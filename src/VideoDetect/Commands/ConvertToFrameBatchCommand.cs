@@ -16,6 +16,9 @@ namespace VideoDetect.Commands;
 [OutputType(typeof(FrameBatch))]
 public sealed class ConvertToFrameBatchCommand : StoppableCommand
 {
+    /// <summary>The defaults of every parameter below: they live once, in Core's options types.</summary>
+    private static readonly BatchOptions Defaults = new();
+
     private FrameBatcher? _batcher;
     private Inference.DetectionModel? _model;
     private long _framesOut;
@@ -38,25 +41,25 @@ public sealed class ConvertToFrameBatchCommand : StoppableCommand
     /// <summary>Frames per batch (the last batch of a video may be shorter).</summary>
     [Parameter]
     [ValidateRange(1, 4096)]
-    public int BatchSize { get; set; } = 8;
+    public int BatchSize { get; set; } = Defaults.BatchSize;
 
     /// <summary>Model input size: "416x416" (width x height) or 416 for a square.</summary>
     [Parameter]
     [ValidatePattern(@"^\s*\d+\s*([xX×]\s*\d+\s*)?$")]
-    public string Size { get; set; } = "640x640";
+    public string Size { get; set; } = FormattableString.Invariant($"{Defaults.Preprocess.Width}x{Defaults.Preprocess.Height}");
 
     /// <summary>Letterbox (centred, the default), LetterboxTopLeft, or Stretch.</summary>
     [Parameter]
-    public ResizeMode Resize { get; set; } = ResizeMode.Letterbox;
+    public ResizeMode Resize { get; set; } = Defaults.Preprocess.Resize;
 
     /// <summary>Pixel value (0..255) of the letterbox padding, before normalisation. Default 114.</summary>
     [Parameter]
     [ValidateRange(0f, 255f)]
-    public float PadValue { get; set; } = 114;
+    public float PadValue { get; set; } = Defaults.Preprocess.PadValue;
 
     /// <summary>Resampling: Linear (default), Area, Nearest, Cubic.</summary>
     [Parameter]
-    public ResizeInterpolation Interpolation { get; set; } = ResizeInterpolation.Linear;
+    public ResizeInterpolation Interpolation { get; set; } = Defaults.Preprocess.Interpolation;
 
     /// <summary>Per-channel mean in pixel units, in tensor channel order (one value for all three, or three).</summary>
     [Parameter]
@@ -70,25 +73,25 @@ public sealed class ConvertToFrameBatchCommand : StoppableCommand
 
     /// <summary>Factor applied after mean and std. Default 1/255 (0.00392…).</summary>
     [Parameter]
-    public float Scale { get; set; } = 1f / 255;
+    public float Scale { get; set; } = Defaults.Preprocess.Scale;
 
     /// <summary>Tensor channel order: RGB (default) or BGR.</summary>
     [Parameter]
-    public ChannelOrder ChannelOrder { get; set; } = ChannelOrder.RGB;
+    public ChannelOrder ChannelOrder { get; set; } = Defaults.Preprocess.ChannelOrder;
 
     /// <summary>Tensor layout: NCHW (default) or NHWC.</summary>
     [Parameter]
-    public TensorLayout Layout { get; set; } = TensorLayout.NCHW;
+    public TensorLayout Layout { get; set; } = Defaults.Preprocess.Layout;
 
     /// <summary>Take every k-th frame, counted from frame 0 of the video (or Split-VideoClip's -Start), whichever clips a run gets; frame indices stay the source's.</summary>
     [Parameter]
     [ValidateRange(1, int.MaxValue)]
-    public int FrameStride { get; set; } = 1;
+    public int FrameStride { get; set; } = Defaults.FrameStride;
 
     /// <summary>Batches decoded ahead of downstream (memory ≈ (QueueDepth + 2) × BatchSize frames). Default 2.</summary>
     [Parameter]
     [ValidateRange(1, 64)]
-    public int QueueDepth { get; set; } = 2;
+    public int QueueDepth { get; set; } = Defaults.QueueDepth;
 
     /// <summary>
     /// Decode workers, each with its own capture: a number (1 decodes clips in turn) or Auto (the
@@ -121,7 +124,7 @@ public sealed class ConvertToFrameBatchCommand : StoppableCommand
     /// <summary>-SkipStatic: the share (0..1) of a small grey copy of the frame that must have changed (by more than 20 grey levels) for the frame to be inferred. Default 0.004.</summary>
     [Parameter]
     [ValidateRange(0.0, 1.0)]
-    public double MotionThreshold { get; set; } = MotionGateOptions.DefaultThreshold;
+    public double MotionThreshold { get; set; } = new MotionGateOptions().Threshold;
 
     /// <summary>-SkipStatic: the longest stretch held before a frame is inferred anyway — frames (an integer) or a time ('2s', 500ms, a TimeSpan). Default 2s.</summary>
     [Parameter]
@@ -173,9 +176,9 @@ public sealed class ConvertToFrameBatchCommand : StoppableCommand
             if (model is not null) options = options with { Preprocess = model.Preprocessing };
             options.Validate();
         }
-        catch (Exception e) when (e is ArgumentException or FormatException or OverflowException)
+        catch (InvalidPreprocessingException e)
         {
-            ThrowTerminatingError(new ErrorRecord(e, ErrorIds.InvalidPreprocessing, ErrorCategory.InvalidArgument, null));
+            ThrowTerminatingError(ErrorMapping.Record(e, null));
             return;
         }
         _batcher = new FrameBatcher(options, StopToken);
@@ -265,19 +268,27 @@ public sealed class ConvertToFrameBatchCommand : StoppableCommand
         null or { Length: 0 } => new[] { fallback, fallback, fallback },
         { Length: 1 } => new[] { values[0], values[0], values[0] },
         { Length: 3 } => values,
-        _ => throw new ArgumentException($"-{name} takes one value for all channels, or three (got {values.Length})."),
+        _ => throw new InvalidPreprocessingException($"-{name} takes one value for all channels, or three (got {values.Length})."),
     };
 
     /// <summary>A number, or Auto: <see cref="DecodeParallelism.Auto"/> for this machine and where the model runs.</summary>
     internal static int ResolveThrottleLimit(string value, VideoDetect.Inference.DetectionModel? model) =>
         ThrottleLimitArgument.Resolve(value, () => DecodeParallelism.Auto(Environment.ProcessorCount, model?.Provider == VideoDetect.Inference.ExecutionProvider.Cuda));
 
+    /// <summary>"W x H" or "N" (a square); <see cref="InvalidPreprocessingException"/> for a number that does not fit an int.</summary>
     internal static (int Width, int Height) ParseSize(string size)
     {
         var parts = size.Split(new[] { 'x', 'X', '×' }, StringSplitOptions.TrimEntries);
-        int w = int.Parse(parts[0], CultureInfo.InvariantCulture);   // FormatException / OverflowException: reported as InvalidPreprocessing
-        int h = parts.Length > 1 ? int.Parse(parts[1], CultureInfo.InvariantCulture) : w;
-        return (w, h);
+        try
+        {
+            int w = int.Parse(parts[0], CultureInfo.InvariantCulture);
+            int h = parts.Length > 1 ? int.Parse(parts[1], CultureInfo.InvariantCulture) : w;
+            return (w, h);
+        }
+        catch (Exception e) when (e is FormatException or OverflowException)
+        {
+            throw new InvalidPreprocessingException($"-Size '{size}' is not a size: write 'WxH' or one number for a square, each 1..16384.", e);
+        }
     }
 
     protected override void DisposeCore() => _batcher?.Dispose();

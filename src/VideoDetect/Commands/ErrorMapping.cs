@@ -18,7 +18,7 @@ internal static class ErrorMapping
     public static ErrorCategory Category(string errorId) => errorId switch
     {
         ErrorIds.VideoNotFound or ErrorIds.ModelNotFound => ErrorCategory.ObjectNotFound,
-        ErrorIds.PathIsDirectory or ErrorIds.NotFileSystemPath or ErrorIds.InvalidClipRange or ErrorIds.InvalidPreprocessing
+        ErrorIds.PathIsDirectory or ErrorIds.NotFileSystemPath or ErrorIds.InvalidClipRange or ErrorIds.InvalidPreprocessing or ErrorIds.InvalidShard or ErrorIds.OutsideRoot
             or ErrorIds.LabelsMismatch or ErrorIds.ModelRequired or ErrorIds.UnknownClass or ErrorIds.BatchDoesNotFitModel
             or ErrorIds.InvalidOutputPath => ErrorCategory.InvalidArgument,
         ErrorIds.VideoAccessDenied => ErrorCategory.PermissionDenied,

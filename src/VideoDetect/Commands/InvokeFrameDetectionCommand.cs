@@ -34,11 +34,11 @@ public sealed class InvokeFrameDetectionCommand : StoppableCommand
 
     [Parameter]
     [ValidateRange(0f, 1f)]
-    public float Confidence { get; set; } = 0.3f;
+    public float Confidence { get; set; } = new DetectionOptions().Confidence;
 
     [Parameter]
     [ValidateRange(0f, 1f)]
-    public float IouThreshold { get; set; } = 0.45f;
+    public float IouThreshold { get; set; } = new DetectionOptions().IouThreshold;
 
     /// <summary>NMS across classes instead of per class.</summary>
     [Parameter]
@@ -51,7 +51,7 @@ public sealed class InvokeFrameDetectionCommand : StoppableCommand
 
     [Parameter]
     [ValidateRange(1, 100000)]
-    public int MaxDetections { get; set; } = 300;
+    public int MaxDetections { get; set; } = new DetectionOptions().MaxDetections;
 
     /// <summary>Keep the batches (do not dispose them), e.g. to reuse their tensors.</summary>
     [Parameter]

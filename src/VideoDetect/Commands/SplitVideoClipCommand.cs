@@ -129,9 +129,9 @@ public sealed class SplitVideoClipCommand : VideoCommandBase
             {
                 _shard = ShardSpec.Parse(Shard);
             }
-            catch (FormatException e)
+            catch (InvalidShardException e)
             {
-                ThrowTerminatingError(new ErrorRecord(e, VideoDetect.Errors.ErrorIds.InvalidShard, ErrorCategory.InvalidArgument, Shard));
+                ThrowTerminatingError(ErrorMapping.Record(e, Shard));
             }
         }
         // Not ParameterSetName: with pipeline input the set is only settled when the first record binds.
@@ -148,9 +148,9 @@ public sealed class SplitVideoClipCommand : VideoCommandBase
         {
             _options.Validate();
         }
-        catch (ArgumentException e)
+        catch (InvalidClipRangeException e)
         {
-            ThrowTerminatingError(new ErrorRecord(e, ErrorIds.InvalidClipRange, ErrorCategory.InvalidArgument, null));
+            ThrowTerminatingError(ErrorMapping.Record(e, null));
         }
         if (ResumeFrom is not null) _resumeFrom = SessionState.Path.GetUnresolvedProviderPathFromPSPath(ResumeFrom);
     }
@@ -194,7 +194,7 @@ public sealed class SplitVideoClipCommand : VideoCommandBase
         {
             if (_shard is not null) { _listing.Add(file); continue; }
             var stored = Stored(file);
-            if (stored?.State is StoredState.Complete or StoredState.InUse) { SkipFinished(file, stored); continue; }
+            if (stored is not null && ResumeSummary.LeavesAlone(stored)) { SkipFinished(file, stored); continue; }
             var probed = ProbeOrWriteError(file, Accurate);
             if (probed is null) continue;
             Emit(file, probed, ClipPlanner.Plan(probed, _options), stored);
@@ -208,41 +208,33 @@ public sealed class SplitVideoClipCommand : VideoCommandBase
     /// </summary>
     private void EmitShard(ShardSpec shard)
     {
-        var files = _listing.Distinct(StringComparer.Ordinal).ToList();
-        var probed = new List<(string File, ProbedVideo Video, List<VideoClip> Plan)>();
-        foreach (string file in files)
+        var probed = new List<PlannedVideo>();
+        foreach (string file in _listing.Distinct(StringComparer.Ordinal))
         {
             if (StopToken.IsCancellationRequested) return;
-            if (ProbeOrWriteError(file, Accurate) is { } p) probed.Add((file, p, ClipPlanner.Plan(p, _options).ToList()));
+            if (ProbeOrWriteError(file, Accurate) is { } p) probed.Add(new PlannedVideo(file, p, ClipPlanner.Plan(p, _options).ToList()));
         }
-        var units = new List<(ShardItem Item, string File, ProbedVideo Video, IReadOnlyList<VideoClip> Clips)>();
-        foreach (var (file, video, plan) in probed)
-        {
-            string key = ShardPlanner.KeyOf(file, _root);
-            if (ShardUnit == ShardUnit.Videos) units.Add((new ShardItem(key, plan.Sum(c => c.FrameCount)), file, video, plan));
-            else foreach (var (item, clips) in ShardPlanner.Runs(key, plan, shard.Count)) units.Add((item, file, video, clips));
-        }
-        foreach (var twin in units.GroupBy(u => u.Item.Key, StringComparer.Ordinal).Where(g => g.Count() > 1))
-            WriteWarning($"{twin.Count()} files share the shard key '{twin.Key}' ({string.Join(", ", twin.Select(u => u.File))}): machines that list them in another order may disagree on their shards. Give -Root so that keys are paths relative to it.");
-        var mine = ShardPlanner.Select(units, u => u.Item, shard).ToList();
+        var units = ShardUnits.Build(probed, ShardUnit, shard.Count, _root);
+        foreach (var twin in ShardUnits.SharedKeys(units))
+            WriteWarning($"{twin.Files.Count} files share the shard key '{twin.Key}' ({string.Join(", ", twin.Files)}): machines that list them in another order may disagree on their shards. Give -Root so that keys are paths relative to it.");
+        var mine = ShardUnits.Of(units, shard);
         WriteVerbose($"Shard {shard}: {mine.Count} of {units.Count} {(ShardUnit == ShardUnit.Videos ? "videos" : "runs")}, {mine.Sum(u => u.Item.Frames)} of {units.Sum(u => u.Item.Frames)} frames.");
         foreach (var unit in mine)
         {
-            var stored = Stored(unit.File);
-            if (stored?.State is StoredState.Complete or StoredState.InUse) { SkipFinished(unit.File, stored); continue; }
-            Emit(unit.File, unit.Video, unit.Clips, stored);
+            var stored = Stored(unit.Source.File);
+            if (stored is not null && ResumeSummary.LeavesAlone(stored)) { SkipFinished(unit.Source.File, stored); continue; }
+            Emit(unit.Source.File, unit.Source.Video, unit.Clips, stored);
         }
     }
 
     private void SkipFinished(string file, StoredResult stored)
     {
+        _summary.Count(System.IO.Path.GetFileName(file), stored);
         if (stored.State == StoredState.InUse)
         {
-            _summary.InUse++;
             WriteWarning($"{System.IO.Path.GetFileName(file)}: {stored.File} is being written by another run; no clips (run again with -ResumeFrom once it ends).");
             return;
         }
-        _summary.Skipped++;
         WriteVerbose($"{System.IO.Path.GetFileName(file)}: finished ({stored.File}); no clips.");
     }
 
@@ -250,16 +242,9 @@ public sealed class SplitVideoClipCommand : VideoCommandBase
     private void Emit(string file, ProbedVideo probed, IEnumerable<VideoClip> plan, StoredResult? stored)
     {
         bool any = false;
+        if (stored is not null) _summary.Count(System.IO.Path.GetFileName(file), stored);
         if (stored?.State == StoredState.Partial)
-        {
-            _summary.Resumed.Add($"{System.IO.Path.GetFileName(file)} at clip {stored.LastClip + 1}");
-            plan = _shard is null || ShardUnit == ShardUnit.Videos ? ClipPlanner.After(plan, stored.LastClip) : plan.Where(c => c.Index > stored.LastClip);
-        }
-        else if (stored is not null)
-        {
-            if (stored.State == StoredState.None) _summary.New++;
-            else _summary.Redone++;
-        }
+            plan = ShardUnits.ResumeAfter(plan, stored.LastClip, holdsVideoEnd: _shard is null || ShardUnit == ShardUnit.Videos);
         foreach (var planned in plan)
         {
             var clip = planned;
@@ -270,9 +255,9 @@ public sealed class SplitVideoClipCommand : VideoCommandBase
                 {
                     clip = ClipRoot.Relativize(clip, _root);
                 }
-                catch (ArgumentException e)
+                catch (OutsideRootException e)
                 {
-                    WriteError(new ErrorRecord(e, VideoDetect.Errors.ErrorIds.OutsideRoot, ErrorCategory.InvalidArgument, file));
+                    WriteError(ErrorMapping.Record(e, file));
                     return;
                 }
             }
@@ -282,25 +267,5 @@ public sealed class SplitVideoClipCommand : VideoCommandBase
         {
             WriteWarning($"{System.IO.Path.GetFileName(file)}: the range asked for ({_options.Start?.ToString() ?? "0"}..{_options.End?.ToString() ?? "end"}) holds none of its {probed.Index.FrameCount} frames; no clips.");
         }
-    }
-}
-
-/// <summary>What -ResumeFrom did, for the information stream: "skipped 47 finished videos, resumed cam3.mp4 at clip 12, 2 new".</summary>
-internal sealed class ResumeSummary
-{
-    public int Skipped { get; set; }
-    public List<string> Resumed { get; } = new();
-    public int New { get; set; }
-    public int Redone { get; set; }
-    public int InUse { get; set; }
-
-    public override string ToString()
-    {
-        var parts = new List<string> { $"skipped {Skipped} finished video{(Skipped == 1 ? "" : "s")}" };
-        parts.AddRange(Resumed.Select(r => "resumed " + r));
-        parts.Add($"{New} new");
-        if (Redone > 0) parts.Add($"{Redone} changed or unreadable, done again");
-        if (InUse > 0) parts.Add($"{InUse} being written by another run, left to it");
-        return string.Join(", ", parts);
     }
 }

@@ -1,3 +1,4 @@
+using VideoDetect.Errors;
 using OpenCvSharp;
 using OpenCvSharp.Dnn;
 using VideoDetect.Batching;
@@ -147,9 +148,9 @@ public class FramePreprocessorTests
     [Fact]
     public void Invalid_options_are_refused()
     {
-        Assert.Throws<ArgumentException>(() => new FramePreprocessor(new PreprocessOptions { Width = 0 }));
-        Assert.Throws<ArgumentException>(() => new FramePreprocessor(new PreprocessOptions { Std = new[] { 1f, 0f, 1f } }));
-        Assert.Throws<ArgumentException>(() => new FramePreprocessor(new PreprocessOptions { Mean = new[] { 1f } }));
-        Assert.Throws<ArgumentException>(() => new FramePreprocessor(new PreprocessOptions { Scale = 0 }));
+        Assert.Throws<InvalidPreprocessingException>(() => new FramePreprocessor(new PreprocessOptions { Width = 0 }));
+        Assert.Throws<InvalidPreprocessingException>(() => new FramePreprocessor(new PreprocessOptions { Std = new[] { 1f, 0f, 1f } }));
+        Assert.Throws<InvalidPreprocessingException>(() => new FramePreprocessor(new PreprocessOptions { Mean = new[] { 1f } }));
+        Assert.Throws<InvalidPreprocessingException>(() => new FramePreprocessor(new PreprocessOptions { Scale = 0 }));
     }
 }

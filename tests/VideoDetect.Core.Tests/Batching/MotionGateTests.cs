@@ -1,3 +1,4 @@
+using VideoDetect.Errors;
 using OpenCvSharp;
 using VideoDetect.Batching;
 using VideoDetect.Inference;
@@ -31,8 +32,8 @@ public class MotionGateTests
     [Fact]
     public void Options_RefuseOutOfRangeValues()
     {
-        Assert.Throws<ArgumentException>(() => new MotionGateOptions { Threshold = 1.5 }.Validate());
-        Assert.Throws<ArgumentException>(() => new MotionGateOptions { MaxSkip = VideoPosition.FromFrames(0) }.Validate());
+        Assert.Throws<InvalidPreprocessingException>(() => new MotionGateOptions { Threshold = 1.5 }.Validate());
+        Assert.Throws<InvalidPreprocessingException>(() => new MotionGateOptions { MaxSkip = VideoPosition.FromFrames(0) }.Validate());
     }
 
     private static Mat Scene(int boxX, double noise = 0, int seed = 0)

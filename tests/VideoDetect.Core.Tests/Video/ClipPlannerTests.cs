@@ -1,3 +1,4 @@
+using VideoDetect.Errors;
 using VideoDetect.Video;
 using Xunit;
 
@@ -128,6 +129,6 @@ public class ClipPlannerTests
             Start = start is { } a ? VideoPosition.FromFrames(a) : null,
             End = end is { } b ? VideoPosition.FromFrames(b) : null,
         };
-        Assert.Throws<ArgumentException>(() => ClipPlanner.Plan(Cfr(100), o));
+        Assert.Equal(ErrorIds.InvalidClipRange, Assert.Throws<InvalidClipRangeException>(() => ClipPlanner.Plan(Cfr(100), o)).ErrorId);
     }
 }

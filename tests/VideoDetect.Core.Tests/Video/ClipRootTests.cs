@@ -1,3 +1,4 @@
+using VideoDetect.Errors;
 using VideoDetect.Video;
 using Xunit;
 
@@ -84,6 +85,6 @@ public class ClipRootTests
     [Fact]
     public void A_file_outside_the_root_has_no_relative_path()
     {
-        Assert.Throws<ArgumentException>(() => ClipRoot.Relativize(Clip(Path.Combine(RootB, "cam.mp4")), RootA));
+        Assert.Equal(ErrorIds.OutsideRoot, Assert.Throws<OutsideRootException>(() => ClipRoot.Relativize(Clip(Path.Combine(RootB, "cam.mp4")), RootA)).ErrorId);
     }
 }

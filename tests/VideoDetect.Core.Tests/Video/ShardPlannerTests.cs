@@ -1,3 +1,4 @@
+using VideoDetect.Errors;
 using VideoDetect.Video;
 using Xunit;
 
@@ -79,7 +80,8 @@ public class ShardPlannerTests
     [InlineData("1/0")]
     [InlineData("1")]
     [InlineData("a/b")]
-    public void Rejects_what_is_not_a_shard(string text) => Assert.Throws<FormatException>(() => ShardSpec.Parse(text));
+    public void Rejects_what_is_not_a_shard(string text) =>
+        Assert.Equal(ErrorIds.InvalidShard, Assert.Throws<InvalidShardException>(() => ShardSpec.Parse(text)).ErrorId);
 
     [Fact]
     public void Runs_cut_a_long_video_into_up_to_n_runs_of_whole_consecutive_clips()
