@@ -4,7 +4,7 @@ namespace VideoDetect.Inference;
 /// One detected object, in source pixels (clipped to the frame). The one currency from model output to
 /// CSV: plain data, no drawing and no file I/O here.
 /// </summary>
-public sealed class Detection
+public sealed record Detection
 {
     public string Path { get; set; } = "";
     public long FrameIndex { get; set; }
@@ -33,7 +33,7 @@ public sealed class Detection
 }
 
 /// <summary>All detections of one frame (possibly none), in frame order.</summary>
-public sealed class FrameDetections
+public sealed record FrameDetections
 {
     public string Path { get; set; } = "";
     public int ClipIndex { get; set; }
