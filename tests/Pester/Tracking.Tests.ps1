@@ -71,7 +71,8 @@ Describe 'Add-DetectionTrack' {
         $named[0].Extras.Tracker | Should -Be 'ByteTrack'
         $scene[0].Detections[0].TrackId | Should -BeNullOrEmpty
         $scene[0].Extras | Should -BeNullOrEmpty
-        (Get-Command Add-DetectionTrack).Parameters['Tracker'].Attributes.ValidValues | Should -Contain 'ByteTrack'
+        $line = 'Add-DetectionTrack -Tracker by'
+        (TabExpansion2 $line $line.Length).CompletionMatches.CompletionText | Should -Contain 'ByteTrack'
     }
 
     It 'refuses an unknown -Tracker as a parameter error that names the trackers' {

@@ -26,7 +26,8 @@ public sealed class AddDetectionTrackCommand : PSCmdlet
 
     /// <summary>The tracker, by name (Core's <see cref="Trackers"/> registry; ByteTrack by default).</summary>
     [Parameter]
-    [ValidateSet(typeof(TrackerNames))]
+    [ValidateTracker]
+    [ArgumentCompleter(typeof(TrackerCompleter))]
     public string Tracker { get; set; } = Trackers.Default;
 
     /// <summary>Detections at or above this score are matched first and may start tracks.</summary>
@@ -76,10 +77,4 @@ public sealed class AddDetectionTrackCommand : PSCmdlet
             WriteObject(tracked);
         }
     }
-}
-
-/// <summary>-Tracker's valid values (and tab completion): the names in Core's <see cref="Trackers"/> registry.</summary>
-public sealed class TrackerNames : IValidateSetValuesGenerator
-{
-    public string[] GetValidValues() => Trackers.Names.ToArray();
 }
