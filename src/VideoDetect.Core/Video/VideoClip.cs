@@ -53,5 +53,8 @@ public sealed class VideoClip
     /// <summary>The root <see cref="RelativePath"/> is relative to, on the machine that planned the clip.</summary>
     public string? Root { get; set; }
 
+    /// <summary>What the clip's frames come from: a seekable, re-readable file (the default) or a forward-only live source (<see cref="FrameSourceKind"/>).</summary>
+    public FrameSourceKind SourceKind { get; set; }
+
     public override string ToString() => $"{System.IO.Path.GetFileName(Path)}[{StartFrame}..{EndFrame})";
 }
