@@ -80,7 +80,7 @@ internal static class MotionBench
         var tracker = new TrackAssigner();
         var folder = new EventFolder(new EventOptions());
         var events = new List<DetectionEvent>();
-        foreach (var f in frames) { tracker.Process(f); events.AddRange(folder.Add(f)); }
+        foreach (var f in frames) events.AddRange(folder.Add(tracker.Process(f)));
         events.AddRange(folder.Complete());
         return events.OrderBy(e => e.StartFrame).ToList();
     }

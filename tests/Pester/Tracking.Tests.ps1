@@ -61,6 +61,24 @@ Describe 'Add-DetectionTrack' {
         $out[1].Detections[0].TrackId | Should -BeNullOrEmpty
         $err[0].FullyQualifiedErrorId | Should -Be "FrameOutOfOrder,$TrackId"
     }
+
+    It 'chooses the tracker by name with -Tracker (ByteTrack by default) and writes copies, leaving the input frames untracked' {
+        $scene = @(New-Scene)
+        $named = @($scene | Add-DetectionTrack -Tracker bytetrack)
+        $default = @($scene | Add-DetectionTrack)
+        $named[70].Detections[0].TrackId | Should -Be 3
+        @($named | ForEach-Object { $_.Detections.TrackId }) | Should -Be @($default | ForEach-Object { $_.Detections.TrackId })
+        $named[0].Extras.Tracker | Should -Be 'ByteTrack'
+        $scene[0].Detections[0].TrackId | Should -BeNullOrEmpty
+        $scene[0].Extras | Should -BeNullOrEmpty
+        $line = 'Add-DetectionTrack -Tracker by'
+        (TabExpansion2 $line $line.Length).CompletionMatches.CompletionText | Should -Contain 'ByteTrack'
+    }
+
+    It 'refuses an unknown -Tracker as a parameter error that names the trackers' {
+        { New-Scene | Add-DetectionTrack -Tracker NoSuchTracker -ErrorAction Stop } |
+            Should -Throw -ErrorId "ParameterArgumentValidationError,$TrackId" -ExpectedMessage '*ByteTrack*'
+    }
 }
 
 Describe 'ConvertTo-DetectionEvent' {

@@ -24,7 +24,7 @@ internal sealed class BatchAssembler(BatchBuilder builder, ChannelWriter<BatchEv
         // Another video: its batches never mix with this one's.
         await builder.FlushAsync(events, ct).ConfigureAwait(false);
         builder.End();
-        if (work is DecodeRange next) builder.Begin(next.Path, next.Index.FrameCount);
+        if (work is DecodeRange next) builder.Begin(next.Path, next.Index?.FrameCount ?? 0); // a live source's length is unknown: 0
     }
 
     public async ValueTask FrameAsync(FrameRef reference, Mat frame, CancellationToken ct)

@@ -47,6 +47,12 @@ public sealed record BatchOptions
     /// <summary>The index cache used to look up each video; <see cref="VideoIndexCache.Shared"/> when null.</summary>
     public VideoIndexCache? Cache { get; init; }
 
+    /// <summary>
+    /// Opens each clip's frame source; <see cref="FrameSources.Files"/> when null (files only). Clips of
+    /// a forward-only (live) source need one that opens them, and <see cref="ThrottleLimit"/> 1.
+    /// </summary>
+    public FrameSources? Sources { get; init; }
+
     public void Validate()
     {
         if (BatchSize is < 1 or > 4096) throw new InvalidPreprocessingException($"BatchSize must be 1..4096 (got {BatchSize}).");

@@ -14,8 +14,8 @@ public abstract record ScheduledWork(VideoClip Clip)
 /// <see cref="First"/> when the reader is elsewhere) and emit those on the stride grid: frame f is
 /// emitted when (f − <see cref="Origin"/>) is a multiple of <see cref="Stride"/>.
 /// </summary>
-/// <param name="Index">The video's frame index, so that whoever executes the range can open its own reader.</param>
-public sealed record DecodeRange(VideoClip Clip, VideoIndex Index, long First, long End, long Origin, int Stride) : ScheduledWork(Clip)
+/// <param name="Index">The video's frame index, so that whoever executes the range can open its own reader; null for a forward-only (live) source, which has none.</param>
+public sealed record DecodeRange(VideoClip Clip, VideoIndex? Index, long First, long End, long Origin, int Stride) : ScheduledWork(Clip)
 {
     /// <summary>True when frame <paramref name="frame"/> is on this range's stride grid.</summary>
     public bool Emits(long frame) => (frame - Origin) % Stride == 0;
@@ -51,6 +51,9 @@ public sealed record ClipRejected(VideoClip Clip, Exception Error) : ScheduledWo
 /// a full run takes.</item>
 /// <item>A clip outside its video (the file changed since it was planned) is rejected with
 /// <see cref="ClipOutOfRangeException"/>.</item>
+/// <item>A clip of a forward-only source (<see cref="NextLive"/>) follows the same rules without an
+/// index (its length is known only when it ends); a jump back is scheduled as for a file, and the
+/// source refuses it when it is executed.</item>
 /// </list>
 /// Streaming: <see cref="Next"/> takes one clip at a time. Not thread-safe (one schedule per stream).
 /// </summary>
@@ -72,16 +75,33 @@ public sealed class ClipSchedule
     {
         ArgumentNullException.ThrowIfNull(clip);
         ArgumentNullException.ThrowIfNull(index);
-        if (!string.Equals(_path, clip.Path, StringComparison.Ordinal))
-        {
-            _path = clip.Path;
-            _nextUnemitted = 0;
-            _lastClipStart = 0;
-        }
+        SwitchTo(clip);
         if (clip.StartFrame < 0 || clip.EndFrame > index.FrameCount || clip.StartFrame > clip.EndFrame)
             return Reject(clip, new ClipOutOfRangeException(
                 $"Clip {clip.Index} of '{clip.Path}' asks for frames {clip.StartFrame}..{clip.EndFrame}, but the video has {index.FrameCount}: the file changed since the clip was planned. Run Split-VideoClip again."));
+        return Continue(clip, index);
+    }
 
+    /// <summary>Schedules <paramref name="clip"/> of a forward-only source (<see cref="FrameSourceKind.Live"/>): no index.</summary>
+    public ScheduledWork NextLive(VideoClip clip)
+    {
+        ArgumentNullException.ThrowIfNull(clip);
+        SwitchTo(clip);
+        if (clip.StartFrame < 0 || clip.StartFrame > clip.EndFrame)
+            return Reject(clip, new ClipOutOfRangeException($"Clip {clip.Index} of '{clip.Path}' asks for frames {clip.StartFrame}..{clip.EndFrame}: not a range of frames."));
+        return Continue(clip, null);
+    }
+
+    private void SwitchTo(VideoClip clip)
+    {
+        if (string.Equals(_path, clip.Path, StringComparison.Ordinal)) return;
+        _path = clip.Path;
+        _nextUnemitted = 0;
+        _lastClipStart = 0;
+    }
+
+    private ScheduledWork Continue(VideoClip clip, VideoIndex? index)
+    {
         long first = clip.StartFrame >= _lastClipStart ? Math.Max(clip.StartFrame, _nextUnemitted) : clip.StartFrame;
         _lastClipStart = clip.StartFrame;
         if (first >= clip.EndFrame) return new ClipCovered(clip);

@@ -12,6 +12,13 @@ namespace VideoDetect.Batching;
 /// order, from <see cref="Read"/> / <see cref="ReadWhilePending"/> — so only the caller's thread (the
 /// PowerShell pipeline thread) ever reports anything.
 /// <para>
+/// Sources: each clip's frames come through the frame-source seam (<see cref="IFrameSource"/>, opened
+/// by <see cref="BatchOptions.Sources"/>): a file clip from its exact, seekable file; a clip of a
+/// forward-only (live) source from that source, in order, on the one worker of
+/// <see cref="BatchOptions.ThrottleLimit"/> 1 (with more, such a clip is rejected: workers split a
+/// video by seeking).
+/// </para>
+/// <para>
 /// Which frames each clip decodes and emits is <see cref="ClipSchedule"/>'s decision (overlaps once,
 /// jumps back again, the stride grid of the video); the workers only execute it. With
 /// <see cref="BatchOptions.ThrottleLimit"/> 1 one worker schedules and decodes each clip in turn;
@@ -71,7 +78,7 @@ public sealed class FrameBatcher : IDisposable
     /// <summary>Clips added and not yet fully processed by the worker.</summary>
     public int PendingClips => Volatile.Read(ref _pendingClips);
 
-    /// <summary>Queues a clip. Clips of one video should arrive in order for a single sequential decode.</summary>
+    /// <summary>Queues a clip. Clips of one video should arrive in order for a single sequential decode (a forward-only source's must).</summary>
     public void Add(VideoClip clip)
     {
         ArgumentNullException.ThrowIfNull(clip);
@@ -165,12 +172,12 @@ public sealed class FrameBatcher : IDisposable
     {
         var schedule = new ClipSchedule(_options.FrameStride);
         var cache = _options.Cache ?? VideoIndexCache.Shared;
-        using var decoder = new RangeDecoder(mats, _options.SkipStatic, Tally);
+        using var decoder = new RangeDecoder(mats, _options.SkipStatic, Tally, _options.Sources);
         await foreach (var clip in _clips.Reader.ReadAllAsync(ct).ConfigureAwait(false))
         {
             try
             {
-                var work = Schedule(schedule, clip, cache);
+                var work = Schedule(schedule, clip, cache, forwardOnly: true);
                 if (work is ClipRejected rejected)
                 {
                     decoder.Close();
@@ -195,9 +202,18 @@ public sealed class FrameBatcher : IDisposable
     /// <summary>Errors that fail one clip (the others go on); anything else fails the batcher.</summary>
     internal static bool IsClipError(Exception e) => e is VideoException or InvalidDataException or VideoDetectException;
 
-    /// <summary>Looks up the clip's video and schedules the clip; a video that cannot be opened rejects it.</summary>
-    internal static ScheduledWork Schedule(ClipSchedule schedule, VideoClip clip, VideoIndexCache cache)
+    /// <summary>
+    /// Looks up the clip's video and schedules the clip; a video that cannot be opened rejects it. A clip
+    /// of a forward-only source has no index to look up: it is scheduled when <paramref name="forwardOnly"/>
+    /// (one worker reads the source in order), else rejected with <see cref="SourceNotSeekableException"/>.
+    /// </summary>
+    internal static ScheduledWork Schedule(ClipSchedule schedule, VideoClip clip, VideoIndexCache cache, bool forwardOnly = false)
     {
+        if (clip.SourceKind == FrameSourceKind.Live)
+        {
+            return forwardOnly ? schedule.NextLive(clip) : schedule.Reject(clip, new SourceNotSeekableException(clip.Path,
+                $"Clip {clip.Index} of '{clip.Path}' is from a forward-only source, which one worker must read in order: use -ThrottleLimit 1."));
+        }
         try
         {
             return schedule.Next(clip, ClipVideos.IndexOf(clip, cache));

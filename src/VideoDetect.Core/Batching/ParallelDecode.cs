@@ -141,13 +141,13 @@ internal sealed class ParallelDecode : IAsyncDisposable
     private bool EndsRun(Run run, ScheduledWork next, Dictionary<string, long[]?> keyFrames, VideoIndexCache cache, CancellationToken ct)
     {
         if (!string.Equals(run.Path, next.Path, StringComparison.Ordinal) || next is ClipRejected || run.HasRejection) return true;
-        if (next is not DecodeRange range) return false;
-        long minRun = _options.MinRunFrames ?? DecodeParallelism.MinRunFrames(range.Index.FrameCount, _workers, _options.BatchSize);
+        if (next is not DecodeRange { Index: { } index } range) return false; // every range here is a file's (live clips are rejected: FrameBatcher.Schedule)
+        long minRun = _options.MinRunFrames ?? DecodeParallelism.MinRunFrames(index.FrameCount, _workers, _options.BatchSize);
         if (run.Frames < minRun) return false;
         if (!keyFrames.TryGetValue(range.Path, out var keys))
-            keyFrames[range.Path] = keys = KeyFrames.Of(range.Path, range.Index, cache, ct);
+            keyFrames[range.Path] = keys = KeyFrames.Of(range.Path, index, cache, ct);
         long? cost = keys is null ? null : KeyFrames.SeekCost(keys, range.First);
-        return DecodeParallelism.ShouldSplit(run.Frames, range.Index.FrameCount - range.First, minRun, cost);
+        return DecodeParallelism.ShouldSplit(run.Frames, index.FrameCount - range.First, minRun, cost);
     }
 
     private async ValueTask SubmitAsync(Run run, CancellationToken ct)

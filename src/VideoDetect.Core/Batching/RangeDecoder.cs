@@ -21,7 +21,11 @@ internal interface IRangeSink
 /// frame when its reader is elsewhere, decodes to the range's end, and hands the frames on the
 /// range's stride grid (converted to BGR) to a sink; frames between them are decoded but not
 /// converted. Consecutive ranges of one video continue the same reader.
-/// <para>Ownership: the decoder owns its <see cref="VideoReader"/> (one capture) and disposes it on
+/// <para>Sources: frames come through the frame-source seam (<see cref="IFrameSource"/>, opened by a
+/// <see cref="FrameSources"/>): a file exactly and seekably; a forward-only source in order (a range
+/// that starts before where it stands, or a reopen after <see cref="Close"/>, is refused by the source
+/// with <see cref="SourceNotSeekableException"/>). Timestamps are the source's (a file's: its exact index).</para>
+/// <para>Ownership: the decoder owns its source (one capture) and disposes it on
 /// <see cref="Close"/>, on a range of another video and on <see cref="Dispose"/>. One thread at a time.</para>
 /// </summary>
 internal sealed class RangeDecoder : IDisposable
@@ -29,14 +33,17 @@ internal sealed class RangeDecoder : IDisposable
     private readonly MatPool _mats;
     private readonly DecodeTally? _tally;
     private readonly MotionGate? _gate;
-    private VideoReader? _reader;
+    private readonly FrameSources _sources;
+    private IFrameSource? _reader;
     private string? _path;
     private int _readerThreads;
 
     /// <param name="gate">-SkipStatic: the motion gate's options; null sends every frame on the grid.</param>
     /// <param name="tally">Where the decode work is counted (shared by a batcher's workers); null: nowhere.</param>
-    public RangeDecoder(MatPool mats, MotionGateOptions? gate = null, DecodeTally? tally = null)
+    /// <param name="sources">Opens the ranges' sources; <see cref="FrameSources.Files"/> when null.</param>
+    public RangeDecoder(MatPool mats, MotionGateOptions? gate = null, DecodeTally? tally = null, FrameSources? sources = null)
     {
+        _sources = sources ?? FrameSources.Files;
         _mats = mats;
         _tally = tally;
         _gate = gate is null ? null : new MotionGate(gate);
@@ -95,7 +102,7 @@ internal sealed class RangeDecoder : IDisposable
                 Path = clip.Path,
                 ClipIndex = clip.Index,
                 FrameIndex = frame,
-                Timestamp = range.Index.TimeOf(frame),
+                Timestamp = reader.CurrentTime,
                 SourceWidth = mat.Cols,
                 SourceHeight = mat.Rows,
             };
@@ -109,12 +116,12 @@ internal sealed class RangeDecoder : IDisposable
         }
     }
 
-    private VideoReader ReaderFor(DecodeRange range)
+    private IFrameSource ReaderFor(DecodeRange range)
     {
         if (_reader is not null && string.Equals(_path, range.Path, StringComparison.Ordinal)
             && (_readerThreads == DecodeThreads || _reader.Position == range.First)) return _reader;
         Close();
-        _reader = new VideoReader(System.IO.Path.GetFullPath(range.Path), range.Index, DecodeThreads);
+        _reader = _sources.Open(range.Clip, range.Index, DecodeThreads);
         _readerThreads = DecodeThreads;
         _path = range.Path;
         return _reader;

@@ -30,6 +30,7 @@ public static class ErrorIds
     public const string ClipOutOfRange = "ClipOutOfRange";
     public const string FrameDecodeFailed = "FrameDecodeFailed";
     public const string BatchWorkerFailed = "BatchWorkerFailed";
+    public const string SourceNotSeekable = "SourceNotSeekable";
 
     // Models and inference.
     public const string ModelNotFound = "ModelNotFound";
@@ -61,6 +62,7 @@ public static class ErrorIds
 
     // Tracks and events (Add-DetectionTrack, ConvertTo-DetectionEvent).
     public const string InvalidRegion = "InvalidRegion";
+    public const string UnknownTracker = "UnknownTracker";
 
     // Result files (Export-FrameDetection, Import-FrameDetection, Split-VideoClip -ResumeFrom).
     public const string ResumeMismatch = "ResumeMismatch";

@@ -61,7 +61,10 @@ public sealed class SourceUnavailableException(string path, string message, Exce
 /// <c>.name.xxxxxxxx.tmp.ext</c>); <see cref="Commit"/> renames it onto the target. Dispose without a successful commit (an error,
 /// cancellation) stops the worker, kills the encoder and deletes the temporary file.
 /// </para>
-/// Ownership: the worker owns the <see cref="VideoReader"/>, the one frame <see cref="Mat"/> and the
+/// Second decode: the source is read again through the frame-source seam (<see cref="FrameSources.OpenFile"/>,
+/// the exact, seekable kind of <see cref="IFrameSource"/>); a forward-only (live) source cannot be read
+/// again, so a live writer must draw on the frames as they pass instead.
+/// Ownership: the worker owns the frame source, the one frame <see cref="Mat"/> and the
 /// sink (opened at the first frame, whose time is where the source's audio starts: <see cref="AudioInput"/>),
 /// and frees them when it ends. Failure: the worker's exception completes the queue, so a
 /// waiting <see cref="Add"/> or <see cref="Commit"/> rethrows it (never a hang).
@@ -268,12 +271,12 @@ public sealed class AnnotatedVideoWriter : IDisposable
         return AudioTrack.Plan(SourcePath, _container, offset, probe);
     }
 
-    private VideoReader OpenReader()
+    private IFrameSource OpenReader()
     {
         try
         {
             VideoProbe.CheckFile(_source.Info.Path);
-            return new VideoReader(_source.Info.Path, _source.Index, _options.Threads);
+            return FrameSources.OpenFile(_source.Info.Path, _source.Index, _options.Threads);
         }
         catch (VideoException e)
         {
@@ -282,7 +285,7 @@ public sealed class AnnotatedVideoWriter : IDisposable
     }
 
     /// <summary>Decodes the next frame into <paramref name="frame"/>; returns its index.</summary>
-    private long Decode(VideoReader reader, Mat frame)
+    private long Decode(IFrameSource reader, Mat frame)
     {
         if (!reader.Grab() || !reader.Retrieve(frame) || frame.Empty())
             throw new SourceUnavailableException(SourcePath, $"'{SourcePath}' did not decode frame {reader.Position}; it has changed since it was probed ({_source.Index.FrameCount} frames).");

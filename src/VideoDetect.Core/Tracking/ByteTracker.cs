@@ -14,12 +14,16 @@ namespace VideoDetect.Tracking;
 /// <see cref="TrackerOptions.LostTrackBuffer"/>. Classes are tracked apart (a person track never
 /// takes a car's box). Tracks move by the frame-index difference, so sampled or missing frames are
 /// predicted across.
-/// <para>Writes <see cref="Detection.TrackId"/> in place: the id of the confirmed track a detection
-/// matched, null otherwise (a tentative track, or no track). Not thread-safe: one per source, fed in
-/// frame order by one thread.</para>
+/// <para><see cref="Step"/> returns copies of the detections with <see cref="Detection.TrackId"/> set:
+/// the id of the confirmed track a detection matched, null otherwise (a tentative track, or no track);
+/// the detections given are not changed. Not thread-safe: one per source (or <see cref="Reset"/>
+/// between sources), fed in frame order by one thread.</para>
 /// </summary>
-public sealed class ByteTracker
+public sealed class ByteTracker : ITracker
 {
+    /// <summary>The name it is registered under in <see cref="Trackers"/> (and written to <c>Extras.Tracker</c>).</summary>
+    public const string TrackerName = "ByteTrack";
+
     private const double SecondMatchLimit = 0.5, UnconfirmedMatchLimit = 0.7, DuplicateIou = 0.85;
     // The 95 % point of the chi-square distribution with 2 degrees of freedom (DeepSORT's gate, for the centre).
     private const double CentreGate = 5.99;
@@ -39,17 +43,39 @@ public sealed class ByteTracker
     /// <summary>Live tracks (tentative, tracked, lost) of every class.</summary>
     public IEnumerable<Track> Tracks => _byClass.Values.SelectMany(t => t);
 
+    public string Name => TrackerName;
+
     /// <summary>Ids given so far.</summary>
     public int TrackCount => _nextId - 1;
 
-    /// <summary>Tracks the detections of one frame (which must come after the previous one) and sets their TrackId.</summary>
-    public void Step(long frame, TimeSpan time, IReadOnlyList<Detection> detections)
+    /// <summary>Forgets every track: the next frame is a new source's first, ids start at 1 again.</summary>
+    public void Reset()
+    {
+        _byClass.Clear();
+        _nextId = 1;
+        _lastFrame = -1;
+        _started = false;
+    }
+
+    /// <summary>
+    /// Tracks the detections of one frame (which must come after the previous one) and returns them as
+    /// copies with their TrackId set, in the order given; <paramref name="detections"/> are not changed.
+    /// </summary>
+    public Detection[] Step(long frame, TimeSpan time, IReadOnlyList<Detection> detections)
     {
         if (_started && frame <= _lastFrame) throw new ArgumentException($"Frame {frame} does not come after frame {_lastFrame}.", nameof(frame));
+        // One copy per detection (a few dozen bytes each); the association below writes TrackId into the copies.
+        var copies = new Detection[detections.Count];
+        for (int i = 0; i < copies.Length; i++) copies[i] = detections[i] with { TrackId = null };
+        StepCopies(frame, time, copies);
+        return copies;
+    }
+
+    private void StepCopies(long frame, TimeSpan time, Detection[] detections)
+    {
         bool first = !_started;
         _started = true;
         _lastFrame = frame;
-        foreach (var d in detections) d.TrackId = null;
         foreach (var group in detections.GroupBy(d => d.ClassId))
         {
             if (!_byClass.TryGetValue(group.Key, out var tracks)) _byClass[group.Key] = tracks = new List<Track>();

@@ -5,10 +5,11 @@ namespace VideoDetect.Tracking;
 
 /// <summary>
 /// Tracks a stream of <see cref="FrameDetections"/> that may hold several sources one after another
-/// (what Add-DetectionTrack receives): one <see cref="ByteTracker"/> per source, a fresh one (ids from
-/// 1 again) whenever the Path changes, so ids are stable across clip and batch boundaries within a
-/// video. Marks every frame it tracked with <see cref="TrackedExtra"/> in
-/// <see cref="FrameDetections.Extras"/>, which tells the event folder to group by track.
+/// (what Add-DetectionTrack receives) with one <see cref="ITracker"/> chosen by name from
+/// <see cref="Trackers"/>, reset (ids from 1 again) whenever the Path changes, so ids are stable across
+/// clip and batch boundaries within a video. Returns each frame as a copy with its detections' TrackId
+/// set and <see cref="TrackedExtra"/> in <see cref="FrameDetections.Extras"/> naming the tracker (which
+/// tells the event folder to group by track); the frames given are never changed.
 /// </summary>
 public sealed class TrackAssigner
 {
@@ -16,38 +17,48 @@ public sealed class TrackAssigner
     public const string TrackedExtra = "Tracker";
 
     private readonly TrackerOptions _options;
-    private ByteTracker? _tracker;
+    private readonly ITracker _tracker;
     private string? _path;
     private long _lastFrame = -1;
 
-    public TrackAssigner(TrackerOptions? options = null)
+    /// <param name="tracker">A name from <see cref="Trackers.Names"/> (any case); <see cref="UnknownTrackerException"/> otherwise.</param>
+    public TrackAssigner(TrackerOptions? options = null, string tracker = Trackers.Default)
     {
         _options = options ?? new TrackerOptions();
         _options.Validate();
+        _tracker = Trackers.Create(tracker, _options); // fails here, before any frame, for an unknown name
     }
 
-    /// <summary>The current source's tracker (null before the first frame).</summary>
-    public ByteTracker? Current => _tracker;
+    /// <summary>The tracker (its state is the current source's).</summary>
+    public ITracker Current => _tracker;
 
-    /// <summary>Sets the TrackId of every detection of <paramref name="frame"/> (in place).</summary>
-    /// <exception cref="FrameOutOfOrderException">The frame does not come after the previous one of its source; its detections are left untracked (TrackId null) and the tracker is unchanged.</exception>
-    public void Process(FrameDetections frame)
+    /// <summary>The tracked copy of <paramref name="frame"/> (which is left as it is).</summary>
+    /// <exception cref="FrameOutOfOrderException">The frame does not come after the previous one of its source; the tracker is unchanged (pass <see cref="Untracked"/> of the frame on).</exception>
+    public FrameDetections Process(FrameDetections frame)
     {
         ArgumentNullException.ThrowIfNull(frame);
-        if (_tracker is null || !string.Equals(frame.Path, _path, StringComparison.Ordinal))
+        if (!string.Equals(frame.Path, _path, StringComparison.Ordinal))
         {
-            _tracker = new ByteTracker(_options);
+            if (_path is not null) _tracker.Reset();
             _path = frame.Path;
             _lastFrame = -1;
         }
         else if (frame.FrameIndex <= _lastFrame)
         {
-            foreach (var d in frame.Detections) d.TrackId = null;
             throw new FrameOutOfOrderException(frame.Path, frame.FrameIndex,
                 $"Frame {frame.FrameIndex} of {System.IO.Path.GetFileName(frame.Path)} came after frame {_lastFrame}: frames of a source must arrive in increasing order; it was passed on untracked.");
         }
         _lastFrame = frame.FrameIndex;
-        _tracker.Step(frame.FrameIndex, frame.Timestamp, frame.Detections);
-        (frame.Extras ??= new Dictionary<string, object?>())[TrackedExtra] = "ByteTrack";
+        var tracked = _tracker.Step(frame.FrameIndex, frame.Timestamp, frame.Detections);
+        var extras = frame.Extras is null ? new Dictionary<string, object?>() : new Dictionary<string, object?>(frame.Extras, frame.Extras.Comparer);
+        extras[TrackedExtra] = _tracker.Name;
+        return frame with { Detections = tracked, Extras = extras };
+    }
+
+    /// <summary>A copy of <paramref name="frame"/> whose detections carry no TrackId (what passes on when a frame cannot be tracked).</summary>
+    public static FrameDetections Untracked(FrameDetections frame)
+    {
+        ArgumentNullException.ThrowIfNull(frame);
+        return frame with { Detections = Array.ConvertAll(frame.Detections, d => d with { TrackId = null }) };
     }
 }

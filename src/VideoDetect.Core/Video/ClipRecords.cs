@@ -30,6 +30,17 @@ public static class ClipRecords
             PlanStartFrame = bag.Int64(nameof(VideoClip.PlanStartFrame), 0),
             RelativePath = bag.NullableString(nameof(VideoClip.RelativePath)),
             Root = bag.NullableString(nameof(VideoClip.Root)),
+            SourceKind = Kind(bag),
         };
+    }
+
+    /// <summary>The clip's source kind: a name or number as CliXml, JSON or a job leave it; missing is a file (clips from before the property existed).</summary>
+    private static FrameSourceKind Kind(PropertyBag bag)
+    {
+        if (!bag.TryGetValue(nameof(VideoClip.SourceKind), out object? value) || value is null) return FrameSourceKind.File;
+        string text = Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? "";
+        return Enum.TryParse<FrameSourceKind>(text, ignoreCase: true, out var kind) && Enum.IsDefined(kind)
+            ? kind
+            : throw bag.Wrong(nameof(VideoClip.SourceKind), text, string.Join(" or ", Enum.GetNames<FrameSourceKind>()));
     }
 }

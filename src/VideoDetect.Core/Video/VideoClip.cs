@@ -55,6 +55,9 @@ public sealed record VideoClip
     /// <summary>The root <see cref="RelativePath"/> is relative to, on the machine that planned the clip.</summary>
     public string? Root { get; set; }
 
+    /// <summary>What the clip's frames come from: a seekable, re-readable file (the default) or a forward-only live source (<see cref="FrameSourceKind"/>).</summary>
+    public FrameSourceKind SourceKind { get; set; }
+
     // Reference equality, as when this was a class: the properties are settable (PowerShell users and
     // the CliXml/JSON round trips need that), so a value hash would change under a key in a hash set;
     // and PowerShell's -eq, Compare-Object, Group-Object and Should -Be on these objects keep their meaning.

@@ -3,7 +3,8 @@ using OpenCvSharp;
 namespace VideoDetect.Video;
 
 /// <summary>
-/// Reads one video frame by frame, with frame-exact seeking. Frame indices are those of the
+/// The <see cref="FrameSourceKind.File"/> kind of <see cref="IFrameSource"/>: reads one video file frame
+/// by frame, with frame-exact seeking. Frame indices are those of the
 /// video's <see cref="VideoIndex"/> (the n-th frame a sequential decode yields is frame n).
 /// <para>
 /// Seeking: OpenCV's own seek goes to the key frame before the target and decodes forward, using
@@ -19,7 +20,7 @@ namespace VideoDetect.Video;
 /// <c>decodeThreads</c> sets the count at open time (OpenCV's <c>CAP_PROP_N_THREADS</c>), so that
 /// several readers side by side do not oversubscribe the cores.</para>
 /// </summary>
-public sealed class VideoReader : IDisposable
+public sealed class VideoReader : IFrameSource
 {
     private const long ForwardDecodeLimit = 48; // at or below this many frames ahead, decoding forward beats a seek
     private const VideoCaptureProperties NThreads = (VideoCaptureProperties)70; // CAP_PROP_N_THREADS, not in OpenCvSharp's enum
@@ -39,6 +40,14 @@ public sealed class VideoReader : IDisposable
     }
 
     public VideoIndex Index { get; }
+
+    /// <summary>The file's full path.</summary>
+    public string Path => _path;
+
+    public FrameSourceKind Kind => FrameSourceKind.File;
+
+    /// <summary>The time of the frame last grabbed in the exact index (not the decoder's timestamp: <see cref="CurrentTimestampMs"/>).</summary>
+    public TimeSpan CurrentTime => Index.TimeOf(Current);
 
     /// <summary>The index of the frame the next <see cref="Grab"/> yields.</summary>
     public long Position { get; private set; }

@@ -7,9 +7,11 @@ using VideoDetect.Video;
 namespace VideoDetect.Commands;
 
 /// <summary>
-/// Add-DetectionTrack: gives each Detection a TrackId (ByteTrack, per class, per source) and passes
-/// the FrameDetections on, in order. Builds <see cref="TrackerOptions"/> and calls Core's
-/// <see cref="TrackAssigner"/>; the detections are updated in place.
+/// Add-DetectionTrack: gives each Detection a TrackId (the tracker named by -Tracker, ByteTrack by
+/// default; per source) and passes the FrameDetections on, in order. Builds <see cref="TrackerOptions"/>
+/// and calls Core's <see cref="TrackAssigner"/>, which returns tracked copies: the frames written are
+/// new objects, the input frames are left as they were. The trackers come from Core's
+/// <see cref="Trackers"/> registry; a new one needs no change here.
 /// </summary>
 [Cmdlet(VerbsCommon.Add, "DetectionTrack")]
 [OutputType(typeof(FrameDetections))]
@@ -21,6 +23,12 @@ public sealed class AddDetectionTrackCommand : PSCmdlet
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
     [PortableObjectTransformation(typeof(FrameDetections))]
     public FrameDetections[] InputObject { get; set; } = Array.Empty<FrameDetections>();
+
+    /// <summary>The tracker, by name (Core's <see cref="Trackers"/> registry; ByteTrack by default).</summary>
+    [Parameter]
+    [ValidateTracker]
+    [ArgumentCompleter(typeof(TrackerCompleter))]
+    public string Tracker { get; set; } = Trackers.Default;
 
     /// <summary>Detections at or above this score are matched first and may start tracks.</summary>
     [Parameter]
@@ -48,7 +56,7 @@ public sealed class AddDetectionTrackCommand : PSCmdlet
         _assigner = new TrackAssigner(new TrackerOptions
         {
             TrackThreshold = TrackThreshold, MatchThreshold = MatchThreshold, LostTrackBuffer = LostTrackBuffer, MinHits = MinHits,
-        });
+        }, Tracker);
     }
 
     protected override void ProcessRecord()
@@ -56,15 +64,17 @@ public sealed class AddDetectionTrackCommand : PSCmdlet
         foreach (var frame in InputObject)
         {
             if (frame is null) continue;
+            FrameDetections tracked;
             try
             {
-                _assigner!.Process(frame);
+                tracked = _assigner!.Process(frame);
             }
             catch (FrameOutOfOrderException e)
             {
                 WriteError(new ErrorRecord(e, e.ErrorId, ErrorCategory.InvalidData, frame));
+                tracked = TrackAssigner.Untracked(frame);
             }
-            WriteObject(frame);
+            WriteObject(tracked);
         }
     }
 }

@@ -154,4 +154,22 @@ public class ClipRecordsTests
         var e = Assert.Throws<InputObjectNotRebuiltException>(() => VideoDetect.Video.ClipRecords.ToClip(new PropertyBag(new Dictionary<string, object?> { ["Path"] = "/v/a.mp4", ["StartFrame"] = 0L })));
         Assert.Contains("no 'EndFrame'", e.Message);
     }
+
+    [Theory]
+    [InlineData(null, VideoDetect.Video.FrameSourceKind.File)]      // a clip from before the property existed
+    [InlineData("Live", VideoDetect.Video.FrameSourceKind.Live)]     // CliXml and JSON with enums as strings
+    [InlineData(1L, VideoDetect.Video.FrameSourceKind.Live)]        // ConvertTo-Json's default: the number
+    public void A_clip_keeps_its_source_kind_across_a_process(object? kind, VideoDetect.Video.FrameSourceKind expected)
+    {
+        var values = new Dictionary<string, object?> { ["Path"] = "/v/a.mp4", ["StartFrame"] = 0L, ["EndFrame"] = 8L };
+        if (kind is not null) values["SourceKind"] = kind;
+        Assert.Equal(expected, VideoDetect.Video.ClipRecords.ToClip(new PropertyBag(values)).SourceKind);
+    }
+
+    [Fact]
+    public void A_clip_with_an_unknown_source_kind_is_refused()
+    {
+        var bag = new PropertyBag(new Dictionary<string, object?> { ["Path"] = "/v/a.mp4", ["StartFrame"] = 0L, ["EndFrame"] = 8L, ["SourceKind"] = "Tape" });
+        Assert.Contains("SourceKind", Assert.Throws<InputObjectNotRebuiltException>(() => VideoDetect.Video.ClipRecords.ToClip(bag)).Message);
+    }
 }

@@ -86,8 +86,8 @@ public class ByteTrackerTests
         {
             var a = Det(100 + 10 * f, 200);
             var b = Det(500 - 10 * f, 210);
-            tracker.Process(Frame(f, a, b));
-            ids.Add((a.TrackId, b.TrackId));
+            var tracked = tracker.Process(Frame(f, a, b)).Detections;
+            ids.Add((tracked[0].TrackId, tracked[1].TrackId));
         }
         Assert.All(ids, p => Assert.Equal((1, 2), (p.A, p.B)));
     }
@@ -98,12 +98,10 @@ public class ByteTrackerTests
         var tracker = new TrackAssigner();
         var person = Det(100, 100);
         tracker.Process(Frame(0, person));
-        var car = Det(100, 100, label: "car", classId: 2);
-        tracker.Process(Frame(1, car));
+        var car = tracker.Process(Frame(1, Det(100, 100, label: "car", classId: 2))).Detections[0];
         Assert.NotEqual(1, car.TrackId);   // same place, other class: not the person's track
-        var car2 = Det(101, 100, label: "car", classId: 2);
-        var person2 = Det(101, 100);
-        tracker.Process(Frame(2, car2, person2));
+        var both = tracker.Process(Frame(2, Det(101, 100, label: "car", classId: 2), Det(101, 100))).Detections;
+        var (car2, person2) = (both[0], both[1]);
         Assert.Equal(1, person2.TrackId);
         Assert.Equal(2, car2.TrackId);
     }
@@ -125,9 +123,8 @@ public class ByteTrackerTests
         int f = 0;
         for (; f < 10; f++) tracker.Process(Frame(f, Det(100 + 5 * f, 100)));
         for (int i = 0; i < missing; i++, f++) tracker.Process(Frame(f));
-        Detection d = Det(100 + 5 * f, 100);
-        tracker.Process(Frame(f, d));
-        if (d.TrackId is null) tracker.Process(Frame(f + 1, d = Det(100 + 5 * (f + 1), 100)));   // a new track is confirmed on its second hit
+        Detection d = tracker.Process(Frame(f, Det(100 + 5 * f, 100))).Detections[0];
+        if (d.TrackId is null) d = tracker.Process(Frame(f + 1, Det(100 + 5 * (f + 1), 100))).Detections[0];   // a new track is confirmed on its second hit
         return d.TrackId;
     }
 
@@ -141,8 +138,7 @@ public class ByteTrackerTests
         var ids = new List<int?>();
         for (int f = 0; f < 80; f += f < 10 ? 1 : 4)
         {
-            var d = Det(12 * f, 100, w: 60);
-            tracker.Process(Frame(f, d));
+            var d = tracker.Process(Frame(f, Det(12 * f, 100, w: 60))).Detections[0];
             ids.Add(d.TrackId);
         }
         Assert.All(ids, id => Assert.Equal(1, id));
@@ -155,11 +151,9 @@ public class ByteTrackerTests
         var options = new TrackerOptions { LostTrackBuffer = VideoPosition.FromFrames(0) };
         var tracker = new TrackAssigner(options);
         for (int f = 0; f < 5; f++) tracker.Process(Frame(f, Det(100 + 5 * f, 100)));
-        var weak = Det(125, 100, score: 0.3f);
-        tracker.Process(Frame(5, weak));
+        var weak = tracker.Process(Frame(5, Det(125, 100, score: 0.3f))).Detections[0];
         Assert.Equal(1, weak.TrackId);
-        var tooWeak = Det(130, 100, score: 0.05f);
-        tracker.Process(Frame(6, tooWeak));
+        var tooWeak = tracker.Process(Frame(6, Det(130, 100, score: 0.05f))).Detections[0];
         Assert.Null(tooWeak.TrackId);
     }
 
@@ -167,20 +161,17 @@ public class ByteTrackerTests
     public void New_tracks_need_MinHits_a_first_frame_does_not_and_a_new_source_starts_at_1()
     {
         var tracker = new TrackAssigner(new TrackerOptions { MinHits = 3 });
-        var first = Det(10, 10);
-        tracker.Process(Frame(0, first));
+        var first = tracker.Process(Frame(0, Det(10, 10))).Detections[0];
         Assert.Equal(1, first.TrackId);
         var seen = new List<int?>();
         for (int f = 1; f <= 3; f++)
         {
-            var late = Det(300, 300);
-            tracker.Process(Frame(f, Det(10, 10), late));
+            var late = tracker.Process(Frame(f, Det(10, 10), Det(300, 300))).Detections[1];
             seen.Add(late.TrackId);
         }
         Assert.Equal(new int?[] { null, null, 2 }, seen);
-        var other = Det(300, 300);
-        var next = new FrameDetections { Path = "b.avi", FrameIndex = 0, Detections = new[] { other } };
-        tracker.Process(next);
+        var next = tracker.Process(new FrameDetections { Path = "b.avi", FrameIndex = 0, Detections = new[] { Det(300, 300) } });
+        var other = next.Detections[0];
         Assert.Equal(1, other.TrackId);
         Assert.True(next.Extras!.ContainsKey(TrackAssigner.TrackedExtra));
     }

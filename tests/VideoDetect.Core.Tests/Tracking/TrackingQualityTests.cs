@@ -100,7 +100,7 @@ public class TrackingQualityTests(ITestOutputHelper output)
         var presence = frames.SelectMany(untracked.Add).ToList();
         presence.AddRange(untracked.Complete());
         var tracker = new TrackAssigner();
-        foreach (var f in frames) tracker.Process(f);
+        frames = frames.ConvertAll(tracker.Process);
 
         var (idf1, switches, switchesBehindOccluder) = Score(truth, frames);
         output.WriteLine($"IDF1 {idf1:0.000}, identity switches {switches} ({switchesBehindOccluder} of the occluded walker), tracks {tracker.Current!.TrackCount}");

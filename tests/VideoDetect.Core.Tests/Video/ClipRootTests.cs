@@ -50,6 +50,7 @@ public class ClipRootTests
                 var t when t == typeof(bool) => true,
                 var t when t == typeof(TimeSpan) => TimeSpan.FromSeconds(n),
                 var t when t == typeof(VideoInfo) => new VideoInfo { Path = "described" },
+                var t when t.IsEnum => Enum.GetValues(t).GetValue(Enum.GetValues(t).Length - 1)!, // not the default
                 var t => throw new InvalidOperationException($"Give VideoClip.{p.Name} ({t.Name}) a value in this test."),
             };
             p.SetValue(clip, value);

@@ -1,0 +1,45 @@
+namespace VideoDetect.Video;
+
+/// <summary>
+/// Opens the <see cref="IFrameSource"/> of a clip — the one place that knows the kinds of source:
+/// a <see cref="FrameSourceKind.File"/> clip opens its file (<see cref="VideoReader"/>, exact and
+/// seekable, as often as asked); a <see cref="FrameSourceKind.Live"/> clip opens through the live
+/// opener given to the constructor (the live-stream issue supplies one; tests an in-memory source),
+/// at most once per path: a forward-only source cannot be read again, so a second open is
+/// <see cref="SourceNotSeekableException"/>. Thread-safe.
+/// </summary>
+public sealed class FrameSources
+{
+    private readonly Func<VideoClip, IFrameSource>? _openLive;
+    private readonly HashSet<string> _liveOpened = new(StringComparer.Ordinal);
+
+    /// <param name="openLive">Opens the forward-only source of a live clip; null: live clips cannot be opened.</param>
+    public FrameSources(Func<VideoClip, IFrameSource>? openLive = null) => _openLive = openLive;
+
+    /// <summary>Files only: what every decode uses unless told otherwise.</summary>
+    public static FrameSources Files { get; } = new();
+
+    /// <summary>The exact, seekable source of a video file with its frame index (<paramref name="decodeThreads"/>: FFmpeg threads, 0 for OpenCV's default).</summary>
+    public static IFrameSource OpenFile(string path, VideoIndex index, int decodeThreads = 0) =>
+        new VideoReader(System.IO.Path.GetFullPath(path), index, decodeThreads);
+
+    /// <summary>
+    /// Opens the source of <paramref name="clip"/>. A file clip needs its video's <paramref name="index"/>;
+    /// a live clip has none. Throws <see cref="VideoException"/> when no live source can be opened here,
+    /// <see cref="SourceNotSeekableException"/> when the live source was opened before.
+    /// </summary>
+    public IFrameSource Open(VideoClip clip, VideoIndex? index, int decodeThreads = 0)
+    {
+        ArgumentNullException.ThrowIfNull(clip);
+        if (clip.SourceKind != FrameSourceKind.Live)
+            return OpenFile(clip.Path, index ?? throw new ArgumentNullException(nameof(index), "A file source needs its video's index."), decodeThreads);
+        if (_openLive is null)
+            throw new VideoException(VideoErrorKind.Unreadable, clip.Path, $"'{clip.Path}' is a live source, and no live source can be opened here.");
+        lock (_liveOpened)
+        {
+            if (!_liveOpened.Add(clip.Path))
+                throw new SourceNotSeekableException(clip.Path, $"'{clip.Path}' is a forward-only source that was already read: its frames cannot be read again.");
+        }
+        return _openLive(clip);
+    }
+}
