@@ -131,7 +131,7 @@ public sealed class SplitVideoClipCommand : VideoCommandBase
             }
             catch (FormatException e)
             {
-                ThrowTerminatingError(new ErrorRecord(e, VideoDetect.Errors.ErrorIds.InvalidShard, ErrorCategory.InvalidArgument, Shard));
+                ThrowTerminatingError(ErrorMapping.Record(e, ErrorIds.InvalidShard, Shard));
             }
         }
         // Not ParameterSetName: with pipeline input the set is only settled when the first record binds.
@@ -150,7 +150,7 @@ public sealed class SplitVideoClipCommand : VideoCommandBase
         }
         catch (ArgumentException e)
         {
-            ThrowTerminatingError(new ErrorRecord(e, ErrorIds.InvalidClipRange, ErrorCategory.InvalidArgument, null));
+            ThrowTerminatingError(ErrorMapping.Record(e, ErrorIds.InvalidClipRange, null));
         }
         if (ResumeFrom is not null) _resumeFrom = SessionState.Path.GetUnresolvedProviderPathFromPSPath(ResumeFrom);
     }
@@ -271,7 +271,7 @@ public sealed class SplitVideoClipCommand : VideoCommandBase
                 }
                 catch (ArgumentException e)
                 {
-                    WriteError(new ErrorRecord(e, VideoDetect.Errors.ErrorIds.OutsideRoot, ErrorCategory.InvalidArgument, file));
+                    WriteError(ErrorMapping.Record(e, ErrorIds.OutsideRoot, file));
                     return;
                 }
             }
