@@ -24,8 +24,10 @@ public static class ErrorsTopic
         Paragraph(text, "Each error a VideoDetect cmdlet writes carries an id: its FullyQualifiedErrorId is " +
             "\"<id>,VideoDetect.Commands.<Cmdlet>Command\" (for example " +
             "\"OutputExists,VideoDetect.Commands.ExportAnnotatedVideoCommand\"), its CategoryInfo.Category is " +
-            "the category below, whichever cmdlet reports it, and its Exception is the module's typed exception " +
-            "(VideoDetect.Errors.VideoDetectException, whose ErrorId property is the id). Ids are API: scripts and " +
+            "the category below, whichever cmdlet reports it. An error the module raises itself reaches $_.Exception " +
+            "as one type per id, a VideoDetect.Errors.VideoDetectException whose ErrorId property is the id " +
+            "(for example VideoDetect.Results.OutputExistsException from every writer); one the file system " +
+            "raises (a path that names nothing, an I/O error) keeps .NET's exception. Ids are API: scripts and " +
             "Pester tests may assert them, and an id is never renamed.", 4);
         Paragraph(text, "An error about one input (a video, a frame, a source's output) is non-terminating: " +
             "the other inputs go on. Errors marked terminating end the command. This topic is generated from " +
