@@ -236,7 +236,7 @@ Import-Module '$ModuleOut'
 `$frames = 0; `$withFaces = 0
 `$file = Split-VideoClip '$video' -Length 64 | ConvertTo-FrameBatch | Invoke-FrameDetection |
     ForEach-Object { `$frames++; if (`$_.Detections.Count -gt 0) { `$withFaces++ }; `$_ } |
-    Export-AnnotatedVideo -Path '$target' -Codec H264 -Force -PassThru
+    Export-AnnotatedVideo -Path '$target' -Codec H264 -Force -PassThruFile
 "Faces found and boxed in `$withFaces of `$frames frames of $video (BlazeFace, the embedded default model)."
 "Written (H.264): `$(`$file.FullName)"
 "@

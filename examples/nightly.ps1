@@ -24,7 +24,7 @@ Get-ChildItem -LiteralPath $Footage -File -Recurse -Include $Include |
     Invoke-FrameDetection -Confidence $Confidence |
     Export-FrameDetection -OutputDirectory $Results |
     Import-FrameDetection |
-    Export-AnnotatedVideo -OutputDirectory $Annotated -Force -PassThru |
+    Export-AnnotatedVideo -OutputDirectory $Annotated -Force -PassThruFile |
     ForEach-Object { Write-Information "wrote $($_.Name)" }
 
 $failed = @($Error | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] })

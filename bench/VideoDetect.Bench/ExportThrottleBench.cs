@@ -5,8 +5,8 @@ using VideoDetect.Results;
 using VideoDetect.Video;
 
 /// <summary>
-/// Export-AnnotatedVideo's -ThrottleLimit: <see cref="AnnotatedVideoExport"/> (the cmdlet's engine,
-/// driven as the cmdlet drives it) over four sources — copies of vtest.avi's first 240 frames — with
+/// Export-AnnotatedVideo's -ThrottleLimit: <see cref="AnnotatedVideoExport"/> (the cmdlet's sink,
+/// driven by the cmdlet's SourceSinkDriver) over four sources — copies of vtest.avi's first 240 frames — with
 /// one box a frame made up front, so detections arrive faster than one source encodes (as from a GPU);
 /// H.264 through libx264 at the cmdlet's default preset, no audio. Limits 1, 2 and 4, rounds
 /// interleaved, medians; CPU time includes the ffmpeg encoders (children of this process).
@@ -95,25 +95,24 @@ internal static class ExportThrottleBench
         if (Directory.Exists(target)) Directory.Delete(target, true);
         double cpu0 = CpuMs();
         var sw = Stopwatch.StartNew();
-        using (var export = new AnnotatedVideoExport(AnnotatedVideoExport.Resolve(target, isDirectory: true), encoder,
-                   new AnnotationOptions { Audio = false, Overwrite = true }, throttleLimit: limit))
+        var export = new AnnotatedVideoExport(encoder, new AnnotationOptions { Audio = false, Overwrite = true });
+        using (var driver = new SourceSinkDriver(export, new OutputClaims(AnnotatedVideoExport.Resolve(target, isDirectory: true), force: true), new QuietHost(), limit))
         {
-            foreach (var f in frames)
-            {
-                if (export.IsNewSource(f))
-                {
-                    export.Seal();
-                    export.Claim(f.Path);
-                    while (export.CommitDue()) export.CommitOldest();
-                    export.Open();
-                }
-                export.Add(f);
-                while (export.CommitDue()) export.CommitOldest();
-            }
-            export.Seal();
-            while (export.CommitDue(all: true)) export.CommitOldest();
+            foreach (var f in frames) driver.Push(f);
+            driver.Complete();
         }
         return (sw.Elapsed.TotalMilliseconds, CpuMs() - cpu0);
+    }
+
+    /// <summary>Confirms every source; an error fails the bench.</summary>
+    private sealed class QuietHost : ISinkHost
+    {
+        public bool Confirm(string sourcePath, string target) => true;
+        public void Opened(ISourceOutput output) { }
+        public void Added(FrameDetections frame, ISourceOutput output) { }
+        public void SourceEnded() { }
+        public void Committed(ISourceResult result) { }
+        public void Failed(VideoDetect.Errors.VideoDetectException error, object? about) => throw error;
     }
 
     /// <summary>utime + stime + cutime + cstime of /proc/self/stat, in ms (clock ticks of 10 ms).</summary>

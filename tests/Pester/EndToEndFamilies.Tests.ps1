@@ -89,7 +89,7 @@ Describe 'Detectron2 and torchvision exports' {
         $video = New-BrightDarkVideo (Join-Path $TestDrive 'bd-x.mp4')
         $out = Join-Path $TestDrive 'masks.avi'
         $file = Split-VideoClip $video -Length 6 | ConvertTo-FrameBatch -Model $d2 | Invoke-FrameDetection |
-            Export-AnnotatedVideo -Path $out -Codec Mjpg -PassThru
+            Export-AnnotatedVideo -Path $out -Codec Mjpg -PassThruFile
         $file.FullName | Should -Be $out
         (Get-VideoInfo $out).FrameCount | Should -Be 6
     }

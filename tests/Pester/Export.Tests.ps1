@@ -61,7 +61,7 @@ Describe "Export-AnnotatedVideo: the main job on vtest.avi$NoShared$NoModels$NoT
         $out = Join-Path $TestDrive 'out.mp4'
         # The issue's pipeline, as written (Tee-Object keeps the detections to check the pixels with).
         $written = Split-VideoClip $vtest -Length 64 | ConvertTo-FrameBatch -Model $Yolox -BatchSize 8 -WarningAction SilentlyContinue |
-            Invoke-FrameDetection | Tee-Object -Variable all | Export-AnnotatedVideo -Path $out -PassThru
+            Invoke-FrameDetection | Tee-Object -Variable all | Export-AnnotatedVideo -Path $out -PassThruFile
     }
 
     It 'writes an H.264 MP4 with every frame, at the source''s size and rate, and emits the file' {
@@ -119,8 +119,8 @@ Describe "Export-AnnotatedVideo: behaviour$NoShared$NoModels$NoTools" -Skip:(-no
     It '-FrameStride upstream: every frame of the range is written, and the gaps hold the last boxes (or none with -NoHold)' {
         $detections = @(Split-VideoClip $vtest -Length 32 -End 64 | ConvertTo-FrameBatch -Model $Yolox -FrameStride 4 -WarningAction SilentlyContinue | Invoke-FrameDetection)
         $detections.FrameIndex | Should -Be (0..15 | ForEach-Object { $_ * 4 })
-        $held = $detections | Export-AnnotatedVideo -Path (Join-Path $dir 'held.mp4') -PassThru
-        $bare = $detections | Export-AnnotatedVideo -Path (Join-Path $dir 'bare.mp4') -NoHold -PassThru
+        $held = $detections | Export-AnnotatedVideo -Path (Join-Path $dir 'held.mp4') -PassThruFile
+        $bare = $detections | Export-AnnotatedVideo -Path (Join-Path $dir 'bare.mp4') -NoHold -PassThruFile
         foreach ($f in $held, $bare) { (Get-Stream $f.FullName).nb_read_frames | Should -Be '61' -Because 'frames 0..60' }
         $person = $detections[0].Detections | Where-Object Label -EQ 'person' | Sort-Object Confidence -Descending | Select-Object -First 1
         $edge = @([int][math]::Floor($person.X), [int]($person.Y + $person.Height / 4), 2, [int]($person.Height / 2))
@@ -134,15 +134,15 @@ Describe "Export-AnnotatedVideo: behaviour$NoShared$NoModels$NoTools" -Skip:(-no
 
     It '-Preset passes libx264''s preset: ultrafast (the default) trades size for speed against veryfast' {
         $frames = New-FrameDetections $vtest (0..49)
-        $fast = $frames | Export-AnnotatedVideo -Path (Join-Path $dir 'fast.mp4') -PassThru
-        $small = $frames | Export-AnnotatedVideo -Path (Join-Path $dir 'small.mp4') -Preset veryfast -PassThru
+        $fast = $frames | Export-AnnotatedVideo -Path (Join-Path $dir 'fast.mp4') -PassThruFile
+        $small = $frames | Export-AnnotatedVideo -Path (Join-Path $dir 'small.mp4') -Preset veryfast -PassThruFile
         foreach ($f in $fast, $small) { (Get-Stream $f.FullName).codec_name | Should -Be 'h264' }
         $fast.Length | Should -BeGreaterThan (1.5 * $small.Length) -Because 'ultrafast drops CABAC and most motion search'
         { $frames | Export-AnnotatedVideo -Path (Join-Path $dir 'x.mp4') -Preset quick } | Should -Throw -ErrorId 'ParameterArgumentValidationError,VideoDetect.Commands.ExportAnnotatedVideoCommand'
     }
 
     It '-WhatIf writes nothing' {
-        New-FrameDetections $vtest (0..9) | Export-AnnotatedVideo -Path (Join-Path $dir 'w.mp4') -WhatIf -PassThru | Should -BeNullOrEmpty
+        New-FrameDetections $vtest (0..9) | Export-AnnotatedVideo -Path (Join-Path $dir 'w.mp4') -WhatIf -PassThruFile | Should -BeNullOrEmpty
         @(Get-ChildItem -LiteralPath $dir -Force).Count | Should -Be 0
         New-FrameDetections $vtest (0..9) | Export-AnnotatedVideo -OutputDirectory (Join-Path $dir 'new') -WhatIf
         Join-Path $dir 'new' | Should -Not -Exist
@@ -177,7 +177,7 @@ Describe "Export-AnnotatedVideo: behaviour$NoShared$NoModels$NoTools" -Skip:(-no
     }
 
     It '-OutputDirectory writes one file per source at each source''s size and exact rational rate' {
-        $files = @((New-FrameDetections $vtest (0..9)) + (New-FrameDetections $megamind (5..16)) | Export-AnnotatedVideo -OutputDirectory (Join-Path $dir 'a') -PassThru)
+        $files = @((New-FrameDetections $vtest (0..9)) + (New-FrameDetections $megamind (5..16)) | Export-AnnotatedVideo -OutputDirectory (Join-Path $dir 'a') -PassThruFile)
         $files.Name | Should -Be @('vtest.annotated.mp4', 'Megamind.annotated.mp4')
         $m = Get-Stream $files[1].FullName
         $m.r_frame_rate | Should -Be '2997/125'
@@ -188,8 +188,8 @@ Describe "Export-AnnotatedVideo: behaviour$NoShared$NoModels$NoTools" -Skip:(-no
 
     It '-ThrottleLimit 3 encodes the sources at once: the same frames as -ThrottleLimit 1, files and errors in input order' {
         $frames = @((New-FrameDetections $vtest (0..29)) + (New-FrameDetections $megamind (0..29)) + (New-FrameDetections $vtest (30..39) -Box 10, 10, 50, 50))
-        $one = @($frames | Export-AnnotatedVideo -OutputDirectory (Join-Path $dir 'one') -ThrottleLimit 1 -Codec Mjpg -PassThru -WarningAction SilentlyContinue -ErrorVariable e1 -ErrorAction SilentlyContinue)
-        $three = @($frames | Export-AnnotatedVideo -OutputDirectory (Join-Path $dir 'three') -ThrottleLimit 3 -Codec Mjpg -PassThru -WarningAction SilentlyContinue -ErrorVariable e3 -ErrorAction SilentlyContinue)
+        $one = @($frames | Export-AnnotatedVideo -OutputDirectory (Join-Path $dir 'one') -ThrottleLimit 1 -Codec Mjpg -PassThruFile -WarningAction SilentlyContinue -ErrorVariable e1 -ErrorAction SilentlyContinue)
+        $three = @($frames | Export-AnnotatedVideo -OutputDirectory (Join-Path $dir 'three') -ThrottleLimit 3 -Codec Mjpg -PassThruFile -WarningAction SilentlyContinue -ErrorVariable e3 -ErrorAction SilentlyContinue)
         $three.Name | Should -Be @('vtest.annotated.mp4', 'Megamind.annotated.mp4')
         $one.Name | Should -Be $three.Name
         # The source that comes back is a conflict in both, after the first two.
@@ -211,13 +211,13 @@ Describe "Export-AnnotatedVideo: behaviour$NoShared$NoModels$NoTools" -Skip:(-no
     It '-ThrottleLimit takes 1..64 or Auto' {
         { New-FrameDetections $vtest 0 | Export-AnnotatedVideo -OutputDirectory $dir -ThrottleLimit 0 } | Should -Throw -ErrorId 'ParameterArgumentValidationError,VideoDetect.Commands.ExportAnnotatedVideoCommand'
         { New-FrameDetections $vtest 0 | Export-AnnotatedVideo -OutputDirectory $dir -ThrottleLimit 65 } | Should -Throw -ErrorId 'ParameterArgumentValidationError,VideoDetect.Commands.ExportAnnotatedVideoCommand'
-        (New-FrameDetections $vtest 0 | Export-AnnotatedVideo -OutputDirectory $dir -ThrottleLimit auto -Codec Mjpg -PassThru -WarningAction SilentlyContinue).Name | Should -Be 'vtest.annotated.mp4'
+        (New-FrameDetections $vtest 0 | Export-AnnotatedVideo -OutputDirectory $dir -ThrottleLimit auto -Codec Mjpg -PassThruFile -WarningAction SilentlyContinue).Name | Should -Be 'vtest.annotated.mp4'
     }
 
     It 'a second source with -Path is an OutputPathConflict; the first source''s video is still written' {
         $target = Join-Path $dir 'one.mp4'
         $r = (New-FrameDetections $vtest (0..4)) + (New-FrameDetections $megamind (0..4)) |
-            Export-AnnotatedVideo -Path $target -PassThru -ErrorVariable e -ErrorAction SilentlyContinue
+            Export-AnnotatedVideo -Path $target -PassThruFile -ErrorVariable e -ErrorAction SilentlyContinue
         @($e).Count | Should -Be 1
         $e[0].FullyQualifiedErrorId | Should -Be "OutputPathConflict,$ExportId"
         $e[0].TargetObject | Should -Be $megamind
@@ -227,7 +227,7 @@ Describe "Export-AnnotatedVideo: behaviour$NoShared$NoModels$NoTools" -Skip:(-no
 
     It 'a frame that arrives out of order is a FrameOutOfOrder error and is skipped; the video goes on' {
         $frames = New-FrameDetections $vtest @(0, 1, 2, 1, 3)
-        $r = $frames | Export-AnnotatedVideo -Path (Join-Path $dir 'order.mp4') -PassThru -ErrorVariable e -ErrorAction SilentlyContinue
+        $r = $frames | Export-AnnotatedVideo -Path (Join-Path $dir 'order.mp4') -PassThruFile -ErrorVariable e -ErrorAction SilentlyContinue
         @($e).Count | Should -Be 1
         $e[0].FullyQualifiedErrorId | Should -Be "FrameOutOfOrder,$ExportId"
         (Get-Stream $r.FullName).nb_read_frames | Should -Be '4'
@@ -249,7 +249,7 @@ Describe "Export-AnnotatedVideo: behaviour$NoShared$NoModels$NoTools" -Skip:(-no
     }
 
     It '-Blur blurs inside the boxes instead of drawing them' {
-        $r = New-FrameDetections $vtest (0..2) -Box 200, 150, 160, 120 | Export-AnnotatedVideo -Path (Join-Path $dir 'blur.avi') -Codec Mjpg -Blur -PassThru
+        $r = New-FrameDetections $vtest (0..2) -Box 200, 150, 160, 120 | Export-AnnotatedVideo -Path (Join-Path $dir 'blur.avi') -Codec Mjpg -Blur -PassThruFile
         $src = Get-Frame $vtest 1; $dst = Get-Frame $r.FullName 1
         try {
             $inside = [OpenCvSharp.Rect]::new(220, 170, 120, 80)
@@ -259,7 +259,7 @@ Describe "Export-AnnotatedVideo: behaviour$NoShared$NoModels$NoTools" -Skip:(-no
             $after | Should -BeLessThan (0.5 * $before)
             # Control: the same box drawn (no -Blur) puts its 2-px line on x 200..201; blurred, that strip
             # changes far less (the blur only mixes it with its neighbours).
-            $drawn = New-FrameDetections $vtest (0..2) -Box 200, 150, 160, 120 | Export-AnnotatedVideo -Path (Join-Path $dir 'drawn.avi') -Codec Mjpg -PassThru
+            $drawn = New-FrameDetections $vtest (0..2) -Box 200, 150, 160, 120 | Export-AnnotatedVideo -Path (Join-Path $dir 'drawn.avi') -Codec Mjpg -PassThruFile
             $lined = Get-Frame $drawn.FullName 1
             $line = @(200, 160, 2, 100)
             $withLine = Get-Difference $src $lined $line
@@ -274,7 +274,7 @@ Describe "Export-AnnotatedVideo: behaviour$NoShared$NoModels$NoTools" -Skip:(-no
         $saved = $env:VIDEODETECT_FFMPEG
         try {
             $env:VIDEODETECT_FFMPEG = 'off'
-            $r = New-FrameDetections $vtest (0..4) | Export-AnnotatedVideo -Path (Join-Path $dir 'fallback.mp4') -PassThru -WarningVariable w -WarningAction SilentlyContinue
+            $r = New-FrameDetections $vtest (0..4) | Export-AnnotatedVideo -Path (Join-Path $dir 'fallback.mp4') -PassThruFile -WarningVariable w -WarningAction SilentlyContinue
             @($w).Count | Should -Be 2
             "$($w[0])" | Should -Match 'mp4v.*H\.264.*VIDEODETECT_FFMPEG'
             "$($w[1])" | Should -Match 'audio is dropped.*-NoAudio'

@@ -205,6 +205,19 @@ Describe 'Import-FrameDetection' {
         "$($e[1])".StartsWith("$bad`:11: ") | Should -BeTrue -Because "the error names the file and line: $($e[1])"
         $frames.Count | Should -Be (39 + 9 + 40)
     }
+
+    It 'a result file that does not exist is ResultNotFound (ObjectNotFound), by -Path and by -LiteralPath; the other files come through' {
+        $missing = Join-Path $TestDrive 'no such.detections.jsonl'
+        $frames = @(Import-FrameDetection -Path $missing, (Join-Path $Whole 'cam 1.detections.jsonl') -ErrorVariable e -ErrorAction SilentlyContinue)
+        @($e).Count | Should -Be 1
+        $e[0].FullyQualifiedErrorId | Should -Be "ResultNotFound,$ImportId"
+        $e[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        $e[0].TargetObject | Should -Be $missing
+        $frames.Count | Should -Be 40
+        $null = Import-FrameDetection -LiteralPath $missing -ErrorVariable e2 -ErrorAction SilentlyContinue
+        @($e2).FullyQualifiedErrorId | Should -Be @("ResultNotFound,$ImportId")
+        $e2[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+    }
 }
 
 Describe 'The nightly script (examples/nightly.ps1)' {

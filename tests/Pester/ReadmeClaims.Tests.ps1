@@ -270,7 +270,7 @@ Describe "Export-AnnotatedVideo behaviour on generated videos$NoFfmpeg$NoFfprobe
         @{ Ext = 'mov'; Format = 'mov,mp4,m4a,3gp,3g2,mj2'; Brand = 'qt' }
         @{ Ext = 'mkv'; Format = 'matroska,webm'; Brand = '' }
     ) {
-        $f = New-Boxes $video (0..5) | Export-AnnotatedVideo -Path (Join-Path $dir "out.$Ext") -PassThru
+        $f = New-Boxes $video (0..5) | Export-AnnotatedVideo -Path (Join-Path $dir "out.$Ext") -PassThruFile
         $f.Extension | Should -Be ".$Ext"
         (& ffprobe -v error -show_entries format=format_name -of default=nw=1:nk=1 $f.FullName) | Should -Be $Format
         # MP4 and QuickTime share ffprobe's demuxer: the major brand tells them apart.
@@ -302,7 +302,7 @@ Describe "Export-AnnotatedVideo behaviour on generated videos$NoFfmpeg$NoFfprobe
         Copy-Item $video (Join-Path $a 'same.avi'); Copy-Item $video (Join-Path $b 'same.avi')
         $outDir = Join-Path $dir 'out'
         $r = @((New-Boxes (Join-Path $a 'same.avi') (0..2)) + (New-Boxes (Join-Path $b 'same.avi') (0..2)) |
-            Export-AnnotatedVideo -OutputDirectory $outDir -PassThru -ErrorVariable e -ErrorAction SilentlyContinue)
+            Export-AnnotatedVideo -OutputDirectory $outDir -PassThruFile -ErrorVariable e -ErrorAction SilentlyContinue)
         @($e).Count | Should -Be 1
         $e[0].FullyQualifiedErrorId | Should -Be "OutputPathConflict,$ExportId"
         $e[0].TargetObject | Should -Be (Join-Path $b 'same.avi')

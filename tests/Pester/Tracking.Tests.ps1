@@ -169,7 +169,7 @@ Describe "The pipeline on vtest.avi$NoShared$NoModels" -Skip:(-not $HaveShared -
     }
 
     It 'Export-AnnotatedVideo draws tracks with -Trail' -Skip:(-not $HaveFfmpeg) {
-        $file = $short | Export-AnnotatedVideo -Path (Join-Path $TestDrive 'tracks.mp4') -Trail 10 -PassThru
+        $file = $short | Export-AnnotatedVideo -Path (Join-Path $TestDrive 'tracks.mp4') -Trail 10 -PassThruFile
         $file.Length | Should -BeGreaterThan 10000
     }
 }

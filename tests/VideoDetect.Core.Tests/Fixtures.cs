@@ -49,7 +49,7 @@ public static class Fixtures
         return candidates.FirstOrDefault(d => Videos.All(v => File.Exists(Path.Combine(d, v))));
     }
 
-    private static string? RepositoryRoot()
+    internal static string? RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
             if (File.Exists(Path.Combine(dir.FullName, "VideoDetect.sln"))) return dir.FullName;

@@ -4,7 +4,8 @@ namespace VideoDetect.Errors;
 /// Every error id the module reports, in one table. Ids are API: scripts and Pester checks assert
 /// <c>FullyQualifiedErrorId</c> ("&lt;id&gt;,VideoDetect.Commands.&lt;Cmdlet&gt;Command"), so an id
 /// is never renamed. Core raises them through <see cref="VideoDetectException"/> subclasses; the
-/// cmdlet layer reads <see cref="VideoDetectException.ErrorId"/> and only picks the category.
+/// cmdlet layer reads <see cref="VideoDetectException.ErrorId"/> and takes the category from
+/// <see cref="ErrorTable"/>, which says when each id happens (and renders about_VideoDetect_Errors).
 /// </summary>
 public static class ErrorIds
 {
@@ -69,4 +70,5 @@ public static class ErrorIds
     public const string ResultFileCorrupt = "ResultFileCorrupt";
     public const string OutputInUse = "OutputInUse";
     public const string OutputWriteFailed = "OutputWriteFailed";
+    public const string ResultNotFound = "ResultNotFound";
 }

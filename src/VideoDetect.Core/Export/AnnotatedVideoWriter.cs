@@ -40,12 +40,6 @@ public sealed record AnnotationOptions
     public int Threads { get; init; }
 }
 
-/// <summary>A source video could not be re-decoded for annotation (gone, changed, ended early): <see cref="ErrorIds.SourceUnavailable"/>.</summary>
-public sealed class SourceUnavailableException(string path, string message, Exception? inner = null) : VideoDetectException(ErrorIds.SourceUnavailable, message, inner)
-{
-    public string Path { get; } = path;
-}
-
 /// <summary>
 /// Writes one annotated copy of one source video, atomically, without holding frames.
 /// <para>

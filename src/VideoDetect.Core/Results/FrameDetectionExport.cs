@@ -4,9 +4,9 @@ using VideoDetect.Video;
 
 namespace VideoDetect.Results;
 
-/// <summary>What <see cref="FrameDetectionExport.Finish"/> wrote for one source.</summary>
+/// <summary>What <see cref="FrameDetectionOutput.Commit"/> wrote for one source.</summary>
 /// <param name="File">The finished file; null when the frames ended before the video did (the partial file is kept).</param>
-public sealed record FrameDetectionResult(FileInfo? File, string PartialPath, string SourcePath, bool Resumed, int ClipsAppended, long LastFrame, long FrameCount)
+public sealed record FrameDetectionResult(FileInfo? File, string PartialPath, string SourcePath, bool Resumed, int ClipsAppended, long LastFrame, long FrameCount) : ISourceResult
 {
     public bool Complete => File is not null;
 
@@ -32,102 +32,99 @@ public sealed record FrameDetectionExportOptions
 }
 
 /// <summary>
-/// Export-FrameDetection's per-source state machine, the same lifecycle as the annotated video's:
-/// <see cref="IsNewSource"/> → <see cref="Claim"/> (naming rule and conflict policy; a finished file of
-/// the same source needs Force, one of an older version of the file is replaced) → the caller's
-/// confirmation → <see cref="Open"/> (probe, header, partial file: new, resumed or started over) →
-/// <see cref="Add"/> per frame (a clip is appended when the next clip's first frame arrives) →
-/// <see cref="Finish"/> (last clip, atomic rename). Frames a resumed file already holds are passed
-/// over; a frame not after the previous one is a <see cref="FrameOutOfOrderException"/>. A failure
-/// skips the rest of that source and leaves its partial file with whole clips. Used on one thread;
-/// owns the current <see cref="ResultFileWriter"/>.
+/// Export-FrameDetection's sink (<see cref="ISourceSink"/>, run by <see cref="SourceSinkDriver"/>):
+/// one result file per source. <see cref="Claim"/> applies the naming rule and conflict policy (a
+/// finished file of the same source needs Force, one of an older version of the file is replaced);
+/// <see cref="Open"/> probes the source, writes the header and creates, resumes or starts over the
+/// partial file (<see cref="FrameDetectionOutput"/>).
 /// </summary>
-public sealed class FrameDetectionExport : IDisposable
+public sealed class FrameDetectionExport(FrameDetectionExportOptions options, CancellationToken cancellationToken = default) : ISourceSink
 {
-    private readonly OutputClaims _claims;
-    private readonly FrameDetectionExportOptions _options;
-    private readonly CancellationToken _ct;
-    private readonly List<FrameDetections> _clip = new();
-    private string? _source;
-    private string? _target;
-    private ResultFileWriter? _writer;
-    private long _lastFrame = -1;
+    public string Suffix => ResultFiles.Suffix(options.Format);
 
-    public FrameDetectionExport(OutputLocation output, FrameDetectionExportOptions options, CancellationToken cancellationToken = default)
+    /// <summary>Claims the target; throws <see cref="OutputPathConflictException"/> or <see cref="OutputExistsException"/>.</summary>
+    public string Claim(OutputClaims claims, string sourcePath)
     {
-        _claims = new OutputClaims(output, options.Force);
-        _options = options;
-        _ct = cancellationToken;
-    }
-
-    public string Suffix => ResultFiles.Suffix(_options.Format);
-
-    /// <summary>The writer of the current source, or null.</summary>
-    public ResultFileWriter? Writer => _writer;
-
-    public bool IsNewSource(FrameDetections frame) => !string.Equals(frame.Path, _source, StringComparison.Ordinal);
-
-    /// <summary>Makes <paramref name="sourcePath"/> current and claims its target (returned); throws <see cref="OutputPathConflictException"/> or <see cref="OutputExistsException"/>.</summary>
-    public string Claim(string sourcePath)
-    {
-        if (_writer is not null) throw new InvalidOperationException("Finish the current source first.");
-        _source = sourcePath;
-        _target = null;
-        string target = _claims.Claim(sourcePath, Suffix, mayExist: true);
-        if (File.Exists(target) && !_options.Force)
+        string target = claims.Claim(sourcePath, Suffix, mayExist: true);
+        if (File.Exists(target) && !options.Force)
         {
             // A finished file of this very source is kept; one made from an older version of the file is replaced when the new one completes.
-            var header = ResultStore.TryReadHeader(target, _options.Format, out _);
+            var header = ResultStore.TryReadHeader(target, options.Format, out _);
             SourceIdentity? now = null;
-            try { now = SourceIdentity.Of(sourcePath, _options.Root); } catch (FileNotFoundException) { }
+            try { now = SourceIdentity.Of(sourcePath, options.Root); } catch (FileNotFoundException) { }
             if (header is null || now is null || !header.Source.Identity.DifferencesFrom(now).Any())
                 throw new OutputExistsException(target, $"'{target}' exists and holds the results of this video; use -Force to replace it.");
         }
-        _target = target;
         return target;
     }
 
     /// <summary>
     /// Opens the claimed source's partial file for <paramref name="first"/> (the source's first frame
     /// here): probes the source for the header, then creates, resumes or starts over the partial file.
-    /// Throws SourceUnavailable (a <see cref="VideoException"/> wrapped), <see cref="ResumeMismatchException"/>,
+    /// Throws <see cref="SourceUnavailableException"/>, <see cref="ResumeMismatchException"/>,
     /// <see cref="OutputInUseException"/> or <see cref="InvalidOutputPathException"/>.
     /// </summary>
-    public ResultFileWriter Open(FrameDetections first)
+    public ISourceOutput Open(SinkTarget target, FrameDetections first)
     {
-        string target = _target ?? throw new InvalidOperationException("Claim a source first.");
-        _target = null;
-        string source = _source!;
+        string source = target.SourcePath;
         SourceIdentity identity;
         ProbedVideo probed;
         try
         {
-            identity = SourceIdentity.Of(source, _options.Root);
-            probed = VideoProbe.Probe(source, _options.Probe, _ct);
+            identity = SourceIdentity.Of(source, options.Root);
+            probed = VideoProbe.Probe(source, options.Probe, cancellationToken);
         }
         catch (Exception e) when (e is VideoException or FileNotFoundException)
         {
-            throw new ResultSourceUnavailableException(source, $"'{source}' cannot be read to describe it in the header: {e.Message}", e);
+            throw new SourceUnavailableException(source, $"'{source}' cannot be read to describe it in the header: {e.Message}", e);
         }
-        var header = ResultHeader.For(identity, probed.Info, probed.Index.FrameCount, first.Run, _options.ModuleVersion, _options.StartTime);
-        _claims.Location.EnsureDirectory();
-        var writer = ResultFileWriter.Open(target, _options.Format, header, _options.Force);
+        var header = ResultHeader.For(identity, probed.Info, probed.Index.FrameCount, first.Run, options.ModuleVersion, options.StartTime);
+        target.Location.EnsureDirectory();
+        var writer = ResultFileWriter.Open(target.Path, options.Format, header, options.Force);
         if (!writer.Resumed && first.ClipIndex > 0 && first.FrameIndex > 0)
         {
             // A file begun (or started over) here must hold the video from its first clip; these frames start at a later one.
             writer.Dispose();
-            throw new ResumeMismatchException(target, new[] { $"the frames start at clip {first.ClipIndex} but the file holds no earlier clip{(writer.StartedOverBecause is { } why ? $" (started over: {why})" : "")}; run the video again from its start (without -ResumeFrom)" });
+            throw new ResumeMismatchException(target.Path, new[] { $"the frames start at clip {first.ClipIndex} but the file holds no earlier clip{(writer.StartedOverBecause is { } why ? $" (started over: {why})" : "")}; run the video again from its start (without -ResumeFrom)" });
         }
+        return new FrameDetectionOutput(source, writer);
+    }
+}
+
+/// <summary>
+/// One source's result file while it is written: <see cref="Add"/> per frame (a clip is appended
+/// when the next clip's first frame arrives), <see cref="Seal"/> appends the last clip,
+/// <see cref="Commit"/> renames the partial file onto the target when the video is complete. Frames
+/// a resumed file already holds are passed over; a frame not after the previous one is a
+/// <see cref="FrameOutOfOrderException"/>. Abandoned (disposed before the commit), the partial file
+/// keeps its whole clips for a later resume. Owns its <see cref="ResultFileWriter"/>.
+/// </summary>
+public sealed class FrameDetectionOutput : ISourceOutput
+{
+    private readonly List<FrameDetections> _clip = new();
+    private ResultFileWriter? _writer;
+    private long _lastFrame;
+
+    internal FrameDetectionOutput(string sourcePath, ResultFileWriter writer)
+    {
+        SourcePath = sourcePath;
         _writer = writer;
+        Writer = writer;
         _lastFrame = writer.StoredLastFrame;
-        _clip.Clear();
-        return writer;
     }
 
+    public string SourcePath { get; }
+
+    /// <summary>The file's writer (whether it was resumed or started over).</summary>
+    public ResultFileWriter Writer { get; }
+
+    /// <summary>Always true: the commit is a rename.</summary>
+    public bool Completed => true;
+
     /// <summary>
-    /// Takes one frame: false when the source is skipped or the frame is already stored (a resumed
-    /// file), true when it was taken. Throws <see cref="FrameOutOfOrderException"/> for a frame not
-    /// after the last one (the source goes on); a write failure ends the source (<see cref="ResultWriteFailedException"/>).
+    /// Takes one frame: false when the frame is already stored (a resumed file). Throws
+    /// <see cref="FrameOutOfOrderException"/> for a frame not after the last one (the source goes on);
+    /// a write failure ends the source (<see cref="ResultWriteFailedException"/>).
     /// </summary>
     public bool Add(FrameDetections frame)
     {
@@ -158,26 +155,31 @@ public sealed class FrameDetectionExport : IDisposable
         }
     }
 
-    /// <summary>
-    /// The source's frames ended: appends the last clip and, when the video is complete (its last
-    /// frame, or with a frame stride the last one sampled, is stored), commits (the atomic rename).
-    /// Frames that end earlier (a plan with -End, frames cut off upstream) leave the partial file, so
-    /// nothing looks finished that is not. Null when the source was skipped.
-    /// </summary>
-    public FrameDetectionResult? Finish()
+    /// <summary>The source's frames ended: appends the last clip (a resumed file with nothing new still commits when complete).</summary>
+    public bool Seal()
     {
-        var writer = _writer;
-        if (writer is null) { _target = null; return null; }
+        if (_writer is null) return false;
         if (_clip.Count > 0) Flush();
+        return true;
+    }
+
+    /// <summary>
+    /// Commits (the atomic rename) when the video is complete (its last frame, or with a frame stride
+    /// the last one sampled, is stored). Frames that end earlier (a plan with -End, frames cut off
+    /// upstream) leave the partial file, so nothing looks finished that is not.
+    /// </summary>
+    public ISourceResult Commit()
+    {
+        var writer = _writer ?? throw new InvalidOperationException("The output failed or was committed.");
         _writer = null;
         long count = writer.Header.Source.FrameCount;
         int stride = Math.Max(1, writer.Header.Parameters?.FrameStride ?? 1);
         try
         {
             if (!HeldFrames.Covers(writer.LastFrame, count, stride))
-                return new FrameDetectionResult(null, writer.PartialPath, _source!, writer.Resumed, writer.ClipsAppended, writer.LastFrame, count);
+                return new FrameDetectionResult(null, writer.PartialPath, SourcePath, writer.Resumed, writer.ClipsAppended, writer.LastFrame, count);
             var file = writer.Commit();
-            return new FrameDetectionResult(file, writer.PartialPath, _source!, writer.Resumed, writer.ClipsAppended, writer.LastFrame, count);
+            return new FrameDetectionResult(file, writer.PartialPath, SourcePath, writer.Resumed, writer.ClipsAppended, writer.LastFrame, count);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -196,12 +198,6 @@ public sealed class FrameDetectionExport : IDisposable
         _writer?.Dispose();
         _writer = null;
     }
-}
-
-/// <summary>A source could not be probed for its header: <see cref="ErrorIds.SourceUnavailable"/>.</summary>
-public sealed class ResultSourceUnavailableException(string path, string message, Exception? inner = null) : VideoDetectException(ErrorIds.SourceUnavailable, message, inner)
-{
-    public string Path { get; } = path;
 }
 
 /// <summary>Writing a result file failed (disk full, permissions): <see cref="ErrorIds.OutputWriteFailed"/>.</summary>

@@ -24,3 +24,13 @@ public sealed class InvalidOutputPathException(string target, string message, Ex
 {
     public string Target { get; } = target;
 }
+
+/// <summary>
+/// A source a writer needs cannot be read: it cannot be probed for a result file's header, or cannot
+/// be decoded again to draw on (gone, changed, ended early): <see cref="ErrorIds.SourceUnavailable"/>.
+/// The one type of that id, whichever writer raises it.
+/// </summary>
+public sealed class SourceUnavailableException(string path, string message, Exception? inner = null) : VideoDetectException(ErrorIds.SourceUnavailable, message, inner)
+{
+    public string Path { get; } = path;
+}

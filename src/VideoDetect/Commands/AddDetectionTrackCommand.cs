@@ -71,7 +71,7 @@ public sealed class AddDetectionTrackCommand : PSCmdlet
             }
             catch (FrameOutOfOrderException e)
             {
-                WriteError(new ErrorRecord(e, e.ErrorId, ErrorCategory.InvalidData, frame));
+                WriteError(ErrorMapping.Record(e, frame));
                 tracked = TrackAssigner.Untracked(frame);
             }
             WriteObject(tracked);

@@ -71,7 +71,7 @@ public sealed class ConvertToDetectionEventCommand : PSCmdlet
         }
         catch (InvalidRegionException e)
         {
-            ThrowTerminatingError(new ErrorRecord(e, e.ErrorId, ErrorCategory.InvalidArgument, null));
+            ThrowTerminatingError(ErrorMapping.Record(e, null));
         }
     }
 

@@ -211,7 +211,7 @@ public sealed class ConvertToFrameBatchCommand : StoppableCommand
         }
         catch (Exception e) when (e is not PipelineStoppedException)
         {
-            ThrowTerminatingError(new ErrorRecord(e, ErrorIds.BatchWorkerFailed, ErrorCategory.NotSpecified, null));
+            ThrowTerminatingError(ErrorMapping.Record(e, ErrorIds.BatchWorkerFailed, null));
             return false;
         }
         if (item is null) return false;
@@ -240,7 +240,7 @@ public sealed class ConvertToFrameBatchCommand : StoppableCommand
     private static ErrorRecord ErrorFor(ClipFailed failed) => failed.Error switch
     {
         VideoDetectException known => ErrorMapping.Record(known, failed.Clip),
-        _ => new ErrorRecord(failed.Error, ErrorIds.FrameDecodeFailed, ErrorCategory.ReadError, failed.Clip),
+        _ => ErrorMapping.Record(failed.Error, ErrorIds.FrameDecodeFailed, failed.Clip),
     };
 
     private void ReportProgress(BatchReady ready)

@@ -1,34 +1,44 @@
 using System.Management.Automation;
+using VideoDetect.Export;
+using VideoDetect.Results;
 
 namespace VideoDetect.Commands;
 
 /// <summary>
-/// Turns Core's typed errors into error records: the id is the exception's own
-/// (<see cref="VideoDetectException.ErrorId"/>, from <see cref="ErrorIds"/>); this layer only picks the category.
+/// Turns errors into error records, the one way every cmdlet does it: the id is the exception's own
+/// (<see cref="VideoDetectException.ErrorId"/>, from <see cref="ErrorIds"/>) or the one given, and the
+/// category is the id's in Core's <see cref="ErrorTable"/>, converted by name (the names of
+/// <see cref="ErrorKind"/> are those of <see cref="ErrorCategory"/>). The exception reaches
+/// <c>$_.Exception</c> as it was thrown, so one id always comes as one type.
 /// </summary>
 internal static class ErrorMapping
 {
     /// <summary>The error record for <paramref name="e"/>, about <paramref name="target"/>.</summary>
-    public static ErrorRecord Record(VideoDetectException e, object? target) => new(e, e.ErrorId, Category(e.ErrorId), target);
+    public static ErrorRecord Record(VideoDetectException e, object? target) => Record(e, e.ErrorId, target);
+
+    /// <summary>The error record for an exception that is not the module's (an I/O error, a .NET argument check), with its id.</summary>
+    public static ErrorRecord Record(Exception e, string errorId, object? target) => new(e, errorId, Category(errorId), target);
 
     /// <summary>The error for a bad video, with the video's path as target.</summary>
     public static ErrorRecord Record(VideoDetect.Video.VideoException e) => Record(e, e.Path);
 
-    /// <summary>The category that goes with an id.</summary>
-    public static ErrorCategory Category(string errorId) => errorId switch
+    /// <summary>
+    /// The error record for a writer's error (Export-FrameDetection, Export-AnnotatedVideo): about the
+    /// file or source the exception names, else <paramref name="about"/> (the frame refused, the source).
+    /// </summary>
+    public static ErrorRecord WriterRecord(VideoDetectException e, object? about) => Record(e, e switch
     {
-        ErrorIds.VideoNotFound or ErrorIds.ModelNotFound => ErrorCategory.ObjectNotFound,
-        ErrorIds.PathIsDirectory or ErrorIds.NotFileSystemPath or ErrorIds.InvalidClipRange or ErrorIds.InvalidPreprocessing or ErrorIds.InvalidShard or ErrorIds.OutsideRoot
-            or ErrorIds.LabelsMismatch or ErrorIds.ModelRequired or ErrorIds.UnknownClass or ErrorIds.BatchDoesNotFitModel
-            or ErrorIds.InvalidOutputPath => ErrorCategory.InvalidArgument,
-        ErrorIds.VideoAccessDenied => ErrorCategory.PermissionDenied,
-        ErrorIds.VideoReadFailed or ErrorIds.FrameDecodeFailed or ErrorIds.SourceUnavailable => ErrorCategory.ReadError,
-        ErrorIds.ProviderUnavailable or ErrorIds.EncoderUnavailable => ErrorCategory.ResourceUnavailable,
-        ErrorIds.ModelRemoved or ErrorIds.OutputPathConflict => ErrorCategory.InvalidOperation,
-        ErrorIds.InferenceFailed => ErrorCategory.InvalidResult,
-        ErrorIds.OutputExists => ErrorCategory.ResourceExists,
-        ErrorIds.EncoderFailed => ErrorCategory.WriteError,
-        ErrorIds.BatchWorkerFailed => ErrorCategory.NotSpecified,
-        _ => ErrorCategory.InvalidData, // VideoEmpty, VideoUnreadable, VideoNoDecodableFrames, ClipOutOfRange, FrameOutOfOrder, ModelUnreadable, ModelNotRecognised
-    };
+        OutputPathConflictException c => c.SourcePath,
+        OutputExistsException x => x.Target,
+        OutputInUseException u => u.Target,
+        ResumeMismatchException m => m.Target,
+        InvalidOutputPathException p => p.Target,
+        ResultWriteFailedException w => w.Target,
+        SourceUnavailableException s => s.Path,
+        EncoderFailedException f => f.Target ?? about,
+        _ => about,
+    });
+
+    /// <summary>The category of an id: its <see cref="ErrorKind"/> in <see cref="ErrorTable"/>, by name.</summary>
+    public static ErrorCategory Category(string errorId) => Enum.Parse<ErrorCategory>(ErrorTable.KindOf(errorId).ToString());
 }

@@ -8,7 +8,7 @@ namespace VideoDetect.Commands;
 /// Import-FrameDetection: reads result files (or every *.detections.jsonl / *.detections.csv of a
 /// folder) back as FrameDetections, streaming, with the same values Export-FrameDetection wrote. A
 /// truncated or corrupt file is a non-terminating ResultFileCorrupt error naming the file and line,
-/// after the frames before it; the other files go on.
+/// after the frames before it; a path that names nothing is ResultNotFound; the other files go on.
 /// </summary>
 [Cmdlet(VerbsData.Import, "FrameDetection", DefaultParameterSetName = PathSet)]
 [OutputType(typeof(FrameDetections))]
@@ -30,7 +30,7 @@ public sealed class ImportFrameDetectionCommand : VideoCommandBase
 
     protected override void ProcessRecord()
     {
-        var paths = ParameterSetName == LiteralSet ? ResolveFilePaths(LiteralPath, literal: true) : ResolveFilePaths(Path, literal: false);
+        var paths = ParameterSetName == LiteralSet ? ResolveFilePaths(LiteralPath, literal: true, ErrorIds.ResultNotFound, "result file") : ResolveFilePaths(Path, literal: false, ErrorIds.ResultNotFound, "result file");
         foreach (string path in paths)
         {
             if (Directory.Exists(path))
@@ -39,7 +39,7 @@ public sealed class ImportFrameDetectionCommand : VideoCommandBase
             }
             else if (!File.Exists(path))
             {
-                WriteError(new ErrorRecord(new FileNotFoundException($"Cannot find the result file '{path}'.", path), VideoDetect.Errors.ErrorIds.VideoNotFound, ErrorCategory.ObjectNotFound, path));
+                WriteError(ErrorMapping.Record(new FileNotFoundException($"Cannot find the result file '{path}'.", path), ErrorIds.ResultNotFound, path));
             }
             else
             {
@@ -56,11 +56,11 @@ public sealed class ImportFrameDetectionCommand : VideoCommandBase
         }
         catch (ResultFileCorruptException e)
         {
-            WriteError(new ErrorRecord(e, e.ErrorId, ErrorCategory.InvalidData, file));
+            WriteError(ErrorMapping.Record(e, file));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            WriteError(new ErrorRecord(e, VideoDetect.Errors.ErrorIds.ResultFileCorrupt, ErrorCategory.ReadError, file));
+            WriteError(ErrorMapping.Record(e, ErrorIds.ResultFileCorrupt, file));
         }
         catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
         {

@@ -7,13 +7,20 @@ using VideoDetect.Results;
 namespace VideoDetect.Commands;
 
 /// <summary>
-/// What the writers of one file per source share (Export-AnnotatedVideo, Export-FrameDetection): the
-/// FrameDetections input (live, or as it came back from another process), -Path (one source) or
-/// -OutputDirectory (one file per source), -Force, -PassThru, and turning the given path into the
-/// full file-system path Core's output component takes. The per-source lifecycle is Core's.
+/// What the writers of one output per source share (Export-AnnotatedVideo, Export-FrameDetection,
+/// and any writer that comes: it makes its Core <see cref="ISourceSink"/> in BeginProcessing with
+/// <see cref="OpenWriter"/> and overrides the hooks it needs): the FrameDetections input (live, or as
+/// it came back from another process), -Path (one source) or -OutputDirectory (one file per source),
+/// -Force, -PassThru (the input objects, so the writer can sit mid-pipeline), -PassThruFile (each
+/// file written), turning the given path into the full file-system path Core takes, and the
+/// per-source lifecycle, run by Core's <see cref="SourceSinkDriver"/> with this command as its host:
+/// ShouldProcess per output, the committed files, typed errors as error records (<see cref="ErrorMapping"/>).
+/// Only the pipeline thread writes to PowerShell's streams.
 /// </summary>
-public abstract class SourceWriterCommand : StoppableCommand
+public abstract class SourceWriterCommand : StoppableCommand, ISinkHost
 {
+    private SourceSinkDriver? _driver;
+
     protected const string PathSet = "Path", DirectorySet = "OutputDirectory";
 
     /// <summary>Frames from Invoke-FrameDetection (or Import-FrameDetection), in frame order per source; also as they come back from a job, remoting, Import-Clixml or ConvertFrom-Json.</summary>
@@ -35,9 +42,19 @@ public abstract class SourceWriterCommand : StoppableCommand
     [Parameter]
     public SwitchParameter Force { get; set; }
 
-    /// <summary>Emit the input objects (Export-FrameDetection) or the written files (Export-AnnotatedVideo).</summary>
+    /// <summary>Emit every input object, unchanged, as it passes (the writer can sit mid-pipeline).</summary>
     [Parameter]
     public SwitchParameter PassThru { get; set; }
+
+    /// <summary>Emit each file written, as Get-Item gives it, once it is complete (in input order).</summary>
+    [Parameter]
+    public SwitchParameter PassThruFile { get; set; }
+
+    /// <summary>Whether the command emits the files it writes when neither -PassThru nor -PassThruFile is given.</summary>
+    protected virtual bool EmitsFilesByDefault => false;
+
+    /// <summary>What ShouldProcess says is done with <paramref name="sourcePath"/>'s output.</summary>
+    protected abstract string ActionFor(string sourcePath);
 
     /// <summary>True with -OutputDirectory.</summary>
     protected bool ToDirectory => ParameterSetName == DirectorySet;
@@ -47,7 +64,7 @@ public abstract class SourceWriterCommand : StoppableCommand
     /// file-system path. A path of another provider, or one Core refuses, ends the command
     /// (InvalidOutputPath, the path as given for target).
     /// </summary>
-    protected T OpenOutput<T>(Func<string, T> create)
+    private T OpenOutput<T>(Func<string, T> create)
     {
         string given = ToDirectory ? OutputDirectory : Path;
         string full = SessionState.Path.GetUnresolvedProviderPathFromPSPath(given, out var provider, out _);
@@ -58,11 +75,72 @@ public abstract class SourceWriterCommand : StoppableCommand
         }
         catch (InvalidOutputPathException e)
         {
-            ThrowTerminatingError(new ErrorRecord(new ArgumentException(e.Message, e), e.ErrorId, ErrorCategory.InvalidArgument, given));
+            ThrowTerminatingError(ErrorMapping.Record(e, given));
             throw; // unreachable: ThrowTerminatingError throws
         }
     }
 
+    /// <summary>
+    /// Starts the writer (BeginProcessing): <paramref name="locate"/> checks -Path or -OutputDirectory
+    /// (given the full path), <paramref name="sink"/> makes the Core sink; up to <paramref name="throttleLimit"/>
+    /// sealed sources complete in the background at once.
+    /// </summary>
+    protected void OpenWriter(Func<string, OutputLocation> locate, Func<string, ISourceSink> sink, int throttleLimit = 1)
+    {
+        var (location, made) = OpenOutput(full => (locate(full), sink(full)));
+        _driver = new SourceSinkDriver(made, new OutputClaims(location, Force), this, throttleLimit);
+    }
+
+    protected override void ProcessRecord()
+    {
+        var driver = _driver!;
+        foreach (var frame in InputObject)
+        {
+            if (frame is null) continue;
+            UntilStopped(() => { driver.Push(frame); return true; });
+            if (PassThru) WriteObject(frame);
+        }
+    }
+
+    protected override void EndProcessing() => UntilStopped(() => { _driver!.Complete(); return true; });
+
+    bool ISinkHost.Confirm(string sourcePath, string target) => ShouldProcess(target, ActionFor(sourcePath));
+
+    void ISinkHost.Opened(ISourceOutput output) => OnOpened(output);
+
+    void ISinkHost.Added(FrameDetections frame, ISourceOutput output) => OnAdded(frame, output);
+
+    void ISinkHost.SourceEnded() => OnSourceEnded();
+
+    void ISinkHost.Committed(ISourceResult result)
+    {
+        if (result.File is null)
+        {
+            WriteWarning(result.ToString());
+            return;
+        }
+        WriteVerbose(result.ToString());
+        if (PassThruFile || (EmitsFilesByDefault && !PassThru)) WriteFile(result.File.FullName);
+    }
+
+    void ISinkHost.Failed(VideoDetectException error, object? about) => WriteError(ErrorMapping.WriterRecord(error, about));
+
+    /// <summary>A source's output was opened (e.g. say that it resumes).</summary>
+    protected virtual void OnOpened(ISourceOutput output) { }
+
+    /// <summary>A frame was taken (e.g. progress).</summary>
+    protected virtual void OnAdded(FrameDetections frame, ISourceOutput output) { }
+
+    /// <summary>The current source's frames ended.</summary>
+    protected virtual void OnSourceEnded() { }
+
     /// <summary>Emits a written file as Get-Item gives it (the provider's PSPath notes, so the file views apply).</summary>
-    protected void WriteFile(string fullName) => WriteObject(InvokeProvider.Item.Get(new[] { fullName }, false, true), enumerateCollection: true);
+    private void WriteFile(string fullName) => WriteObject(InvokeProvider.Item.Get(new[] { fullName }, false, true), enumerateCollection: true);
+
+    /// <summary>Abandons what is still open (a stopped pipeline, an error that ended the command).</summary>
+    protected override void DisposeCore()
+    {
+        _driver?.Dispose();
+        _driver = null;
+    }
 }

@@ -13,10 +13,10 @@ public abstract class VideoCommandBase : StoppableCommand
 {
     /// <summary>
     /// Turns -Path / -LiteralPath values into file-system paths. A path that does not exist gets a
-    /// VideoNotFound error (a wildcard that matches nothing is not an error, as with Get-Item); a path
-    /// on another provider gets NotFileSystemPath.
+    /// VideoNotFound error, or <paramref name="notFoundId"/> (a wildcard that matches nothing is not an
+    /// error, as with Get-Item); a path on another provider gets NotFileSystemPath.
     /// </summary>
-    protected IEnumerable<string> ResolveFilePaths(string[] paths, bool literal)
+    protected IEnumerable<string> ResolveFilePaths(string[] paths, bool literal, string notFoundId = ErrorIds.VideoNotFound, string what = "video file")
     {
         foreach (string path in paths)
         {
@@ -35,18 +35,17 @@ public abstract class VideoCommandBase : StoppableCommand
             }
             catch (ItemNotFoundException e)
             {
-                WriteError(new ErrorRecord(new FileNotFoundException($"Cannot find the video file '{path}'.", e), ErrorIds.VideoNotFound, ErrorCategory.ObjectNotFound, path));
+                WriteError(ErrorMapping.Record(new FileNotFoundException($"Cannot find the {what} '{path}'.", e), notFoundId, path));
                 continue;
             }
             catch (Exception e) when (e is System.Management.Automation.DriveNotFoundException or ProviderNotFoundException or PSArgumentException or NotSupportedException)
             {
-                WriteError(new ErrorRecord(e, ErrorIds.VideoNotFound, ErrorCategory.ObjectNotFound, path));
+                WriteError(ErrorMapping.Record(e, notFoundId, path));
                 continue;
             }
             if (provider is null || provider.ImplementingType != typeof(FileSystemProvider))
             {
-                WriteError(new ErrorRecord(new ArgumentException($"'{path}' is not a file-system path; VideoDetect reads video files only."),
-                    ErrorIds.NotFileSystemPath, ErrorCategory.InvalidArgument, path));
+                WriteError(ErrorMapping.Record(new ArgumentException($"'{path}' is not a file-system path; VideoDetect reads video files only."), ErrorIds.NotFileSystemPath, path));
                 continue;
             }
             foreach (string p in resolved) yield return p;
@@ -82,7 +81,7 @@ public abstract class VideoCommandBase : StoppableCommand
         catch (Exception e) when (e is not PipelineStoppedException and not OutOfMemoryException)
         {
             // Anything unforeseen about one file is still that file's problem: report it, go on.
-            WriteError(new ErrorRecord(e, ErrorIds.VideoReadFailed, ErrorCategory.ReadError, path));
+            WriteError(ErrorMapping.Record(e, ErrorIds.VideoReadFailed, path));
             return null;
         }
         finally

@@ -12,39 +12,26 @@ public class AnnotatedVideoExportTests
 {
     private static FrameDetections Frame(string path, long index) => new() { Path = path, FrameIndex = index };
 
-    private static AnnotatedVideoExport Export(OutputLocation output, bool force = false, int throttle = 1, Func<SinkOptions, IFrameSink>? sinks = null) =>
-        new(output, new EncoderChoice(VideoCodec.Mjpg, null), new AnnotationOptions { Overwrite = force }, probe: new ProbeOptions { Cache = new VideoIndexCache(null) },
-            throttleLimit: throttle, sinkFactory: sinks);
+    private static AnnotatedVideoExport Export(bool force = false, Func<SinkOptions, IFrameSink>? sinks = null) =>
+        new(new EncoderChoice(VideoCodec.Mjpg, null), new AnnotationOptions { Overwrite = force }, probe: new ProbeOptions { Cache = new VideoIndexCache(null) }, sinkFactory: sinks);
 
-    /// <summary>Drives an export as Export-AnnotatedVideo does: seal, commit what is due, claim, make room, open, add; at the end commit everything.</summary>
-    private static void Drive(AnnotatedVideoExport export, IEnumerable<FrameDetections> frames, List<AnnotatedVideoResult> written, List<VideoDetectException> errors)
+    /// <summary>Collects what the driver reports, as Export-AnnotatedVideo writes it.</summary>
+    private sealed class Host(List<AnnotatedVideoResult> written, List<VideoDetectException> errors) : ISinkHost
     {
-        void Commit(bool all)
-        {
-            while (export.CommitDue(all))
-            {
-                try { written.Add(export.CommitOldest()); }
-                catch (VideoDetectException e) { errors.Add(e); }
-            }
-        }
-        foreach (var f in frames)
-        {
-            try
-            {
-                if (export.IsNewSource(f))
-                {
-                    export.Seal();
-                    export.Claim(f.Path);
-                    Commit(all: false);
-                    export.Open();
-                }
-                export.Add(f);
-            }
-            catch (VideoDetectException e) { errors.Add(e); }
-            Commit(all: false);
-        }
-        export.Seal();
-        Commit(all: true);
+        public bool Confirm(string sourcePath, string target) => true;
+        public void Opened(ISourceOutput output) { }
+        public void Added(FrameDetections frame, ISourceOutput output) { }
+        public void SourceEnded() { }
+        public void Committed(ISourceResult result) => written.Add((AnnotatedVideoResult)result);
+        public void Failed(VideoDetectException error, object? about) => errors.Add(error);
+    }
+
+    /// <summary>Drives an export as Export-AnnotatedVideo does (<see cref="SourceSinkDriver"/>): every frame, then the end of the input.</summary>
+    private static void Drive(AnnotatedVideoExport export, OutputLocation output, IEnumerable<FrameDetections> frames, List<AnnotatedVideoResult> written, List<VideoDetectException> errors, int throttle = 1)
+    {
+        using var driver = new SourceSinkDriver(export, new OutputClaims(output, force: false), new Host(written, errors), throttle);
+        foreach (var f in frames) driver.Push(f);
+        driver.Complete();
     }
 
     [Fact]
@@ -54,10 +41,10 @@ public class AnnotatedVideoExportTests
         string a = dir.File("a.avi"), b = dir.File("b b.avi");
         SyntheticVideo.Write(a, 6, "MJPG", 25);
         SyntheticVideo.Write(b, 6, "MJPG", 25);
-        using var export = Export(AnnotatedVideoExport.Resolve(dir.File("out"), isDirectory: true));
+        var export = Export();
         var written = new List<AnnotatedVideoResult>();
         var errors = new List<VideoDetectException>();
-        Drive(export, new[] { Frame(a, 0), Frame(a, 2), Frame(a, 1), Frame(b, 0), Frame(a, 3) }, written, errors);
+        Drive(export, AnnotatedVideoExport.Resolve(dir.File("out"), isDirectory: true), new[] { Frame(a, 0), Frame(a, 2), Frame(a, 1), Frame(b, 0), Frame(a, 3) }, written, errors);
         Assert.Equal(new[] { "a.annotated.mp4", "b b.annotated.mp4" }, written.Select(w => w.File.Name));
         Assert.Equal((0L, 2L, 3L), (written[0].FirstFrame, written[0].LastFrame, written[0].FramesWritten));
         Assert.Equal(new[] { ErrorIds.FrameOutOfOrder, ErrorIds.OutputPathConflict }, errors.Select(e => e.ErrorId));
@@ -68,12 +55,17 @@ public class AnnotatedVideoExportTests
     public void A_source_that_cannot_be_probed_is_SourceUnavailable_and_nothing_is_written()
     {
         using var dir = new TempDir();
-        using var export = Export(AnnotatedVideoExport.Resolve(dir.File("x.mp4"), isDirectory: false));
-        Assert.Equal(dir.File("x.mp4"), export.Claim(dir.File("gone.avi")));
-        Assert.Throws<SourceUnavailableException>(() => export.Open());
-        Assert.False(export.Add(Frame(dir.File("gone.avi"), 0)));
-        export.Seal();
-        Assert.False(export.CommitDue(all: true));
+        var export = Export();
+        var output = AnnotatedVideoExport.Resolve(dir.File("x.mp4"), isDirectory: false);
+        string target = export.Claim(new OutputClaims(output, force: false), dir.File("gone.avi"));
+        Assert.Equal(dir.File("x.mp4"), target);
+        Assert.Throws<SourceUnavailableException>(() => export.Open(new SinkTarget(dir.File("gone.avi"), target, output, 0), Frame(dir.File("gone.avi"), 0)));
+        // Through the driver: one SourceUnavailable error, the source's frames go nowhere, nothing is written.
+        var written = new List<AnnotatedVideoResult>();
+        var errors = new List<VideoDetectException>();
+        Drive(export, output, new[] { Frame(dir.File("gone.avi"), 0), Frame(dir.File("gone.avi"), 1) }, written, errors);
+        Assert.IsType<SourceUnavailableException>(Assert.Single(errors));
+        Assert.Empty(written);
         Assert.Empty(Directory.GetFiles(dir.Path));
     }
 
@@ -109,12 +101,11 @@ public class AnnotatedVideoExportTests
         bool? overlapped = null;
         // With a limit of 1 the second source opens only after the first is committed: its gate times out.
         var wait = together ? TimeSpan.FromSeconds(30) : TimeSpan.FromSeconds(1);
-        using var export = Export(AnnotatedVideoExport.Resolve(dir.File("out"), isDirectory: true), throttle: throttle,
-            sinks: o => new GatedSink(new OpenCvFrameSink(o), o.Path.Contains("first", StringComparison.Ordinal), secondWrote, wait, w => overlapped = w));
+        var export = Export(sinks: o => new GatedSink(new OpenCvFrameSink(o), o.Path.Contains("first", StringComparison.Ordinal), secondWrote, wait, w => overlapped = w));
         var written = new List<AnnotatedVideoResult>();
         var errors = new List<VideoDetectException>();
         var frames = Enumerable.Range(0, 8).Select(i => Frame(a, i)).Concat(Enumerable.Range(0, 8).Select(i => Frame(b, i)));
-        Drive(export, frames, written, errors);
+        Drive(export, AnnotatedVideoExport.Resolve(dir.File("out"), isDirectory: true), frames, written, errors, throttle);
         Assert.Empty(errors);
         Assert.Equal(together, overlapped);
         Assert.Equal(new[] { "first.annotated.mp4", "second.annotated.mp4" }, written.Select(w => w.File.Name));
@@ -135,11 +126,10 @@ public class AnnotatedVideoExportTests
         using var dir = new TempDir();
         string a = dir.File("first.avi"), b = dir.File("second.avi"), c = dir.File("third.avi");
         foreach (var v in new[] { a, b, c }) SyntheticVideo.Write(v, 6, "MJPG", 25);
-        using var export = Export(AnnotatedVideoExport.Resolve(dir.File("out"), isDirectory: true), throttle: 3,
-            sinks: o => o.Path.Contains("second", StringComparison.Ordinal) ? new FailingCompleteSink(new OpenCvFrameSink(o)) : new OpenCvFrameSink(o));
+        var export = Export(sinks: o => o.Path.Contains("second", StringComparison.Ordinal) ? new FailingCompleteSink(new OpenCvFrameSink(o)) : new OpenCvFrameSink(o));
         var written = new List<AnnotatedVideoResult>();
         var errors = new List<VideoDetectException>();
-        Drive(export, new[] { a, b, c }.SelectMany(v => Enumerable.Range(0, 6).Select(i => Frame(v, i))), written, errors);
+        Drive(export, AnnotatedVideoExport.Resolve(dir.File("out"), isDirectory: true), new[] { a, b, c }.SelectMany(v => Enumerable.Range(0, 6).Select(i => Frame(v, i))), written, errors, throttle: 3);
         Assert.Equal(new[] { "first.annotated.mp4", "third.annotated.mp4" }, written.Select(w => w.File.Name));
         Assert.Equal(ErrorIds.EncoderFailed, Assert.Single(errors).ErrorId);
         Assert.Equal(new[] { "first.annotated.mp4", "third.annotated.mp4" }, Directory.GetFiles(dir.File("out")).Select(Path.GetFileName).Order());

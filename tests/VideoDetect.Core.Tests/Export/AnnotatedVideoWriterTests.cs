@@ -1,6 +1,7 @@
 using OpenCvSharp;
 using VideoDetect.Export;
 using VideoDetect.Inference;
+using VideoDetect.Results;
 using VideoDetect.Video;
 using Xunit;
 

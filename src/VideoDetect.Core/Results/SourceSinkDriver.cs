@@ -1,0 +1,162 @@
+using VideoDetect.Errors;
+using VideoDetect.Inference;
+
+namespace VideoDetect.Results;
+
+/// <summary>
+/// Runs one <see cref="ISourceSink"/> over the FrameDetections stream, the lifecycle every writer
+/// shares: frames arrive in frame order, one source after another; a new Path ends the current
+/// source (<see cref="ISourceOutput.Seal"/>) and starts the next: <see cref="ISourceSink.Claim"/> →
+/// <see cref="ISinkHost.Confirm"/> → <see cref="ISourceSink.Open"/> → <see cref="ISourceOutput.Add"/>
+/// per frame. A source whose claim, confirmation or open failed is skipped (its frames go nowhere);
+/// an output that fails is abandoned (nothing left that looks finished). Each failure reaches
+/// <see cref="ISinkHost.Failed"/> once and the stream goes on.
+/// <para>
+/// Several sources at once: a sealed output keeps completing in the background while the next
+/// source's frames arrive; at most <see cref="ThrottleLimit"/> sealed outputs wait at once, and they
+/// are committed in the order their sources came, so results and errors come in input order. With a
+/// limit of 1 a source is committed before the next one opens.
+/// </para>
+/// Cancellation and programming errors (anything not a <see cref="VideoDetectException"/>) propagate;
+/// <see cref="Dispose"/> then abandons what is open. Used on one thread; owns the outputs.
+/// </summary>
+public sealed class SourceSinkDriver : IDisposable
+{
+    private readonly ISourceSink _sink;
+    private readonly OutputClaims _claims;
+    private readonly ISinkHost _host;
+    private readonly Queue<ISourceOutput> _sealed = new(); // oldest first
+    private string? _source;          // the source whose frames are arriving
+    private ISourceOutput? _current;  // null while the current source is skipped
+
+    /// <param name="throttleLimit">Sealed outputs completing at once (1..64).</param>
+    public SourceSinkDriver(ISourceSink sink, OutputClaims claims, ISinkHost host, int throttleLimit = 1)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(throttleLimit, 1);
+        _sink = sink;
+        _claims = claims;
+        _host = host;
+        ThrottleLimit = throttleLimit;
+    }
+
+    /// <summary>The most sealed outputs that complete at once.</summary>
+    public int ThrottleLimit { get; }
+
+    /// <summary>The output of the current source, or null while it is skipped.</summary>
+    public ISourceOutput? Current => _current;
+
+    /// <summary>Takes one frame: starts its source when its Path is new, adds it, commits what is due.</summary>
+    public void Push(FrameDetections frame)
+    {
+        if (!string.Equals(frame.Path, _source, StringComparison.Ordinal))
+        {
+            EndSource();
+            Start(frame);
+        }
+        if (_current is { } output)
+        {
+            try
+            {
+                if (output.Add(frame)) _host.Added(frame, output);
+            }
+            catch (FrameOutOfOrderException e)
+            {
+                _host.Failed(e, frame);
+            }
+            catch (VideoDetectException e)
+            {
+                _current = null;
+                output.Dispose(); // abandoned: nothing left that looks finished
+                _host.SourceEnded();
+                _host.Failed(e, output.SourcePath);
+            }
+        }
+        Commit(all: false);
+    }
+
+    /// <summary>The end of the input: ends the current source and commits every output, waiting for each.</summary>
+    public void Complete()
+    {
+        EndSource();
+        Commit(all: true);
+    }
+
+    private void Start(FrameDetections first)
+    {
+        string source = first.Path;
+        _source = source;
+        try
+        {
+            string target = _sink.Claim(_claims, source);
+            if (!_host.Confirm(source, target)) return;
+            while (_sealed.Count >= ThrottleLimit) CommitOldest(); // makes room
+            var output = _sink.Open(new SinkTarget(source, target, _claims.Location, _sealed.Count(o => !o.Completed)), first);
+            _current = output;
+            _host.Opened(output);
+        }
+        catch (VideoDetectException e)
+        {
+            _host.Failed(e, source);
+        }
+    }
+
+    /// <summary>Seals the current output (queued for its commit), or abandons it when it has nothing.</summary>
+    private void EndSource()
+    {
+        var output = _current;
+        _current = null;
+        if (output is null) return;
+        bool any;
+        try
+        {
+            any = output.Seal();
+        }
+        catch (VideoDetectException e)
+        {
+            output.Dispose();
+            _host.SourceEnded();
+            _host.Failed(e, output.SourcePath);
+            return;
+        }
+        if (any) _sealed.Enqueue(output);
+        else output.Dispose();
+        _host.SourceEnded();
+    }
+
+    /// <summary>
+    /// Commits the sealed outputs that are due, oldest first: the oldest has completed (no wait), the
+    /// sealed ones fill <see cref="ThrottleLimit"/>, or, with <paramref name="all"/>, any is left.
+    /// </summary>
+    private void Commit(bool all)
+    {
+        while (_sealed.Count > 0 && (all || _sealed.Count >= ThrottleLimit || _sealed.Peek().Completed)) CommitOldest();
+    }
+
+    private void CommitOldest()
+    {
+        var output = _sealed.Dequeue();
+        ISourceResult result;
+        try
+        {
+            result = output.Commit();
+        }
+        catch (VideoDetectException e)
+        {
+            _host.Failed(e, output.SourcePath);
+            return;
+        }
+        finally
+        {
+            output.Dispose();
+        }
+        _host.Committed(result);
+    }
+
+    /// <summary>Abandons the current output and every sealed one not yet committed.</summary>
+    public void Dispose()
+    {
+        _current?.Dispose();
+        _current = null;
+        while (_sealed.TryDequeue(out var output)) output.Dispose();
+    }
+}
