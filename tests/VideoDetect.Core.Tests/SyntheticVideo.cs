@@ -41,6 +41,19 @@ public static class SyntheticVideo
         }
     }
 
+    /// <summary>The frame number painted into frame <paramref name="i"/> of a batch made with no resize and no normalisation (planes in BGR order).</summary>
+    public static int PaintedIndex(VideoDetect.Batching.FrameBatch batch, int i)
+    {
+        var data = batch.FrameTensor(i).ToArray();
+        using var bgr = new Mat(Height, Width, MatType.CV_8UC3);
+        int n = Width * Height;
+        var bytes = new byte[3 * n];
+        for (int p = 0; p < n; p++)
+            for (int c = 0; c < 3; c++) bytes[3 * p + c] = (byte)Math.Clamp(Math.Round(data[c * n + p]), 0, 255);
+        System.Runtime.InteropServices.Marshal.Copy(bytes, 0, bgr.Data, bytes.Length);
+        return ReadIndex(bgr);
+    }
+
     /// <summary>Reads the index back from a decoded BGR frame.</summary>
     public static int ReadIndex(Mat frame)
     {

@@ -150,7 +150,4 @@ public static class Encoders
     /// <summary>The one container check: null when <paramref name="path"/>'s extension names a container, else what is wrong.</summary>
     public static string? ExtensionProblem(string path) =>
         ContainerFor(path) is null ? $"'{path}': use one of the extensions {string.Join(", ", SupportedExtensions)}." : null;
-
-    /// <summary>True when <paramref name="preset"/> is one of libx264's <see cref="EncoderChoice.Presets"/> (any case).</summary>
-    public static bool IsPreset(string? preset) => preset is not null && EncoderChoice.Presets.Contains(preset.ToLowerInvariant());
 }

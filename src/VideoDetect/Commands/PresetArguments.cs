@@ -1,6 +1,3 @@
-using System.Collections;
-using System.Management.Automation;
-using System.Management.Automation.Language;
 using VideoDetect.Export;
 
 namespace VideoDetect.Commands;
@@ -10,21 +7,15 @@ namespace VideoDetect.Commands;
 /// in any case; anything else is a ParameterArgumentValidationError naming the presets.
 /// </summary>
 [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
-public sealed class ValidatePresetAttribute : ValidateArgumentsAttribute
+public sealed class ValidatePresetAttribute : ValidateNameListAttribute
 {
-    protected override void Validate(object arguments, EngineIntrinsics engineIntrinsics)
-    {
-        string? value = arguments is PSObject pso ? pso.BaseObject as string : arguments as string;
-        if (!Encoders.IsPreset(value))
-            throw new ValidationMetadataException($"'{arguments}' is not a libx264 preset. Presets: {string.Join(", ", EncoderChoice.Presets)}.");
-    }
+    protected override IEnumerable<string> Names => EncoderChoice.Presets;
+    protected override string What => "a libx264 preset";
+    protected override string ListName => "Presets";
 }
 
 /// <summary>Tab completion for -Preset, from <see cref="EncoderChoice.Presets"/>.</summary>
-public sealed class PresetCompleter : IArgumentCompleter
+public sealed class PresetCompleter : NameListCompleter
 {
-    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters) =>
-        EncoderChoice.Presets
-            .Where(p => p.StartsWith(wordToComplete ?? "", StringComparison.OrdinalIgnoreCase))
-            .Select(p => new CompletionResult(p, p, CompletionResultType.ParameterValue, p));
+    protected override IEnumerable<string> Names => EncoderChoice.Presets;
 }

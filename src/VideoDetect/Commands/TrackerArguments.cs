@@ -1,6 +1,3 @@
-using System.Collections;
-using System.Management.Automation;
-using System.Management.Automation.Language;
 using VideoDetect.Tracking;
 
 namespace VideoDetect.Commands;
@@ -11,21 +8,15 @@ namespace VideoDetect.Commands;
 /// here with no change.
 /// </summary>
 [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
-public sealed class ValidateTrackerAttribute : ValidateArgumentsAttribute
+public sealed class ValidateTrackerAttribute : ValidateNameListAttribute
 {
-    protected override void Validate(object arguments, EngineIntrinsics engineIntrinsics)
-    {
-        string? value = arguments is PSObject pso ? pso.BaseObject as string : arguments as string;
-        if (value is null || !Trackers.Names.Contains(value, StringComparer.OrdinalIgnoreCase))
-            throw new ValidationMetadataException($"'{arguments}' is not a tracker. Trackers: {string.Join(", ", Trackers.Names)}.");
-    }
+    protected override IEnumerable<string> Names => Trackers.Names;
+    protected override string What => "a tracker";
+    protected override string ListName => "Trackers";
 }
 
 /// <summary>Tab completion for -Tracker, from <see cref="Trackers.Names"/>.</summary>
-public sealed class TrackerCompleter : IArgumentCompleter
+public sealed class TrackerCompleter : NameListCompleter
 {
-    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters) =>
-        Trackers.Names
-            .Where(n => n.StartsWith(wordToComplete ?? "", StringComparison.OrdinalIgnoreCase))
-            .Select(n => new CompletionResult(n, n, CompletionResultType.ParameterValue, n));
+    protected override IEnumerable<string> Names => Trackers.Names;
 }

@@ -92,7 +92,7 @@ public class ForwardOnlySourceTests
         foreach (var ready in events.OfType<BatchReady>())
         {
             using var batch = ready.Batch;
-            for (int i = 0; i < batch.Count; i++) taken.Add((batch.Frames[i].FrameIndex, PaintedIndex(batch, i)));
+            for (int i = 0; i < batch.Count; i++) taken.Add((batch.Frames[i].FrameIndex, SyntheticVideo.PaintedIndex(batch, i)));
         }
         Assert.Equal(Enumerable.Range(0, 10).Select(i => (3L * i, 3 * i)), taken);
         Assert.Equal(10, Assert.Single(opened).Retrieved);   // frames off the grid are grabbed, never converted
@@ -179,16 +179,4 @@ public class ForwardOnlySourceTests
         Assert.Throws<ArgumentNullException>(() => FrameSources.Files.Open(clip, null));
     }
 
-    /// <summary>The frame number painted into the tensor's frame i (as FrameBatcherTests reads it).</summary>
-    private static int PaintedIndex(FrameBatch batch, int i)
-    {
-        var data = batch.FrameTensor(i).ToArray();
-        using var bgr = new Mat(SyntheticVideo.Height, SyntheticVideo.Width, MatType.CV_8UC3);
-        int n = SyntheticVideo.Width * SyntheticVideo.Height;
-        var bytes = new byte[3 * n];
-        for (int p = 0; p < n; p++)
-            for (int c = 0; c < 3; c++) bytes[3 * p + c] = (byte)Math.Clamp(Math.Round(data[c * n + p]), 0, 255);
-        System.Runtime.InteropServices.Marshal.Copy(bytes, 0, bgr.Data, bytes.Length);
-        return SyntheticVideo.ReadIndex(bgr);
-    }
 }

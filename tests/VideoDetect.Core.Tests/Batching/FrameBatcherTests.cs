@@ -33,18 +33,6 @@ public class FrameBatcherTests
         return events;
     }
 
-    /// <summary>The frame number painted into the tensor's frame i (B plane = first plane in BGR).</summary>
-    private static int PaintedIndex(FrameBatch batch, int i)
-    {
-        var data = batch.FrameTensor(i).ToArray();
-        using var bgr = new Mat(SyntheticVideo.Height, SyntheticVideo.Width, MatType.CV_8UC3);
-        int n = SyntheticVideo.Width * SyntheticVideo.Height;
-        var bytes = new byte[3 * n];
-        for (int p = 0; p < n; p++)
-            for (int c = 0; c < 3; c++) bytes[3 * p + c] = (byte)Math.Clamp(Math.Round(data[c * n + p]), 0, 255);
-        System.Runtime.InteropServices.Marshal.Copy(bytes, 0, bgr.Data, bytes.Length);
-        return SyntheticVideo.ReadIndex(bgr);
-    }
 
     [Fact]
     public void The_tensor_holds_the_right_frame_in_order_with_a_short_last_batch()
@@ -64,7 +52,7 @@ public class FrameBatcherTests
         Assert.All(refs, r => Assert.Equal(TimeSpan.FromMilliseconds(40 * r.FrameIndex), r.Timestamp));
         foreach (var b in batches)
             for (int i = 0; i < b.Count; i++)
-                Assert.Equal(b.Frames[i].FrameIndex, PaintedIndex(b, i));
+                Assert.Equal(b.Frames[i].FrameIndex, SyntheticVideo.PaintedIndex(b, i));
         Assert.All(refs, r => Assert.Equal(new FrameTransform(1, 1, 0, 0), r.Transform));
     }
 
@@ -79,7 +67,7 @@ public class FrameBatcherTests
         var indices = batches.SelectMany(b => b.Frames.Select(f => f.FrameIndex)).ToList();
         Assert.Equal(Enumerable.Range(0, 16).Select(i => 4L + 3 * i), indices); // 4, 7, …, 49
         foreach (var b in batches)
-            for (int i = 0; i < b.Count; i++) Assert.Equal(b.Frames[i].FrameIndex, PaintedIndex(b, i));
+            for (int i = 0; i < b.Count; i++) Assert.Equal(b.Frames[i].FrameIndex, SyntheticVideo.PaintedIndex(b, i));
     }
 
     [Fact]
@@ -95,7 +83,7 @@ public class FrameBatcherTests
         Assert.Equal(Enumerable.Range(0, 20).Select(i => 2L + 3 * i), full); // 2, 5, …, 59
         Assert.Equal(full.Where(f => f >= 22), resumed.SelectMany(b => b.Frames).Select(f => f.FrameIndex));
         foreach (var b in resumed)
-            for (int i = 0; i < b.Count; i++) Assert.Equal(b.Frames[i].FrameIndex, PaintedIndex(b, i));
+            for (int i = 0; i < b.Count; i++) Assert.Equal(b.Frames[i].FrameIndex, SyntheticVideo.PaintedIndex(b, i));
     }
 
     [Fact]
@@ -131,7 +119,7 @@ public class FrameBatcherTests
         var frames = skipping.SelectMany(b => b.Frames).Select(f => f.FrameIndex).ToList();
         Assert.Equal(new long[] { 0, 1, 2, 3, 4, 37, 38, 39, 40, 41, 74, 75, 76, 77, 78, 111, 112, 113, 114, 115 }, frames);
         foreach (var b in skipping)
-            for (int i = 0; i < b.Count; i++) Assert.Equal(b.Frames[i].FrameIndex, PaintedIndex(b, i));
+            for (int i = 0; i < b.Count; i++) Assert.Equal(b.Frames[i].FrameIndex, SyntheticVideo.PaintedIndex(b, i));
     }
 
     [Fact]
@@ -166,7 +154,7 @@ public class FrameBatcherTests
         var batches = Run(order, new BatchOptions { BatchSize = 10, Preprocess = Identity }).OfType<BatchReady>().Select(r => r.Batch).ToList();
         Assert.Equal(new[] { (a, 0, 20L), (a, 1, 0L), (b, 0, 0L), (a, 2, 10L) }, batches.Select(x => (x.Path, x.BatchIndex, x.Frames[0].FrameIndex)));
         foreach (var x in batches.Where(x => x.Path == a))
-            for (int i = 0; i < x.Count; i++) Assert.Equal(x.Frames[i].FrameIndex, PaintedIndex(x, i));
+            for (int i = 0; i < x.Count; i++) Assert.Equal(x.Frames[i].FrameIndex, SyntheticVideo.PaintedIndex(x, i));
     }
 
     [Fact]
