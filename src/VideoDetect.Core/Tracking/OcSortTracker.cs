@@ -1,0 +1,172 @@
+using VideoDetect.Inference;
+
+namespace VideoDetect.Tracking;
+
+/// <summary>
+/// OC-SORT (Cao et al., "Observation-Centric SORT", CVPR 2023) for one source, on ByteTrack's Kalman
+/// filter and life cycle. Each frame, per class:
+/// <list type="number">
+/// <item>every track (tentative, tracked, lost) is matched to the high-score detections by the IoU
+/// of its predicted box plus <b>observation-centric momentum</b>: the cosine-like agreement between
+/// the track's direction (from its observations <see cref="TrackerOptions.DirectionFrames"/> apart)
+/// and the direction from its earlier observation to the detection, weighted by
+/// <see cref="TrackerOptions.Inertia"/> and the detection's score — two people crossing head-on
+/// overlap, but each detection lies ahead of one track and behind the other;</item>
+/// <item>the tracks left over are matched to the low-score detections by IoU (ByteTrack's second pass);</item>
+/// <item><b>observation-centric recovery</b>: the tracks still left over are matched to the
+/// high-score detections still free by the IoU of the track's last <i>observed</i> box (an object
+/// that stopped, or was missed for a few frames, is where it was last seen, not where its
+/// velocity carried the prediction);</item>
+/// </list>
+/// every match needs an IoU of at least <see cref="TrackerOptions.MinIou"/>. A track matched after
+/// frames without a match is <b>re-updated</b> along the straight path between its last observation
+/// and the new one (<see cref="Track.ReUpdate"/>), so the velocity it drifted to while hidden is
+/// forgotten. Unmatched high-score detections (at least <see cref="TrackerOptions.NewTrackThreshold"/>)
+/// start tentative tracks, confirmed after <see cref="TrackerOptions.MinHits"/> consecutive matches
+/// (at once in a source's first frame) and ended by a miss before that; a confirmed track that is
+/// not matched is lost and leaves after <see cref="TrackerOptions.LostTrackBuffer"/>. Tracks move by
+/// the frame-index difference, so sampled or missing frames are predicted across.
+/// <para>Writes <see cref="Detection.TrackId"/> in place: the id of the confirmed track a detection
+/// matched, null otherwise. Not thread-safe: one per source, fed in frame order by one thread.</para>
+/// </summary>
+public sealed class OcSortTracker
+{
+    private readonly TrackerOptions _options;
+    private readonly Dictionary<int, List<OcSortTrack>> _byClass = new();
+    private int _nextId = 1;
+    private long _lastFrame = -1;
+    private bool _started;
+
+    public OcSortTracker(TrackerOptions? options = null)
+    {
+        _options = options ?? new TrackerOptions();
+        _options.Validate();
+    }
+
+    /// <summary>Live tracks (tentative, tracked, lost) of every class.</summary>
+    public IEnumerable<Track> Tracks => _byClass.Values.SelectMany(t => t).Select(t => t.Track);
+
+    /// <summary>Ids given so far.</summary>
+    public int TrackCount => _nextId - 1;
+
+    /// <summary>Tracks the detections of one frame (which must come after the previous one) and sets their TrackId.</summary>
+    public void Step(long frame, TimeSpan time, IReadOnlyList<Detection> detections)
+    {
+        if (_started && frame <= _lastFrame) throw new ArgumentException($"Frame {frame} does not come after frame {_lastFrame}.", nameof(frame));
+        bool first = !_started;
+        _started = true;
+        _lastFrame = frame;
+        foreach (var d in detections) d.TrackId = null;
+        foreach (var d in detections)
+        {
+            if (!_byClass.ContainsKey(d.ClassId)) _byClass[d.ClassId] = new List<OcSortTrack>();
+        }
+        foreach (var (classId, tracks) in _byClass)
+        {
+            var dets = new List<Detection>();
+            foreach (var d in detections) if (d.ClassId == classId) dets.Add(d);
+            StepClass(tracks, classId, dets, frame, time, first);
+        }
+        foreach (var key in _byClass.Where(kv => kv.Value.Count == 0).Select(kv => kv.Key).ToList()) _byClass.Remove(key);
+    }
+
+    private void StepClass(List<OcSortTrack> tracks, int classId, List<Detection> dets, long frame, TimeSpan time, bool first)
+    {
+        var high = dets.Where(d => d.Confidence >= _options.TrackThreshold).ToList();
+        var low = dets.Where(d => d.Confidence > _options.LowThreshold && d.Confidence < _options.TrackThreshold).ToList();
+        foreach (var t in tracks) t.Track.PredictTo(frame);
+
+        // 1: every track with the high-score detections, by predicted IoU and direction consistency.
+        var cost1 = Costs(tracks, high, (t, d) =>
+        {
+            double iou = Box.Iou(t.Track.Box, BoxOf(d));
+            if (iou < _options.MinIou) return double.PositiveInfinity;
+            return 2 - iou - _options.Inertia * d.Confidence * t.Consistency(Centre(d), frame, _options.DirectionFrames);
+        });
+        // Pair costs are within (0.9, 1.8] and leaving a row and a column unmatched costs 4: the most pairs, then the best sum (OC-SORT's full assignment).
+        var (matched1, leftTracks, leftHigh) = Paired(tracks, high, Assignment.Solve(cost1, 4));
+        foreach (var (t, d) in matched1) Apply(t, d, frame, time);
+
+        // 2: ByteTrack's second pass, the tracks left over with the low-score detections by IoU.
+        var (matched2, leftTracks2, _) = Paired(leftTracks, low, Assignment.Solve(IouCosts(leftTracks, low, observed: false), 1 - _options.MinIou));
+        foreach (var (t, d) in matched2) Apply(t, d, frame, time);
+
+        // 3: observation-centric recovery, by the IoU of each track's last observed box.
+        var (matched3, unmatched, newHigh) = Paired(leftTracks2, leftHigh, Assignment.Solve(IouCosts(leftTracks2, leftHigh, observed: true), 1 - _options.MinIou));
+        foreach (var (t, d) in matched3) Apply(t, d, frame, time);
+
+        foreach (var t in unmatched)
+        {
+            t.Missed = true;
+            t.Track.State = t.Track.State == TrackState.Tentative ? TrackState.Removed : TrackState.Lost;
+        }
+        foreach (var d in newHigh)
+        {
+            if (d.Confidence < _options.NewTrackThreshold) continue;
+            var t = new OcSortTrack(new Track(classId, BoxOf(d), d.Confidence, frame, time));
+            t.Observe(frame, BoxOf(d), _options.DirectionFrames);
+            tracks.Add(t);
+            if (first || _options.MinHits <= 1) Confirm(t.Track, d);
+        }
+        foreach (var t in tracks)
+        {
+            if (t.Track.State == TrackState.Lost && Expired(t.Track, frame, time)) t.Track.State = TrackState.Removed;
+        }
+        tracks.RemoveAll(t => t.Track.State == TrackState.Removed);
+    }
+
+    private void Apply(OcSortTrack t, Detection d, long frame, TimeSpan time)
+    {
+        var box = BoxOf(d);
+        if (t.Missed) t.Track.ReUpdate(box, d.Confidence, frame, time);
+        else t.Track.Update(box, d.Confidence, frame, time);
+        t.Missed = false;
+        t.Observe(frame, box, _options.DirectionFrames);
+        var track = t.Track;
+        if (track.State == TrackState.Lost) track.State = TrackState.Tracked;
+        if (track.State == TrackState.Tentative && track.Hits >= _options.MinHits) Confirm(track, d);
+        else if (track.State == TrackState.Tracked) d.TrackId = track.Id;
+    }
+
+    private void Confirm(Track t, Detection d)
+    {
+        t.State = TrackState.Tracked;
+        t.Id = _nextId++;
+        d.TrackId = t.Id;
+    }
+
+    private bool Expired(Track t, long frame, TimeSpan time) => _options.LostTrackBuffer.Time is { } buffer
+        ? time - t.LastTime > buffer
+        : frame - t.LastFrame > (_options.LostTrackBuffer.Frames ?? 0);
+
+    private double[,] IouCosts(List<OcSortTrack> tracks, List<Detection> dets, bool observed) => Costs(tracks, dets, (t, d) =>
+    {
+        double iou = Box.Iou(observed ? t.Track.LastObserved : t.Track.Box, BoxOf(d));
+        return iou >= _options.MinIou ? 1 - iou : double.PositiveInfinity;
+    });
+
+    private static double[,] Costs(List<OcSortTrack> tracks, List<Detection> dets, Func<OcSortTrack, Detection, double> cost)
+    {
+        var c = new double[tracks.Count, dets.Count];
+        for (int i = 0; i < tracks.Count; i++) for (int j = 0; j < dets.Count; j++) c[i, j] = cost(tracks[i], dets[j]);
+        return c;
+    }
+
+    private static (List<(OcSortTrack, Detection)> Matched, List<OcSortTrack> Tracks, List<Detection> Detections) Paired(
+        List<OcSortTrack> tracks, List<Detection> dets, List<(int Row, int Column)> pairs)
+    {
+        var usedT = new bool[tracks.Count];
+        var usedD = new bool[dets.Count];
+        var matched = new List<(OcSortTrack, Detection)>(pairs.Count);
+        foreach (var (i, j) in pairs)
+        {
+            usedT[i] = usedD[j] = true;
+            matched.Add((tracks[i], dets[j]));
+        }
+        return (matched, tracks.Where((_, i) => !usedT[i]).ToList(), dets.Where((_, j) => !usedD[j]).ToList());
+    }
+
+    private static (double X, double Y) Centre(Detection d) => (d.X + d.Width / 2, d.Y + d.Height / 2);
+
+    private static Box BoxOf(Detection d) => new(d.X, d.Y, d.Width, d.Height);
+}
