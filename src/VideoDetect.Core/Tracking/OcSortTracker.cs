@@ -31,6 +31,8 @@ namespace VideoDetect.Tracking;
 /// </summary>
 public sealed class OcSortTracker
 {
+    // ByteTracker's gate for lost tracks: the 95 % point of chi-square with 2 degrees of freedom, and a height ratio.
+    private const double CentreGate = 5.99, MaxHeightRatio = 1.33;
     private readonly TrackerOptions _options;
     private readonly Dictionary<int, List<OcSortTrack>> _byClass = new();
     private int _nextId = 1;
@@ -76,25 +78,42 @@ public sealed class OcSortTracker
         var low = dets.Where(d => d.Confidence > _options.LowThreshold && d.Confidence < _options.TrackThreshold).ToList();
         foreach (var t in tracks) t.Track.PredictTo(frame);
 
-        // 1: every track with the high-score detections, by predicted IoU and direction consistency.
-        var cost1 = Costs(tracks, high, (t, d) =>
+        var confirmed = tracks.Where(t => t.Track.State is TrackState.Tracked or TrackState.Lost).ToList();
+        var tentative = tracks.Where(t => t.Track.State == TrackState.Tentative).ToList();
+
+        // 1: confirmed tracks with the high-score detections, by predicted IoU and direction consistency.
+        var cost1 = Costs(confirmed, high, (t, d) =>
         {
             double iou = Box.Iou(t.Track.Box, BoxOf(d));
             if (iou < _options.MinIou) return double.PositiveInfinity;
             return 2 - iou - _options.Inertia * d.Confidence * t.Consistency(Centre(d), frame, _options.DirectionFrames);
         });
         // Pair costs are within (0.9, 1.8] and leaving a row and a column unmatched costs 4: the most pairs, then the best sum (OC-SORT's full assignment).
-        var (matched1, leftTracks, leftHigh) = Paired(tracks, high, Assignment.Solve(cost1, 4));
+        var (matched1, left1, high1) = Paired(confirmed, high, Assignment.Solve(cost1, 4));
         foreach (var (t, d) in matched1) Apply(t, d, frame, time);
 
         // 2: ByteTrack's second pass, the tracks left over with the low-score detections by IoU.
-        var (matched2, leftTracks2, _) = Paired(leftTracks, low, Assignment.Solve(IouCosts(leftTracks, low, observed: false), 1 - _options.MinIou));
+        var (matched2, left2, _) = Paired(left1, low, Assignment.Solve(IouCosts(left1, low, observed: false), 1 - _options.MinIou));
         foreach (var (t, d) in matched2) Apply(t, d, frame, time);
 
         // 3: observation-centric recovery, by the IoU of each track's last observed box.
-        var (matched3, unmatched, newHigh) = Paired(leftTracks2, leftHigh, Assignment.Solve(IouCosts(leftTracks2, leftHigh, observed: true), 1 - _options.MinIou));
+        var (matched3, left3, high3) = Paired(left2, high1, Assignment.Solve(IouCosts(left2, high1, observed: true), 1 - _options.MinIou));
         foreach (var (t, d) in matched3) Apply(t, d, frame, time);
 
+        // 4 (beyond OC-SORT, as ByteTracker): a lost track whose predicted box no longer overlaps enough
+        // (a walker coming out from behind an occluder is boxed narrow at its edge) takes a high-score
+        // detection whose centre is inside its Kalman uncertainty gate and whose height is similar.
+        var lost = left3.Where(t => t.Track.LastFrame < frame).ToList();
+        var (matched4, _, high4) = Paired(lost, high3, Assignment.Solve(Costs(lost, high3, GateCost), CentreGate));
+        foreach (var (t, d) in matched4) Apply(t, d, frame, time);
+
+        // 5: tentative tracks with the high-score detections still free, by IoU (after the confirmed
+        // ones, as ByteTrack: an established identity wins a detection over a one-frame hypothesis).
+        var (matched5, left5, newHigh) = Paired(tentative, high4, Assignment.Solve(IouCosts(tentative, high4, observed: false), 1 - _options.MinIou));
+        foreach (var (t, d) in matched5) Apply(t, d, frame, time);
+
+        var matchedTracks = matched4.Select(m => m.Item1).ToHashSet();
+        var unmatched = left3.Where(t => !matchedTracks.Contains(t)).Concat(left5);
         foreach (var t in unmatched)
         {
             t.Missed = true;
@@ -138,6 +157,13 @@ public sealed class OcSortTracker
     private bool Expired(Track t, long frame, TimeSpan time) => _options.LostTrackBuffer.Time is { } buffer
         ? time - t.LastTime > buffer
         : frame - t.LastFrame > (_options.LostTrackBuffer.Frames ?? 0);
+
+    private static double GateCost(OcSortTrack t, Detection d)
+    {
+        var det = BoxOf(d);
+        double ratio = det.Height / Math.Max(t.Track.Box.Height, 1e-6);
+        return ratio <= MaxHeightRatio && ratio >= 1 / MaxHeightRatio ? t.Track.CentreDistance2(det) : double.PositiveInfinity;
+    }
 
     private double[,] IouCosts(List<OcSortTrack> tracks, List<Detection> dets, bool observed) => Costs(tracks, dets, (t, d) =>
     {
