@@ -33,6 +33,10 @@ public sealed class OcSortTracker
 {
     // ByteTracker's gate for lost tracks: the 95 % point of chi-square with 2 degrees of freedom, and a height ratio.
     private const double CentreGate = 5.99, MaxHeightRatio = 1.33;
+    // OC-SORT's max_age: how long its recovery may look back, in frames.
+    private const int RecoveryFrames = 30;
+    // Pixels per frame under which a lost track has no direction to be found ahead along.
+    private const double MinSpeed = 0.2;
     private readonly TrackerOptions _options;
     private readonly Dictionary<int, List<OcSortTrack>> _byClass = new();
     private int _nextId = 1;
@@ -82,27 +86,31 @@ public sealed class OcSortTracker
         var tentative = tracks.Where(t => t.Track.State == TrackState.Tentative).ToList();
 
         // 1: confirmed tracks with the high-score detections, by predicted IoU and direction consistency.
-        var cost1 = Costs(confirmed, high, (t, d) =>
-        {
-            double iou = Box.Iou(t.Track.Box, BoxOf(d));
-            if (iou < _options.MinIou) return double.PositiveInfinity;
-            return 2 - iou - _options.Inertia * d.Confidence * t.Consistency(Centre(d), frame, _options.DirectionFrames);
-        });
-        // Pair costs are within (0.9, 1.8] and leaving a row and a column unmatched costs 4: the most pairs, then the best sum (OC-SORT's full assignment).
-        var (matched1, left1, high1) = Paired(confirmed, high, Assignment.Solve(cost1, 4));
+        var (matched1, left1, high1) = MatchByMotion(confirmed, high, frame);
         foreach (var (t, d) in matched1) Apply(t, d, frame, time);
 
         // 2: ByteTrack's second pass, the tracks left over with the low-score detections by IoU.
         var (matched2, left2, _) = Paired(left1, low, Assignment.Solve(IouCosts(left1, low, observed: false), 1 - _options.MinIou));
         foreach (var (t, d) in matched2) Apply(t, d, frame, time);
 
-        // 3: observation-centric recovery, by the IoU of each track's last observed box.
-        var (matched3, left3, high3) = Paired(left2, high1, Assignment.Solve(IouCosts(left2, high1, observed: true), 1 - _options.MinIou));
+        // 3: observation-centric recovery, by the IoU of each track's last observed box, for tracks
+        // unseen at most OC-SORT's max_age (30 frames): the recovery is for an object missed briefly
+        // or stopped, and with a longer lost-track buffer a track gone for seconds would take
+        // whoever steps out where it vanished (another walker coming out from behind an occluder).
+        var recent = left2.Where(t => frame - t.Track.LastFrame <= RecoveryFrames).ToList();
+        var (matched3, _, high3) = Paired(recent, high1, Assignment.Solve(IouCosts(recent, high1, observed: true), 1 - _options.MinIou));
+        var recovered = matched3.Select(m => m.Item1).ToHashSet();
+        var left3 = left2.Where(t => !recovered.Contains(t)).ToList();
         foreach (var (t, d) in matched3) Apply(t, d, frame, time);
 
-        // 4 (beyond OC-SORT, as ByteTracker): a lost track whose predicted box no longer overlaps enough
-        // (a walker coming out from behind an occluder is boxed narrow at its edge) takes a high-score
-        // detection whose centre is inside its Kalman uncertainty gate and whose height is similar.
+        // 4 (beyond OC-SORT, after ByteTracker's gate): a lost track whose predicted box no longer
+        // overlaps enough (a walker behind an occluder, boxed narrow at its edge as they go in and come
+        // out, so the speed learned on the way in is low) takes a high-score detection whose centre is
+        // inside its Kalman uncertainty gate, whose height is similar, and which lies ahead of its last
+        // observation along the filter's velocity (within 45°; the filter's velocity, smoothed over
+        // many frames, rather than the noisy direction of observations a few frames apart): the gate
+        // grows with every unseen frame, and only the direction keeps a long-lost track from taking a
+        // detection behind it or aside. A track moving less than MinSpeed has no direction, no gate.
         var lost = left3.Where(t => t.Track.LastFrame < frame).ToList();
         var (matched4, _, high4) = Paired(lost, high3, Assignment.Solve(Costs(lost, high3, GateCost), CentreGate));
         foreach (var (t, d) in matched4) Apply(t, d, frame, time);
@@ -112,8 +120,8 @@ public sealed class OcSortTracker
         var (matched5, left5, newHigh) = Paired(tentative, high4, Assignment.Solve(IouCosts(tentative, high4, observed: false), 1 - _options.MinIou));
         foreach (var (t, d) in matched5) Apply(t, d, frame, time);
 
-        var matchedTracks = matched4.Select(m => m.Item1).ToHashSet();
-        var unmatched = left3.Where(t => !matchedTracks.Contains(t)).Concat(left5);
+        var found = matched4.Select(m => m.Item1).ToHashSet();
+        var unmatched = left3.Where(t => !found.Contains(t)).Concat(left5);
         foreach (var t in unmatched)
         {
             t.Missed = true;
@@ -158,11 +166,30 @@ public sealed class OcSortTracker
         ? time - t.LastTime > buffer
         : frame - t.LastFrame > (_options.LostTrackBuffer.Frames ?? 0);
 
+    private (List<(OcSortTrack, Detection)> Matched, List<OcSortTrack> Tracks, List<Detection> Detections) MatchByMotion(List<OcSortTrack> tracks, List<Detection> dets, long frame)
+    {
+        var cost = Costs(tracks, dets, (t, d) =>
+        {
+            double iou = Box.Iou(t.Track.Box, BoxOf(d));
+            if (iou < _options.MinIou) return double.PositiveInfinity;
+            return 2 - iou - _options.Inertia * d.Confidence * t.Consistency(Centre(d), frame, _options.DirectionFrames);
+        });
+        // Pair costs are within (0.9, 1.8] and leaving a row and a column unmatched costs 4: the most pairs, then the best sum (OC-SORT's full assignment).
+        return Paired(tracks, dets, Assignment.Solve(cost, 4));
+    }
+
     private static double GateCost(OcSortTrack t, Detection d)
     {
         var det = BoxOf(d);
         double ratio = det.Height / Math.Max(t.Track.Box.Height, 1e-6);
-        return ratio <= MaxHeightRatio && ratio >= 1 / MaxHeightRatio ? t.Track.CentreDistance2(det) : double.PositiveInfinity;
+        bool similar = ratio <= MaxHeightRatio && ratio >= 1 / MaxHeightRatio;
+        var (vx, vy) = t.Track.Velocity;
+        var (cx, cy) = Centre(d);
+        var last = t.Track.LastObserved;
+        double dx = cx - (last.X + last.Width / 2), dy = cy - (last.Y + last.Height / 2);
+        double speed = Math.Sqrt(vx * vx + vy * vy), distance = Math.Sqrt(dx * dx + dy * dy);
+        bool ahead = speed >= MinSpeed && vx * dx + vy * dy >= Math.Cos(Math.PI / 4) * speed * distance;
+        return similar && ahead ? t.Track.CentreDistance2(det) : double.PositiveInfinity;
     }
 
     private double[,] IouCosts(List<OcSortTrack> tracks, List<Detection> dets, bool observed) => Costs(tracks, dets, (t, d) =>

@@ -51,6 +51,9 @@ public sealed class Track
     /// <summary>The filter's box at <see cref="PredictedFrame"/>.</summary>
     public Box Box => _filter.Box;
 
+    /// <summary>The filter's centre velocity, pixels per frame.</summary>
+    internal (double X, double Y) Velocity => _filter.Velocity;
+
     /// <summary>Squared Mahalanobis distance of the box's centre from the predicted one (<see cref="KalmanBoxFilter.CentreDistance2"/>).</summary>
     internal double CentreDistance2(in Box box) => _filter.CentreDistance2(box);
 

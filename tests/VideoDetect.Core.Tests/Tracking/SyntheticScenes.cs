@@ -158,7 +158,7 @@ public sealed record SyntheticScene(string Name, int Frames, Walker[] Walkers, B
         {
             new Walker(1, new[] { (0, 60.0, 150.0), (199, 60 + 3.0 * 199, 150.0) }),
             new Walker(2, new[] { (0, 660.0, 190.0), (199, 660 - 3.0 * 199, 190.0) }),
-        }, new[] { new Box(250, 120, 220, 200) }));
+        }, new[] { new Box(290, 120, 150, 200) }));
         scenes.Add(new("crowd of five, occluder 1.5 s", 250, new[]
         {
             new Walker(1, new[] { (0, 30.0, 330.0), (170, 30 + 4.0 * 170, 330.0) }),
