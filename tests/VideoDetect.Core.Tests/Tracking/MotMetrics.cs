@@ -9,9 +9,9 @@ public readonly record struct MotBox(int Id, Box Box, bool Ignore = false);
 public readonly record struct IdSwitch(long Frame, int Truth, int From, int To);
 
 /// <summary>Scores of one sequence.</summary>
-public sealed record MotScore(double Idf1, double Mota, int IdSwitches, int Truths, int Predictions, int IdTruePositives, int Misses, int FalsePositives, IReadOnlyList<IdSwitch> Switches)
+public sealed record MotScore(double Idf1, double Hota, double Mota, int IdSwitches, int Truths, int Predictions, int IdTruePositives, int Misses, int FalsePositives, IReadOnlyList<IdSwitch> Switches)
 {
-    public override string ToString() => $"IDF1 {Idf1:0.000}, IDsw {IdSwitches}, MOTA {Mota:0.000} (GT {Truths}, FN {Misses}, FP {FalsePositives})";
+    public override string ToString() => $"IDF1 {Idf1:0.000}, HOTA {Hota:0.000}, IDsw {IdSwitches}, MOTA {Mota:0.000} (GT {Truths}, FN {Misses}, FP {FalsePositives})";
 }
 
 /// <summary>
@@ -26,7 +26,7 @@ public sealed record MotScore(double Idf1, double Mota, int IdSwitches, int Trut
 /// algorithm on 1 − IoU. An <b>identity switch</b> is a truth matched to an id other than the one it
 /// was last matched to; MOTA = 1 − (misses + false positives + switches) / truth boxes.</item>
 /// </list>
-/// Ignored truths are removed first together with the predictions that match them (MOTChallenge's
+/// and <b>HOTA</b> (<see cref="Tracking.Hota"/>). Ignored truths are removed first together with the predictions that match them (MOTChallenge's
 /// distractor rule).
 /// </summary>
 public static class MotMetrics
@@ -35,19 +35,12 @@ public static class MotMetrics
 
     public static MotScore Score(IReadOnlyDictionary<long, List<MotBox>> truth, IReadOnlyDictionary<long, List<MotBox>> predicted)
     {
-        var frames = truth.Keys.Union(predicted.Keys).Order().ToList();
         var shared = new Dictionary<(int Truth, int Predicted), int>();
         var lastMatch = new Dictionary<int, int>();
         var switches = new List<IdSwitch>();
         int truths = 0, predictions = 0, misses = 0, falsePositives = 0;
-        foreach (long f in frames)
+        foreach (var (f, gt, pr) in Frames(truth, predicted))
         {
-            var gt = truth.GetValueOrDefault(f) ?? new List<MotBox>();
-            var pr = predicted.GetValueOrDefault(f) ?? new List<MotBox>();
-            // Distractors: the predictions on ignored truths leave with them.
-            var onIgnored = Match(gt, pr).Where(p => gt[p.T].Ignore).Select(p => p.P).ToHashSet();
-            gt = gt.Where(g => !g.Ignore).ToList();
-            pr = pr.Where((_, j) => !onIgnored.Contains(j)).ToList();
             truths += gt.Count;
             predictions += pr.Count;
 
@@ -88,7 +81,20 @@ public static class MotMetrics
         int idtp = IdTruePositives(shared);
         double idf1 = truths + predictions == 0 ? 1 : 2.0 * idtp / (truths + predictions);
         double mota = truths == 0 ? 1 : 1 - (double)(misses + falsePositives + switches.Count) / truths;
-        return new MotScore(idf1, mota, switches.Count, truths, predictions, idtp, misses, falsePositives, switches);
+        return new MotScore(idf1, Hota.Score(truth, predicted), mota, switches.Count, truths, predictions, idtp, misses, falsePositives, switches);
+    }
+
+    /// <summary>Every frame of either sequence, in order, with the ignored truths and the predictions that match them (IoU ≥ 0.5, optimal pairs) removed.</summary>
+    internal static IEnumerable<(long Frame, List<MotBox> Truth, List<MotBox> Predicted)> Frames(
+        IReadOnlyDictionary<long, List<MotBox>> truth, IReadOnlyDictionary<long, List<MotBox>> predicted)
+    {
+        foreach (long f in truth.Keys.Union(predicted.Keys).Order())
+        {
+            var gt = truth.GetValueOrDefault(f) ?? new List<MotBox>();
+            var pr = predicted.GetValueOrDefault(f) ?? new List<MotBox>();
+            var onIgnored = Match(gt, pr).Where(p => gt[p.T].Ignore).Select(p => p.P).ToHashSet();
+            yield return (f, gt.Where(g => !g.Ignore).ToList(), pr.Where((_, j) => !onIgnored.Contains(j)).ToList());
+        }
     }
 
     /// <summary>The one-to-one pairing of identities with the most corresponding frames (Hungarian algorithm).</summary>

@@ -19,6 +19,9 @@ public class MotMetricsTests
         var pred = Seq(10, f => new[] { new MotBox(7, At(10 * f + 2)), new MotBox(8, At(300 - 10 * f)) });
         var s = MotMetrics.Score(truth, pred);
         Assert.Equal((1.0, 1.0, 0), (s.Idf1, s.Mota, s.IdSwitches));
+        // HOTA also scores localisation: id 7 is 2 px off (IoU 38/42 = 0.905), a true positive for
+        // α ≤ 0.90 only; at α = 0.95, DetA = 10 / 30 and AssA = 1, so HOTA = (18 + √(1/3)) / 19.
+        Assert.Equal((18 + Math.Sqrt(1.0 / 3)) / 19, s.Hota, 9);
     }
 
     [Fact]
@@ -31,6 +34,9 @@ public class MotMetricsTests
         Assert.Equal(new[] { new IdSwitch(5, 1, 1, 2), new IdSwitch(5, 2, 2, 1) }, s.Switches);
         Assert.Equal(0.5, s.Idf1, 9);              // IDTP 10 of 20 + 20
         Assert.Equal(1 - 2.0 / 20, s.Mota, 9);
+        // HOTA: every box is a true positive at every α (DetA 1); each of the four (truth, id) pairs
+        // matches 5 frames of 10 + 10, so AssA = 5 / (10 + 10 − 5) = 1/3 and HOTA = √(1/3).
+        Assert.Equal(Math.Sqrt(1.0 / 3), s.Hota, 9);
     }
 
     [Fact]
@@ -52,6 +58,8 @@ public class MotMetricsTests
         var pred = Seq(1, _ => new[] { new MotBox(1, At(20)) });   // IoU 20·100 / 60·100 = 1/3
         var s = MotMetrics.Score(truth, pred);
         Assert.Equal((1, 1, 0.0, -1.0), (s.Misses, s.FalsePositives, s.Idf1, s.Mota));
+        // HOTA: a true positive for α ≤ 1/3 (6 of the 19 thresholds), with DetA = AssA = 1 there.
+        Assert.Equal(6.0 / 19, s.Hota, 9);
     }
 
     [Fact]

@@ -32,6 +32,42 @@ public class OcSortTrackerTests
     }
 
     [Fact]
+    public void Momentum_scores_a_detection_by_its_direction_from_the_observation_delta_t_frames_back()
+    {
+        var t = new OcSortTrack(new Track(0, new Box(0, 100, 40, 100), 0.9f, 0, T(0)));
+        t.Observe(0, new Box(0, 100, 40, 100), 3);
+        Assert.Equal(0, t.Consistency((500, 150), 1, 3));        // one observation: no direction yet
+        for (int f = 1; f <= 6; f++) t.Observe(f, new Box(10 * f, 100, 40, 100), 3);
+        Assert.Equal((1.0, 0.0), (Math.Round(t.Direction.X, 6), Math.Round(t.Direction.Y, 6)));
+        // At frame 7 the previous observation is frame 4's (centre 60, 150).
+        Assert.Equal(0.5, t.Consistency((90, 150), 7, 3), 3);    // straight ahead (3 decimals: the 1e-6 of the normalisation moves acos near 0)
+        Assert.Equal(-0.5, t.Consistency((30, 150), 7, 3), 3);   // behind
+        Assert.Equal(0.0, t.Consistency((60, 190), 7, 3), 3);    // aside, 90°
+        Assert.Equal(0.25, t.Consistency((90, 180), 7, 3), 3);   // 45°
+        // Unseen for a while: the latest observation (frame 6, centre 80) is the previous one.
+        Assert.Equal(-0.5, t.Consistency((70, 150), 20, 3), 3);
+    }
+
+    [Fact]
+    public void A_long_lost_track_is_found_ahead_along_its_way_never_behind_it()
+    {
+        // 3 px/frame for 20 frames, then unseen for 40 (an occluder): found again 40 px short of its
+        // prediction (too far for the IoU passes), so only the gate pass can take it — ahead, not behind.
+        int? Found(double x)
+        {
+            var tracker = new OcSortTracker();
+            int f = 0;
+            for (; f < 20; f++) tracker.Step(f, T(f), new[] { Det(3 * f, 100) });
+            for (int i = 0; i < 40; i++, f++) tracker.Step(f, T(f), Array.Empty<Detection>());
+            var d = Det(x, 100);
+            tracker.Step(f, T(f), new[] { d });
+            return d.TrackId;
+        }
+        Assert.Equal(1, Found(3 * 60 - 40));   // ahead of the last observation (x = 57)
+        Assert.Null(Found(57 - 80));           // as far behind it: a new (tentative) track
+    }
+
+    [Fact]
     public void Recovery_matches_a_stopped_object_by_its_last_observed_box()
     {
         // 8 px a frame, then unseen for 6 frames and found standing where it was last seen: the
