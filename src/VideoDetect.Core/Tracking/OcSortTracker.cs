@@ -4,28 +4,32 @@ namespace VideoDetect.Tracking;
 
 /// <summary>
 /// OC-SORT (Cao et al., "Observation-Centric SORT", CVPR 2023) for one source, on ByteTrack's Kalman
-/// filter and life cycle. Each frame, per class:
+/// filter and life cycle. Each frame, per class, every match needing an IoU of at least
+/// <see cref="TrackerOptions.MinIou"/> except in pass 4:
 /// <list type="number">
-/// <item>every track (tentative, tracked, lost) is matched to the high-score detections by the IoU
-/// of its predicted box plus <b>observation-centric momentum</b>: the cosine-like agreement between
-/// the track's direction (from its observations <see cref="TrackerOptions.DirectionFrames"/> apart)
-/// and the direction from its earlier observation to the detection, weighted by
-/// <see cref="TrackerOptions.Inertia"/> and the detection's score — two people crossing head-on
-/// overlap, but each detection lies ahead of one track and behind the other;</item>
+/// <item>confirmed tracks (tracked and lost) are matched to the high-score detections by the IoU of
+/// their predicted box plus <b>observation-centric momentum</b>: the agreement between the track's
+/// direction (from observations <see cref="TrackerOptions.DirectionFrames"/> frames apart) and the
+/// direction from its earlier observation to the detection, weighted by
+/// <see cref="TrackerOptions.Inertia"/> and the detection's score;</item>
 /// <item>the tracks left over are matched to the low-score detections by IoU (ByteTrack's second pass);</item>
-/// <item><b>observation-centric recovery</b>: the tracks still left over are matched to the
-/// high-score detections still free by the IoU of the track's last <i>observed</i> box (an object
-/// that stopped, or was missed for a few frames, is where it was last seen, not where its
-/// velocity carried the prediction);</item>
+/// <item><b>observation-centric recovery</b>: the tracks still left over, unseen for at most 30
+/// frames (OC-SORT's max_age), are matched to the high-score detections still free by the IoU of
+/// their last <i>observed</i> box (an object missed briefly, or stopped, is where it was last seen);</item>
+/// <item>beyond OC-SORT (after ByteTracker's gate): a lost track takes a high-score detection still
+/// free whose centre is inside its Kalman uncertainty gate, of similar height, and ahead of its last
+/// observation along its velocity (a walker coming out from behind an occluder, boxed narrow at its edge);</item>
+/// <item>tentative tracks are matched to the high-score detections still free by IoU (after the
+/// confirmed ones, as ByteTrack); a miss ends a tentative track.</item>
 /// </list>
-/// every match needs an IoU of at least <see cref="TrackerOptions.MinIou"/>. A track matched after
-/// frames without a match is <b>re-updated</b> along the straight path between its last observation
-/// and the new one (<see cref="Track.ReUpdate"/>), so the velocity it drifted to while hidden is
-/// forgotten. Unmatched high-score detections (at least <see cref="TrackerOptions.NewTrackThreshold"/>)
-/// start tentative tracks, confirmed after <see cref="TrackerOptions.MinHits"/> consecutive matches
-/// (at once in a source's first frame) and ended by a miss before that; a confirmed track that is
-/// not matched is lost and leaves after <see cref="TrackerOptions.LostTrackBuffer"/>. Tracks move by
-/// the frame-index difference, so sampled or missing frames are predicted across.
+/// A track matched after frames without a match is <b>re-updated</b> along the straight path
+/// between its last observation and the new one (<see cref="Track.ReUpdate"/>), so the velocity it
+/// drifted to while hidden is replaced by the one the observations imply. Unmatched high-score
+/// detections (at least <see cref="TrackerOptions.NewTrackThreshold"/>) start tentative tracks,
+/// confirmed after <see cref="TrackerOptions.MinHits"/> matches (at once in a source's first frame);
+/// a confirmed track that is not matched is lost and leaves after
+/// <see cref="TrackerOptions.LostTrackBuffer"/>. Classes are tracked apart. Tracks move by the
+/// frame-index difference, so sampled or missing frames are predicted across.
 /// <para>Writes <see cref="Detection.TrackId"/> in place: the id of the confirmed track a detection
 /// matched, null otherwise. Not thread-safe: one per source, fed in frame order by one thread.</para>
 /// </summary>

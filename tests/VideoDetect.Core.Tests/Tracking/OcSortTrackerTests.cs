@@ -68,6 +68,23 @@ public class OcSortTrackerTests
     }
 
     [Fact]
+    public void Motion_follows_frame_index_gaps()
+    {
+        // As ByteTracker's test: 12 px a frame, every frame for ten frames, then every 4th frame
+        // (48 px between observations, most of the 60-px box); only a 4-frame prediction keeps the track.
+        var tracker = new OcSortTracker();
+        var ids = new List<int?>();
+        for (int f = 0; f < 80; f += f < 10 ? 1 : 4)
+        {
+            var d = Det(12 * f, 100, w: 60);
+            tracker.Step(f, T(f), new[] { d });
+            ids.Add(d.TrackId);
+        }
+        Assert.All(ids, id => Assert.Equal(1, id));
+        Assert.Equal(1, tracker.TrackCount);
+    }
+
+    [Fact]
     public void Recovery_matches_a_stopped_object_by_its_last_observed_box()
     {
         // 8 px a frame, then unseen for 6 frames and found standing where it was last seen: the
