@@ -2,7 +2,7 @@ using VideoDetect.Video;
 
 namespace VideoDetect.Tracking;
 
-/// <summary>ByteTrack's parameters, with its defaults.</summary>
+/// <summary>The trackers' parameters, with ByteTrack's and OC-SORT's defaults.</summary>
 public sealed record TrackerOptions
 {
     /// <summary>Detections at or above this score take part in the first association and may start tracks (ByteTrack's track_thresh).</summary>
@@ -20,6 +20,15 @@ public sealed record TrackerOptions
     /// <summary>Matches a new track needs before it is confirmed and gets an id (ByteTrack: 2; tracks of a source's first frame are confirmed at once).</summary>
     public int MinHits { get; init; } = 2;
 
+    /// <summary>OC-SORT's delta_t: a track's direction is taken from its observations this many frames apart (the oldest observation within this many frames before the current one; the latest one when none is). OC-SORT: 3.</summary>
+    public int DirectionFrames { get; init; } = 3;
+
+    /// <summary>OC-SORT's inertia: the weight of the direction-consistency term (observation-centric momentum) added to the IoU in the first association; 0 turns it off. OC-SORT: 0.2.</summary>
+    public double Inertia { get; init; } = 0.2;
+
+    /// <summary>OC-SORT's iou_threshold: the least IoU of a match in each of its associations. OC-SORT: 0.3.</summary>
+    public double MinIou { get; init; } = 0.3;
+
     /// <summary>The score a detection needs to start a track (ByteTrack's det_thresh = track_thresh + 0.1).</summary>
     public float NewTrackThreshold => Math.Min(1f, TrackThreshold + 0.1f);
 
@@ -28,6 +37,9 @@ public sealed record TrackerOptions
         if (TrackThreshold is < 0 or > 1) throw new ArgumentOutOfRangeException(nameof(TrackThreshold), "TrackThreshold must be within 0..1.");
         if (MatchThreshold is <= 0 or > 1) throw new ArgumentOutOfRangeException(nameof(MatchThreshold), "MatchThreshold must be within (0, 1].");
         if (MinHits < 1) throw new ArgumentOutOfRangeException(nameof(MinHits), "MinHits must be at least 1.");
+        if (DirectionFrames < 1) throw new ArgumentOutOfRangeException(nameof(DirectionFrames), "DirectionFrames must be at least 1.");
+        if (Inertia is < 0 or > 1 || double.IsNaN(Inertia)) throw new ArgumentOutOfRangeException(nameof(Inertia), "Inertia must be within 0..1.");
+        if (MinIou is <= 0 or > 1 || double.IsNaN(MinIou)) throw new ArgumentOutOfRangeException(nameof(MinIou), "MinIou must be within (0, 1].");
         if (LostTrackBuffer.IsNegative) throw new ArgumentOutOfRangeException(nameof(LostTrackBuffer), "LostTrackBuffer must not be negative.");
     }
 }

@@ -1,0 +1,64 @@
+namespace VideoDetect.Tracking;
+
+/// <summary>
+/// What OC-SORT keeps about a track beyond ByteTrack's state: its recent observations (the boxes
+/// it was matched to, by frame), its direction of motion taken from them, and whether it has
+/// missed a frame since its last observation (then the next match re-updates the filter).
+/// </summary>
+internal sealed class OcSortTrack(Track track)
+{
+    // Observations of the last DirectionFrames frames, oldest first; the latest is always kept.
+    private readonly List<(long Frame, Box Box)> _observations = new();
+
+    public Track Track { get; } = track;
+
+    /// <summary>Unmatched in a step since the last observation.</summary>
+    public bool Missed { get; set; }
+
+    /// <summary>The unit direction of motion between two observations up to DirectionFrames apart; (0, 0) before a second observation.</summary>
+    public (double X, double Y) Direction { get; private set; }
+
+    /// <summary>
+    /// OC-SORT's previous observation for frame <paramref name="frame"/>: the oldest one at most
+    /// <paramref name="deltaT"/> frames before it, or else the latest one; null when there is none.
+    /// </summary>
+    public Box? Previous(long frame, int deltaT)
+    {
+        foreach (var (f, box) in _observations)
+        {
+            if (f >= frame - deltaT && f < frame) return box;
+        }
+        return _observations.Count > 0 ? _observations[^1].Box : null;
+    }
+
+    /// <summary>Records the box observed at <paramref name="frame"/> and the direction from the previous observation to it.</summary>
+    public void Observe(long frame, in Box box, int deltaT)
+    {
+        if (Previous(frame, deltaT) is { } previous) Direction = Unit(Centre(box).X - Centre(previous).X, Centre(box).Y - Centre(previous).Y);
+        _observations.Add((frame, box));
+        while (_observations.Count > 1 && _observations[0].Frame < frame - deltaT) _observations.RemoveAt(0);
+    }
+
+    /// <summary>
+    /// OC-SORT's direction consistency of a detection centre: (π/2 − θ)/π, θ the angle between the
+    /// track's direction and the direction from its previous observation to the centre; within
+    /// −0.5 (opposite) .. 0.5 (same direction), 0 for a track without a direction yet.
+    /// </summary>
+    public double Consistency((double X, double Y) centre, long frame, int deltaT)
+    {
+        if (Direction == (0, 0) || Previous(frame, deltaT) is not { } previous) return 0;
+        var (px, py) = Centre(previous);
+        var (ux, uy) = Unit(centre.X - px, centre.Y - py);
+        double cos = Math.Clamp(Direction.X * ux + Direction.Y * uy, -1, 1);
+        return (Math.PI / 2 - Math.Acos(cos)) / Math.PI;
+    }
+
+    private static (double X, double Y) Centre(in Box b) => (b.X + b.Width / 2, b.Y + b.Height / 2);
+
+    // OC-SORT's speed_direction: divided by the norm plus 1e-6, so a zero vector stays zero.
+    private static (double X, double Y) Unit(double x, double y)
+    {
+        double n = Math.Sqrt(x * x + y * y) + 1e-6;
+        return (x / n, y / n);
+    }
+}

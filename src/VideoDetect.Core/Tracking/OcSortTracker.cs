@@ -1,0 +1,229 @@
+using VideoDetect.Inference;
+
+namespace VideoDetect.Tracking;
+
+/// <summary>
+/// OC-SORT (Cao et al., "Observation-Centric SORT", CVPR 2023) for one source, on ByteTrack's Kalman
+/// filter and life cycle. Each frame, per class, every match needing an IoU of at least
+/// <see cref="TrackerOptions.MinIou"/> except in pass 4:
+/// <list type="number">
+/// <item>confirmed tracks (tracked and lost) are matched to the high-score detections by the IoU of
+/// their predicted box plus <b>observation-centric momentum</b>: the agreement between the track's
+/// direction (from observations <see cref="TrackerOptions.DirectionFrames"/> frames apart) and the
+/// direction from its earlier observation to the detection, weighted by
+/// <see cref="TrackerOptions.Inertia"/> and the detection's score;</item>
+/// <item>the tracks left over are matched to the low-score detections by IoU (ByteTrack's second pass);</item>
+/// <item><b>observation-centric recovery</b>: the tracks still left over, unseen for at most 30
+/// frames (OC-SORT's max_age), are matched to the high-score detections still free by the IoU of
+/// their last <i>observed</i> box (an object missed briefly, or stopped, is where it was last seen);</item>
+/// <item>beyond OC-SORT (after ByteTracker's gate): a lost track takes a high-score detection still
+/// free whose centre is inside its Kalman uncertainty gate, of similar height, and ahead of its last
+/// observation along its velocity (a walker coming out from behind an occluder, boxed narrow at its edge);</item>
+/// <item>tentative tracks are matched to the high-score detections still free by IoU (after the
+/// confirmed ones, as ByteTrack); a miss ends a tentative track.</item>
+/// </list>
+/// A track matched after frames without a match is <b>re-updated</b> along the straight path
+/// between its last observation and the new one (<see cref="Track.ReUpdate"/>), so the velocity it
+/// drifted to while hidden is replaced by the one the observations imply. Unmatched high-score
+/// detections (at least <see cref="TrackerOptions.NewTrackThreshold"/>) start tentative tracks,
+/// confirmed after <see cref="TrackerOptions.MinHits"/> matches (at once in a source's first frame);
+/// a confirmed track that is not matched is lost and leaves after
+/// <see cref="TrackerOptions.LostTrackBuffer"/>. Classes are tracked apart. Tracks move by the
+/// frame-index difference, so sampled or missing frames are predicted across.
+/// <para>Writes <see cref="Detection.TrackId"/> in place: the id of the confirmed track a detection
+/// matched, null otherwise. Not thread-safe: one per source, fed in frame order by one thread.</para>
+/// </summary>
+public sealed class OcSortTracker
+{
+    // ByteTracker's gate for lost tracks: the 95 % point of chi-square with 2 degrees of freedom, and a height ratio.
+    private const double CentreGate = 5.99, MaxHeightRatio = 1.33;
+    // OC-SORT's max_age: how long its recovery may look back, in frames.
+    private const int RecoveryFrames = 30;
+    // Pixels per frame under which a lost track has no direction to be found ahead along.
+    private const double MinSpeed = 0.2;
+    private readonly TrackerOptions _options;
+    private readonly Dictionary<int, List<OcSortTrack>> _byClass = new();
+    private int _nextId = 1;
+    private long _lastFrame = -1;
+    private bool _started;
+
+    public OcSortTracker(TrackerOptions? options = null)
+    {
+        _options = options ?? new TrackerOptions();
+        _options.Validate();
+    }
+
+    /// <summary>Live tracks (tentative, tracked, lost) of every class.</summary>
+    public IEnumerable<Track> Tracks => _byClass.Values.SelectMany(t => t).Select(t => t.Track);
+
+    /// <summary>Ids given so far.</summary>
+    public int TrackCount => _nextId - 1;
+
+    /// <summary>Tracks the detections of one frame (which must come after the previous one) and sets their TrackId.</summary>
+    public void Step(long frame, TimeSpan time, IReadOnlyList<Detection> detections)
+    {
+        if (_started && frame <= _lastFrame) throw new ArgumentException($"Frame {frame} does not come after frame {_lastFrame}.", nameof(frame));
+        bool first = !_started;
+        _started = true;
+        _lastFrame = frame;
+        foreach (var d in detections) d.TrackId = null;
+        foreach (var d in detections)
+        {
+            if (!_byClass.ContainsKey(d.ClassId)) _byClass[d.ClassId] = new List<OcSortTrack>();
+        }
+        foreach (var (classId, tracks) in _byClass)
+        {
+            var dets = new List<Detection>();
+            foreach (var d in detections) if (d.ClassId == classId) dets.Add(d);
+            StepClass(tracks, classId, dets, frame, time, first);
+        }
+        foreach (var key in _byClass.Where(kv => kv.Value.Count == 0).Select(kv => kv.Key).ToList()) _byClass.Remove(key);
+    }
+
+    private void StepClass(List<OcSortTrack> tracks, int classId, List<Detection> dets, long frame, TimeSpan time, bool first)
+    {
+        var high = dets.Where(d => d.Confidence >= _options.TrackThreshold).ToList();
+        var low = dets.Where(d => d.Confidence > _options.LowThreshold && d.Confidence < _options.TrackThreshold).ToList();
+        foreach (var t in tracks) t.Track.PredictTo(frame);
+
+        var confirmed = tracks.Where(t => t.Track.State is TrackState.Tracked or TrackState.Lost).ToList();
+        var tentative = tracks.Where(t => t.Track.State == TrackState.Tentative).ToList();
+
+        // 1: confirmed tracks with the high-score detections, by predicted IoU and direction consistency.
+        var (matched1, left1, high1) = MatchByMotion(confirmed, high, frame);
+        foreach (var (t, d) in matched1) Apply(t, d, frame, time);
+
+        // 2: ByteTrack's second pass, the tracks left over with the low-score detections by IoU.
+        var (matched2, left2, _) = Paired(left1, low, Assignment.Solve(IouCosts(left1, low, observed: false), 1 - _options.MinIou));
+        foreach (var (t, d) in matched2) Apply(t, d, frame, time);
+
+        // 3: observation-centric recovery, by the IoU of each track's last observed box, for tracks
+        // unseen at most OC-SORT's max_age (30 frames): the recovery is for an object missed briefly
+        // or stopped, and with a longer lost-track buffer a track gone for seconds would take
+        // whoever steps out where it vanished (another walker coming out from behind an occluder).
+        var recent = left2.Where(t => frame - t.Track.LastFrame <= RecoveryFrames).ToList();
+        var (matched3, _, high3) = Paired(recent, high1, Assignment.Solve(IouCosts(recent, high1, observed: true), 1 - _options.MinIou));
+        var recovered = matched3.Select(m => m.Item1).ToHashSet();
+        var left3 = left2.Where(t => !recovered.Contains(t)).ToList();
+        foreach (var (t, d) in matched3) Apply(t, d, frame, time);
+
+        // 4 (beyond OC-SORT, after ByteTracker's gate): a lost track whose predicted box no longer
+        // overlaps enough (a walker behind an occluder, boxed narrow at its edge as they go in and come
+        // out, so the speed learned on the way in is low) takes a high-score detection whose centre is
+        // inside its Kalman uncertainty gate, whose height is similar, and which lies ahead of its last
+        // observation along the filter's velocity (within 45°; the filter's velocity, smoothed over
+        // many frames, rather than the noisy direction of observations a few frames apart): the gate
+        // grows with every unseen frame, and only the direction keeps a long-lost track from taking a
+        // detection behind it or aside. A track moving less than MinSpeed has no direction, no gate.
+        var lost = left3.Where(t => t.Track.LastFrame < frame).ToList();
+        var (matched4, _, high4) = Paired(lost, high3, Assignment.Solve(Costs(lost, high3, GateCost), CentreGate));
+        foreach (var (t, d) in matched4) Apply(t, d, frame, time);
+
+        // 5: tentative tracks with the high-score detections still free, by IoU (after the confirmed
+        // ones, as ByteTrack: an established identity wins a detection over a one-frame hypothesis).
+        var (matched5, left5, newHigh) = Paired(tentative, high4, Assignment.Solve(IouCosts(tentative, high4, observed: false), 1 - _options.MinIou));
+        foreach (var (t, d) in matched5) Apply(t, d, frame, time);
+
+        var found = matched4.Select(m => m.Item1).ToHashSet();
+        var unmatched = left3.Where(t => !found.Contains(t)).Concat(left5);
+        foreach (var t in unmatched)
+        {
+            t.Missed = true;
+            t.Track.State = t.Track.State == TrackState.Tentative ? TrackState.Removed : TrackState.Lost;
+        }
+        foreach (var d in newHigh)
+        {
+            if (d.Confidence < _options.NewTrackThreshold) continue;
+            var t = new OcSortTrack(new Track(classId, BoxOf(d), d.Confidence, frame, time));
+            t.Observe(frame, BoxOf(d), _options.DirectionFrames);
+            tracks.Add(t);
+            if (first || _options.MinHits <= 1) Confirm(t.Track, d);
+        }
+        foreach (var t in tracks)
+        {
+            if (t.Track.State == TrackState.Lost && Expired(t.Track, frame, time)) t.Track.State = TrackState.Removed;
+        }
+        tracks.RemoveAll(t => t.Track.State == TrackState.Removed);
+    }
+
+    private void Apply(OcSortTrack t, Detection d, long frame, TimeSpan time)
+    {
+        var box = BoxOf(d);
+        if (t.Missed) t.Track.ReUpdate(box, d.Confidence, frame, time);
+        else t.Track.Update(box, d.Confidence, frame, time);
+        t.Missed = false;
+        t.Observe(frame, box, _options.DirectionFrames);
+        var track = t.Track;
+        if (track.State == TrackState.Lost) track.State = TrackState.Tracked;
+        if (track.State == TrackState.Tentative && track.Hits >= _options.MinHits) Confirm(track, d);
+        else if (track.State == TrackState.Tracked) d.TrackId = track.Id;
+    }
+
+    private void Confirm(Track t, Detection d)
+    {
+        t.State = TrackState.Tracked;
+        t.Id = _nextId++;
+        d.TrackId = t.Id;
+    }
+
+    private bool Expired(Track t, long frame, TimeSpan time) => _options.LostTrackBuffer.Time is { } buffer
+        ? time - t.LastTime > buffer
+        : frame - t.LastFrame > (_options.LostTrackBuffer.Frames ?? 0);
+
+    private (List<(OcSortTrack, Detection)> Matched, List<OcSortTrack> Tracks, List<Detection> Detections) MatchByMotion(List<OcSortTrack> tracks, List<Detection> dets, long frame)
+    {
+        var cost = Costs(tracks, dets, (t, d) =>
+        {
+            double iou = Box.Iou(t.Track.Box, BoxOf(d));
+            if (iou < _options.MinIou) return double.PositiveInfinity;
+            return 2 - iou - _options.Inertia * d.Confidence * t.Consistency(Centre(d), frame, _options.DirectionFrames);
+        });
+        // Pair costs are within (0.9, 1.8] and leaving a row and a column unmatched costs 4: the most pairs, then the best sum (OC-SORT's full assignment).
+        return Paired(tracks, dets, Assignment.Solve(cost, 4));
+    }
+
+    private static double GateCost(OcSortTrack t, Detection d)
+    {
+        var det = BoxOf(d);
+        double ratio = det.Height / Math.Max(t.Track.Box.Height, 1e-6);
+        bool similar = ratio <= MaxHeightRatio && ratio >= 1 / MaxHeightRatio;
+        var (vx, vy) = t.Track.Velocity;
+        var (cx, cy) = Centre(d);
+        var last = t.Track.LastObserved;
+        double dx = cx - (last.X + last.Width / 2), dy = cy - (last.Y + last.Height / 2);
+        double speed = Math.Sqrt(vx * vx + vy * vy), distance = Math.Sqrt(dx * dx + dy * dy);
+        bool ahead = speed >= MinSpeed && vx * dx + vy * dy >= Math.Cos(Math.PI / 4) * speed * distance;
+        return similar && ahead ? t.Track.CentreDistance2(det) : double.PositiveInfinity;
+    }
+
+    private double[,] IouCosts(List<OcSortTrack> tracks, List<Detection> dets, bool observed) => Costs(tracks, dets, (t, d) =>
+    {
+        double iou = Box.Iou(observed ? t.Track.LastObserved : t.Track.Box, BoxOf(d));
+        return iou >= _options.MinIou ? 1 - iou : double.PositiveInfinity;
+    });
+
+    private static double[,] Costs(List<OcSortTrack> tracks, List<Detection> dets, Func<OcSortTrack, Detection, double> cost)
+    {
+        var c = new double[tracks.Count, dets.Count];
+        for (int i = 0; i < tracks.Count; i++) for (int j = 0; j < dets.Count; j++) c[i, j] = cost(tracks[i], dets[j]);
+        return c;
+    }
+
+    private static (List<(OcSortTrack, Detection)> Matched, List<OcSortTrack> Tracks, List<Detection> Detections) Paired(
+        List<OcSortTrack> tracks, List<Detection> dets, List<(int Row, int Column)> pairs)
+    {
+        var usedT = new bool[tracks.Count];
+        var usedD = new bool[dets.Count];
+        var matched = new List<(OcSortTrack, Detection)>(pairs.Count);
+        foreach (var (i, j) in pairs)
+        {
+            usedT[i] = usedD[j] = true;
+            matched.Add((tracks[i], dets[j]));
+        }
+        return (matched, tracks.Where((_, i) => !usedT[i]).ToList(), dets.Where((_, j) => !usedD[j]).ToList());
+    }
+
+    private static (double X, double Y) Centre(Detection d) => (d.X + d.Width / 2, d.Y + d.Height / 2);
+
+    private static Box BoxOf(Detection d) => new(d.X, d.Y, d.Width, d.Height);
+}
