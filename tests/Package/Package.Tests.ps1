@@ -63,6 +63,8 @@ Import-Module VideoDetect
     Cmdlets = @(`$m.ExportedCmdlets.Keys | Sort-Object); Functions = `$m.ExportedFunctions.Count
     Frames = `$info.FrameCount; Width = `$info.Width; Detected = `$d.Count; Warnings = `$w.Count
     Provider = "`$((Get-DetectionModel).Provider)"; Reason = (Get-DetectionModel).FallbackReason
+    Topics = @(foreach (`$t in 'about_VideoDetect', 'about_VideoDetect_ResultStore', 'about_VideoDetect_Tracking', 'about_VideoDetect_Errors') {
+        if ((Get-Help `$t -ErrorAction SilentlyContinue | Out-String) -match "(?m)^\s*(TOPIC\s*\r?\n\s*)?`$t\b") { `$t } })
 } | ConvertTo-Json -Compress
 "@
         $run = Invoke-CleanPwsh $TempHome $script
@@ -86,6 +88,10 @@ Import-Module VideoDetect
         $result.Frames | Should -Be 20
         $result.Width | Should -Be 160
         $result.Detected | Should -Be 8
+    }
+
+    It 'serves the about_ topics with Get-Help, installed as a user installs it' {
+        $result.Topics | Should -Be @('about_VideoDetect', 'about_VideoDetect_ResultStore', 'about_VideoDetect_Tracking', 'about_VideoDetect_Errors')
     }
 
     It 'picks its provider quietly where nothing is wrong' {

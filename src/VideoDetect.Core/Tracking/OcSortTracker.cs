@@ -30,11 +30,15 @@ namespace VideoDetect.Tracking;
 /// a confirmed track that is not matched is lost and leaves after
 /// <see cref="TrackerOptions.LostTrackBuffer"/>. Classes are tracked apart. Tracks move by the
 /// frame-index difference, so sampled or missing frames are predicted across.
-/// <para>Writes <see cref="Detection.TrackId"/> in place: the id of the confirmed track a detection
-/// matched, null otherwise. Not thread-safe: one per source, fed in frame order by one thread.</para>
+/// <para>Returns copies of the detections it is given with <see cref="Detection.TrackId"/> set: the id
+/// of the confirmed track a detection matched, null otherwise (<see cref="ITracker"/>). Not
+/// thread-safe: one per source, fed in frame order by one thread.</para>
 /// </summary>
-public sealed class OcSortTracker
+public sealed class OcSortTracker : ITracker
 {
+    /// <summary>The registry name (<see cref="Trackers"/>).</summary>
+    public const string TrackerName = "OCSort";
+
     // ByteTracker's gate for lost tracks: the 95 % point of chi-square with 2 degrees of freedom, and a height ratio.
     private const double CentreGate = 5.99, MaxHeightRatio = 1.33;
     // OC-SORT's max_age: how long its recovery may look back, in frames.
@@ -56,17 +60,39 @@ public sealed class OcSortTracker
     /// <summary>Live tracks (tentative, tracked, lost) of every class.</summary>
     public IEnumerable<Track> Tracks => _byClass.Values.SelectMany(t => t).Select(t => t.Track);
 
+    public string Name => TrackerName;
+
     /// <summary>Ids given so far.</summary>
     public int TrackCount => _nextId - 1;
 
-    /// <summary>Tracks the detections of one frame (which must come after the previous one) and sets their TrackId.</summary>
-    public void Step(long frame, TimeSpan time, IReadOnlyList<Detection> detections)
+    /// <summary>Forgets every track: the next frame is a new source's first, ids start at 1 again.</summary>
+    public void Reset()
+    {
+        _byClass.Clear();
+        _nextId = 1;
+        _lastFrame = -1;
+        _started = false;
+    }
+
+    /// <summary>
+    /// Tracks the detections of one frame (which must come after the previous one) and returns them as
+    /// copies with their TrackId set, in the order given; <paramref name="detections"/> are not changed.
+    /// </summary>
+    public Detection[] Step(long frame, TimeSpan time, IReadOnlyList<Detection> detections)
     {
         if (_started && frame <= _lastFrame) throw new ArgumentException($"Frame {frame} does not come after frame {_lastFrame}.", nameof(frame));
+        // One copy per detection; the association below writes TrackId into the copies.
+        var copies = new Detection[detections.Count];
+        for (int i = 0; i < copies.Length; i++) copies[i] = detections[i] with { TrackId = null };
+        StepCopies(frame, time, copies);
+        return copies;
+    }
+
+    private void StepCopies(long frame, TimeSpan time, Detection[] detections)
+    {
         bool first = !_started;
         _started = true;
         _lastFrame = frame;
-        foreach (var d in detections) d.TrackId = null;
         foreach (var d in detections)
         {
             if (!_byClass.ContainsKey(d.ClassId)) _byClass[d.ClassId] = new List<OcSortTrack>();

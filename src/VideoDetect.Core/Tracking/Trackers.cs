@@ -26,6 +26,7 @@ public static class Trackers
     private static readonly Dictionary<string, Func<TrackerOptions, ITracker>> s_factories = new(StringComparer.OrdinalIgnoreCase)
     {
         [ByteTracker.TrackerName] = options => new ByteTracker(options),
+        [OcSortTracker.TrackerName] = options => new OcSortTracker(options),
     };
 
     /// <summary>The registered names, sorted.</summary>

@@ -120,7 +120,7 @@ public class DetectorSceneTests(ITestOutputHelper output)
             var truth = scene.Render(seed: 0).Truth;
             var bt = new ByteTracker(options);
             var oc = new OcSortTracker(options);
-            results[scene.Name] = (MotMetrics.Score(truth, SyntheticScene.Track(frames, bt.Step)), MotMetrics.Score(truth, SyntheticScene.Track(frames, oc.Step)));
+            results[scene.Name] = (MotMetrics.Score(truth, SyntheticScene.Track(frames, bt.StepInPlace)), MotMetrics.Score(truth, SyntheticScene.Track(frames, oc.StepInPlace)));
             output.WriteLine($"{scene.Name,-40} | {results[scene.Name].Byte} | {results[scene.Name].OcSort}");
             foreach (var s in results[scene.Name].OcSort.Switches) output.WriteLine($"  OC-SORT switch f{s.Frame} truth {s.Truth}: #{s.From} -> #{s.To}");
         }

@@ -24,7 +24,7 @@ public class OcSortTrackerTests
             var b = Det(460 - 6 * f, 200);
             var dets = new List<Detection> { a, b };
             if (Math.Abs(a.X - b.X) < 20) dets.Remove(b);   // the one behind is not detected while mostly hidden
-            tracker.Step(f, T(f), dets);
+            tracker.StepInPlace(f, T(f), dets);
             if (dets.Count == 2) ids.Add((a.TrackId, b.TrackId));
         }
         Assert.All(ids, p => Assert.Equal((1, 2), (p.A, p.B)));
@@ -57,10 +57,10 @@ public class OcSortTrackerTests
         {
             var tracker = new OcSortTracker();
             int f = 0;
-            for (; f < 20; f++) tracker.Step(f, T(f), new[] { Det(3 * f, 100) });
-            for (int i = 0; i < 40; i++, f++) tracker.Step(f, T(f), Array.Empty<Detection>());
+            for (; f < 20; f++) tracker.StepInPlace(f, T(f), new[] { Det(3 * f, 100) });
+            for (int i = 0; i < 40; i++, f++) tracker.StepInPlace(f, T(f), Array.Empty<Detection>());
             var d = Det(x, 100);
-            tracker.Step(f, T(f), new[] { d });
+            tracker.StepInPlace(f, T(f), new[] { d });
             return d.TrackId;
         }
         Assert.Equal(1, Found(3 * 60 - 40));   // ahead of the last observation (x = 57)
@@ -77,7 +77,7 @@ public class OcSortTrackerTests
         for (int f = 0; f < 80; f += f < 10 ? 1 : 4)
         {
             var d = Det(12 * f, 100, w: 60);
-            tracker.Step(f, T(f), new[] { d });
+            tracker.StepInPlace(f, T(f), new[] { d });
             ids.Add(d.TrackId);
         }
         Assert.All(ids, id => Assert.Equal(1, id));
@@ -91,10 +91,10 @@ public class OcSortTrackerTests
         // prediction ran ~48 px on (IoU 0 with a 40 px box); only the last observation matches.
         var tracker = new OcSortTracker(new TrackerOptions { Inertia = 0 });
         int f = 0;
-        for (; f < 10; f++) tracker.Step(f, T(f), new[] { Det(8 * f, 100) });
-        for (int i = 0; i < 6; i++, f++) tracker.Step(f, T(f), Array.Empty<Detection>());
+        for (; f < 10; f++) tracker.StepInPlace(f, T(f), new[] { Det(8 * f, 100) });
+        for (int i = 0; i < 6; i++, f++) tracker.StepInPlace(f, T(f), Array.Empty<Detection>());
         var back = Det(72, 100);
-        tracker.Step(f, T(f), new[] { back });
+        tracker.StepInPlace(f, T(f), new[] { back });
         Assert.Equal(1, back.TrackId);
         Assert.Equal(TrackState.Tracked, Assert.Single(tracker.Tracks).State);
     }
@@ -133,14 +133,14 @@ public class OcSortTrackerTests
     public void A_low_score_detection_keeps_a_track_in_the_second_pass_and_classes_stay_apart()
     {
         var tracker = new OcSortTracker();
-        for (int f = 0; f < 5; f++) tracker.Step(f, T(f), new[] { Det(100 + 5 * f, 100) });
+        for (int f = 0; f < 5; f++) tracker.StepInPlace(f, T(f), new[] { Det(100 + 5 * f, 100) });
         var weak = Det(125, 100, score: 0.3f);
         var car = Det(125, 100, label: "car", classId: 2);
-        tracker.Step(5, T(5), new[] { weak, car });
+        tracker.StepInPlace(5, T(5), new[] { weak, car });
         Assert.Equal(1, weak.TrackId);
         Assert.NotEqual(1, car.TrackId);
         var tooWeak = Det(130, 100, score: 0.05f);
-        tracker.Step(6, T(6), new[] { tooWeak });
+        tracker.StepInPlace(6, T(6), new[] { tooWeak });
         Assert.Null(tooWeak.TrackId);
     }
 
@@ -149,19 +149,19 @@ public class OcSortTrackerTests
     {
         var tracker = new OcSortTracker(new TrackerOptions { MinHits = 3, LostTrackBuffer = VideoPosition.FromFrames(5) });
         var first = Det(10, 10);
-        tracker.Step(0, T(0), new[] { first });
+        tracker.StepInPlace(0, T(0), new[] { first });
         Assert.Equal(1, first.TrackId);
         var seen = new List<int?>();
         for (int f = 1; f <= 3; f++)
         {
             var late = Det(300, 300);
-            tracker.Step(f, T(f), new[] { Det(10, 10), late });
+            tracker.StepInPlace(f, T(f), new[] { Det(10, 10), late });
             seen.Add(late.TrackId);
         }
         Assert.Equal(new int?[] { null, null, 2 }, seen);
-        for (int f = 4; f <= 9; f++) tracker.Step(f, T(f), Array.Empty<Detection>());
+        for (int f = 4; f <= 9; f++) tracker.StepInPlace(f, T(f), Array.Empty<Detection>());
         Assert.Empty(tracker.Tracks);
-        Assert.Throws<ArgumentException>(() => tracker.Step(9, T(9), Array.Empty<Detection>()));
+        Assert.Throws<ArgumentException>(() => tracker.StepInPlace(9, T(9), Array.Empty<Detection>()));
     }
 
     [Fact]

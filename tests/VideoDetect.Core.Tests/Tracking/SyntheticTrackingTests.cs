@@ -22,7 +22,7 @@ public class SyntheticTrackingTests(ITestOutputHelper output)
                 var (frames, truth) = scene.Render(seed);
                 var bt = new ByteTracker(options);
                 var oc = new OcSortTracker(ocSortOptions ?? options);
-                return (MotMetrics.Score(truth, SyntheticScene.Track(frames, bt.Step)), MotMetrics.Score(truth, SyntheticScene.Track(frames, oc.Step)));
+                return (MotMetrics.Score(truth, SyntheticScene.Track(frames, bt.StepInPlace)), MotMetrics.Score(truth, SyntheticScene.Track(frames, oc.StepInPlace)));
             }).ToArray();
             return (scene.Name, runs.Select(r => r.Item1).ToArray(), runs.Select(r => r.Item2).ToArray());
         }).ToArray();

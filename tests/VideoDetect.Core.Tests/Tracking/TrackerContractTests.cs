@@ -93,8 +93,10 @@ public class TrackerContractTests
         Assert.Equal(2, ((CountingTracker)assigner.Current).Resets);
     }
 
-    [Fact]
-    public void ByteTrack_after_Reset_gives_what_a_fresh_tracker_gives()
+    [Theory]
+    [InlineData("ByteTrack")]
+    [InlineData("OCSort")]
+    public void A_tracker_after_Reset_gives_what_a_fresh_tracker_gives_and_leaves_its_input_as_it_was(string name)
     {
         static List<int?> Run(ITracker tracker)
         {
@@ -106,7 +108,12 @@ public class TrackerContractTests
             }
             return ids;
         }
-        var tracker = new ByteTracker();
+        var tracker = Trackers.Create(name);
+        Assert.Equal(name, tracker.Name);
+        var given = Det(100, 200);
+        Assert.Equal(1, tracker.Step(0, TimeSpan.Zero, new[] { given })[0].TrackId);   // a source's first frame confirms at once
+        Assert.Null(given.TrackId);   // the input is not written
+        tracker.Reset();
         var fresh = Run(tracker);
         Assert.Contains(3, fresh);
         tracker.Reset();

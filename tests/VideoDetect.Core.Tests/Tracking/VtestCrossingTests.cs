@@ -118,8 +118,8 @@ public class VtestCrossingTests(ITestOutputHelper output)
         }
         var bt = new ByteTracker();
         var oc = new OcSortTracker();
-        var byteScore = Run(bt.Step);
-        var ocScore = Run(oc.Step);
+        var byteScore = Run(bt.StepInPlace);
+        var ocScore = Run(oc.StepInPlace);
         output.WriteLine($"ByteTrack: {byteScore}; switches: " + string.Join(", ", byteScore.Switches.Select(s => $"f{s.Frame} person {s.Truth} #{s.From}->#{s.To}")));
         output.WriteLine($"OC-SORT:   {ocScore}; switches: " + string.Join(", ", ocScore.Switches.Select(s => $"f{s.Frame} person {s.Truth} #{s.From}->#{s.To}")));
         Assert.Equal(0, ocScore.IdSwitches);
