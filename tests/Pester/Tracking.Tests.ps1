@@ -77,7 +77,25 @@ Describe 'Add-DetectionTrack' {
 
     It 'refuses an unknown -Tracker as a parameter error that names the trackers' {
         { New-Scene | Add-DetectionTrack -Tracker NoSuchTracker -ErrorAction Stop } |
-            Should -Throw -ErrorId "ParameterArgumentValidationError,$TrackId" -ExpectedMessage '*ByteTrack*'
+            Should -Throw -ErrorId "ParameterArgumentValidationError,$TrackId" -ExpectedMessage '*ByteTrack*OCSort*'
+    }
+
+    It '-Tracker OCSort keeps two walkers that meet head-on on one line apart, where one hides the other' {
+        # Same size, same line, 8 px a frame each way; while they overlap only the one in front is
+        # detected (frames 27..29). A new source starts again at 1.
+        $scene = for ($f = 0; $f -lt 56; $f++) {
+            $a = New-Det (100 + 8 * $f) 200; $b = New-Det (540 - 8 * $f) 200
+            New-Frame $f @(if ([math]::Abs($a.X - $b.X) -lt 30) { $a } else { $a; $b })
+        }
+        $tracked = @($scene | Add-DetectionTrack -Tracker ocsort)
+        $tracked[0].Extras.Tracker | Should -Be 'OCSort'
+        $both = @($tracked | Where-Object Count -EQ 2)
+        $both.Count | Should -BeGreaterThan 40
+        # Detections are listed a, then b: a keeps 1 and b keeps 2 before and after the meeting.
+        @($both | ForEach-Object { "$($_.Detections[0].TrackId),$($_.Detections[1].TrackId)" } | Select-Object -Unique) | Should -Be '1,2'
+        $scene[0].Detections[0].TrackId | Should -BeNullOrEmpty
+        $line = 'Add-DetectionTrack -Tracker oc'
+        (TabExpansion2 $line $line.Length).CompletionMatches.CompletionText | Should -Contain 'OCSort'
     }
 }
 
