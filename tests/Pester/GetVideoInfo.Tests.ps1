@@ -79,10 +79,13 @@ Describe "Get-VideoInfo on the sample videos$NoShared" -Skip:(-not $HaveShared) 
         $r.FrameCount | Should -Be @(270, 270)
     }
 
-    It '-Path with a wildcard that matches nothing returns nothing and writes no error' {
-        $r = @(Get-VideoInfo -Path (Join-Path $SharedVideos 'no-such-*.avi') -ErrorVariable errs)
+    It '-Path with a wildcard that matches nothing returns nothing and writes one VideoNotFound error naming it (issue 25: no silent success)' {
+        $pattern = Join-Path $SharedVideos 'no-such-*.avi'
+        $r = @(Get-VideoInfo -Path $pattern -ErrorVariable errs -ErrorAction SilentlyContinue)
         $r.Count | Should -Be 0
-        $errs.Count | Should -Be 0
+        $errs.Count | Should -Be 1
+        $errs[0].FullyQualifiedErrorId | Should -BeExactly "VideoNotFound,$GetInfoId"
+        $errs[0].TargetObject | Should -BeExactly $pattern
     }
 
     It 'binds the first positional argument and piped strings to -Path' {
@@ -125,10 +128,11 @@ Describe "Get-VideoInfo -LiteralPath and -Accurate on a copy of vtest.avi$NoShar
         $r.FrameCount | Should -Be 795
     }
 
-    It '-Path treats [1] as a wildcard (matching "a1.avi"), so it finds nothing and writes no error' {
+    It '-Path treats [1] as a wildcard (matching "a1.avi"); as it matches nothing, the file of that exact name is used, with no error (issue 25)' {
         $r = @(Get-VideoInfo -Path $bracketed -ErrorVariable errs)
-        $r.Count | Should -Be 0
         $errs.Count | Should -Be 0
+        $r.Count | Should -Be 1
+        $r[0].Path | Should -BeExactly $bracketed
     }
 
     It '-Path with the brackets escaped finds the file' {

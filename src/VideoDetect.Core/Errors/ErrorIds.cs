@@ -18,6 +18,7 @@ public static class ErrorIds
     public const string VideoAccessDenied = "VideoAccessDenied";
     public const string VideoReadFailed = "VideoReadFailed";
     public const string NotFileSystemPath = "NotFileSystemPath";
+    public const string LiveSourceNotSupported = "LiveSourceNotSupported";
 
     // Parameters (terminating).
     public const string InvalidClipRange = "InvalidClipRange";

@@ -12,6 +12,7 @@ public enum ErrorKind
     InvalidData,
     InvalidOperation,
     InvalidResult,
+    NotImplemented,
     ObjectNotFound,
     PermissionDenied,
     ReadError,
@@ -34,7 +35,7 @@ public static class ErrorTable
     /// <summary>The entries, grouped as <see cref="ErrorIds"/> is.</summary>
     public static IReadOnlyList<ErrorEntry> Entries { get; } = new ErrorEntry[]
     {
-        new(ErrorIds.VideoNotFound, ErrorKind.ObjectNotFound, "A video path (or -LiteralPath) names no file."),
+        new(ErrorIds.VideoNotFound, ErrorKind.ObjectNotFound, "A video path (or -LiteralPath) names no file, or a -Path wildcard matches none."),
         new(ErrorIds.PathIsDirectory, ErrorKind.InvalidArgument, "A video path names a folder."),
         new(ErrorIds.VideoEmpty, ErrorKind.InvalidData, "A video file is empty."),
         new(ErrorIds.VideoUnreadable, ErrorKind.InvalidData, "A file is not a video FFmpeg can open, or its codec cannot be decoded."),
@@ -42,6 +43,7 @@ public static class ErrorTable
         new(ErrorIds.VideoAccessDenied, ErrorKind.PermissionDenied, "The user may not read a video file."),
         new(ErrorIds.VideoReadFailed, ErrorKind.ReadError, "Reading a video failed (an I/O error)."),
         new(ErrorIds.NotFileSystemPath, ErrorKind.InvalidArgument, "A path of another provider than the file system (Env:, HKLM:)."),
+        new(ErrorIds.LiveSourceNotSupported, ErrorKind.NotImplemented, "A live URL (rtsp://, http(s)://, udp://, ...) given as a video: live input is not supported yet."),
         new(ErrorIds.InvalidClipRange, ErrorKind.InvalidArgument, "Split-VideoClip: -Start, -End, -Length or -Duration give no frames (terminating)."),
         new(ErrorIds.InvalidPreprocessing, ErrorKind.InvalidArgument, "ConvertTo-FrameBatch: preprocessing parameters that do not fit together (terminating)."),
         new(ErrorIds.InvalidShard, ErrorKind.InvalidArgument, "Split-VideoClip -Shard is not 'index/count' with 0 <= index < count (terminating)."),
@@ -75,8 +77,8 @@ public static class ErrorTable
         new(ErrorIds.ResumeMismatch, ErrorKind.InvalidData, "A partial result file was begun with another model or other parameters, or would not start at the video's first clip; nothing is overwritten."),
         new(ErrorIds.ResultFileCorrupt, ErrorKind.InvalidData, "A result file is truncated, corrupt, not a result file, or cannot be read; the message names the file and line."),
         new(ErrorIds.OutputInUse, ErrorKind.ResourceBusy, "Another process or command is writing the same result file; its frames are skipped."),
-        new(ErrorIds.OutputWriteFailed, ErrorKind.WriteError, "Writing a result file failed (disk full, not writable); its whole clips are kept."),
-        new(ErrorIds.ResultNotFound, ErrorKind.ObjectNotFound, "Import-FrameDetection: a result file path names no file or folder."),
+        new(ErrorIds.OutputWriteFailed, ErrorKind.WriteError, "An output cannot be created or written (a folder not writable, a folder in the file's place, disk full); that source is skipped (a result file keeps its whole clips), the next one is written."),
+        new(ErrorIds.ResultNotFound, ErrorKind.ObjectNotFound, "Import-FrameDetection: a result file path names no file or folder, or a -Path wildcard matches none."),
     };
 
     private static readonly Dictionary<string, ErrorEntry> ById = Entries.ToDictionary(e => e.Id, StringComparer.Ordinal);

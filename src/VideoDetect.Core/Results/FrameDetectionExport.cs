@@ -199,9 +199,3 @@ public sealed class FrameDetectionOutput : ISourceOutput
         _writer = null;
     }
 }
-
-/// <summary>Writing a result file failed (disk full, permissions): <see cref="ErrorIds.OutputWriteFailed"/>.</summary>
-public sealed class ResultWriteFailedException(string target, string message, Exception? inner = null) : VideoDetectException(ErrorIds.OutputWriteFailed, message, inner)
-{
-    public string Target { get; } = target;
-}

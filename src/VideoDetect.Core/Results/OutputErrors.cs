@@ -34,3 +34,14 @@ public sealed class SourceUnavailableException(string path, string message, Exce
 {
     public string Path { get; } = path;
 }
+
+/// <summary>
+/// An output cannot be created or written (a folder not writable, a folder in the file's place, disk
+/// full) — a result file, an annotated video, any sink's: <see cref="ErrorIds.OutputWriteFailed"/>.
+/// The one type of that id (named when only result files raised it); the source is skipped, the next one goes on.
+/// </summary>
+public sealed class ResultWriteFailedException(string target, string message, Exception? inner = null) : VideoDetectException(ErrorIds.OutputWriteFailed, message, inner)
+{
+    /// <summary>The file that could not be written (or the source, when a sink did not say which file).</summary>
+    public string Target { get; } = target;
+}

@@ -44,6 +44,29 @@ public sealed class OutputLocation
     /// <summary>The target for one source: the -Path file, or &lt;folder&gt;/<see cref="NameFor"/>.</summary>
     public string TargetFor(string sourcePath, string suffix) => IsDirectory ? Path.Combine(FullPath, NameFor(sourcePath, suffix)) : FullPath;
 
+    /// <summary>
+    /// Checks, before anything of a source is read, decoded or encoded, that its output
+    /// <paramref name="target"/> can be created: the -OutputDirectory is created when missing
+    /// (<see cref="EnsureDirectory"/>), no folder stands in the target's place, and a new file can be
+    /// made beside it (a hidden probe file, deleted at once: /proc, a read-only mount, a full disk fail
+    /// here, even for root). Throws <see cref="InvalidOutputPathException"/> or <see cref="ResultWriteFailedException"/>.
+    /// </summary>
+    public void CheckWritable(string target)
+    {
+        EnsureDirectory();
+        if (Directory.Exists(target)) throw new ResultWriteFailedException(target, $"Cannot write '{target}': a folder of that name is in its place.");
+        string folder = Path.GetDirectoryName(Path.GetFullPath(target))!;
+        string probe = Path.Combine(folder, $".{Path.GetFileName(target)}.{Guid.NewGuid().ToString("N")[..8]}.probe");
+        try
+        {
+            using var file = new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ResultWriteFailedException(target, $"Cannot write '{target}': no file can be created in '{folder}' ({e.Message}).", e);
+        }
+    }
+
     /// <summary>Creates the -OutputDirectory folder when missing; <see cref="InvalidOutputPathException"/> when that fails.</summary>
     public void EnsureDirectory()
     {

@@ -7,17 +7,19 @@ namespace VideoDetect.Results;
 /// Runs one <see cref="ISourceSink"/> over the FrameDetections stream, the lifecycle every writer
 /// shares: frames arrive in frame order, one source after another; a new Path ends the current
 /// source (<see cref="ISourceOutput.Seal"/>) and starts the next: <see cref="ISourceSink.Claim"/> →
-/// <see cref="ISinkHost.Confirm"/> → <see cref="ISourceSink.Open"/> → <see cref="ISourceOutput.Add"/>
-/// per frame. A source whose claim, confirmation or open failed is skipped (its frames go nowhere);
-/// an output that fails is abandoned (nothing left that looks finished). Each failure reaches
-/// <see cref="ISinkHost.Failed"/> once and the stream goes on.
+/// <see cref="ISinkHost.Confirm"/> → the target checked writable (<see cref="OutputLocation.CheckWritable"/>,
+/// before the sink reads or decodes anything of the source) → <see cref="ISourceSink.Open"/> →
+/// <see cref="ISourceOutput.Add"/> per frame. A source whose claim, confirmation, check or open failed
+/// is skipped (its frames go nowhere); an output that fails is abandoned (nothing left that looks
+/// finished). Each failure reaches <see cref="ISinkHost.Failed"/> once and the stream goes on; an I/O
+/// error a sink lets through is its output's (OutputWriteFailed), so no sink ends the stream with one.
 /// <para>
 /// Several sources at once: a sealed output keeps completing in the background while the next
 /// source's frames arrive; at most <see cref="ThrottleLimit"/> sealed outputs wait at once, and they
 /// are committed in the order their sources came, so results and errors come in input order. With a
 /// limit of 1 a source is committed before the next one opens.
 /// </para>
-/// Cancellation and programming errors (anything not a <see cref="VideoDetectException"/>) propagate;
+/// Cancellation and programming errors (anything not a <see cref="VideoDetectException"/> nor an I/O error) propagate;
 /// <see cref="Dispose"/> then abandons what is open. Used on one thread; owns the outputs.
 /// </summary>
 public sealed class SourceSinkDriver : IDisposable
@@ -63,12 +65,12 @@ public sealed class SourceSinkDriver : IDisposable
             {
                 _host.Failed(e, frame);
             }
-            catch (VideoDetectException e)
+            catch (Exception e) when (OutputError(e, output.SourcePath) is { } error)
             {
                 _current = null;
                 output.Dispose(); // abandoned: nothing left that looks finished
                 _host.SourceEnded();
-                _host.Failed(e, output.SourcePath);
+                _host.Failed(error, output.SourcePath);
             }
         }
         Commit(all: false);
@@ -85,18 +87,20 @@ public sealed class SourceSinkDriver : IDisposable
     {
         string source = first.Path;
         _source = source;
+        string? target = null;
         try
         {
-            string target = _sink.Claim(_claims, source);
+            target = _sink.Claim(_claims, source);
             if (!_host.Confirm(source, target)) return;
+            _claims.Location.CheckWritable(target); // early: before the sink probes, decodes or encodes anything
             while (_sealed.Count >= ThrottleLimit) CommitOldest(); // makes room
             var output = _sink.Open(new SinkTarget(source, target, _claims.Location, _sealed.Count(o => !o.Completed)), first);
             _current = output;
             _host.Opened(output);
         }
-        catch (VideoDetectException e)
+        catch (Exception e) when (OutputError(e, source, target) is { } error)
         {
-            _host.Failed(e, source);
+            _host.Failed(error, source);
         }
     }
 
@@ -111,11 +115,11 @@ public sealed class SourceSinkDriver : IDisposable
         {
             any = output.Seal();
         }
-        catch (VideoDetectException e)
+        catch (Exception e) when (OutputError(e, output.SourcePath) is { } error)
         {
             output.Dispose();
             _host.SourceEnded();
-            _host.Failed(e, output.SourcePath);
+            _host.Failed(error, output.SourcePath);
             return;
         }
         if (any) _sealed.Enqueue(output);
@@ -140,9 +144,9 @@ public sealed class SourceSinkDriver : IDisposable
         {
             result = output.Commit();
         }
-        catch (VideoDetectException e)
+        catch (Exception e) when (OutputError(e, output.SourcePath) is { } error)
         {
-            _host.Failed(e, output.SourcePath);
+            _host.Failed(error, output.SourcePath);
             return;
         }
         finally
@@ -151,6 +155,19 @@ public sealed class SourceSinkDriver : IDisposable
         }
         _host.Committed(result);
     }
+
+    /// <summary>
+    /// What a sink's exception means for its source: the module's own error as it is, an I/O error the
+    /// sink let through as <see cref="ResultWriteFailedException"/> (OutputWriteFailed) about the
+    /// source's output; null for anything else (cancellation, a bug), which propagates.
+    /// </summary>
+    private static VideoDetectException? OutputError(Exception e, string sourcePath, string? target = null) => e switch
+    {
+        VideoDetectException known => known,
+        IOException or UnauthorizedAccessException => new ResultWriteFailedException(target ?? sourcePath,
+            target is null ? $"Writing the output of '{sourcePath}' failed: {e.Message}" : $"Writing '{target}' (the output of '{sourcePath}') failed: {e.Message}", e),
+        _ => null,
+    };
 
     /// <summary>Abandons the current output and every sealed one not yet committed.</summary>
     public void Dispose()

@@ -51,7 +51,7 @@ public static class VideoProbe
         ArgumentException.ThrowIfNullOrEmpty(path);
         string full = System.IO.Path.GetFullPath(path);
         if (Directory.Exists(full))
-            throw new VideoException(VideoErrorKind.IsDirectory, full, $"'{full}' is a directory, not a video file.");
+            throw new VideoException(VideoErrorKind.IsDirectory, full, $"'{full}' is a directory, not a video file; give its videos instead: Get-ChildItem -LiteralPath '{full}' -File -Recurse -Include *.mp4, *.avi, *.mkv, *.mov | ...");
         var file = new FileInfo(full);
         if (!file.Exists)
             throw new VideoException(VideoErrorKind.NotFound, full, $"Cannot find the video file '{full}'.");

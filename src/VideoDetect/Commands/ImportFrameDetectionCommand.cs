@@ -8,7 +8,8 @@ namespace VideoDetect.Commands;
 /// Import-FrameDetection: reads result files (or every *.detections.jsonl / *.detections.csv of a
 /// folder) back as FrameDetections, streaming, with the same values Export-FrameDetection wrote. A
 /// truncated or corrupt file is a non-terminating ResultFileCorrupt error naming the file and line,
-/// after the frames before it; a path that names nothing is ResultNotFound; the other files go on.
+/// after the frames before it; a path that names nothing (or a wildcard that matches nothing) is
+/// ResultNotFound; a folder without result files is a warning; the other files go on.
 /// </summary>
 [Cmdlet(VerbsData.Import, "FrameDetection", DefaultParameterSetName = PathSet)]
 [OutputType(typeof(FrameDetections))]
@@ -30,12 +31,19 @@ public sealed class ImportFrameDetectionCommand : VideoCommandBase
 
     protected override void ProcessRecord()
     {
-        var paths = ParameterSetName == LiteralSet ? ResolveFilePaths(LiteralPath, literal: true, ErrorIds.ResultNotFound, "result file") : ResolveFilePaths(Path, literal: false, ErrorIds.ResultNotFound, "result file");
-        foreach (string path in paths)
+        bool literal = ParameterSetName == LiteralSet;
+        foreach (string path in ResolveFilePaths(literal ? LiteralPath : Path, literal, ErrorIds.ResultNotFound, "result file", videos: false))
         {
             if (Directory.Exists(path))
             {
-                foreach (string file in ResultFileReader.FilesIn(path)) ReadFile(file);
+                bool any = false;
+                foreach (string file in ResultFileReader.FilesIn(path))
+                {
+                    any = true;
+                    ReadFile(file);
+                }
+                // A folder with nothing to read is said, not passed over (an unmounted share, a wrong folder).
+                if (!any) WriteWarning($"'{path}' holds no result files (*{ResultFiles.JsonLinesSuffix}, *{ResultFiles.CsvSuffix}).");
             }
             else if (!File.Exists(path))
             {

@@ -141,7 +141,11 @@ public sealed class InvokeFrameDetectionCommand : StoppableCommand
         foreach (string name in Class!)
         {
             int id = model.Labels.ToList().FindIndex(l => string.Equals(l, name, StringComparison.OrdinalIgnoreCase));
-            if (id < 0) throw Terminating(new ModelException(ErrorIds.UnknownClass, $"'{name}' is not a class of {System.IO.Path.GetFileName(model.Path)}."), name);
+            if (id < 0)
+            {
+                string classes = string.Join(", ", model.Labels);
+                throw Terminating(new ModelException(ErrorIds.UnknownClass, $"'{name}' is not a class of {System.IO.Path.GetFileName(model.Path)}; its {model.Labels.Count} classes are: {classes}."), name);
+            }
             ids.Add(id);
         }
         return ids;

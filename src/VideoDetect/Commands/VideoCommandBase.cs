@@ -12,14 +12,23 @@ namespace VideoDetect.Commands;
 public abstract class VideoCommandBase : StoppableCommand
 {
     /// <summary>
-    /// Turns -Path / -LiteralPath values into file-system paths. A path that does not exist gets a
-    /// VideoNotFound error, or <paramref name="notFoundId"/> (a wildcard that matches nothing is not an
-    /// error, as with Get-Item); a path on another provider gets NotFileSystemPath.
+    /// Turns -Path / -LiteralPath values into file-system paths, one error per value that gives none
+    /// (the other values go on): a path that does not exist, or a -Path wildcard that matches nothing,
+    /// gets VideoNotFound (or <paramref name="notFoundId"/>) naming it; a path on another provider gets
+    /// NotFileSystemPath; a live URL (rtsp://, http://, ...) gets LiveSourceNotSupported. A -Path that
+    /// matches nothing as a wildcard but names an existing file or folder as written ("lobby [cam 2].avi":
+    /// brackets are wildcards) is taken as written; one that matches something is taken as a wildcard.
+    /// <paramref name="videos"/>: the paths name videos (a URL is then a live source, else a path).
     /// </summary>
-    protected IEnumerable<string> ResolveFilePaths(string[] paths, bool literal, string notFoundId = ErrorIds.VideoNotFound, string what = "video file")
+    protected IEnumerable<string> ResolveFilePaths(string[] paths, bool literal, string notFoundId = ErrorIds.VideoNotFound, string what = "video file", bool videos = true)
     {
         foreach (string path in paths)
         {
+            if (videos && LiveUrl.IsLive(path))
+            {
+                WriteError(ErrorMapping.Record(new LiveSourceNotSupportedException(path), path));
+                continue;
+            }
             List<string> resolved = new();
             ProviderInfo? provider = null;
             try
@@ -48,7 +57,35 @@ public abstract class VideoCommandBase : StoppableCommand
                 WriteError(ErrorMapping.Record(new ArgumentException($"'{path}' is not a file-system path; VideoDetect reads video files only."), ErrorIds.NotFileSystemPath, path));
                 continue;
             }
+            if (resolved.Count == 0)
+            {
+                // A wildcard that matched nothing: the name as written, when it exists, else an error naming it.
+                if (ExistsAsWritten(path) is { } file)
+                {
+                    WriteVerbose($"'{path}' matches nothing as a wildcard; the {what} of that exact name is used (-LiteralPath takes names as written).");
+                    resolved.Add(file);
+                }
+                else
+                {
+                    WriteError(ErrorMapping.Record(new FileNotFoundException($"No {what} matches '{path}' (as a wildcard or as written).", path), notFoundId, path));
+                    continue;
+                }
+            }
             foreach (string p in resolved) yield return p;
+        }
+    }
+
+    /// <summary>The full path of <paramref name="path"/> taken literally, when a file or folder of that name exists.</summary>
+    private string? ExistsAsWritten(string path)
+    {
+        try
+        {
+            string full = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out var provider, out _);
+            return provider.ImplementingType == typeof(FileSystemProvider) && (File.Exists(full) || Directory.Exists(full)) ? full : null;
+        }
+        catch (Exception e) when (e is ItemNotFoundException or System.Management.Automation.DriveNotFoundException or ProviderNotFoundException or PSArgumentException or NotSupportedException)
+        {
+            return null;
         }
     }
 

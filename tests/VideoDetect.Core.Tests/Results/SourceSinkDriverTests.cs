@@ -13,9 +13,10 @@ namespace VideoDetect.Tests.Results;
 public class SourceSinkDriverTests
 {
     /// <summary>A new sink kind in one class: the log says what the driver asked of it, in order.</summary>
-    private sealed class LineSink(List<string> log, Func<FrameDetections, bool>? failOn = null, bool failCommit = false) : ISourceSink
+    private sealed class LineSink(List<string> log, Func<FrameDetections, bool>? failOn = null, bool failCommit = false, Func<string, Exception?>? openThrows = null) : ISourceSink
     {
         private List<string> Log { get; } = log;
+        private Func<string, Exception?>? OpenThrows { get; } = openThrows;
         private Func<FrameDetections, bool>? FailOn { get; } = failOn;
         private bool FailCommit { get; } = failCommit;
 
@@ -24,6 +25,7 @@ public class SourceSinkDriverTests
         public ISourceOutput Open(SinkTarget target, FrameDetections first)
         {
             if (Path.GetFileName(target.SourcePath) == "gone.avi") throw new SourceUnavailableException(target.SourcePath, "gone (test)");
+            if (OpenThrows?.Invoke(target.SourcePath) is { } raw) throw raw;
             target.Location.EnsureDirectory();
             Log.Add($"open {Name(target.SourcePath)} alongside {target.Alongside}");
             return new Output(this, target);
@@ -77,7 +79,7 @@ public class SourceSinkDriverTests
     private sealed class Host(List<string> log, Func<string, bool>? confirm = null) : ISinkHost
     {
         public List<ISourceResult> Results { get; } = new();
-        public List<(string Id, object? About)> Errors { get; } = new();
+        public List<(string Id, object? About, VideoDetectException Error)> Errors { get; } = new();
         public bool Confirm(string sourcePath, string target) => confirm?.Invoke(sourcePath) ?? true;
         public void Opened(ISourceOutput output) { }
         public void Added(FrameDetections frame, ISourceOutput output) { }
@@ -85,7 +87,7 @@ public class SourceSinkDriverTests
         public void Committed(ISourceResult result) => Results.Add(result);
         public void Failed(VideoDetectException error, object? about)
         {
-            Errors.Add((error.ErrorId, about));
+            Errors.Add((error.ErrorId, about, error));
             log.Add($"error {error.ErrorId}");
         }
     }
@@ -203,5 +205,62 @@ public class SourceSinkDriverTests
         }
         Assert.Equal(new[] { "open a alongside 0", "add a 0", "seal a", "ended", "open b alongside 1", "add b 0", "abandon b", "abandon a" }, log);
         Assert.Empty(Directory.GetFiles(dir.File("out")));
+    }
+
+    [Fact]
+    public void An_io_error_a_sink_lets_through_is_OutputWriteFailed_about_its_target_and_the_next_source_goes_on()
+    {
+        using var dir = new TempDir();
+        var log = new List<string>();
+        var host = new Host(log);
+        var sink = new LineSink(log, openThrows: source => Name(source) switch
+        {
+            "a" => new UnauthorizedAccessException("denied (test)"),
+            "b" => new FileNotFoundException("no such file (test)"),
+            _ => null,
+        });
+        using (var driver = new SourceSinkDriver(sink, new OutputClaims(OutputLocation.ForDirectory(dir.File("out")), false), host))
+            Run(driver, Frames("/v/a.avi", 0, 1).Concat(Frames("/v/b.avi", 0)).Concat(Frames("/v/c.avi", 0)));
+        Assert.Equal(new[] { "error OutputWriteFailed", "error OutputWriteFailed", "open c alongside 0", "add c 0", "seal c", "ended", "commit c" }, log);
+        Assert.Equal(new object?[] { "/v/a.avi", "/v/b.avi" }, host.Errors.Select(e => e.About));
+        Assert.Equal(new[] { dir.File("out/a.lines.txt"), dir.File("out/b.lines.txt") }, host.Errors.Select(e => Assert.IsType<ResultWriteFailedException>(e.Error).Target));
+        Assert.Equal(new[] { "/v/c.avi" }, host.Results.Select(r => r.SourcePath));
+    }
+
+    [Fact]
+    public void A_bug_in_a_sink_is_not_taken_for_an_output_error_and_propagates()
+    {
+        using var dir = new TempDir();
+        var log = new List<string>();
+        var sink = new LineSink(log, openThrows: _ => new InvalidOperationException("a bug (test)"));
+        using var driver = new SourceSinkDriver(sink, new OutputClaims(OutputLocation.ForDirectory(dir.File("out")), false), new Host(log));
+        Assert.Throws<InvalidOperationException>(() => driver.Push(Frame("/v/a.avi", 0)));
+    }
+
+    [Fact]
+    public void A_target_that_cannot_be_created_is_OutputWriteFailed_before_the_sink_opens_anything()
+    {
+        using var dir = new TempDir();
+        var log = new List<string>();
+        var host = new Host(log);
+        Directory.CreateDirectory(dir.File("out/a.lines.txt")); // a folder in a's file's place
+        using (var driver = new SourceSinkDriver(new LineSink(log), new OutputClaims(OutputLocation.ForDirectory(dir.File("out")), false), host))
+            Run(driver, Frames("/v/a.avi", 0).Concat(Frames("/v/b.avi", 0)));
+        Assert.Equal(new[] { "error OutputWriteFailed", "open b alongside 0", "add b 0", "seal b", "ended", "commit b" }, log);
+        Assert.Equal(dir.File("out/a.lines.txt"), Assert.IsType<ResultWriteFailedException>(Assert.Single(host.Errors).Error).Target);
+        // The check leaves nothing beside the targets (its probe file is gone).
+        Assert.Equal(new[] { "a.lines.txt", "b.lines.txt" }, Directory.GetFileSystemEntries(dir.File("out")).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void A_folder_no_file_can_be_created_in_is_OutputWriteFailed_for_each_source_and_nothing_is_opened()
+    {
+        if (!Directory.Exists("/proc/self")) return; // /proc: not writable even by root (CI runs as root)
+        var log = new List<string>();
+        var host = new Host(log);
+        using (var driver = new SourceSinkDriver(new LineSink(log), new OutputClaims(OutputLocation.ForDirectory("/proc/self"), false), host))
+            Run(driver, Frames("/v/a.avi", 0).Concat(Frames("/v/b.avi", 0)));
+        Assert.Equal(new[] { "error OutputWriteFailed", "error OutputWriteFailed" }, log);
+        Assert.Equal(new[] { "/proc/self/a.lines.txt", "/proc/self/b.lines.txt" }, host.Errors.Select(e => Assert.IsType<ResultWriteFailedException>(e.Error).Target));
     }
 }
