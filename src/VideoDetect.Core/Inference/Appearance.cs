@@ -13,6 +13,14 @@ namespace VideoDetect.Inference;
 /// </summary>
 public static class Appearance
 {
+    /// <summary>Detections in a batch from which the histograms are computed on several cores.</summary>
+    internal const int ParallelFrom = 32;
+
+    private static void DescribeFrame(FrameBatch batch, int index, FrameDetections frame)
+    {
+        foreach (var d in frame.Detections) d.Appearance = AppearanceHistogram.Describe(batch, index, d.X, d.Y, d.Width, d.Height);
+    }
+
     /// <summary>
     /// Sets <see cref="Detection.Appearance"/> on every detection of <paramref name="results"/> (one per
     /// frame of <paramref name="batch"/>, in order); with <paramref name="model"/> the ReID embedding,
@@ -24,9 +32,17 @@ public static class Appearance
         if (results.Count != batch.Count) throw new ArgumentException($"{results.Count} results for a batch of {batch.Count} frames.", nameof(results));
         if (model is null)
         {
-            for (int i = 0; i < results.Count; i++)
-                foreach (var d in results[i].Detections)
-                    d.Appearance = AppearanceHistogram.Describe(batch, i, d.X, d.Y, d.Width, d.Height);
+            // Frames in parallel once there is enough work (a GPU run leaves the CPU's cores idle while
+            // this runs between two batches); each detection is written by one thread, the tensor only read.
+            int count = results.Sum(r => r.Detections.Length);
+            if (count < ParallelFrom)
+            {
+                for (int i = 0; i < results.Count; i++) DescribeFrame(batch, i, results[i]);
+            }
+            else
+            {
+                Parallel.For(0, results.Count, new ParallelOptions { CancellationToken = cancel }, i => DescribeFrame(batch, i, results[i]));
+            }
             return;
         }
         var crops = new List<Mat>();
