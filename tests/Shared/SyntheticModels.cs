@@ -254,6 +254,27 @@ namespace VideoDetect.Tests
             WriteConstantDetector(path, size, new long[] { 1, 300, length }, values, metadata);
         }
 
+        /// <summary>
+        /// A stand-in ReID network: input "crops" [batch, 3, <paramref name="height"/>, <paramref name="width"/>]
+        /// (a symbolic batch), output "embedding" [batch, 3] = each crop's mean per channel
+        /// (GlobalAveragePool, Flatten), so a test can predict it from the crop's colour.
+        /// </summary>
+        public static void WriteMeanColourReid(string path, int height, int width)
+        {
+            var graph = new GraphProto { Name = "synthetic-reid" };
+            graph.Input.Add(SymbolicBatch("crops", new long[] { 3, height, width }));
+            var output = Value("embedding", new long[] { 3 });
+            output.Type.TensorType.Shape.Dim.Insert(0, new TensorShapeProto.Types.Dimension { DimParam = "batch" });
+            graph.Output.Add(output);
+            graph.Node.Add(Node("GlobalAveragePool", new[] { "crops" }, "pooled"));
+            var flatten = Node("Flatten", new[] { "pooled" }, "embedding");
+            flatten.Attribute.Add(new AttributeProto { Name = "axis", Type = AttributeProto.Types.AttributeType.Int, I = 1 });
+            graph.Node.Add(flatten);
+            var model = new ModelProto { IrVersion = 7, ProducerName = "VideoDetect tests", Graph = graph };
+            model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = 13 });
+            File.WriteAllBytes(path, model.ToByteArray());
+        }
+
         private static int Cells(int size) => (size / 8) * (size / 8) + (size / 16) * (size / 16) + (size / 32) * (size / 32);
 
         private static void Row(float[] v, int at, float cx, float cy, float w, float h, float obj, int classId, float score)

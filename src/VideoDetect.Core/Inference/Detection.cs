@@ -27,6 +27,14 @@ public sealed record Detection
     /// model gives no mask. A string, so it survives CliXml, JSON and CSV as it is (<see cref="MaskPolygon"/> reads it).
     /// </summary>
     public string? Mask { get; set; }
+    /// <summary>
+    /// How the object looks, as Invoke-FrameDetection saw it (a colour histogram of the box's inner
+    /// region, or a ReID network's embedding): base64 of quantised bytes, compared with
+    /// <see cref="AppearanceDescriptor.Distance(string?, string?)"/>; null with -NoAppearance, for a box
+    /// too small, or in a file written before descriptors existed. A string, like <see cref="Mask"/>,
+    /// so it survives CliXml, JSON, CSV and the result files as it is.
+    /// </summary>
+    public string? Appearance { get; set; }
 
     // Reference equality, as when this was a class (why: see VideoClip.Equals).
     public bool Equals(Detection? other) => ReferenceEquals(this, other);

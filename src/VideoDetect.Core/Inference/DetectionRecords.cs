@@ -29,6 +29,7 @@ public static class DetectionRecords
             Height = bag.Double(nameof(Detection.Height)),
             TrackId = bag.NullableInt32(nameof(Detection.TrackId)),
             Mask = bag.NullableString(nameof(Detection.Mask)),
+            Appearance = bag.NullableString(nameof(Detection.Appearance)),
         };
     }
 

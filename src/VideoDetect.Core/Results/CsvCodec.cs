@@ -9,7 +9,8 @@ namespace VideoDetect.Results;
 /// culture, numbers in their shortest round-trip form). One row per detection: Path, FrameIndex,
 /// Timestamp (seconds, exact to the tick), Label, ClassId, Confidence, X, Y, Width, Height,
 /// TrackId, then ClipIndex, the frame's Extras (compact JSON) and the detection's Mask (polygons,
-/// for models that give masks; a file without the column reads as no masks). A frame with no detection is one
+/// for models that give masks; a file without the column reads as no masks) and Appearance (the
+/// descriptor, <see cref="Detection.Appearance"/>; likewise optional when read). A frame with no detection is one
 /// row whose Label and box are empty, so every processed frame is in the file and the round trip is
 /// exact. Frame size, model and parameters are in the header sidecar.
 /// </summary>
@@ -17,11 +18,11 @@ public static class CsvCodec
 {
     public static IReadOnlyList<string> Columns { get; } = new[]
     {
-        "Path", "FrameIndex", "Timestamp", "Label", "ClassId", "Confidence", "X", "Y", "Width", "Height", "TrackId", "ClipIndex", "Extras", "Mask",
+        "Path", "FrameIndex", "Timestamp", "Label", "ClassId", "Confidence", "X", "Y", "Width", "Height", "TrackId", "ClipIndex", "Extras", "Mask", "Appearance",
     };
 
     /// <summary>Columns a file may lack (written by an earlier version): read as empty.</summary>
-    private static readonly HashSet<string> Optional = new() { "Mask" };
+    private static readonly HashSet<string> Optional = new() { "Mask", "Appearance" };
 
     public static CsvWriterOptions WriterOptions { get; } = CsvWriterOptions.Default with
     {
@@ -49,7 +50,7 @@ public static class CsvCodec
         {
             Start(csv, frame, t);
             for (int i = 0; i < 8; i++) csv.WriteField((string?)null);
-            End(csv, frame, extras, null);
+            End(csv, frame, extras, null, null);
             return;
         }
         foreach (var d in frame.Detections)
@@ -63,7 +64,7 @@ public static class CsvCodec
             csv.WriteField(d.Width, default);
             csv.WriteField(d.Height, default);
             csv.WriteField(d.TrackId, default);
-            End(csv, frame, extras, d.Mask);
+            End(csv, frame, extras, d.Mask, d.Appearance);
         }
     }
 
@@ -74,11 +75,12 @@ public static class CsvCodec
         csv.WriteField(t, default);
     }
 
-    private static void End(CsvWriter csv, FrameDetections frame, string? extras, string? mask)
+    private static void End(CsvWriter csv, FrameDetections frame, string? extras, string? mask, string? appearance)
     {
         csv.WriteField(frame.ClipIndex, default);
         csv.WriteField(extras);
         csv.WriteField(mask);
+        csv.WriteField(appearance);
         csv.EndRecord();
     }
 
@@ -118,6 +120,7 @@ public static class CsvCodec
             Height = csv.Parse<double>(c[9]),
             TrackId = csv.IsEmpty(c[10]) ? null : csv.Parse<int>(c[10]),
             Mask = c[13] < 0 || csv.IsEmpty(c[13]) ? null : csv.GetString(c[13]),
+            Appearance = c[14] < 0 || csv.IsEmpty(c[14]) ? null : csv.GetString(c[14]),
         };
         return (frame, clip, t, path, extras, d);
     }

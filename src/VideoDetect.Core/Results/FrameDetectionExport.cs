@@ -40,6 +40,10 @@ public sealed record FrameDetectionExportOptions
 /// </summary>
 public sealed class FrameDetectionExport(FrameDetectionExportOptions options, CancellationToken cancellationToken = default) : ISourceSink
 {
+    private readonly FrameDetectionExportOptions options = options.Format == ResultFormat.Mot
+        ? throw new ArgumentException("The MOT format is written by MotExport, not the result store.", nameof(options))
+        : options;
+
     public string Suffix => ResultFiles.Suffix(options.Format);
 
     /// <summary>Claims the target; throws <see cref="OutputPathConflictException"/> or <see cref="OutputExistsException"/>.</summary>

@@ -7,7 +7,8 @@ namespace VideoDetect.Results;
 /// <summary>
 /// One frame as one JSON Lines record (System.Text.Json): <c>clipIndex</c>, <c>frameIndex</c>,
 /// <c>timestamp</c> (seconds, exact to the tick), <c>sourceWidth</c>, <c>sourceHeight</c>,
-/// <c>detections</c> (label, classId, confidence, x, y, width, height, trackId when tracked) and
+/// <c>detections</c> (label, classId, confidence, x, y, width, height, trackId when tracked, mask and
+/// appearance when set: a record without them, from an earlier version, reads as none) and
 /// <c>extras</c> when set. Numbers are written in their shortest round-trip form, so reading gives
 /// back the same values. The source path lives in the header, not in every record.
 /// </summary>
@@ -39,6 +40,7 @@ public static class JsonLinesCodec
                 w.WriteNumber("height", d.Height);
                 if (d.TrackId is { } id) w.WriteNumber("trackId", id);
                 if (d.Mask is { } mask) w.WriteString("mask", mask);
+                if (d.Appearance is { } look) w.WriteString("appearance", look);
                 w.WriteEndObject();
             }
             w.WriteEndArray();
@@ -88,6 +90,7 @@ public static class JsonLinesCodec
                 Height = d.GetProperty("height").GetDouble(),
                 TrackId = d.TryGetProperty("trackId", out var t) && t.ValueKind == JsonValueKind.Number ? t.GetInt32() : null,
                 Mask = d.TryGetProperty("mask", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null,
+                Appearance = d.TryGetProperty("appearance", out var a) && a.ValueKind == JsonValueKind.String ? a.GetString() : null,
             };
         }
         frame.Detections = detections;

@@ -99,6 +99,7 @@ public sealed class ResultFileWriter : IDisposable
                 : checkpoint is null ? "its checkpoint is missing"
                 : checkpoint.Length > _stream.Length ? "it is shorter than its checkpoint says"
                 : stored.Source.Identity.DifferencesFrom(now.Source.Identity).FirstOrDefault() is { } changed ? $"the source changed ({changed})"
+                : Format == ResultFormat.Csv && !HasCurrentColumns() ? "its CSV columns are an earlier version's"
                 : null;
             if (why is null)
             {
@@ -135,6 +136,16 @@ public sealed class ResultFileWriter : IDisposable
         }
         _stream.Flush(flushToDisk: true);
         ResultCheckpoint.Empty(_stream.Length).Save(_checkpointPath);
+    }
+
+    /// <summary>Whether a CSV partial file's first line names today's columns (rows appended to an earlier version's would not line up).</summary>
+    private bool HasCurrentColumns()
+    {
+        _stream.Seek(0, SeekOrigin.Begin);
+        var line = new List<byte>();
+        int b;
+        while ((b = _stream.ReadByte()) >= 0 && b != '\n') line.Add((byte)b);
+        return Encoding.UTF8.GetString(line.ToArray()).TrimEnd('\r') == string.Join(",", CsvCodec.Columns);
     }
 
     private ResultHeader ReadHeader()

@@ -7,6 +7,11 @@ public enum ResultFormat
     JsonLines,
     /// <summary>CSV, one row per detection (a frame with none: one row with an empty Label), for Import-Csv, DuckDB and pandas; the header record in a sidecar.</summary>
     Csv,
+    /// <summary>
+    /// The MOTChallenge text format (<see cref="MotExport"/>), for TrackEval and py-motmetrics: an export
+    /// only, written whole or not at all — never resumed, not read back by Import-FrameDetection.
+    /// </summary>
+    Mot,
 }
 
 /// <summary>The file names of the result store: data file, partial file, CSV header sidecar, checkpoint.</summary>
@@ -14,9 +19,15 @@ public static class ResultFiles
 {
     public const string JsonLinesSuffix = ".detections.jsonl";
     public const string CsvSuffix = ".detections.csv";
+    public const string MotSuffix = ".mot.txt";
 
     /// <summary>The -OutputDirectory suffix of <paramref name="format"/>.</summary>
-    public static string Suffix(ResultFormat format) => format == ResultFormat.Csv ? CsvSuffix : JsonLinesSuffix;
+    public static string Suffix(ResultFormat format) => format switch
+    {
+        ResultFormat.Csv => CsvSuffix,
+        ResultFormat.Mot => MotSuffix,
+        _ => JsonLinesSuffix,
+    };
 
     /// <summary>The format a file name implies (.csv: Csv, else JsonLines).</summary>
     public static ResultFormat FormatOf(string path) =>

@@ -17,7 +17,7 @@ namespace VideoDetect.Commands;
 [OutputType(typeof(FileInfo), typeof(FrameDetections))]
 public sealed class ExportFrameDetectionCommand : SourceWriterCommand
 {
-    /// <summary>JsonLines (default; with -Path, a .csv name means Csv) or Csv.</summary>
+    /// <summary>JsonLines (default; with -Path, a .csv name means Csv), Csv, or Mot (MOTChallenge text, an export that is not resumed or read back).</summary>
     [Parameter]
     public ResultFormat Format { get; set; }
 
@@ -34,6 +34,11 @@ public sealed class ExportFrameDetectionCommand : SourceWriterCommand
 
     protected override void BeginProcessing()
     {
+        if (Format == ResultFormat.Mot)
+        {
+            OpenWriter(full => ToDirectory ? OutputLocation.ForDirectory(full) : OutputLocation.ForFile(full), _ => new MotExport(Force));
+            return;
+        }
         // -Force also starts over a partial file made with other settings.
         OpenWriter(full => ToDirectory ? OutputLocation.ForDirectory(full) : OutputLocation.ForFile(full), full => new FrameDetectionExport(new FrameDetectionExportOptions
         {
@@ -50,7 +55,8 @@ public sealed class ExportFrameDetectionCommand : SourceWriterCommand
 
     protected override void OnOpened(ISourceOutput output)
     {
-        var writer = ((FrameDetectionOutput)output).Writer;
+        if (output is not FrameDetectionOutput result) return; // MOT: nothing is resumed
+        var writer = result.Writer;
         if (writer.Resumed) WriteVerbose($"Resuming {writer.PartialPath} after clip {writer.StoredLastClip} (frame {writer.StoredLastFrame}).");
         else if (writer.StartedOverBecause is { } why) WriteWarning($"{System.IO.Path.GetFileName(writer.PartialPath)} was started over: {why}.");
     }

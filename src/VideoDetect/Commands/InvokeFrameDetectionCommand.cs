@@ -21,6 +21,8 @@ public sealed class InvokeFrameDetectionCommand : StoppableCommand
     private DetectionRun? _run; // what the last batch was detected with, shared by its frames
     private (DetectionModel, DetectionOptions, PreprocessOptions, int, MotionGateOptions?) _runKey;
     private (DetectionModel Model, DetectionOptions Options)? _classOptions; // -Class resolved for the last model
+    private string? _appearancePath; // -AppearanceModel as a full path
+    private VideoDetect.Inference.AppearanceModel? _reid; // loaded on the first batch, on the detector's provider
 
     /// <summary>Batches from ConvertTo-FrameBatch, in this process (a batch that came back from a job or remoting is refused: send the clips).</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
@@ -53,6 +55,15 @@ public sealed class InvokeFrameDetectionCommand : StoppableCommand
     [ValidateRange(1, 100000)]
     public int MaxDetections { get; set; } = new DetectionOptions().MaxDetections;
 
+    /// <summary>Do not compute the appearance descriptor of each detection (Detection.Appearance stays null).</summary>
+    [Parameter]
+    public SwitchParameter NoAppearance { get; set; }
+
+    /// <summary>A ReID network (.onnx, input [N,3,H,W], output [N,D]) whose embedding of each box is the appearance descriptor instead of the colour histogram.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? AppearanceModel { get; set; }
+
     /// <summary>Keep the batches (do not dispose them), e.g. to reuse their tensors.</summary>
     [Parameter]
     public SwitchParameter KeepBatch { get; set; }
@@ -61,6 +72,7 @@ public sealed class InvokeFrameDetectionCommand : StoppableCommand
     {
         if (Model is not null) _model = ModelArguments.Resolve(this, Model);
         _options = new DetectionOptions { Confidence = Confidence, IouThreshold = IouThreshold, ClassAgnostic = ClassAgnostic, MaxDetections = MaxDetections };
+        if (AppearanceModel is not null) _appearancePath = SessionState.Path.GetUnresolvedProviderPathFromPSPath(AppearanceModel);
     }
 
     protected override void ProcessRecord()
@@ -80,7 +92,13 @@ public sealed class InvokeFrameDetectionCommand : StoppableCommand
                         _warnedPreprocessing = true;
                         WriteWarning(warning);
                     }
-                    results = UntilStopped(() => Detector.Run(model, batch, options, cancel: StopToken));
+                    var reid = ReidFor(model);
+                    results = UntilStopped(() =>
+                    {
+                        var found = Detector.Run(model, batch, options, cancel: StopToken);
+                        if (!NoAppearance) Appearance.Describe(batch, found, reid, StopToken);
+                        return found;
+                    });
                 }
                 catch (ModelException e) when (e.ErrorId == ErrorIds.InferenceFailed)
                 {
@@ -100,6 +118,21 @@ public sealed class InvokeFrameDetectionCommand : StoppableCommand
             {
                 if (!KeepBatch) batch.Dispose();
             }
+        }
+    }
+
+    /// <summary>The -AppearanceModel network on <paramref name="model"/>'s provider (null without one or with -NoAppearance); a load failure ends the command.</summary>
+    private VideoDetect.Inference.AppearanceModel? ReidFor(DetectionModel model)
+    {
+        if (_appearancePath is null || NoAppearance) return null;
+        if (_reid is not null) return _reid;
+        try
+        {
+            return _reid = VideoDetect.Inference.AppearanceModel.Load(_appearancePath, model.Provider, model.DeviceId);
+        }
+        catch (ModelException e)
+        {
+            throw Terminating(e, AppearanceModel);
         }
     }
 

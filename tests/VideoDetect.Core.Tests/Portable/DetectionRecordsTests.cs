@@ -20,6 +20,7 @@ public class DetectionRecordsTests
         Path = "/v/a.mp4", FrameIndex = 5_000_000_001L, Timestamp = Time, Label = "face", ClassId = 3,
         Confidence = 0.87654321f, X = 10.25, Y = 0.1 + 0.2, Width = 33.3, Height = 1e-7, TrackId = track,
         Mask = track is null ? null : "1,2 3,4 5,6.5",
+        Appearance = track is null ? null : AppearanceDescriptor.Encode(AppearanceKind.Embedding, new float[] { 0.5f, -0.25f, 0.1f }),
     };
 
     private static PropertyBag Bag(Dictionary<string, object?> values, string? type = null) =>
@@ -31,14 +32,14 @@ public class DetectionRecordsTests
         ["Path"] = d.Path, ["FrameIndex"] = d.FrameIndex, ["Label"] = d.Label, ["ClassId"] = (long)d.ClassId,
         ["Timestamp"] = Bag(new() { ["Ticks"] = d.Timestamp.Ticks, ["TotalSeconds"] = d.Timestamp.TotalSeconds }),
         ["Confidence"] = double.Parse(d.Confidence.ToString("R")), ["X"] = d.X, ["Y"] = d.Y, ["Width"] = d.Width, ["Height"] = d.Height,
-        ["TrackId"] = d.TrackId is { } t ? (long)t : null, ["Mask"] = d.Mask,
+        ["TrackId"] = d.TrackId is { } t ? (long)t : null, ["Mask"] = d.Mask, ["Appearance"] = d.Appearance,
     });
 
     /// <summary>A Detection as CliXml gives it: the .NET types kept, the type name marked Deserialized.</summary>
     private static PropertyBag CliXml(Detection d) => Bag(new()
     {
         ["Path"] = d.Path, ["FrameIndex"] = d.FrameIndex, ["Timestamp"] = d.Timestamp, ["Label"] = d.Label, ["ClassId"] = d.ClassId,
-        ["Confidence"] = d.Confidence, ["X"] = d.X, ["Y"] = d.Y, ["Width"] = d.Width, ["Height"] = d.Height, ["TrackId"] = d.TrackId, ["Mask"] = d.Mask,
+        ["Confidence"] = d.Confidence, ["X"] = d.X, ["Y"] = d.Y, ["Width"] = d.Width, ["Height"] = d.Height, ["TrackId"] = d.TrackId, ["Mask"] = d.Mask, ["Appearance"] = d.Appearance,
     }, "VideoDetect.Inference.Detection");
 
     private static void AssertSame(Detection expected, Detection actual)
@@ -55,6 +56,7 @@ public class DetectionRecordsTests
         Assert.Equal(BitConverter.DoubleToInt64Bits(expected.Height), BitConverter.DoubleToInt64Bits(actual.Height));
         Assert.Equal(expected.TrackId, actual.TrackId);
         Assert.Equal(expected.Mask, actual.Mask);
+        Assert.Equal(expected.Appearance, actual.Appearance);
     }
 
     [Theory]
@@ -98,6 +100,17 @@ public class DetectionRecordsTests
             Assert.Equal("door", f.Extras["zone"]);
             Assert.Equal(true, f.Extras["open"]);
         }
+    }
+
+    [Fact]
+    public void A_detection_saved_before_appearance_existed_reads_with_none()
+    {
+        var old = Json(Live(1));
+        var values = old.Names.Where(n => n != "Appearance").ToDictionary(n => n, n => { old.TryGetValue(n, out var v); return v; });
+        var d = DetectionRecords.ToDetection(Bag(values));
+        Assert.Null(d.Appearance);
+        Assert.Equal("1,2 3,4 5,6.5", d.Mask);
+        Assert.NotNull(Live(1).Appearance); // the control: the live one has one
     }
 
     [Fact]

@@ -23,7 +23,8 @@ public class ResultFileTests
         Detections = i % 3 != 0 ? Array.Empty<Detection>() : new[]
         {
             new Detection { Path = path, FrameIndex = i, Timestamp = TimeSpan.FromTicks(i * 400_000L + 1), Label = "café, \"au lait\"", ClassId = 1, Confidence = 0.1f + i / 7f, X = 1.0 / 3, Y = 2e-9, Width = 10.5, Height = 1e10 / 7, TrackId = i },
-            new Detection { Path = path, FrameIndex = i, Timestamp = TimeSpan.FromTicks(i * 400_000L + 1), Label = "person", ClassId = 0, Confidence = 1f, X = 0, Y = 0, Width = 32, Height = 24, Mask = "1.5,2 10,2 10,9.5;20,20 22,20 21,23" },
+            new Detection { Path = path, FrameIndex = i, Timestamp = TimeSpan.FromTicks(i * 400_000L + 1), Label = "person", ClassId = 0, Confidence = 1f, X = 0, Y = 0, Width = 32, Height = 24, Mask = "1.5,2 10,2 10,9.5;20,20 22,20 21,23",
+                Appearance = AppearanceDescriptor.Encode(AppearanceKind.ColourHistogram, Enumerable.Range(0, 64).Select(b => (float)(b % 5)).ToArray()) },
         },
         Extras = i % 2 == 0 ? null : new Dictionary<string, object?> { ["held"] = i - 1L, ["note"] = "x,y\n", ["on"] = true, ["r"] = 0.25, ["none"] = null },
     }).ToList();
@@ -50,8 +51,8 @@ public class ResultFileTests
             for (int k = 0; k < a.Detections.Length; k++)
             {
                 var (x, y) = (a.Detections[k], b.Detections[k]);
-                Assert.Equal((x.Path, x.FrameIndex, x.Timestamp, x.Label, x.ClassId, x.Confidence, x.X, x.Y, x.Width, x.Height, x.TrackId, x.Mask),
-                    (y.Path, y.FrameIndex, y.Timestamp, y.Label, y.ClassId, y.Confidence, y.X, y.Y, y.Width, y.Height, y.TrackId, y.Mask));
+                Assert.Equal((x.Path, x.FrameIndex, x.Timestamp, x.Label, x.ClassId, x.Confidence, x.X, x.Y, x.Width, x.Height, x.TrackId, x.Mask, x.Appearance),
+                    (y.Path, y.FrameIndex, y.Timestamp, y.Label, y.ClassId, y.Confidence, y.X, y.Y, y.Width, y.Height, y.TrackId, y.Mask, y.Appearance));
             }
             Assert.Equal(a.Run!.ModelSha256, b.Run!.ModelSha256);
             Assert.Equal(a.Run.Parameters.Preprocess, b.Run.Parameters.Preprocess);
@@ -110,6 +111,40 @@ public class ResultFileTests
         }
         Assert.Equal(File.ReadAllBytes(whole), File.ReadAllBytes(resumed));
         if (format == ResultFormat.Csv) Assert.Equal(File.ReadAllText(whole + ".header.json"), File.ReadAllText(resumed + ".header.json"));
+    }
+
+    [Fact]
+    public void A_partial_CSV_of_an_earlier_version_without_the_Appearance_column_is_started_over_not_appended_to()
+    {
+        var (dir, source, header) = Setup();
+        using var cleanup = dir;
+        string target = dir.File("v.detections.csv");
+        WriteAll(target, ResultFormat.Csv, header, Frames(source, 8), commit: false);
+        // The header line as a version without the column wrote it (same length, so the checkpoint still fits).
+        byte[] bytes = File.ReadAllBytes(target + ".partial");
+        string text = System.Text.Encoding.UTF8.GetString(bytes);
+        Assert.StartsWith(string.Join(",", CsvCodec.Columns) + "\n", text);
+        File.WriteAllText(target + ".partial", text.Replace(",Mask,Appearance\n", ",Mask,Xppearance\n"));
+        using var w = ResultFileWriter.Open(target, ResultFormat.Csv, header, force: false);
+        Assert.False(w.Resumed);
+        Assert.Contains("CSV columns", w.StartedOverBecause);
+    }
+
+    [Fact]
+    public void A_CSV_and_a_JSONL_record_without_appearance_from_an_earlier_version_read_as_none()
+    {
+        var (dir, source, _) = Setup();
+        using var cleanup = dir;
+        var run = Run;
+        var jsonl = JsonLinesCodec.Read("{\"clipIndex\":0,\"frameIndex\":3,\"timestamp\":0.1,\"sourceWidth\":320,\"sourceHeight\":240,\"detections\":[{\"label\":\"person\",\"classId\":0,\"confidence\":0.5,\"x\":1,\"y\":2,\"width\":3,\"height\":4}]}"u8, source, run);
+        Assert.Null(Assert.Single(jsonl.Detections).Appearance);
+        string csvText = "Path,FrameIndex,Timestamp,Label,ClassId,Confidence,X,Y,Width,Height,TrackId,ClipIndex,Extras\n" + source + ",3,0.1,person,0,0.5,1,2,3,4,,0,\n";
+        using var csv = CsvHelper.CsvReader.Create(new StringReader(csvText), CsvCodec.ReaderOptions);
+        csv.ReadHeader();
+        Assert.True(csv.Read());
+        var row = CsvCodec.Read(csv, CsvCodec.ColumnIndexes(csv));
+        Assert.Null(row.Detection!.Appearance);
+        Assert.Null(row.Detection.Mask);
     }
 
     [Fact]

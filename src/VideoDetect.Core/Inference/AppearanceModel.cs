@@ -1,0 +1,172 @@
+using System.Collections.Concurrent;
+using Microsoft.ML.OnnxRuntime;
+using OpenCvSharp;
+using VideoDetect.Errors;
+
+namespace VideoDetect.Inference;
+
+/// <summary>
+/// A ReID network used as the appearance descriptor (Invoke-FrameDetection -AppearanceModel): input
+/// <c>[N, 3, H, W]</c>, output <c>[N, D]</c> (e.g. OSNet x0_25 at 256×128). Each detection's whole
+/// box is cut from the batch (<see cref="AppearanceCrop"/>), resized to H×W (when H or W is not
+/// fixed: 256×128), given as RGB normalised as torchvision's ImageNet models expect
+/// (<c>(x / 255 − mean) / std</c>, mean 0.485, 0.456, 0.406, std 0.229, 0.224, 0.225); the output
+/// row is L2-normalised and stored as an <see cref="AppearanceKind.Embedding"/>.
+/// <para>
+/// Sessions are cached per process like the detectors' (<see cref="ModelCache"/>): one per file
+/// version (full path, size, last write time), provider and device; the first load creates it, later
+/// commands reuse it. They live as long as the process. Thread-safe (ONNX Runtime runs concurrently).
+/// </para>
+/// </summary>
+public sealed class AppearanceModel
+{
+    /// <summary>The crop size used when the model's H or W is not fixed.</summary>
+    public const int DefaultHeight = 256, DefaultWidth = 128;
+
+    private static readonly float[] Mean = { 0.485f, 0.456f, 0.406f };
+    private static readonly float[] Std = { 0.229f, 0.224f, 0.225f };
+    private static readonly ConcurrentDictionary<string, Lazy<AppearanceModel>> Cache = new(StringComparer.Ordinal);
+
+    private readonly InferenceSession _session;
+    private readonly string _input;
+
+    private AppearanceModel(string path, InferenceSession session, SessionOptions options, string input, int batch, int height, int width)
+    {
+        Path = path;
+        _session = session;
+        Options = options;
+        _input = input;
+        FixedBatch = batch;
+        Height = height;
+        Width = width;
+    }
+
+    public string Path { get; }
+
+    /// <summary>The session's options, kept with it for the process's lifetime.</summary>
+    internal SessionOptions Options { get; }
+
+    /// <summary>The crop size given to the network.</summary>
+    public int Height { get; }
+    public int Width { get; }
+
+    /// <summary>The model's fixed batch size (crops are run that many at a time, the last run padded); 0 when dynamic.</summary>
+    public int FixedBatch { get; }
+
+    /// <summary>Crops per run when the batch is dynamic.</summary>
+    internal const int RunChunk = 64;
+
+    /// <summary>
+    /// The cached model of <paramref name="path"/> on <paramref name="provider"/> (the detector's, so both
+    /// run on one device). Throws <see cref="ModelException"/>: ModelNotFound, ModelUnreadable, or
+    /// ModelNotRecognised when its input is not [N, 3, H, W] or its output not [N, D].
+    /// </summary>
+    public static AppearanceModel Load(string path, ExecutionProvider provider = ExecutionProvider.Cpu, int deviceId = 0)
+    {
+        var file = new FileInfo(System.IO.Path.GetFullPath(path));
+        if (!file.Exists) throw new ModelException(ErrorIds.ModelNotFound, $"Cannot find the appearance model file '{file.FullName}'.");
+        string key = string.Join("|", file.FullName, file.Length, file.LastWriteTimeUtc.Ticks, provider, deviceId);
+        var lazy = Cache.GetOrAdd(key, _ => new Lazy<AppearanceModel>(() => Create(file.FullName, provider, deviceId), LazyThreadSafetyMode.ExecutionAndPublication));
+        try
+        {
+            return lazy.Value;
+        }
+        catch
+        {
+            Cache.TryRemove(key, out _); // a failed load is not cached
+            throw;
+        }
+    }
+
+    private static AppearanceModel Create(string path, ExecutionProvider provider, int deviceId)
+    {
+        OrtRuntime.EnsureQuiet();
+        var (options, _, _) = Providers.Create(provider, deviceId);
+        InferenceSession session;
+        try
+        {
+            session = new InferenceSession(path, options);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            options.Dispose();
+            throw new ModelException(ErrorIds.ModelUnreadable, $"'{path}' is not a model ONNX Runtime can load: {e.Message}", e);
+        }
+        string name = System.IO.Path.GetFileName(path);
+        var (inputName, input) = session.InputMetadata.First();
+        var output = session.OutputMetadata.First().Value;
+        if (session.InputMetadata.Count != 1 || input.Dimensions.Length != 4 || input.Dimensions[1] != 3 || output.Dimensions.Length < 2)
+        {
+            string shapes = $"input [{string.Join(",", input.Dimensions)}], output [{string.Join(",", output.Dimensions)}]";
+            session.Dispose();
+            options.Dispose();
+            throw new ModelException(ErrorIds.ModelNotRecognised,
+                $"{name} is not a ReID model the module can use ({shapes}): -AppearanceModel takes one input [N, 3, H, W] and gives [N, D].");
+        }
+        int h = input.Dimensions[2] > 0 ? input.Dimensions[2] : DefaultHeight;
+        int w = input.Dimensions[3] > 0 ? input.Dimensions[3] : DefaultWidth;
+        return new AppearanceModel(path, session, options, inputName, Math.Max(0, input.Dimensions[0]), h, w);
+    }
+
+    /// <summary>
+    /// The descriptors of <paramref name="crops"/> (8-bit BGR Mats, any size; not disposed here), in
+    /// order. Throws <see cref="ModelException"/> (InferenceFailed) when ONNX Runtime fails.
+    /// </summary>
+    public string?[] Describe(IReadOnlyList<Mat> crops, CancellationToken cancel = default)
+    {
+        var result = new string?[crops.Count];
+        int chunk = FixedBatch > 0 ? FixedBatch : RunChunk;
+        int length = 3 * Height * Width;
+        using var runOptions = new RunOptions();
+        using var terminate = cancel.Register(() => runOptions.Terminate = true);
+        for (int first = 0; first < crops.Count; first += chunk)
+        {
+            cancel.ThrowIfCancellationRequested();
+            int n = Math.Min(chunk, crops.Count - first);
+            int rows = FixedBatch > 0 ? FixedBatch : n; // a fixed batch is padded with zero crops
+            var tensor = new float[rows * length];
+            for (int i = 0; i < n; i++) Fill(crops[first + i], tensor.AsSpan(i * length, length));
+            using var value = OrtValue.CreateTensorValueFromMemory(tensor, new long[] { rows, 3, Height, Width });
+            IDisposableReadOnlyCollection<OrtValue> outputs;
+            try
+            {
+                outputs = _session.Run(runOptions, new[] { _input }, new[] { value }, new[] { _session.OutputNames[0] });
+            }
+            catch (OnnxRuntimeException) when (cancel.IsCancellationRequested)
+            {
+                throw new OperationCanceledException(cancel);
+            }
+            catch (OnnxRuntimeException e)
+            {
+                throw new ModelException(ErrorIds.InferenceFailed, $"The appearance model {System.IO.Path.GetFileName(Path)} failed: {e.Message}", e);
+            }
+            using (outputs)
+            {
+                var data = outputs[0].GetTensorDataAsSpan<float>();
+                int d = data.Length / rows;
+                for (int i = 0; i < n; i++) result[first + i] = AppearanceDescriptor.Encode(AppearanceKind.Embedding, data.Slice(i * d, d));
+            }
+        }
+        return result;
+    }
+
+    /// <summary>One crop resized to the network's size as planar, normalised RGB.</summary>
+    private unsafe void Fill(Mat crop, Span<float> destination)
+    {
+        using var resized = new Mat();
+        Cv2.Resize(crop, resized, new Size(Width, Height), 0, 0, InterpolationFlags.Linear);
+        int plane = Height * Width;
+        for (int y = 0; y < Height; y++)
+        {
+            byte* row = (byte*)resized.Ptr(y);
+            for (int x = 0; x < Width; x++)
+            {
+                int at = y * Width + x;
+                for (int c = 0; c < 3; c++) // tensor channel c = R, G, B = BGR byte 2 − c
+                    destination[c * plane + at] = (row[3 * x + 2 - c] / 255f - Mean[c]) / Std[c];
+            }
+        }
+    }
+
+    public override string ToString() => $"{System.IO.Path.GetFileName(Path)} (ReID, {Height}x{Width})";
+}
