@@ -15,14 +15,8 @@ public sealed class ClassValuesTransformationAttribute(string parameter) : Argum
 {
     public override object Transform(EngineIntrinsics engineIntrinsics, object inputData)
     {
-        try
-        {
-            return ClassValues.Parse(parameter, inputData, v => v is PSObject pso ? pso.BaseObject : v);
-        }
-        catch (InvalidObjectFilterException e)
-        {
-            throw new ArgumentTransformationMetadataException(e.Message, e);
-        }
+        // An InvalidObjectFilterException passes out as it is: PowerShell makes it the inner exception of the binding error.
+        return ClassValues.Parse(parameter, inputData, v => v is PSObject pso ? pso.BaseObject : v);
     }
 }
 
