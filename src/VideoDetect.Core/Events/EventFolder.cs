@@ -99,7 +99,7 @@ public sealed class EventFolder
         return Sorted(closed);
     }
 
-    /// <summary>A tracked object's events are keyed by its track alone (its label may settle as it goes: ObjectFilter's majority label); others by label.</summary>
+    /// <summary>A tracked object's events are keyed by its track alone (its label may settle as it goes: ObjectFilter's label of a class group); others by label.</summary>
     private static (string?, int, string, int?) Key(string? region, Detection d, int? track) =>
         track is null ? (region, d.ClassId, d.Label, null) : (region, 0, "", track);
 

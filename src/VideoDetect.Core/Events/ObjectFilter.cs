@@ -13,7 +13,8 @@ namespace VideoDetect.Events;
 /// <see cref="ObjectFilterOptions.IgnoreRegions"/> polygon (Frigate's object filters and masks: such boxes are no object, so they take no track); of
 /// boxes one class group claims twice, the lower score is dropped (<see cref="ClassGroups"/>).</item>
 /// <item>The tracker runs on what is left, a class group as one class.</item>
-/// <item>After it, each tracked detection takes its track's majority label; a track whose median
+/// <item>After it, each tracked detection takes its track's label (the one most of its detections had,
+/// with hysteresis: <see cref="LabelTally"/>); a track whose median
 /// score has not yet reached <see cref="ObjectFilterOptions.ObjectThreshold"/> loses its TrackId (it
 /// is not yet an object, like a tentative track); tracked detections are marked
 /// <see cref="Detection.Stationary"/> (<see cref="StationaryMarker"/>).</item>

@@ -13,13 +13,15 @@ namespace VideoDetect.Events;
 /// the stretch's first <see cref="AnchorBoxes"/> boxes). The stretch goes on while the median of the
 /// track's last <see cref="RecentBoxes"/> boxes overlaps the anchor by <see cref="StillIou"/> (0.7;
 /// <see cref="StayStillIou"/>, 0.5, once stationary: a parked car that a passer-by half-hides stays
-/// parked), and starts again at the current box when it does not. A person walking moves well over a
-/// third of their width each second, so no walk stays in one stretch for long; a person who waits a few
+/// parked), and starts again at the current box when it does not. A walking person moves a body width
+/// or more each second, so a walk leaves any stretch within a few frames; a person who waits a few
 /// seconds and walks on never reaches ten.</para>
 /// <para><b>Places</b>: a detector often loses a still thing and finds it again as a new track (the
 /// signpost in vtest.avi scores 0.45–0.6, below what starts a track, most of the time). So every
 /// detection, tracked or not, also keeps a place (a box of its kind, the same within
-/// <see cref="StillIou"/>) alive, and a track's stretch that starts on a place takes the place's start:
+/// <see cref="StillIou"/>) alive, and a track's stretch that starts on a steady place (seen in at least
+/// half the frames since it appeared: a still thing, not a spot on a path people keep walking through)
+/// takes the place's start:
 /// the track is stationary once the place has been still long enough and the track itself has stayed
 /// put for a tenth of <see cref="ObjectFilterOptions.StationaryAfter"/> (so a walker crossing a place
 /// is never marked). Places and stretches not seen for a quarter of StationaryAfter are forgotten:
@@ -37,6 +39,10 @@ internal sealed class StationaryMarker
         public required string Kind;
         public Box Anchor;
         public At Since, Seen;
+        public long Born, SeenFrames;
+
+        /// <summary>Seen in at least half the frames since it was born: a still thing, not a path people keep walking through.</summary>
+        public bool Steady(long frames) => SeenFrames * 2 >= frames - Born + 1;
     }
 
     private sealed class Stretch
@@ -51,6 +57,7 @@ internal sealed class StationaryMarker
     private readonly ClassGroups _groups;
     private readonly List<Place> _places = new();
     private readonly Dictionary<int, Stretch> _stretches = new();
+    private long _frames;   // frames marked in this source (sampled frames count once)
 
     public StationaryMarker(VideoPosition after, ClassGroups groups)
     {
@@ -65,12 +72,14 @@ internal sealed class StationaryMarker
     {
         _places.Clear();
         _stretches.Clear();
+        _frames = 0;
     }
 
     /// <summary>Marks, in place, the detections of one frame (copies owned by the caller).</summary>
     public void Mark(long frame, TimeSpan time, Detection[] detections)
     {
         var now = new At(frame, time);
+        _frames++;
         var placeOf = new Place?[detections.Length];
         for (int i = 0; i < detections.Length; i++) placeOf[i] = SeePlace(detections[i], now);
         for (int i = 0; i < detections.Length; i++)
@@ -97,8 +106,9 @@ internal sealed class StationaryMarker
             double iou = Box.Iou(p.Anchor, box);
             if (iou >= bestIou) (best, bestIou) = (p, iou);
         }
-        if (best is null) _places.Add(best = new Place { Kind = kind, Anchor = box, Since = now });
+        if (best is null) _places.Add(best = new Place { Kind = kind, Anchor = box, Since = now, Born = _frames });
         best.Seen = now;
+        best.SeenFrames++;
         return best;
     }
 
@@ -107,13 +117,13 @@ internal sealed class StationaryMarker
         if (!_stretches.TryGetValue(id, out var s))
         {
             _stretches[id] = s = new Stretch();
-            Restart(s, box, place, now);
+            Restart(s, box, place, now, _frames);
         }
         else
         {
             s.Recent.Add(box);
             if (s.Recent.Count > RecentBoxes) s.Recent.RemoveAt(0);
-            if (Box.Iou(Median(s.Recent), s.Anchor) < (s.Stationary ? StayStillIou : StillIou)) Restart(s, box, place, now);
+            if (Box.Iou(Median(s.Recent), s.Anchor) < (s.Stationary ? StayStillIou : StillIou)) Restart(s, box, place, now, _frames);
             else if (s.First.Count < AnchorBoxes)
             {
                 s.First.Add(box);
@@ -125,7 +135,7 @@ internal sealed class StationaryMarker
         return s;
     }
 
-    private static void Restart(Stretch s, Box box, Place? place, At now)
+    private static void Restart(Stretch s, Box box, Place? place, At now, long frames)
     {
         s.First.Clear();
         s.Recent.Clear();
@@ -133,7 +143,7 @@ internal sealed class StationaryMarker
         s.Recent.Add(box);
         s.Anchor = box;
         s.Start = now;
-        s.Since = place is not null && place.Since.Frame < now.Frame ? place.Since : now;
+        s.Since = place is not null && place.Since.Frame < now.Frame && place.Steady(frames) ? place.Since : now;
         s.Stationary = false;
     }
 

@@ -54,6 +54,21 @@ public class StationaryTests
     }
 
     [Fact]
+    public void A_person_who_pauses_on_a_busy_path_is_not_taken_for_a_still_thing_there()
+    {
+        // People walk the same line one after another every 1.5 s for 30 s (each box passes every point of
+        // the path); the last of them stops 3 s halfway and walks on.
+        var scene = new ObjectScene(13);
+        for (int start = 0; start < 300; start += 15) scene.Add(start, 120, Walk(start, 0, 200, 6), miss: 0.02);
+        scene.Add(300, 50, Walk(300, 0, 200, 6)).Add(350, 30, Still(300, 200)).Add(380, 60, Walk(380, 300, 200, 6));
+        var frames = Track(scene.Frames());
+        Assert.DoesNotContain(frames.SelectMany(f => f.Detections), d => d.Stationary);
+        var pauser = Fold(frames).Where(e => e.StartFrame is >= 300 and <= 303).ToList();
+        Assert.Single(pauser);
+        Assert.InRange(pauser[0].EndFrame, 437, 439);
+    }
+
+    [Fact]
     public void A_person_who_waits_longer_than_StationaryAfter_is_marked_while_waiting_but_the_walk_keeps_the_event_ordinary()
     {
         var scene = new ObjectScene(3)
