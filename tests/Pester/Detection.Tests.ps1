@@ -47,7 +47,7 @@ Describe "Invoke-FrameDetection with yolox_nano on vtest.avi$NoShared$NoModels" 
         $rows = Import-Csv $csv
         $rows.Count | Should -Be ($all | Select-Object -First 10 | Measure-Object -Property Count -Sum).Sum
         $rows[0].Path | Should -Be $vtest
-        $rows[0].PSObject.Properties.Name | Should -Be @('Path', 'FrameIndex', 'Timestamp', 'Label', 'ClassId', 'Confidence', 'X', 'Y', 'Width', 'Height', 'TrackId', 'Mask', 'Appearance')
+        $rows[0].PSObject.Properties.Name | Should -Be @('Path', 'FrameIndex', 'Timestamp', 'Label', 'ClassId', 'Confidence', 'X', 'Y', 'Width', 'Height', 'TrackId', 'Mask', 'Appearance', 'Stationary', 'StationarySince')
         $rows[0].TrackId | Should -BeNullOrEmpty -Because 'untracked until Add-DetectionTrack'
         $all[10].Detections[0].Timestamp | Should -Be ([timespan]::FromSeconds(1))
     }

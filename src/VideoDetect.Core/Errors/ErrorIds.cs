@@ -65,6 +65,7 @@ public static class ErrorIds
     // Tracks and events (Add-DetectionTrack, ConvertTo-DetectionEvent).
     public const string InvalidRegion = "InvalidRegion";
     public const string UnknownTracker = "UnknownTracker";
+    public const string InvalidObjectFilter = "InvalidObjectFilter";
 
     // Result files (Export-FrameDetection, Import-FrameDetection, Split-VideoClip -ResumeFrom).
     public const string ResumeMismatch = "ResumeMismatch";

@@ -74,6 +74,7 @@ public static class ErrorTable
         new(ErrorIds.InputObjectNotRebuilt, ErrorKind.InvalidData, "An object from CliXml, a job, remoting or JSON cannot be read back as the type a parameter takes."),
         new(ErrorIds.InvalidRegion, ErrorKind.InvalidArgument, "A region or line of ConvertTo-DetectionEvent is not a valid polygon or segment (terminating)."),
         new(ErrorIds.UnknownTracker, ErrorKind.InvalidArgument, "Add-DetectionTrack -Tracker names no registered tracker; the message lists the trackers."),
+        new(ErrorIds.InvalidObjectFilter, ErrorKind.InvalidArgument, "An object filter of Add-DetectionTrack (-MinArea, -MaxArea, -MinRatio, -MaxRatio, -ObjectThreshold, -IgnoreRegion, -ClassGroup) cannot be read or is out of range (terminating)."),
         new(ErrorIds.ResumeMismatch, ErrorKind.InvalidData, "A partial result file was begun with another model or other parameters, or would not start at the video's first clip; nothing is overwritten."),
         new(ErrorIds.ResultFileCorrupt, ErrorKind.InvalidData, "A result file is truncated, corrupt, not a result file, or cannot be read; the message names the file and line."),
         new(ErrorIds.OutputInUse, ErrorKind.ResourceBusy, "Another process or command is writing the same result file; its frames are skipped."),

@@ -39,6 +39,8 @@ public sealed record DetectionEvent
     public double Y { get; set; }
     public double Width { get; set; }
     public double Height { get; set; }
+    /// <summary>The object stayed put through the whole event (a stationary track; see Add-DetectionTrack -StationaryAfter). Only made with ConvertTo-DetectionEvent -IncludeStationary.</summary>
+    public bool Stationary { get; set; }
 
     public const string Presence = "Presence";
     public const string Crossing = "Crossing";

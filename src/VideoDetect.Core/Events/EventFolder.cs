@@ -15,6 +15,12 @@ namespace VideoDetect.Events;
 /// per region (the anchor is the bottom-centre of the box). An event closes when its object has been
 /// missing for longer than <see cref="EventOptions.MaxGap"/>; events shorter than
 /// <see cref="EventOptions.MinDuration"/> are dropped.</para>
+/// <para>Only real, moving objects count: detections without a TrackId in a tracked frame (tentative
+/// tracks, tracks not yet past ObjectFilter's score rule) make no event and cross no line; boxes the
+/// object filters dropped are gone before this. A track's event is <see cref="DetectionEvent.Stationary"/>
+/// when its object was still from the event's start (<see cref="Detection.StationarySince"/> at or before
+/// it) and is left out, as are its line crossings, unless <see cref="EventOptions.IncludeStationary"/>; a
+/// stationary object that moves off ends its stationary event and begins a moving one.</para>
 /// </summary>
 public sealed class EventFolder
 {
@@ -63,15 +69,16 @@ public sealed class EventFolder
             if (tracked && track is null) continue;
             if (_options.MakesPresence)
             {
-                if (_options.Regions.Count == 0) See((null, d.ClassId, d.Label, track), d, frame, closed);
+                if (_options.Regions.Count == 0) See(Key(null, d, track), d, frame, closed);
                 else
                 {
                     var (x, y) = Points.Anchor(d);
                     foreach (var r in _options.Regions)
-                        if (r.Contains(x, y)) See((r.Name, d.ClassId, d.Label, track), d, frame, closed);
+                        if (r.Contains(x, y)) See(Key(r.Name, d, track), d, frame, closed);
                 }
             }
-            if (track is { } id && _options.Lines.Count > 0) _lines.Observe(d, id, frame.FrameIndex, frame.Timestamp, closed);
+            if (track is { } id && _options.Lines.Count > 0 && (!d.Stationary || _options.IncludeStationary))
+                _lines.Observe(d, id, frame.FrameIndex, frame.Timestamp, closed);
         }
         foreach (var (key, open) in _open.Where(kv => kv.Value.SeenFrame != frame.FrameIndex).ToList())
         {
@@ -92,11 +99,25 @@ public sealed class EventFolder
         return Sorted(closed);
     }
 
+    /// <summary>A tracked object's events are keyed by its track alone (its label may settle as it goes: ObjectFilter's label of a class group); others by label.</summary>
+    private static (string?, int, string, int?) Key(string? region, Detection d, int? track) =>
+        track is null ? (region, d.ClassId, d.Label, null) : (region, 0, "", track);
+
     private void See((string?, int, string, int?) key, Detection d, FrameDetections frame, List<DetectionEvent> closed)
     {
-        if (_open.TryGetValue(key, out var open))
+        if (_open.TryGetValue(key, out var open) && open.Event.Stationary && !d.Stationary && open.SeenFrame != frame.FrameIndex)
+        {
+            // A stationary object moves off: its stationary event ends here and a moving one begins.
+            _open.Remove(key);
+            Emit(open.Event, closed);
+            open = null;
+        }
+        if (open is not null)
         {
             var e = open.Event;
+            if (key.Item4 is not null) (e.Label, e.ClassId) = (d.Label, d.ClassId);
+            // Still since the event began: the whole event is a stationary object's (the mark comes only after StationaryAfter).
+            if (!e.Stationary && d.Stationary && d.StationarySince <= e.StartFrame) e.Stationary = true;
             if (open.SeenFrame != frame.FrameIndex)
             {
                 e.FrameCount++;
@@ -111,6 +132,7 @@ public sealed class EventFolder
         {
             Path = frame.Path, Label = d.Label, ClassId = d.ClassId, TrackId = key.Item4, Region = key.Item1,
             StartFrame = frame.FrameIndex, EndFrame = frame.FrameIndex, StartTime = frame.Timestamp, EndTime = frame.Timestamp, FrameCount = 1,
+            Stationary = d.Stationary,
         };
         SetPeak(ev, d, frame.FrameIndex);
         _open[key] = new Open { Event = ev, SeenFrame = frame.FrameIndex };
@@ -131,7 +153,7 @@ public sealed class EventFolder
     private void Emit(DetectionEvent e, List<DetectionEvent> closed)
     {
         bool longEnough = _options.MinDuration.Time is { } min ? e.Duration >= min : e.EndFrame - e.StartFrame + 1 >= (_options.MinDuration.Frames ?? 0);
-        if (longEnough) closed.Add(e);
+        if (longEnough && (!e.Stationary || _options.IncludeStationary)) closed.Add(e);
     }
 
     private void CloseAll(List<DetectionEvent> closed)

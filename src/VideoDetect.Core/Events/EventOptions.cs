@@ -26,6 +26,9 @@ public sealed record EventOptions
     /// <summary>Observations on the new side a crossing needs before it counts (hysteresis against flicker).</summary>
     public int CrossingFrames { get; init; } = 3;
 
+    /// <summary>Make events (marked <see cref="DetectionEvent.Stationary"/>) and count crossings for stationary tracks too; by default they are left out.</summary>
+    public bool IncludeStationary { get; init; }
+
     /// <summary>Whether presence events are made: always, except with lines and no regions.</summary>
     public bool MakesPresence => Regions.Count > 0 || Lines.Count == 0;
 

@@ -35,6 +35,13 @@ public sealed record Detection
     /// so it survives CliXml, JSON, CSV and the result files as it is.
     /// </summary>
     public string? Appearance { get; set; }
+    /// <summary>
+    /// The object's box has stayed put for at least Add-DetectionTrack's <c>-StationaryAfter</c>
+    /// (a parked car, a sign a detector takes for a person); false when untracked or moving.
+    /// </summary>
+    public bool Stationary { get; set; }
+    /// <summary>With <see cref="Stationary"/>: the first frame of the still stretch (it may precede the track, when the track took over a place that had been still); null otherwise.</summary>
+    public long? StationarySince { get; set; }
 
     // Reference equality, as when this was a class (why: see VideoClip.Equals).
     public bool Equals(Detection? other) => ReferenceEquals(this, other);

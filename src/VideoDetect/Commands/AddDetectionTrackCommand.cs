@@ -1,5 +1,7 @@
+using System.Collections;
 using System.Management.Automation;
 using VideoDetect.Errors;
+using VideoDetect.Events;
 using VideoDetect.Inference;
 using VideoDetect.Tracking;
 using VideoDetect.Video;
@@ -18,6 +20,7 @@ namespace VideoDetect.Commands;
 public sealed class AddDetectionTrackCommand : PSCmdlet
 {
     private TrackAssigner? _assigner;
+    private ObjectFilter? _filter;
 
     /// <summary>Frames from Invoke-FrameDetection (or Import-FrameDetection), in frame order per source; also as they come back from a job, remoting, Import-Clixml or ConvertFrom-Json.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
@@ -51,12 +54,65 @@ public sealed class AddDetectionTrackCommand : PSCmdlet
     [ValidateRange(1, 1000)]
     public int MinHits { get; set; } = new TrackerOptions().MinHits;
 
+    /// <summary>Smallest box area, per class: pixels², or a fraction of the frame below 1; one value or @{ person = 400; car = 2000 }.</summary>
+    [Parameter]
+    [ClassValuesTransformation(nameof(MinArea))]
+    public ClassValues MinArea { get; set; } = new ObjectFilterOptions().MinArea;
+
+    /// <summary>Largest box area, per class, as -MinArea.</summary>
+    [Parameter]
+    [ClassValuesTransformation(nameof(MaxArea))]
+    public ClassValues MaxArea { get; set; } = new ObjectFilterOptions().MaxArea;
+
+    /// <summary>Smallest box aspect (width / height), per class.</summary>
+    [Parameter]
+    [ClassValuesTransformation(nameof(MinRatio))]
+    public ClassValues MinRatio { get; set; } = new ObjectFilterOptions().MinRatio;
+
+    /// <summary>Largest box aspect (width / height), per class.</summary>
+    [Parameter]
+    [ClassValuesTransformation(nameof(MaxRatio))]
+    public ClassValues MaxRatio { get; set; } = new ObjectFilterOptions().MaxRatio;
+
+    /// <summary>The median score a track's latest detections must reach before it is an object, per class (Frigate's threshold).</summary>
+    [Parameter]
+    [ClassValuesTransformation(nameof(ObjectThreshold))]
+    public ClassValues ObjectThreshold { get; set; } = new ObjectFilterOptions().ObjectThreshold;
+
+    /// <summary>Named polygons in source pixels; a box whose bottom-centre is inside one is dropped: @{ Sign = '20,100 60,100 60,150 20,150' }.</summary>
+    [Parameter]
+    public IDictionary? IgnoreRegion { get; set; }
+
+    /// <summary>Labels that are one object when they claim the same box ('car,truck,bus'); @() for none.</summary>
+    [Parameter]
+    [AllowEmptyCollection]
+    public string[]? ClassGroup { get; set; }
+
+    /// <summary>A track whose box stays put this long is Stationary: frames or a time ('10s').</summary>
+    [Parameter]
+    [VideoPositionTransformation]
+    [ValidatePositive]
+    public VideoPosition StationaryAfter { get; set; } = new ObjectFilterOptions().StationaryAfter;
+
     protected override void BeginProcessing()
     {
         _assigner = new TrackAssigner(new TrackerOptions
         {
             TrackThreshold = TrackThreshold, MatchThreshold = MatchThreshold, LostTrackBuffer = LostTrackBuffer, MinHits = MinHits,
         }, Tracker);
+        try
+        {
+            _filter = new ObjectFilter(new ObjectFilterOptions
+            {
+                MinArea = MinArea, MaxArea = MaxArea, MinRatio = MinRatio, MaxRatio = MaxRatio, ObjectThreshold = ObjectThreshold,
+                IgnoreRegions = ObjectFilterArguments.Regions(IgnoreRegion), ClassGroups = ObjectFilterArguments.Groups(ClassGroup),
+                StationaryAfter = StationaryAfter,
+            });
+        }
+        catch (VideoDetectException e) when (e is InvalidRegionException or InvalidObjectFilterException)
+        {
+            ThrowTerminatingError(ErrorMapping.Record(e, null));
+        }
     }
 
     protected override void ProcessRecord()
@@ -67,7 +123,7 @@ public sealed class AddDetectionTrackCommand : PSCmdlet
             FrameDetections tracked;
             try
             {
-                tracked = _assigner!.Process(frame);
+                tracked = _filter!.Process(frame, _assigner!.Process);
             }
             catch (FrameOutOfOrderException e)
             {

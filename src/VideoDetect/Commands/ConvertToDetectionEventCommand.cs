@@ -58,13 +58,17 @@ public sealed class ConvertToDetectionEventCommand : PSCmdlet
     [ValidateRange(1, 1000)]
     public int CrossingFrames { get; set; } = new EventOptions().CrossingFrames;
 
+    /// <summary>Also make events (marked Stationary) and count crossings for stationary tracks, which are left out by default.</summary>
+    [Parameter]
+    public SwitchParameter IncludeStationary { get; set; }
+
     protected override void BeginProcessing()
     {
         try
         {
             _folder = new EventFolder(new EventOptions
             {
-                MaxGap = MaxGap, MinDuration = MinDuration, Classes = Class, MinConfidence = MinConfidence, CrossingFrames = CrossingFrames,
+                MaxGap = MaxGap, MinDuration = MinDuration, Classes = Class, MinConfidence = MinConfidence, CrossingFrames = CrossingFrames, IncludeStationary = IncludeStationary,
                 Regions = Named(Region).Select(p => new Region(p.Name, p.Points)).ToList(),
                 Lines = Named(Line).Select(p => new CrossingLine(p.Name, p.Points)).ToList(),
             });
