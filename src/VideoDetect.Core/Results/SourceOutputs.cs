@@ -30,7 +30,7 @@ public sealed record OutputRecord
     public string? Reason { get; init; }
 }
 
-/// <summary>The outputs record of one source: <c>&lt;source name&gt;.outputs.json</c> beside its result file.</summary>
+/// <summary>The outputs record of one source: <c>.outputs/&lt;source name&gt;.json</c> in the result store.</summary>
 public sealed record SourceOutputsRecord
 {
     public const string FormatName = "VideoDetect.Outputs";
@@ -44,9 +44,11 @@ public sealed record SourceOutputsRecord
 
 /// <summary>
 /// The store's record of which outputs each source has (issue: the store covers every output). One
-/// small JSON file per source in the result store, named by the store's naming rule
-/// (<c>cam1.outputs.json</c> beside <c>cam1.detections.jsonl</c>), holding per output kind whether it
-/// was begun, committed or failed, its file and the source version it was made from. Written only by
+/// small JSON file per source in the store's hidden <c>.outputs</c> folder, named by the store's naming
+/// rule (<c>.outputs/cam1.json</c> for <c>cam1.detections.jsonl</c>), holding per output kind whether it
+/// was begun, committed or failed, its file and the source version it was made from. A folder of its
+/// own, hidden, so a listing of the store is still its result files. The result file is its own
+/// record of the Detections kind: only the other outputs (-Store on their writers) are recorded. Written only by
 /// <see cref="SourceSinkDriver"/> (every sink gets it), replaced atomically (a hidden temporary file
 /// renamed onto it), read-modify-write under a process-wide lock: the outputs of one source are made
 /// by the run that claimed it, so two processes do not update one record at once. Read by
@@ -54,12 +56,19 @@ public sealed record SourceOutputsRecord
 /// </summary>
 public static class SourceOutputs
 {
-    public const string Suffix = ".outputs.json";
+    /// <summary>The store's folder of records.</summary>
+    public const string Folder = ".outputs";
+
+    /// <summary>A record's suffix: <c>cam1.json</c>.</summary>
+    public const string Suffix = ".json";
 
     private static readonly object Gate = new();
 
+    /// <summary>The records folder of <paramref name="store"/>.</summary>
+    public static string FolderOf(string store) => System.IO.Path.Combine(store, Folder);
+
     /// <summary>The record of <paramref name="sourcePath"/> in <paramref name="store"/>.</summary>
-    public static string PathFor(string store, string sourcePath) => System.IO.Path.Combine(store, OutputLocation.NameFor(sourcePath, Suffix));
+    public static string PathFor(string store, string sourcePath) => System.IO.Path.Combine(FolderOf(store), OutputLocation.NameFor(sourcePath, Suffix));
 
     /// <summary>The record at <paramref name="path"/>, or null when there is none or it cannot be read (an unreadable record counts as no record).</summary>
     public static SourceOutputsRecord? Read(string path)
@@ -87,7 +96,8 @@ public static class SourceOutputs
             var record = Read(path) ?? new SourceOutputsRecord();
             var outputs = new Dictionary<string, OutputRecord>(record.Outputs, StringComparer.Ordinal) { [output.Kind] = output };
             record = record with { Source = sourcePath, Outputs = outputs };
-            Directory.CreateDirectory(store);
+            var folder = Directory.CreateDirectory(FolderOf(store));
+            if (OperatingSystem.IsWindows() && !folder.Attributes.HasFlag(FileAttributes.Hidden)) folder.Attributes |= FileAttributes.Hidden; // a dot name hides it elsewhere
             using var pending = PendingFile.Hidden(path);
             File.WriteAllBytes(pending.TempPath, JsonSerializer.SerializeToUtf8Bytes(record, ResultHeader.Json));
             pending.Commit(overwrite: true);

@@ -33,10 +33,13 @@ public static class StoreOutputs
     /// <summary>The output kinds expected of every video of <paramref name="directory"/> besides Detections, in name order.</summary>
     public static IReadOnlyList<string> Kinds(string directory, IReadOnlyCollection<string>? expected)
     {
-        var kinds = new SortedSet<string>(expected ?? Array.Empty<string>(), StringComparer.Ordinal);
-        if (Directory.Exists(directory))
-            foreach (string file in Directory.EnumerateFiles(directory, "*" + SourceOutputs.Suffix))
+        // Kinds compare without case (-MissingOutput annotatedvideo); the spelling a record uses wins.
+        var kinds = new SortedSet<string>(StringComparer.OrdinalIgnoreCase);
+        string folder = SourceOutputs.FolderOf(directory);
+        if (Directory.Exists(folder))
+            foreach (string file in Directory.EnumerateFiles(folder, "*" + SourceOutputs.Suffix))
                 if (SourceOutputs.Read(file) is { } record) kinds.UnionWith(record.Outputs.Keys);
+        kinds.UnionWith(expected ?? Array.Empty<string>());
         kinds.Remove(Detections);
         return kinds.ToList();
     }
@@ -56,9 +59,9 @@ public static class StoreOutputs
             return entry with { Outputs = outputs.Concat(kinds.Select(k => new OutputStatus(k, OutputState.Missing, null, "the detections are not finished"))).ToList() };
 
         var header = ResultStore.TryReadHeader(entry.File, FormatOf(entry.File), out _);
-        var record = SourceOutputs.Read(Path.Combine(directory, RecordNameOf(entry.File)));
+        var record = SourceOutputs.Read(Path.Combine(SourceOutputs.FolderOf(directory), RecordNameOf(entry.File)));
         foreach (string kind in kinds)
-            outputs.Add(StateOf(kind, record?.Outputs.GetValueOrDefault(kind), header?.Source));
+            outputs.Add(StateOf(kind, record?.Outputs.FirstOrDefault(o => string.Equals(o.Key, kind, StringComparison.OrdinalIgnoreCase)).Value, header?.Source));
         var notDone = outputs.Where(o => o.State != OutputState.Done).ToList();
         if (notDone.Count == 0) return entry with { Outputs = outputs };
         string missing = string.Join("; ", notDone.Select(o => $"{o.Kind}: {o.State}{(o.Reason is { } r ? $" ({r})" : "")}"));
@@ -86,7 +89,7 @@ public static class StoreOutputs
         };
     }
 
-    /// <summary>The outputs record beside a result file: <c>cam1.detections.jsonl</c> → <c>cam1.outputs.json</c>.</summary>
+    /// <summary>The outputs record's name of a result file: <c>cam1.detections.jsonl</c> → <c>cam1.json</c> (in <see cref="SourceOutputs.Folder"/>).</summary>
     private static string RecordNameOf(string resultFile)
     {
         string name = Path.GetFileName(resultFile);

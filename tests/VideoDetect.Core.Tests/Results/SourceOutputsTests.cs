@@ -72,14 +72,15 @@ public class SourceOutputsTests
             Assert.Equal(RecordedOutput.Started, SourceOutputs.Read(SourceOutputs.PathFor(store, sources[2]))!.Outputs["Copy"].State);
         }
         Assert.Equal(new[] { ErrorIds.OutputWriteFailed }, host.Errors);
-        var a = SourceOutputs.Read(Path.Combine(store, "a" + SourceOutputs.Suffix))!.Outputs["Copy"];
+        var a = SourceOutputs.Read(dir.File("store/.outputs/a.json"))!.Outputs["Copy"];
         Assert.Equal((RecordedOutput.Done, dir.File("out/a.copy.txt"), 5L), (a.State, a.File, a.SourceSize));
-        var failed = SourceOutputs.Read(Path.Combine(store, "fail" + SourceOutputs.Suffix))!.Outputs["Copy"];
+        var failed = SourceOutputs.Read(dir.File("store/.outputs/fail.json"))!.Outputs["Copy"];
         Assert.Equal(RecordedOutput.Failed, failed.State);
         Assert.Contains("disk full", failed.Reason);
-        Assert.Equal(RecordedOutput.Started, SourceOutputs.Read(Path.Combine(store, "stopped" + SourceOutputs.Suffix))!.Outputs["Copy"].State);
-        // Only the records and no temporary files are left in the store.
-        Assert.Equal(new[] { "a.outputs.json", "fail.outputs.json", "stopped.outputs.json" }, Directory.GetFiles(store).Select(Path.GetFileName).Order());
+        Assert.Equal(RecordedOutput.Started, SourceOutputs.Read(dir.File("store/.outputs/stopped.json"))!.Outputs["Copy"].State);
+        // Only the records, in the store's records folder, and no temporary files.
+        Assert.Empty(Directory.GetFiles(store));
+        Assert.Equal(new[] { "a.json", "fail.json", "stopped.json" }, Directory.GetFiles(dir.File("store/.outputs")).Select(Path.GetFileName).Order());
     }
 
     [Fact]
@@ -104,11 +105,11 @@ public class SourceOutputsTests
         SourceOutputs.Record(dir.Path, source, SourceOutputs.For("Detections", source, RecordedOutput.Done, "d")!);
         SourceOutputs.Record(dir.Path, source, SourceOutputs.For("AnnotatedVideo", source, RecordedOutput.Started, "v")!);
         SourceOutputs.Record(dir.Path, source, SourceOutputs.For("AnnotatedVideo", source, RecordedOutput.Done, "v")!);
-        var record = SourceOutputs.Read(dir.File("cam [1].outputs.json"))!;
+        var record = SourceOutputs.Read(dir.File(".outputs/cam [1].json"))!;
         Assert.Equal((RecordedOutput.Done, RecordedOutput.Done), (record.Outputs["Detections"].State, record.Outputs["AnnotatedVideo"].State));
-        Assert.Null(SourceOutputs.Read(dir.File("missing.outputs.json")));
-        File.WriteAllText(dir.File("bad.outputs.json"), "{ not json");
-        Assert.Null(SourceOutputs.Read(dir.File("bad.outputs.json")));
+        Assert.Null(SourceOutputs.Read(dir.File(".outputs/missing.json")));
+        File.WriteAllText(dir.File(".outputs/bad.json"), "{ not json");
+        Assert.Null(SourceOutputs.Read(dir.File(".outputs/bad.json")));
     }
 
     private static readonly DetectionRun Run = new()
