@@ -122,4 +122,37 @@ Describe 'The result store covers every output' {
         $again.Source | Should -Be @($Videos[1])
         $again[0].Reason | Should -Match 'its file is gone'
     }
+
+    It 'the nightly recipe, run as a scheduler runs it, makes an annotated copy a stopped run left unfinished, from the stored detections' {
+        $night = Join-Path $TestDrive 'night'
+        New-Item -ItemType Directory (Join-Path $night 'cameras') | Out-Null
+        Copy-Item -LiteralPath $Videos -Destination (Join-Path $night 'cameras')
+        $results = Join-Path $night 'detections'
+        $annotated = Join-Path $night 'annotated'
+        function Invoke-Nightly {
+            $psi = [System.Diagnostics.ProcessStartInfo]::new((Get-PwshCommand)[0])
+            foreach ($a in @(Get-PwshCommand | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-File', (Join-Path $PSScriptRoot '../../examples/nightly.ps1'),
+                    '-Footage', (Join-Path $night 'cameras'), '-Results', $results, '-Annotated', $annotated, '-Model', $Model)) { $psi.ArgumentList.Add("$a") }
+            $psi.Environment['PSModulePath'] = (Split-Path $ModulePath -Parent) + [IO.Path]::PathSeparator + $env:PSModulePath
+            $psi.RedirectStandardOutput = $true; $psi.RedirectStandardError = $true
+            $p = [System.Diagnostics.Process]::Start($psi)
+            $err = $p.StandardError.ReadToEndAsync(); $log = $p.StandardOutput.ReadToEnd(); $p.WaitForExit()
+            [pscustomobject]@{ ExitCode = $p.ExitCode; Log = $log + $err.Result }
+        }
+        $first = Invoke-Nightly
+        $first.ExitCode | Should -Be 0 -Because $first.Log
+        @(Get-DetectionStore $results).State | Should -Be @('Done', 'Done') -Because $first.Log
+        # A later run is stopped while it encodes north's annotated copy again: the record says begun, the file is gone.
+        $north = Join-Path $annotated 'north [1].annotated.mp4'
+        Remove-Item -LiteralPath $north
+        Get-ChildItem -LiteralPath $results -Filter 'north*' | Import-FrameDetection |
+            Export-AnnotatedVideo -OutputDirectory $annotated -Store $results -PassThru | Select-Object -First 3 | Out-Null
+        @(Get-DetectionStore $results).State | Should -Be @('Incomplete', 'Done')
+        $second = Invoke-Nightly
+        $second.ExitCode | Should -Be 0 -Because $second.Log
+        $second.Log | Should -Match 'skipped 2 finished videos, 0 new'
+        $second.Log | Should -Match 'wrote north \[1\]\.annotated\.mp4 \(missing output\)'
+        $north | Should -Exist
+        @(Get-DetectionStore $results).State | Should -Be @('Done', 'Done')
+    }
 }

@@ -19,6 +19,9 @@ namespace VideoDetect.Video;
 /// </summary>
 public static class Truncation
 {
+    /// <summary>The word a truncation warning starts with ("VideoTruncated: …"), for logs and filters to match.</summary>
+    public const string WarningId = "VideoTruncated";
+
     /// <summary>Frames a claim may exceed the decoded count by without being called truncated.</summary>
     public static long FrameTolerance(long claimed) => Math.Max(2, (long)Math.Ceiling(claimed * 0.02));
 

@@ -62,7 +62,7 @@ public abstract class VideoCommandBase : StoppableCommand
     {
         var probed = Probe(path, accurate);
         if (probed?.Info.TruncationText is { } figures)
-            WriteWarning($"VideoTruncated: '{path}' is truncated: {figures}. Its detections cover what decodes; the result store marks it Truncated, and a longer copy of the file is done again.");
+            WriteWarning($"{VideoDetect.Video.Truncation.WarningId}: '{path}' is truncated: {figures}. Its detections cover what decodes; the result store marks it Truncated, and a longer copy of the file is done again.");
         return probed;
     }
 
