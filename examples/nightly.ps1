@@ -24,8 +24,17 @@ Get-ChildItem -LiteralPath $Footage -File -Recurse -Include $Include |
     Invoke-FrameDetection -Confidence $Confidence |
     Export-FrameDetection -OutputDirectory $Results |
     Import-FrameDetection |
-    Export-AnnotatedVideo -OutputDirectory $Annotated -Force -PassThruFile |
+    Export-AnnotatedVideo -OutputDirectory $Annotated -Store $Results -Force -PassThruFile |
     ForEach-Object { Write-Information "wrote $($_.Name)" }
+
+# --- Missing outputs (issue 25, point 3) ---
+# The store records each annotated copy (-Store): one a killed run left unfinished, or never began,
+# is made now from the stored detections, without inference (about_VideoDetect_ResultStore).
+Get-DetectionStore $Results -MissingOutput AnnotatedVideo |
+    Import-FrameDetection |
+    Export-AnnotatedVideo -OutputDirectory $Annotated -Store $Results -Force -PassThruFile |
+    ForEach-Object { Write-Information "wrote $($_.Name) (missing output)" }
+# --- end of missing outputs ---
 
 $failed = @($Error | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] })
 Write-Information ("done in {0:n0} s, {1} error(s)" -f ((Get-Date) - $started).TotalSeconds, $failed.Count)

@@ -24,6 +24,9 @@ public sealed class AnnotatedVideoExport : ISourceSink
     /// <summary>The naming rule of -OutputDirectory: <c>&lt;source name&gt;.annotated.mp4</c>.</summary>
     public const string Suffix = ".annotated.mp4";
 
+    /// <summary>The annotated video, as the store's outputs record names it (Get-DetectionStore -MissingOutput AnnotatedVideo).</summary>
+    public string OutputKind => "AnnotatedVideo";
+
     private readonly EncoderChoice _encoder;
     private readonly AnnotationOptions _options;
     private readonly ProbeOptions? _probe;

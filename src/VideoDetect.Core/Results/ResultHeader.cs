@@ -18,6 +18,18 @@ public sealed record SourceHeader
     public long FrameCount { get; init; }
     public int Width { get; init; }
     public int Height { get; init; }
+    /// <summary>The frame count the container claims (0: none, or a header written before it was recorded).</summary>
+    public long ReportedFrameCount { get; init; }
+    /// <summary>From the start to the end of the last frame that decodes.</summary>
+    public TimeSpan Duration { get; init; }
+    /// <summary>The duration the container's count claims.</summary>
+    public TimeSpan ReportedDuration { get; init; }
+    /// <summary>The source is truncated (<see cref="Video.Truncation"/>): its detections are complete for what decodes, and the store says Truncated, not Done.</summary>
+    public bool Truncated { get; init; }
+
+    /// <summary>The truncation's figures in words, or null when the source is not truncated.</summary>
+    [JsonIgnore]
+    public string? TruncationText => Truncated ? Truncation.Describe(ReportedFrameCount, FrameCount, ReportedDuration, Duration) : null;
 
     [JsonIgnore]
     public SourceIdentity Identity => new(Path, Size, DateTime.SpecifyKind(LastWriteTimeUtc, DateTimeKind.Utc));
@@ -73,6 +85,10 @@ public sealed record ResultHeader
             FrameCount = frameCount,
             Width = info.Width,
             Height = info.Height,
+            ReportedFrameCount = info.ReportedFrameCount,
+            Duration = info.Duration,
+            ReportedDuration = info.ReportedDuration,
+            Truncated = info.IsTruncated,
         },
         Model = run?.ModelPath is not { } model ? null
             : (run.ModelSha256 is { } sha ? new ModelHeader { File = System.IO.Path.GetFileName(model), Size = run.ModelSize ?? 0, Sha256 = sha } : ModelIdentity.Of(model))

@@ -20,8 +20,12 @@ public enum StoredState
     InUse,
 }
 
-/// <summary>The state of one source in a result folder; <see cref="Reason"/> says why when Changed or Corrupt.</summary>
-public sealed record StoredResult(StoredState State, string? File = null, int LastClip = -1, string? Reason = null);
+/// <summary>
+/// The state of one source in a result folder; <see cref="Reason"/> says why when Changed or Corrupt;
+/// <see cref="Truncation"/> gives the figures when a Complete file's source is truncated
+/// (<see cref="Truncation"/>: its detections are complete for what decodes; the same bytes are not redone).
+/// </summary>
+public sealed record StoredResult(StoredState State, string? File = null, int LastClip = -1, string? Reason = null, string? Truncation = null);
 
 /// <summary>
 /// Reads a result folder for resume (Split-VideoClip -ResumeFrom): per source, whether its data is
@@ -40,7 +44,7 @@ public static class ResultStore
             if (File.Exists(target))
             {
                 var header = TryReadHeader(target, format, out string? problem);
-                if (header is not null && !header.Source.Identity.DifferencesFrom(identity).Any()) return new StoredResult(StoredState.Complete, target);
+                if (header is not null && !header.Source.Identity.DifferencesFrom(identity).Any()) return new StoredResult(StoredState.Complete, target, Truncation: header.Source.TruncationText);
                 found ??= new StoredResult(StoredState.Changed, target, Reason: problem ?? $"made from another version of the file ({string.Join(", ", header!.Source.Identity.DifferencesFrom(identity))})");
             }
             string partial = PendingFile.PartialPathOf(target);

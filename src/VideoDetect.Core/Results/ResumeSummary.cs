@@ -14,6 +14,8 @@ public sealed class ResumeSummary
     public int New { get; private set; }
     public int Redone { get; private set; }
     public int InUse { get; private set; }
+    /// <summary>Finished videos whose source is truncated, with the figures ("broken.avi: 6 of the 795 frames …").</summary>
+    public List<string> Truncated { get; } = new();
 
     /// <summary>Whether a video in this state gets no clips: its results are complete, or another run is writing them.</summary>
     public static bool LeavesAlone(StoredResult stored) => stored.State is StoredState.Complete or StoredState.InUse;
@@ -23,7 +25,10 @@ public sealed class ResumeSummary
     {
         switch (stored.State)
         {
-            case StoredState.Complete: Skipped++; break;
+            case StoredState.Complete:
+                Skipped++;
+                if (stored.Truncation is { } figures) Truncated.Add($"{name}: {figures}");
+                break;
             case StoredState.InUse: InUse++; break;
             case StoredState.Partial: Resumed.Add($"{name} at clip {stored.LastClip + 1}"); break;
             case StoredState.None: New++; break;
@@ -34,6 +39,7 @@ public sealed class ResumeSummary
     public override string ToString()
     {
         var parts = new List<string> { $"skipped {Skipped} finished video{(Skipped == 1 ? "" : "s")}" };
+        if (Truncated.Count > 0) parts[0] += $" ({Truncated.Count} truncated: {string.Join("; ", Truncated)})";
         parts.AddRange(Resumed.Select(r => "resumed " + r));
         parts.Add($"{New} new");
         if (Redone > 0) parts.Add($"{Redone} changed or unreadable, done again");

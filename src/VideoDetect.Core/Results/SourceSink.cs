@@ -14,6 +14,12 @@ namespace VideoDetect.Results;
 public interface ISourceSink
 {
     /// <summary>
+    /// The kind of output this sink makes (Detections, AnnotatedVideo, …): the name under which the
+    /// store's outputs record (<see cref="SourceOutputs"/>) keeps it and Get-DetectionStore -MissingOutput finds it.
+    /// </summary>
+    string OutputKind => GetType().Name;
+
+    /// <summary>
     /// Claims the target of <paramref name="sourcePath"/>'s output with <paramref name="claims"/> (the
     /// naming rule, one write per target, -Force) and any check of its own (e.g. a finished result file
     /// of the same source), and returns it. Throws <see cref="OutputPathConflictException"/> or

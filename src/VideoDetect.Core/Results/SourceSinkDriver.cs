@@ -19,6 +19,12 @@ namespace VideoDetect.Results;
 /// are committed in the order their sources came, so results and errors come in input order. With a
 /// limit of 1 a source is committed before the next one opens.
 /// </para>
+/// <para>
+/// With an outputs store (the result store, <see cref="SourceOutputs"/>), the driver records each
+/// source's output there: Started when it opens, Done when it commits a finished file, Failed when
+/// it fails; a stop leaves Started, so the store knows the output is missing. Every sink gets this
+/// from the driver; a record that cannot be written is an OutputWriteFailed error for the source.
+/// </para>
 /// Cancellation and programming errors (anything not a <see cref="VideoDetectException"/> nor an I/O error) propagate;
 /// <see cref="Dispose"/> then abandons what is open. Used on one thread; owns the outputs.
 /// </summary>
@@ -30,15 +36,18 @@ public sealed class SourceSinkDriver : IDisposable
     private readonly Queue<ISourceOutput> _sealed = new(); // oldest first
     private string? _source;          // the source whose frames are arriving
     private ISourceOutput? _current;  // null while the current source is skipped
+    private readonly string? _outputsStore;
 
     /// <param name="throttleLimit">Sealed outputs completing at once (1..64).</param>
-    public SourceSinkDriver(ISourceSink sink, OutputClaims claims, ISinkHost host, int throttleLimit = 1)
+    /// <param name="outputsStore">The result store whose outputs record (<see cref="SourceOutputs"/>) this sink's outputs go into; null: none.</param>
+    public SourceSinkDriver(ISourceSink sink, OutputClaims claims, ISinkHost host, int throttleLimit = 1, string? outputsStore = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(throttleLimit, 1);
         _sink = sink;
         _claims = claims;
         _host = host;
         ThrottleLimit = throttleLimit;
+        _outputsStore = outputsStore;
     }
 
     /// <summary>The most sealed outputs that complete at once.</summary>
@@ -71,6 +80,7 @@ public sealed class SourceSinkDriver : IDisposable
                 output.Dispose(); // abandoned: nothing left that looks finished
                 _host.SourceEnded();
                 _host.Failed(error, output.SourcePath);
+                Record(output.SourcePath, RecordedOutput.Failed, null, error.Message);
             }
         }
         Commit(all: false);
@@ -97,6 +107,7 @@ public sealed class SourceSinkDriver : IDisposable
             var output = _sink.Open(new SinkTarget(source, target, _claims.Location, _sealed.Count(o => !o.Completed)), first);
             _current = output;
             _host.Opened(output);
+            Record(source, RecordedOutput.Started, target, null);
         }
         catch (Exception e) when (OutputError(e, source, target) is { } error)
         {
@@ -120,6 +131,7 @@ public sealed class SourceSinkDriver : IDisposable
             output.Dispose();
             _host.SourceEnded();
             _host.Failed(error, output.SourcePath);
+            Record(output.SourcePath, RecordedOutput.Failed, null, error.Message);
             return;
         }
         if (any) _sealed.Enqueue(output);
@@ -147,12 +159,15 @@ public sealed class SourceSinkDriver : IDisposable
         catch (Exception e) when (OutputError(e, output.SourcePath) is { } error)
         {
             _host.Failed(error, output.SourcePath);
+            Record(output.SourcePath, RecordedOutput.Failed, null, error.Message);
             return;
         }
         finally
         {
             output.Dispose();
         }
+        // A file kept unfinished (a result file whose frames ended early) stays Started: not Done.
+        if (result.File is { } file) Record(output.SourcePath, RecordedOutput.Done, file.FullName, null);
         _host.Committed(result);
     }
 
@@ -168,6 +183,21 @@ public sealed class SourceSinkDriver : IDisposable
             target is null ? $"Writing the output of '{sourcePath}' failed: {e.Message}" : $"Writing '{target}' (the output of '{sourcePath}') failed: {e.Message}", e),
         _ => null,
     };
+
+    /// <summary>Records a source's output in the outputs store (when there is one); a failure to write it is the source's OutputWriteFailed.</summary>
+    private void Record(string source, RecordedOutput state, string? file, string? reason)
+    {
+        if (_outputsStore is null) return;
+        try
+        {
+            if (SourceOutputs.For(_sink.OutputKind, source, state, file, reason) is { } record) SourceOutputs.Record(_outputsStore, source, record);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            string path = SourceOutputs.PathFor(_outputsStore, source);
+            _host.Failed(new ResultWriteFailedException(path, $"Recording the {_sink.OutputKind} output of '{source}' in '{path}' failed: {e.Message}", e), source);
+        }
+    }
 
     /// <summary>Abandons the current output and every sealed one not yet committed.</summary>
     public void Dispose()

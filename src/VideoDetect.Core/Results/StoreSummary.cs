@@ -15,11 +15,18 @@ public enum StoreState
     Failed,
     /// <summary>A source with nothing usable in the store (never run, or its file changed since).</summary>
     Pending,
+    /// <summary>A finished result file of a truncated source (<see cref="Video.Truncation"/>): complete for what decodes, short of what the container claims; <see cref="StoreEntry.Reason"/> gives the figures.</summary>
+    Truncated,
+    /// <summary>A finished result file, but another output the store expects (an annotated video, …) is not Done: see <see cref="StoreEntry.Outputs"/>.</summary>
+    Incomplete,
 }
 
-/// <summary>One line of <see cref="StoreSummary"/>: a video, its state, the file and how far it got.</summary>
+/// <summary>One line of <see cref="StoreSummary"/>: a video, its state, the file and how far it got; <see cref="Outputs"/>: the state of each of its outputs.</summary>
 public sealed record StoreEntry(string Source, StoreState State, string? File, int LastClip, long LastFrame, long FrameCount, string? Reason)
 {
+    /// <summary>Each output the store expects of this video, Detections first (<see cref="StoreOutputs"/>).</summary>
+    public IReadOnlyList<OutputStatus> Outputs { get; init; } = Array.Empty<OutputStatus>();
+
     public override string ToString() => $"{Source}: {State}";
 }
 
@@ -30,8 +37,14 @@ public sealed record StoreEntry(string Source, StoreState State, string? File, i
 /// </summary>
 public static class StoreSummary
 {
-    /// <summary>Every video the store holds a file for, by name.</summary>
-    public static IEnumerable<StoreEntry> Of(string directory)
+    /// <summary>Every video the store holds a file for, by name; <paramref name="expected"/>: output kinds expected of each video besides those the store records.</summary>
+    public static IEnumerable<StoreEntry> Of(string directory, IReadOnlyCollection<string>? expected = null)
+    {
+        var kinds = StoreOutputs.Kinds(directory, expected);
+        return Entries(directory).Select(e => StoreOutputs.Apply(directory, e, kinds));
+    }
+
+    private static IEnumerable<StoreEntry> Entries(string directory)
     {
         if (!Directory.Exists(directory)) yield break;
         var names = new SortedDictionary<string, (string? Done, string? Partial, ResultFormat Format)>(StringComparer.Ordinal);
@@ -60,7 +73,13 @@ public static class StoreSummary
     }
 
     /// <summary>Each of <paramref name="sources"/> (full paths) against the store, recorded relative to <paramref name="root"/> when given.</summary>
-    public static IEnumerable<StoreEntry> Of(string directory, IEnumerable<string> sources, string? root)
+    public static IEnumerable<StoreEntry> Of(string directory, IEnumerable<string> sources, string? root, IReadOnlyCollection<string>? expected = null)
+    {
+        var kinds = StoreOutputs.Kinds(directory, expected);
+        return Entries(directory, sources, root).Select(e => StoreOutputs.Apply(directory, e, kinds));
+    }
+
+    private static IEnumerable<StoreEntry> Entries(string directory, IEnumerable<string> sources, string? root)
     {
         foreach (string source in sources)
         {
@@ -100,7 +119,8 @@ public static class StoreSummary
         var header = ResultStore.TryReadHeader(file, format, out string? problem);
         return header is null
             ? new StoreEntry(source ?? Path.GetFileName(file), StoreState.Failed, file, -1, -1, 0, problem)
-            : new StoreEntry(source ?? header.Source.Path, StoreState.Done, file, -1, header.Source.FrameCount - 1, header.Source.FrameCount, null);
+            : new StoreEntry(source ?? header.Source.Path, header.Source.Truncated ? StoreState.Truncated : StoreState.Done, file, -1,
+                header.Source.FrameCount - 1, header.Source.FrameCount, header.Source.TruncationText);
     }
 
     private static StoreEntry OfPartial(string? source, string partial, ResultFormat format, bool? claimed)

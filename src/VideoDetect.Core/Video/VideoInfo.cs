@@ -50,6 +50,20 @@ public sealed record VideoInfo
     /// <summary>From the start of the file to the end of the last frame (its timestamp plus one nominal frame period).</summary>
     public TimeSpan Duration { get; set; }
 
+    /// <summary>The duration the container's frame count claims at the nominal rate (zero without a claim or a rate).</summary>
+    public TimeSpan ReportedDuration => Truncation.ClaimedDuration(ReportedFrameCount, FramesPerSecond);
+
+    /// <summary>
+    /// True when the decodable frames fall well short of the container's claim, in count and in time
+    /// (a recording cut off, or whose last packets do not decode): the rule is <see cref="Truncation"/>.
+    /// Derived from the figures above, so it is never stale.
+    /// </summary>
+    public bool IsTruncated => Truncation.IsTruncated(ReportedFrameCount, FrameCount, ReportedDuration, Duration,
+        FramesPerSecond > 0 ? TimeSpan.FromSeconds(1 / FramesPerSecond) : TimeSpan.Zero);
+
+    /// <summary>The truncation's figures in words, or null when the video is not truncated.</summary>
+    public string? TruncationText => IsTruncated ? Truncation.Describe(ReportedFrameCount, FrameCount, ReportedDuration, Duration) : null;
+
     /// <summary>File size in bytes (part of the cache key).</summary>
     public long Length { get; set; }
 

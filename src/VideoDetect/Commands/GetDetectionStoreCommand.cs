@@ -6,7 +6,8 @@ namespace VideoDetect.Commands;
 
 /// <summary>
 /// Get-DetectionStore: where each video stands in a result store (Export-FrameDetection
-/// -OutputDirectory, e.g. shared by shards on NFS/SMB): Done, Running, Partial, Failed, Pending. With
+/// -OutputDirectory, e.g. shared by shards on NFS/SMB): Done, Truncated, Incomplete (an output other
+/// than the detections is not Done: see each entry's Outputs), Running, Partial, Failed, Pending. With
 /// -Source, one line per source given (Pending when nothing usable is there); without, one per video
 /// the store holds. The policy is Core's <see cref="StoreSummary"/>.
 /// </summary>
@@ -34,6 +35,15 @@ public sealed class GetDetectionStoreCommand : PSCmdlet
     [ValidateNotNullOrEmpty]
     public string? Root { get; set; }
 
+    /// <summary>
+    /// Only the videos whose detections are finished (Done, Truncated or Incomplete) and that lack
+    /// one of these outputs (AnnotatedVideo, …: not Done in the outputs record), each expected of
+    /// every video. Pipe them to Import-FrameDetection to make the missing outputs without inference.
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string[]? MissingOutput { get; set; }
+
     protected override void BeginProcessing()
     {
         _store = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
@@ -50,8 +60,11 @@ public sealed class GetDetectionStoreCommand : PSCmdlet
     protected override void EndProcessing()
     {
         var entries = _sources.Count > 0 || MyInvocation.BoundParameters.ContainsKey(nameof(Source))
-            ? StoreSummary.Of(_store, _sources, _root)
-            : StoreSummary.Of(_store);
+            ? StoreSummary.Of(_store, _sources, _root, MissingOutput)
+            : StoreSummary.Of(_store, MissingOutput);
+        if (MissingOutput is { } kinds)
+            entries = entries.Where(e => e.Outputs.Count > 0 && e.Outputs[0].State == OutputState.Done
+                && e.Outputs.Any(o => kinds.Contains(o.Kind, StringComparer.OrdinalIgnoreCase) && o.State != OutputState.Done));
         foreach (var entry in entries) WriteObject(entry);
     }
 }

@@ -50,6 +50,15 @@ public abstract class SourceWriterCommand : StoppableCommand, ISinkHost
     [Parameter]
     public SwitchParameter PassThruFile { get; set; }
 
+    /// <summary>
+    /// The result store (Export-FrameDetection's -OutputDirectory) whose outputs record notes each
+    /// source's output (begun, done, failed), so Get-DetectionStore shows it and -MissingOutput finds
+    /// the videos without it. (A result file is its own record: Export-FrameDetection needs none.)
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Store { get; set; }
+
     /// <summary>Whether the command emits the files it writes when neither -PassThru nor -PassThruFile is given.</summary>
     protected virtual bool EmitsFilesByDefault => false;
 
@@ -88,7 +97,8 @@ public abstract class SourceWriterCommand : StoppableCommand, ISinkHost
     protected void OpenWriter(Func<string, OutputLocation> locate, Func<string, ISourceSink> sink, int throttleLimit = 1)
     {
         var (location, made) = OpenOutput(full => (locate(full), sink(full)));
-        _driver = new SourceSinkDriver(made, new OutputClaims(location, Force), this, throttleLimit);
+        string? store = Store is not null ? SessionState.Path.GetUnresolvedProviderPathFromPSPath(Store) : null;
+        _driver = new SourceSinkDriver(made, new OutputClaims(location, Force), this, throttleLimit, store);
     }
 
     protected override void ProcessRecord()

@@ -89,8 +89,21 @@ public abstract class VideoCommandBase : StoppableCommand
         }
     }
 
-    /// <summary>Probes one video (cached). On a bad file writes its error and returns null.</summary>
+    /// <summary>
+    /// Probes one video (cached). On a bad file writes its error and returns null. A truncated
+    /// recording (<see cref="VideoDetect.Video.Truncation"/>) is probed as what decodes, with a
+    /// VideoTruncated warning that gives the figures: the cmdlets that probe (Get-VideoInfo,
+    /// Split-VideoClip) are where a user first learns it.
+    /// </summary>
     protected ProbedVideo? ProbeOrWriteError(string path, bool accurate)
+    {
+        var probed = Probe(path, accurate);
+        if (probed?.Info.TruncationText is { } figures)
+            WriteWarning($"{VideoDetect.Video.Truncation.WarningId}: '{path}' is truncated: {figures}. Its detections cover what decodes; the result store marks it Truncated, and a longer copy of the file is done again.");
+        return probed;
+    }
+
+    private ProbedVideo? Probe(string path, bool accurate)
     {
         string name = System.IO.Path.GetFileName(path);
         var progress = new ProgressRecord(1, "Counting frames", name);
