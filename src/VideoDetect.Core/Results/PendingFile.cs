@@ -7,13 +7,33 @@ namespace VideoDetect.Results;
 /// resume) and <see cref="Partial"/> (<c>&lt;target&gt;.partial</c>, a fixed name a later run finds
 /// and resumes). Ownership: whoever creates it disposes it; Dispose without <see cref="Commit"/>
 /// deletes a hidden file and keeps a partial one.
+/// <para>
+/// A hidden file is created at once and held open until it is committed or deleted: that handle is
+/// the writer's claim (<see cref="WriterShare"/>), the same OS-lock rule as the result store's
+/// partial files. The operating system drops it when the process ends however it ends, so a hidden
+/// file nobody holds is an orphan of a killed writer, which <see cref="OrphanSweep"/> removes. The
+/// bytes themselves may be written by another process through the path (ffmpeg): the claim does not
+/// keep it out.
+/// </para>
 /// </summary>
 public sealed class PendingFile : IDisposable
 {
     /// <summary>The suffix of a partial file: <c>cam1.detections.jsonl.partial</c>.</summary>
     public const string PartialSuffix = ".partial";
 
+    /// <summary>
+    /// How a writer holds its hidden file: on Unix FileShare.None takes flock(LOCK_EX), which other
+    /// processes' plain opens (an encoder writing the file) ignore; on Windows the open handle itself
+    /// is the claim, sharing read, write (the encoder) and delete (the commit's rename).
+    /// </summary>
+    public static FileShare WriterShare => OperatingSystem.IsWindows() ? FileShare.ReadWrite | FileShare.Delete : FileShare.None;
+
+    // The hidden name: ".<target name>.<8 hex digits>.tmp<target extension>".
+    private static readonly System.Text.RegularExpressions.Regex HiddenName =
+        new(@"^\..+\.[0-9a-f]{8}\.tmp(\.[^.]+)?$", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
     private readonly bool _deleteWhenAbandoned;
+    private FileStream? _claim; // the writer's claim on a hidden file, held until commit or delete
 
     private PendingFile(string target, string temp, bool deleteWhenAbandoned)
     {
@@ -22,14 +42,36 @@ public sealed class PendingFile : IDisposable
         _deleteWhenAbandoned = deleteWhenAbandoned;
     }
 
-    /// <summary>A hidden temporary file beside <paramref name="target"/>: <c>.name.xxxxxxxx.tmp.ext</c> (the extension kept, for muxers that read it).</summary>
+    /// <summary>
+    /// A hidden temporary file beside <paramref name="target"/>: <c>.name.xxxxxxxx.tmp.ext</c> (the
+    /// extension kept, for muxers that read it), created empty and claimed. When the folder refuses
+    /// the file, nothing is created and the writer that opens the path reports the problem.
+    /// </summary>
     public static PendingFile Hidden(string target)
     {
         string full = Path.GetFullPath(target);
         string dir = Path.GetDirectoryName(full)!;
-        string temp = Path.Combine(dir, $".{Path.GetFileNameWithoutExtension(full)}.{Guid.NewGuid().ToString("N")[..8]}.tmp{Path.GetExtension(full)}");
-        return new PendingFile(full, temp, deleteWhenAbandoned: true);
+        for (int attempt = 0; ; attempt++)
+        {
+            string temp = Path.Combine(dir, $".{Path.GetFileNameWithoutExtension(full)}.{Guid.NewGuid().ToString("N")[..8]}.tmp{Path.GetExtension(full)}");
+            try
+            {
+                var claim = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, WriterShare, 1, FileOptions.None);
+                return new PendingFile(full, temp, deleteWhenAbandoned: true) { _claim = claim };
+            }
+            catch (IOException) when (attempt < 3)
+            {
+                // The name was taken, or a sweep locked the new file before this claim did (the sweep removes it): another name.
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return new PendingFile(full, temp, deleteWhenAbandoned: true);
+            }
+        }
     }
+
+    /// <summary>Whether <paramref name="fileName"/> is a name <see cref="Hidden"/> gives.</summary>
+    public static bool IsHiddenName(string fileName) => HiddenName.IsMatch(fileName);
 
     /// <summary>The resumable partial file of <paramref name="target"/>: <c>&lt;target&gt;.partial</c>.</summary>
     public static PendingFile Partial(string target)
@@ -54,8 +96,9 @@ public sealed class PendingFile : IDisposable
     /// </summary>
     public FileInfo Commit(bool overwrite)
     {
-        File.Move(TempPath, TargetPath, overwrite);
+        File.Move(TempPath, TargetPath, overwrite); // renamed while claimed: no sweep sees it unclaimed
         Committed = true;
+        Release();
         return new FileInfo(TargetPath);
     }
 
@@ -63,10 +106,18 @@ public sealed class PendingFile : IDisposable
     public void Delete()
     {
         try { File.Delete(TempPath); } catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+        Release();
+    }
+
+    private void Release()
+    {
+        _claim?.Dispose();
+        _claim = null;
     }
 
     public void Dispose()
     {
         if (!Committed && _deleteWhenAbandoned) Delete();
+        Release();
     }
 }
