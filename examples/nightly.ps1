@@ -1,4 +1,5 @@
 #!/usr/bin/env pwsh
+#Requires -Version 7.2
 <#
 .SYNOPSIS
     The nightly folder job: detections for every video of a camera folder that grows every day, and
@@ -57,8 +58,9 @@ param(
     [string] $LogPath
 )
 
-# A redirected log (a scheduler's) gets no ANSI escape codes, from this script or from PowerShell.
+# A redirected log (a scheduler's) gets no ANSI escape codes, from this script or from PowerShell, and no progress bars.
 if ([Console]::IsOutputRedirected -or [Console]::IsErrorRedirected -or $LogPath) { $PSStyle.OutputRendering = 'PlainText' }
+$ProgressPreference = 'SilentlyContinue'
 $Culture = [cultureinfo]::InvariantCulture
 $Clock = [Diagnostics.Stopwatch]::StartNew()
 
@@ -266,6 +268,9 @@ try {
             Import-FrameDetection |
             Export-AnnotatedVideo -OutputDirectory $Annotated -Force -PassThruFile | Step-Done
     } *>&1 | ForEach-Object { Write-Record $_ }
+
+    # A video that got no clips without an error (another run finished it meanwhile, no frames): nothing to do.
+    foreach ($v in @($Videos.Values | Where-Object State -EQ 'pending')) { $v.State = 'skipped'; Write-Log skipped "$($v.Name): nothing to do" }
 
     # A truncated video as the store records it (when the module records truncation).
     $ran = @($Videos.Values | Where-Object State -NE 'skipped')
