@@ -4,7 +4,7 @@ namespace VideoDetect.Results;
 /// Removes the module's own temporary files that a killed writer left in an output folder: hidden
 /// pending files (<see cref="PendingFile.Hidden"/>: <c>.name.xxxxxxxx.tmp.ext</c>, e.g. an annotated
 /// video cut off mid-encode) whose writer is gone. The rule is the result store's claim rule: a
-/// writer holds its file open with <see cref="PendingFile.WriterShare"/> until it commits, and the
+/// writer holds its file open with <see cref="PendingFile.ClaimShare"/> until it commits, and the
 /// operating system drops that claim when the writer's process ends however it ends. A file is
 /// removed only by taking an exclusive open of it (refused while any writer holds its claim, on
 /// Windows while anything has it open) and deleting it under that open, so a live writer's file is
@@ -39,13 +39,14 @@ public static class OrphanSweep
     /// <summary>
     /// Deletes <paramref name="path"/> when no writer holds it: an exclusive open (flock(LOCK_EX) on
     /// Unix, a share-none open on Windows) that deletes the file on close, so the delete happens under
-    /// the lock. False when a writer holds it, it is gone, or it cannot be opened.
+    /// the lock. Opened for writing too, as an exclusive lock on NFS needs. False when a writer holds
+    /// it, it is gone, or it cannot be opened.
     /// </summary>
     public static bool RemoveIfAbandoned(string path)
     {
         try
         {
-            using var exclusive = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.None, 1, FileOptions.DeleteOnClose);
+            using var exclusive = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
             return true;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

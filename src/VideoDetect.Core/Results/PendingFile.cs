@@ -9,11 +9,11 @@ namespace VideoDetect.Results;
 /// deletes a hidden file and keeps a partial one.
 /// <para>
 /// A hidden file is created at once and held open until it is committed or deleted: that handle is
-/// the writer's claim (<see cref="WriterShare"/>), the same OS-lock rule as the result store's
+/// the writer's claim (<see cref="ClaimShare"/>), the same OS-lock rule as the result store's
 /// partial files. The operating system drops it when the process ends however it ends, so a hidden
 /// file nobody holds is an orphan of a killed writer, which <see cref="OrphanSweep"/> removes. The
-/// bytes themselves may be written by another process through the path (ffmpeg): the claim does not
-/// keep it out.
+/// bytes are written through the path, by this process or another (ffmpeg): the claim keeps out
+/// only the sweep.
 /// </para>
 /// </summary>
 public sealed class PendingFile : IDisposable
@@ -22,11 +22,14 @@ public sealed class PendingFile : IDisposable
     public const string PartialSuffix = ".partial";
 
     /// <summary>
-    /// How a writer holds its hidden file: on Unix FileShare.None takes flock(LOCK_EX), which other
-    /// processes' plain opens (an encoder writing the file) ignore; on Windows the open handle itself
-    /// is the claim, sharing read, write (the encoder) and delete (the commit's rename).
+    /// How a writer holds its hidden file: open read-only, sharing read, write and delete. On Unix that
+    /// open takes flock(LOCK_SH): a shared lock, which writers through the path do not conflict with
+    /// (an encoder takes none; .NET's own opens a shared one) and the sweep's exclusive lock does;
+    /// read-only, so it is taken on NFS too, where a shared lock needs a file open for reading. On
+    /// Windows the open handle itself refuses the sweep's share-none open; sharing delete lets the
+    /// commit rename the file while it is held.
     /// </summary>
-    public static FileShare WriterShare => OperatingSystem.IsWindows() ? FileShare.ReadWrite | FileShare.Delete : FileShare.None;
+    public const FileShare ClaimShare = FileShare.ReadWrite | FileShare.Delete;
 
     // The hidden name: ".<target name>.<8 hex digits>.tmp<target extension>".
     private static readonly System.Text.RegularExpressions.Regex HiddenName =
@@ -56,7 +59,9 @@ public sealed class PendingFile : IDisposable
             string temp = Path.Combine(dir, $".{Path.GetFileNameWithoutExtension(full)}.{Guid.NewGuid().ToString("N")[..8]}.tmp{Path.GetExtension(full)}");
             try
             {
-                var claim = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, WriterShare, 1, FileOptions.None);
+                // Created (a new name only), then claimed before the creating handle closes.
+                using var created = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, ClaimShare, 1, FileOptions.None);
+                var claim = new FileStream(temp, FileMode.Open, FileAccess.Read, ClaimShare, 1, FileOptions.None);
                 return new PendingFile(full, temp, deleteWhenAbandoned: true) { _claim = claim };
             }
             catch (IOException) when (attempt < 3)

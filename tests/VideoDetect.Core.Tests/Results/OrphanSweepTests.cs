@@ -12,7 +12,7 @@ public class OrphanSweepTests
 {
     /// <summary>
     /// Writes <paramref name="text"/> to <paramref name="path"/> as an encoder does: another process
-    /// opening the path without a lock (.NET's own opens take flock on Unix, which the claim refuses).
+    /// opening the path, without a lock (on Windows: .NET here, which the claim's sharing admits too).
     /// </summary>
     private static void WriteAsAnEncoderDoes(string path, string text)
     {
@@ -40,9 +40,10 @@ public class OrphanSweepTests
             Assert.True(PendingFile.IsHiddenName(Path.GetFileName(pending.TempPath)), pending.TempPath);
             Assert.False(OrphanSweep.RemoveIfAbandoned(pending.TempPath)); // claimed
             WriteAsAnEncoderDoes(pending.TempPath, "frames"); // an encoder writing through the path is not kept out
+            File.AppendAllText(pending.TempPath, "+"); // nor a writer of this process (.NET takes a shared lock)
             pending.Commit(overwrite: false);
         }
-        Assert.Equal("frames", File.ReadAllText(target));
+        Assert.Equal("frames+", File.ReadAllText(target));
         Assert.Equal(new[] { "cam 1.annotated.mp4" }, Directory.GetFiles(dir.Path).Select(Path.GetFileName));
     }
 
