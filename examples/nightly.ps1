@@ -61,6 +61,7 @@ param(
 # A redirected log (a scheduler's) gets no ANSI escape codes, from this script or from PowerShell, and no progress bars.
 if ([Console]::IsOutputRedirected -or [Console]::IsErrorRedirected -or $LogPath) { $PSStyle.OutputRendering = 'PlainText' }
 $ProgressPreference = 'SilentlyContinue'
+if ($LogPath) { $LogPath = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($LogPath) }
 $Culture = [cultureinfo]::InvariantCulture
 $Clock = [Diagnostics.Stopwatch]::StartNew()
 

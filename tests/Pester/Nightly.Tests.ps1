@@ -25,11 +25,11 @@ BeforeAll {
     $Yolox = Join-Path $SharedModels 'yolox_nano.onnx'
 
     # Starts the script as cron would, its output to $Log; returns the process (its Id is pwsh's: sh execs it).
-    function Start-Nightly([string] $Night, [string] $Model, [string] $Log, [string] $Footage = (Join-Path $Night 'cameras')) {
+    function Start-Nightly([string] $Night, [string] $Model, [string] $Log, [string] $Footage = (Join-Path $Night 'cameras'), [string[]] $More = @()) {
         $psi = [System.Diagnostics.ProcessStartInfo]::new('/bin/sh')
         $argv = @('-c', 'log=$1; shift; exec "$@" >"$log" 2>&1 </dev/null', 'sh', $Log) + $Pwsh +
             @('-NoProfile', '-NonInteractive', '-File', $Script, '-Footage', $Footage,
-                '-Results', (Join-Path $Night 'detections'), '-Annotated', (Join-Path $Night 'annotated'), '-Model', $Model)
+                '-Results', (Join-Path $Night 'detections'), '-Annotated', (Join-Path $Night 'annotated'), '-Model', $Model) + $More
         foreach ($a in $argv) { $psi.ArgumentList.Add("$a") }
         $psi.Environment['PSModulePath'] = (Split-Path $ModulePath -Parent) + [IO.Path]::PathSeparator + $env:PSModulePath
         $psi.UseShellExecute = $false
@@ -73,7 +73,7 @@ Describe 'The nightly script (examples/nightly.ps1) as a scheduler runs it' {
         $night = Join-Path $TestDrive 'footage-checks'
         New-Item -ItemType Directory (Join-Path $night 'empty/sub') -Force | Out-Null
         Set-Content -LiteralPath (Join-Path $night 'empty/sub/notes.txt') -Value 'not a video'
-        $missing = Start-Nightly $night $Synthetic (Join-Path $night 'missing.log') (Join-Path $night 'unmounted')
+        $missing = Start-Nightly $night $Synthetic (Join-Path $night 'missing.log') (Join-Path $night 'unmounted') -More '-LogPath', (Join-Path $night 'kept.log')
         $empty = Start-Nightly $night $Synthetic (Join-Path $night 'empty.log') (Join-Path $night 'empty')
         $missing.WaitForExit(120000), $empty.WaitForExit(120000) | Should -Be $true, $true
         $log = Get-Content -LiteralPath (Join-Path $night 'missing.log') -Raw
@@ -81,6 +81,7 @@ Describe 'The nightly script (examples/nightly.ps1) as a scheduler runs it' {
         $log | Should -Match "$Line failed +footage folder '.*unmounted' is missing"
         $log | Should -Match 'summary +0 videos: .*exit 2'
         Assert-PlainLog $log
+        Get-Content -LiteralPath (Join-Path $night 'kept.log') -Raw | Should -Be $log -Because '-LogPath gets the same lines'
         $log = Get-Content -LiteralPath (Join-Path $night 'empty.log') -Raw
         $empty.ExitCode | Should -Be 0 -Because $log
         $log | Should -Match "$Line warning +no videos \(.*\) under '.*empty'"
