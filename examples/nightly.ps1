@@ -1,5 +1,6 @@
 #!/usr/bin/env pwsh
 #Requires -Version 7.2
+
 <#
 .SYNOPSIS
     The nightly folder job: detections for every video of a camera folder that grows every day, and

@@ -69,6 +69,13 @@ BeforeAll {
 }
 
 Describe 'The nightly script (examples/nightly.ps1) as a scheduler runs it' {
+    It 'documents its log lines and its exit codes in its help' {
+        $help = Get-Help $Script -Full | Out-String
+        foreach ($event in 'started', 'resumed', 'skipped', 'detected', 'done', 'truncated', 'failed', 'summary') { $help | Should -Match "\s$event\s" }
+        $help | Should -Match '(?s)Exit codes:.*0 +every video.*1 +a video failed or was truncated.*2 +the footage folder is missing or unreadable.*3 +interrupted \(SIGINT, Ctrl\+C, SIGTERM\)'
+        (Get-Help $Script -Parameter LogPath).description.text | Should -Match 'appended'
+    }
+
     It "fails with exit 2 and an error when the footage folder is missing, warns and exits 0 when it holds no video$NotUnix" -Skip:($NotUnix -ne '') {
         $night = Join-Path $TestDrive 'footage-checks'
         New-Item -ItemType Directory (Join-Path $night 'empty/sub') -Force | Out-Null
