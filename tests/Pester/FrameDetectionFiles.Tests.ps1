@@ -219,33 +219,3 @@ Describe 'Import-FrameDetection' {
         $e2[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
     }
 }
-
-Describe 'The nightly script (examples/nightly.ps1)' {
-    It 'processes a folder, logs what it did, exits 1 when a video failed and 0 on a clean re-run that does nothing' {
-        $night = Join-Path $TestDrive 'night'
-        New-Item -ItemType Directory (Join-Path $night 'cameras') | Out-Null
-        Copy-Item -LiteralPath (Join-Path $Src 'cam 1.avi'), (Join-Path $Src 'caméra 3.avi') -Destination (Join-Path $night 'cameras')
-        Set-Content -LiteralPath (Join-Path $night 'cameras/broken.avi') -Value 'not a video'
-        function Invoke-Nightly {
-            $psi = [System.Diagnostics.ProcessStartInfo]::new($Pwsh[0])
-            foreach ($a in @($Pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-File', (Join-Path $PSScriptRoot '../../examples/nightly.ps1'),
-                    '-Footage', (Join-Path $night 'cameras'), '-Results', (Join-Path $night 'detections'), '-Annotated', (Join-Path $night 'annotated'), '-Model', $Model)) { $psi.ArgumentList.Add("$a") }
-            $psi.Environment['PSModulePath'] = (Split-Path $ModulePath -Parent) + [IO.Path]::PathSeparator + $env:PSModulePath
-            $psi.RedirectStandardOutput = $true; $psi.RedirectStandardError = $true
-            $p = [System.Diagnostics.Process]::Start($psi)
-            $err = $p.StandardError.ReadToEndAsync(); $log = $p.StandardOutput.ReadToEnd(); $p.WaitForExit()
-            [pscustomobject]@{ ExitCode = $p.ExitCode; Log = $log + $err.Result }
-        }
-        $first = Invoke-Nightly
-        $first.ExitCode | Should -Be 1 -Because "broken.avi failed: $($first.Log)"
-        $first.Log | Should -Match 'skipped 0 finished videos, 2 new'
-        $first.Log | Should -Match 'failed: VideoUnreadable'
-        (Get-ChildItem -LiteralPath (Join-Path $night 'annotated')).Name | Sort-Object | Should -Be @('cam 1.annotated.mp4', 'caméra 3.annotated.mp4')
-        (Get-ChildItem -LiteralPath (Join-Path $night 'detections')).Name | Sort-Object | Should -Be @('cam 1.detections.jsonl', 'caméra 3.detections.jsonl')
-        Remove-Item -LiteralPath (Join-Path $night 'cameras/broken.avi')
-        $second = Invoke-Nightly
-        $second.ExitCode | Should -Be 0 -Because $second.Log
-        $second.Log | Should -Match 'skipped 2 finished videos, 0 new'
-        $second.Log | Should -Match '0 error\(s\)'
-    }
-}

@@ -101,4 +101,7 @@ public interface ISinkHost
 
     /// <summary>A typed error about <paramref name="about"/> (the frame refused, or the source's path); the export goes on.</summary>
     void Failed(VideoDetectException error, object? about);
+
+    /// <summary>An orphaned temporary file (a killed writer's) was removed from a folder written into (<see cref="OrphanSweep"/>).</summary>
+    void Removed(string orphanPath) { }
 }

@@ -34,6 +34,7 @@ public sealed class SourceSinkDriver : IDisposable
     private readonly OutputClaims _claims;
     private readonly ISinkHost _host;
     private readonly Queue<ISourceOutput> _sealed = new(); // oldest first
+    private readonly HashSet<string> _swept = new(StringComparer.Ordinal); // folders whose orphans were removed
     private string? _source;          // the source whose frames are arriving
     private ISourceOutput? _current;  // null while the current source is skipped
     private readonly string? _outputsStore;
@@ -103,6 +104,7 @@ public sealed class SourceSinkDriver : IDisposable
             target = _sink.Claim(_claims, source);
             if (!_host.Confirm(source, target)) return;
             _claims.Location.CheckWritable(target); // early: before the sink probes, decodes or encodes anything
+            SweepOnce(target);
             while (_sealed.Count >= ThrottleLimit) CommitOldest(); // makes room
             var output = _sink.Open(new SinkTarget(source, target, _claims.Location, _sealed.Count(o => !o.Completed)), first);
             _current = output;
@@ -113,6 +115,17 @@ public sealed class SourceSinkDriver : IDisposable
         {
             _host.Failed(error, source);
         }
+    }
+
+    /// <summary>
+    /// Before the first output in a folder opens: removes the temporary files killed writers left
+    /// there (<see cref="OrphanSweep"/>; a live writer's, this command's own included, are kept).
+    /// </summary>
+    private void SweepOnce(string target)
+    {
+        string? folder = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(target));
+        if (folder is null || !_swept.Add(folder)) return;
+        foreach (string orphan in OrphanSweep.Sweep(folder)) _host.Removed(orphan);
     }
 
     /// <summary>Seals the current output (queued for its commit), or abandons it when it has nothing.</summary>

@@ -135,6 +135,8 @@ public abstract class SourceWriterCommand : StoppableCommand, ISinkHost
 
     void ISinkHost.Failed(VideoDetectException error, object? about) => WriteError(ErrorMapping.WriterRecord(error, about));
 
+    void ISinkHost.Removed(string orphanPath) => WriteVerbose($"Removed '{orphanPath}', a temporary file its writer left when it was killed.");
+
     /// <summary>A source's output was opened (e.g. say that it resumes).</summary>
     protected virtual void OnOpened(ISourceOutput output) { }
 

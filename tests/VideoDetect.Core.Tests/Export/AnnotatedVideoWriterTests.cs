@@ -250,7 +250,8 @@ public class AnnotatedVideoWriterTests
         using var cts = new CancellationTokenSource();
         var writer = new AnnotatedVideoWriter(source, dir.File("out.mp4"), WithFfmpeg(VideoCodec.H264), new AnnotationOptions { QueueDepth = 2 }, cts.Token);
         for (int i = 0; i < 60; i++) writer.Add(Frame(source, i));
-        Assert.True(SpinWait.SpinUntil(() => File.Exists(writer.TempPath), 10_000), "ffmpeg should have created the temporary file");
+        // The file is created (and claimed) with the writer; wait until ffmpeg has written to it.
+        Assert.True(SpinWait.SpinUntil(() => File.Exists(writer.TempPath) && new FileInfo(writer.TempPath).Length > 0, 10_000), "ffmpeg should have written the temporary file");
         cts.Cancel();
         Assert.ThrowsAny<OperationCanceledException>(() => { for (int i = 60; i < 200; i++) writer.Add(Frame(source, i)); writer.Commit(); });
         writer.Dispose();

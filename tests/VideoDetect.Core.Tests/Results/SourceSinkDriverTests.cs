@@ -80,6 +80,8 @@ public class SourceSinkDriverTests
     {
         public List<ISourceResult> Results { get; } = new();
         public List<(string Id, object? About, VideoDetectException Error)> Errors { get; } = new();
+        public List<string> Removed { get; } = new();
+        void ISinkHost.Removed(string orphanPath) => Removed.Add(orphanPath);
         public bool Confirm(string sourcePath, string target) => confirm?.Invoke(sourcePath) ?? true;
         public void Opened(ISourceOutput output) { }
         public void Added(FrameDetections frame, ISourceOutput output) { }
@@ -262,5 +264,36 @@ public class SourceSinkDriverTests
             Run(driver, Frames("/v/a.avi", 0).Concat(Frames("/v/b.avi", 0)));
         Assert.Equal(new[] { "error OutputWriteFailed", "error OutputWriteFailed" }, log);
         Assert.Equal(new[] { "/proc/self/a.lines.txt", "/proc/self/b.lines.txt" }, host.Errors.Select(e => Assert.IsType<ResultWriteFailedException>(e.Error).Target));
+    }
+
+    [Fact]
+    public void A_folder_is_swept_of_killed_writers_temporary_files_once_before_its_first_output_opens_and_never_of_a_live_ones()
+    {
+        using var dir = new TempDir();
+        Directory.CreateDirectory(dir.File("out"));
+        string orphan = dir.File("out/.old.annotated.0123abcd.tmp.mp4"); // left by a killed writer
+        File.WriteAllText(orphan, "cut off");
+        using var live = PendingFile.Hidden(dir.File("out/other.annotated.mp4")); // another writer, still running
+        var log = new List<string>();
+
+        var declined = new Host(log, confirm: _ => false); // -WhatIf: nothing is written, nothing removed
+        using (var driver = new SourceSinkDriver(new LineSink(log), new OutputClaims(OutputLocation.ForDirectory(dir.File("out")), false), declined))
+            Run(driver, Frames("/v/a.avi", 0));
+        Assert.True(File.Exists(orphan));
+        Assert.Empty(declined.Removed);
+
+        var host = new Host(log);
+        using (var driver = new SourceSinkDriver(new LineSink(log), new OutputClaims(OutputLocation.ForDirectory(dir.File("out")), false), host))
+        {
+            driver.Push(Frame("/v/a.avi", 0));
+            Assert.False(File.Exists(orphan));
+            File.WriteAllText(dir.File("out/.late.0123abcd.tmp.mp4"), "appeared during the command");
+            foreach (var f in Frames("/v/b.avi", 0)) driver.Push(f);
+            driver.Complete();
+        }
+        Assert.Equal(new[] { orphan }, host.Removed);
+        Assert.True(File.Exists(live.TempPath));
+        Assert.True(File.Exists(dir.File("out/.late.0123abcd.tmp.mp4"))); // once per command and folder
+        Assert.Equal(new[] { "/v/a.avi", "/v/b.avi" }, host.Results.Select(r => r.SourcePath));
     }
 }
