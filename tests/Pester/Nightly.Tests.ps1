@@ -114,7 +114,9 @@ Describe 'The nightly script (examples/nightly.ps1) as a scheduler runs it' {
         $first.Log | Should -Match "$Line summary +3 videos: 2 done \(0 resumed\), 0 skipped, 0 truncated, 1 failed, 1 error\(s\); 80 frames in \d+ s; exit 1\s*$"
         Assert-PlainLog $first.Log
         (Get-ChildItem -LiteralPath (Join-Path $night 'annotated') -Force).Name | Sort-Object | Should -Be @('cam 1.annotated.mp4', 'caméra 3.annotated.mp4')
-        (Get-ChildItem -LiteralPath (Join-Path $night 'detections') -Force).Name | Sort-Object | Should -Be @('cam 1.detections.jsonl', 'caméra 3.detections.jsonl')
+        # Nothing beside the result files but the store's record of the other outputs (-Store: .outputs).
+        (Get-ChildItem -LiteralPath (Join-Path $night 'detections') -Force).Name | Sort-Object | Should -Be @('.outputs', 'cam 1.detections.jsonl', 'caméra 3.detections.jsonl')
+        (Get-ChildItem -LiteralPath (Join-Path $night 'detections/.outputs') -Force).Name | Sort-Object | Should -Be @('cam 1.json', 'caméra 3.json')
         Remove-Item -LiteralPath (Join-Path $night 'cameras/broken.avi')
         $second = Invoke-Nightly $night $Synthetic 'second'
         $second.ExitCode | Should -Be 0 -Because $second.Log
