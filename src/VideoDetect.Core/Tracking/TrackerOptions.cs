@@ -38,8 +38,15 @@ public sealed record TrackerOptions
     /// <summary>OC-SORT's iou_threshold: the least IoU of a match in each of its associations. OC-SORT: 0.3.</summary>
     public double MinIou { get; init; } = 0.3;
 
-    /// <summary>OcSortTracker: how appearance joins motion in the first association (ByteTracker ignores appearance).</summary>
-    public AppearanceFusion Fusion { get; init; } = AppearanceFusion.GatedMinimum;
+    /// <summary>
+    /// OcSortTracker: how appearance joins motion in the first association (ByteTracker ignores
+    /// appearance). The weighted sum by default: measured on the synthetic suite and the detector scenes
+    /// (OcSortAppearanceTests, AppearanceSceneTests), both fusions remove the switches where people look
+    /// different, but where they look alike (a similarly dressed pair, colour histograms of a crowd)
+    /// the gated minimum lets a near-zero appearance distance override the IoU and swaps identities
+    /// (an X crossing: IDF1 0.96 → 0.49), while the weighted sum stays as good as motion alone.
+    /// </summary>
+    public AppearanceFusion Fusion { get; init; } = AppearanceFusion.WeightedSum;
 
     /// <summary>OcSortTracker: the weight of a track's previous smoothed appearance when a new descriptor is folded in (BoT-SORT's EMA: 0.9).</summary>
     public double AppearanceMomentum { get; init; } = 0.9;
