@@ -24,14 +24,16 @@ internal sealed class OcSortTrack(Track track)
     /// <c>momentum × smoothed + (1 − momentum) × new</c>, re-normalised (BoT-SORT: momentum 0.9). A
     /// descriptor of another kind or length (another -AppearanceModel) replaces it; none leaves it.
     /// </summary>
-    public void Describe((Inference.AppearanceKind Kind, float[] Vector)? seen, double momentum)
+    public void Describe((Inference.AppearanceKind Kind, float[] Vector)? seen, double momentum, double height)
     {
         if (seen is not { } s) return;
         if (Appearance is not { } a || a.Kind != s.Kind || a.Vector.Length != s.Vector.Length)
         {
             Appearance = (s.Kind, (float[])s.Vector.Clone());
+            AppearanceHeight = height;
             return;
         }
+        AppearanceHeight = momentum * AppearanceHeight + (1 - momentum) * height;
         double norm = 0;
         for (int i = 0; i < a.Vector.Length; i++)
         {
@@ -44,6 +46,9 @@ internal sealed class OcSortTrack(Track track)
             for (int i = 0; i < a.Vector.Length; i++) a.Vector[i] *= k;
         }
     }
+
+    /// <summary>The height of the boxes the smoothed appearance was taken from (smoothed alike): a much shorter box is a partial view.</summary>
+    public double AppearanceHeight { get; private set; }
 
     /// <summary>The cosine distance of the smoothed appearance to a decoded descriptor; null when either is missing or they are of different kinds.</summary>
     public double? AppearanceDistance((Inference.AppearanceKind Kind, float[] Vector)? seen) =>

@@ -27,8 +27,9 @@ namespace VideoDetect.Tracking;
 /// uncertainty gate, similar height, in any direction): a person who stopped or turned while hidden.</item>
 /// </list>
 /// <b>Appearance</b> (<see cref="Detection.Appearance"/>): each track keeps an exponential moving
-/// average of its detections' descriptors (<see cref="TrackerOptions.AppearanceMomentum"/>; a detection
-/// overlapping another one, whose box holds two people, is left out). Pass 1 fuses it with motion
+/// average of its detections' descriptors (<see cref="TrackerOptions.AppearanceMomentum"/>, rising to 1 at
+/// the track threshold as Deep OC-SORT's dynamic appearance; a detection over a fifth covered by another,
+/// whose box holds two people, has no look: motion alone places it). Pass 1 fuses it with motion
 /// (<see cref="TrackerOptions.Fusion"/>: BoT-SORT's gated minimum or Deep OC-SORT's weighted sum);
 /// passes 3 and 4 refuse a detection farther than <see cref="TrackerOptions.ReidDistance"/> from a
 /// lost track's look; the re-identification pass uses it alone. Where a track or a detection has no
@@ -64,8 +65,8 @@ public sealed class OcSortTracker : ITracker
     private bool _started;
     // This step's decoded descriptors (null: none, or one that overlaps another detection), by detection.
     private readonly Dictionary<Detection, (AppearanceKind Kind, float[] Vector)?> _seen = new(ReferenceEqualityComparer.Instance);
-    // A detection overlapping another by this IoU boxes parts of two people: its descriptor is not folded into a track's look.
-    private const double CrowdedIou = 0.2;
+    // A detection this much covered by another boxes parts of two people: its descriptor is not folded into a track's look.
+    private const double CrowdedCover = 0.2;
     // The re-identification pass's motion gate: this many times the uncertainty gate's chi-square.
     private const double ReidGateScale = 4;
 
@@ -127,7 +128,8 @@ public sealed class OcSortTracker : ITracker
         _crowded.Clear();
     }
 
-    // Decodes each descriptor once per step; a detection overlapping another gets none (its box mixes two looks).
+    // Decodes each descriptor once per step; a detection partly covered by another (over CrowdedCover of
+    // its area) is marked crowded: its box mixes two looks, so it is compared but not folded into a track's look.
     private void DecodeAppearance(Detection[] detections)
     {
         _seen.Clear();
@@ -136,22 +138,49 @@ public sealed class OcSortTracker : ITracker
         {
             var d = detections[i];
             if (d.Appearance is null) continue;
+            var box = BoxOf(d);
             bool crowded = false;
             for (int j = 0; j < detections.Length && !crowded; j++)
             {
-                crowded = j != i && Box.Iou(BoxOf(d), BoxOf(detections[j])) > CrowdedIou;
+                crowded = j != i && Intersection(box, BoxOf(detections[j])) > CrowdedCover * box.Width * box.Height;
             }
             _seen[d] = AppearanceDescriptor.Decode(d.Appearance);
             if (crowded) _crowded.Add(d);
         }
     }
 
+    private static double Intersection(in Box a, in Box b)
+    {
+        double w = Math.Min(a.Right, b.Right) - Math.Max(a.X, b.X), h = Math.Min(a.Bottom, b.Bottom) - Math.Max(a.Y, b.Y);
+        return w > 0 && h > 0 ? w * h : 0;
+    }
+
+    // Deep OC-SORT's dynamic appearance: the momentum rises from AppearanceMomentum (a detection of score 1)
+    // to 1 (no update) at the track threshold, so a partly hidden, low-score detection does not repaint a track.
+    private void Describe(OcSortTrack t, Detection d)
+    {
+        if (_crowded.Contains(d)) return;
+        double trust = Math.Clamp((d.Confidence - _options.TrackThreshold) / Math.Max(1 - _options.TrackThreshold, 1e-6), 0, 1);
+        double momentum = _options.AppearanceMomentum + (1 - _options.AppearanceMomentum) * (1 - trust);
+        if (t.Appearance is null || momentum < 1) t.Describe(Seen(d), t.Appearance is null ? 0 : momentum, d.Height);
+    }
+
+    // The tracks of the class being associated (the re-identification pass compares a look with all of them).
+    private List<OcSortTrack> _classTracks = new();
+
     private readonly HashSet<Detection> _crowded = new(ReferenceEqualityComparer.Instance);
 
-    private (AppearanceKind Kind, float[] Vector)? Seen(Detection d) => _seen.TryGetValue(d, out var v) ? v : null;
+    // A detection's decoded look; none for a crowded one (its box mixes two people: motion alone decides).
+    private (AppearanceKind Kind, float[] Vector)? Seen(Detection d) => !_crowded.Contains(d) && _seen.TryGetValue(d, out var v) ? v : null;
 
-    // The cosine distance between a track's look and a detection's; null when either has none.
-    private double? Look(OcSortTrack t, Detection d) => t.AppearanceDistance(Seen(d));
+    // The cosine distance between a track's look and a detection's; null when either has none, or when the
+    // detection's height is far from that of the boxes the track's look was taken from: a partial view (a head above someone in
+    // front) whose upper and lower halves are other parts of the body than the track's look describes.
+    private double? Look(OcSortTrack t, Detection d)
+    {
+        double ratio = d.Height / Math.Max(t.AppearanceHeight, 1e-6);
+        return ratio <= MaxHeightRatio && ratio >= 1 / MaxHeightRatio ? t.AppearanceDistance(Seen(d)) : null;
+    }
 
     // A lost track refuses a detection that looks like someone else.
     private bool LooksOther(OcSortTrack t, Detection d) => Look(t, d) > _options.ReidDistance;
@@ -192,6 +221,7 @@ public sealed class OcSortTracker : ITracker
         // grows with every unseen frame, and only the direction keeps a long-lost track from taking a
         // detection behind it or aside. A track moving less than MinSpeed has no direction, no gate.
         var lost = left3.Where(t => t.Track.LastFrame < frame).ToList();
+        _classTracks = tracks;
         var (matched4, lost4, high4a) = Paired(lost, high3, Assignment.Solve(Costs(lost, high3, (t, d) => LooksOther(t, d) ? double.PositiveInfinity : GateCost(t, d)), CentreGate));
         foreach (var (t, d) in matched4) Apply(t, d, frame, time);
 
@@ -217,7 +247,7 @@ public sealed class OcSortTracker : ITracker
             if (d.Confidence < _options.NewTrackThreshold) continue;
             var t = new OcSortTrack(new Track(classId, BoxOf(d), d.Confidence, frame, time));
             t.Observe(frame, BoxOf(d), _options.DirectionFrames);
-            if (!_crowded.Contains(d)) t.Describe(Seen(d), _options.AppearanceMomentum);
+            Describe(t, d);
             tracks.Add(t);
             if (first || _options.MinHits <= 1) Confirm(t.Track, d);
         }
@@ -235,7 +265,7 @@ public sealed class OcSortTracker : ITracker
         else t.Track.Update(box, d.Confidence, frame, time);
         t.Missed = false;
         t.Observe(frame, box, _options.DirectionFrames);
-        if (!_crowded.Contains(d)) t.Describe(Seen(d), _options.AppearanceMomentum);
+        Describe(t, d);
         var track = t.Track;
         if (track.State == TrackState.Lost) track.State = TrackState.Tracked;
         if (track.State == TrackState.Tentative && track.Hits >= _options.MinHits) Confirm(track, d);
@@ -287,9 +317,15 @@ public sealed class OcSortTracker : ITracker
     }
 
     // The re-identification pass: the look's distance, for a detection of similar height within the wide gate.
+    // The look must also be distinctive: under half its distance to any other track of the class (people
+    // who look alike leave it to motion, which this wide gate alone does not decide).
     private double ReidCost(OcSortTrack t, Detection d)
     {
         if (Look(t, d) is not { } look) return double.PositiveInfinity;
+        foreach (var other in _classTracks)
+        {
+            if (other != t && other.AppearanceDistance(Seen(d)) is { } o && look >= 0.5 * o) return double.PositiveInfinity;
+        }
         var det = BoxOf(d);
         double ratio = det.Height / Math.Max(t.Track.Box.Height, 1e-6);
         bool similar = ratio <= MaxHeightRatio && ratio >= 1 / MaxHeightRatio;

@@ -17,8 +17,8 @@ public sealed record TrackLinkOptions
     /// </summary>
     public VideoPosition Window { get; init; } = VideoPosition.FromSeconds(4);
 
-    /// <summary>The largest cosine distance between the lost track's smoothed appearance and the new track's for a link, where both have descriptors (the tracker's ReidDistance).</summary>
-    public double MaxAppearanceDistance { get; init; } = 0.3;
+    /// <summary>The largest cosine distance between the lost track's smoothed appearance and the new track's for a link, where both have descriptors (as the tracker's ReidDistance: one person's colour histograms lie about 0.01 apart, two differently dressed people about 0.30).</summary>
+    public double MaxAppearanceDistance { get; init; } = 0.15;
 
     /// <summary>
     /// How far from where the lost track was heading the new one may start, in the larger of the two

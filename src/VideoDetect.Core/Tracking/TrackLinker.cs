@@ -32,7 +32,7 @@ public sealed class TrackLinker
     /// <summary>The first id given to a lost track found again after its id was continued by a link.</summary>
     public const int FreshIdBase = 1_000_000_000;
 
-    private const double MaxHeightRatio = 1.33, CrowdedIou = 0.2;
+    private const double MaxHeightRatio = 1.33, CrowdedCover = 0.2;
     private readonly TrackLinkOptions _options;
     private readonly Queue<FrameDetections> _buffer = new();
     private readonly Dictionary<int, LinkedTrack> _tracks = new();      // by output id
@@ -134,11 +134,16 @@ public sealed class TrackLinker
         }
     }
 
+    // Over a fifth of the box covered by another detection: its look mixes two people (as OcSortTracker).
     private static bool Crowded(Detection[] dets, int i)
     {
+        var a = BoxOf(dets[i]);
         for (int j = 0; j < dets.Length; j++)
         {
-            if (j != i && Box.Iou(BoxOf(dets[i]), BoxOf(dets[j])) > CrowdedIou) return true;
+            if (j == i) continue;
+            var b = BoxOf(dets[j]);
+            double w = Math.Min(a.Right, b.Right) - Math.Max(a.X, b.X), h = Math.Min(a.Bottom, b.Bottom) - Math.Max(a.Y, b.Y);
+            if (w > 0 && h > 0 && w * h > CrowdedCover * a.Width * a.Height) return true;
         }
         return false;
     }

@@ -58,9 +58,11 @@ public sealed record TrackerOptions
     /// OcSortTracker: the largest cosine distance between a lost track's smoothed appearance and a
     /// detection for the track to take it when found again (recovery, the uncertainty gate); beyond
     /// it the detection is someone else. Half of it is the limit of the re-identification pass, which
-    /// matches by appearance within a wide motion gate.
+    /// matches by appearance within a wide motion gate. 0.15: measured on the colour histograms of
+    /// people cut from vtest.avi (AppearanceSceneTests), one person's detections lie about 0.01 apart
+    /// (median) and two differently dressed people about 0.30.
     /// </summary>
-    public double ReidDistance { get; init; } = 0.3;
+    public double ReidDistance { get; init; } = 0.15;
 
     /// <summary>The score a detection needs to start a track (ByteTrack's det_thresh = track_thresh + 0.1).</summary>
     public float NewTrackThreshold => Math.Min(1f, TrackThreshold + 0.1f);
