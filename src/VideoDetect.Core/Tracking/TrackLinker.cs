@@ -49,6 +49,14 @@ public sealed class TrackLinker
         _options.Validate();
     }
 
+    /// <summary>
+    /// The most frames held: a frame window's frames plus the newest; for a time window, its frames at
+    /// 240 frames per second (a bound even where timestamps do not advance, e.g. frames imported without them).
+    /// </summary>
+    public int MaxBuffered => _options.Window.Time is { } w ? (int)Math.Min(int.MaxValue - 1, Math.Ceiling(w.TotalSeconds * MaxFps)) + 1 : (int)Math.Min(int.MaxValue - 1, _options.Window.Frames ?? 0) + 1;
+
+    private const double MaxFps = 240;
+
     /// <summary>Frames held now (at most a window's worth).</summary>
     public int Buffered => _buffer.Count;
 
@@ -69,7 +77,7 @@ public sealed class TrackLinker
         }
         Ingest(frame);
         _buffer.Enqueue(frame);
-        while (_buffer.Count > 0 && Exceeds(_buffer.Peek(), frame)) output.Add(Emit(_buffer.Dequeue()));
+        while (_buffer.Count > 0 && (Exceeds(_buffer.Peek(), frame) || _buffer.Count > MaxBuffered)) output.Add(Emit(_buffer.Dequeue()));
         return output;
     }
 

@@ -92,6 +92,15 @@ public class TrackLinkerTests
         var out1 = linker.Push(other);
         Assert.Equal("a.mp4", Assert.Single(out1).Path);
         Assert.Same(other, Assert.Single(linker.Complete()));
+        // Frames whose timestamps do not advance are held no more than the window at 240 fps.
+        var stuck = new TrackLinker(new TrackLinkOptions { Window = VideoPosition.FromSeconds(1) });
+        int most = 0;
+        for (int f = 0; f < 1000; f++)
+        {
+            stuck.Push(Frame(f, Person(1, f, Red)) with { Timestamp = TimeSpan.Zero });
+            most = Math.Max(most, stuck.Buffered);
+        }
+        Assert.Equal(241, most);
         var off = new TrackLinker(new TrackLinkOptions { Window = VideoPosition.FromSeconds(0) });
         var frame = Frame(3, Person(1, 100, Red));
         Assert.Same(frame, Assert.Single(off.Push(frame)));
