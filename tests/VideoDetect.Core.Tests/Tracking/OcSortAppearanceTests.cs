@@ -13,7 +13,7 @@ namespace VideoDetect.Tests.Tracking;
 /// exactly as plain OC-SORT did before appearance (a fingerprint of every id it gave, taken from the
 /// tracker before the change); synthetic looks (one per walker, with per-frame noise; or one for all)
 /// with each fusion, printed side by side: the gated minimum swaps people who look alike (X crossing
-/// IDF1 0.96 → 0.49), the weighted sum (the default) never scores below motion alone.
+/// IDF1 0.96 → 0.48), the weighted sum (the default) never scores below motion alone.
 /// </summary>
 public class OcSortAppearanceTests(ITestOutputHelper output)
 {
