@@ -46,8 +46,9 @@ Describe 'Add-DetectionTrack' {
     }
 
     It 'accepts -LostTrackBuffer as frames or time and keeps a track through a gap shorter than it' {
+        # -LinkWindow 0: the tracker's own buffer alone (look-ahead linking would join the short-buffer runs too).
         $gap = { param($buffer) @(0..9 | ForEach-Object { New-Frame $_ @(New-Det (100 + 5 * $_) 100) }) + @(10..14 | ForEach-Object { New-Frame $_ }) +
-            @(15, 16 | ForEach-Object { New-Frame $_ @(New-Det (100 + 5 * $_) 100) }) | Add-DetectionTrack -LostTrackBuffer $buffer | Select-Object -Last 1 }
+            @(15, 16 | ForEach-Object { New-Frame $_ @(New-Det (100 + 5 * $_) 100) }) | Add-DetectionTrack -LostTrackBuffer $buffer -LinkWindow 0 | Select-Object -Last 1 }
         (& $gap '1s').Detections[0].TrackId | Should -Be 1
         (& $gap 6).Detections[0].TrackId | Should -Be 1
         (& $gap 3).Detections[0].TrackId | Should -Be 2
@@ -96,6 +97,21 @@ Describe 'Add-DetectionTrack' {
         $scene[0].Detections[0].TrackId | Should -BeNullOrEmpty
         $line = 'Add-DetectionTrack -Tracker oc'
         (TabExpansion2 $line $line.Length).CompletionMatches.CompletionText | Should -Contain 'OCSort'
+    }
+
+    It '-LinkWindow gives a person hidden 3 s the id they had, after any tracker; 0 turns it off; one frame out per frame in, in order' {
+        # 10 fps: a walker at 5 px a frame, unseen in frames 30..59 (3 s, beyond the 2-s lost-track buffer), then on.
+        $scene = for ($f = 0; $f -lt 100; $f++) { New-Frame $f @(if ($f -lt 30 -or $f -ge 60) { New-Det (100 + 5 * $f) 200 }) }
+        foreach ($tracker in 'ByteTrack', 'OCSort') {
+            $linked = @($scene | Add-DetectionTrack -Tracker $tracker)
+            $linked.Count | Should -Be 100
+            ($linked.FrameIndex -join ',') | Should -Be ((0..99) -join ',')
+            @($linked.Detections.TrackId | Select-Object -Unique) | Should -Be @(1)
+            $off = @($scene | Add-DetectionTrack -Tracker $tracker -LinkWindow 0)
+            @($off.Detections.TrackId | Where-Object { $_ } | Select-Object -Unique).Count | Should -Be 2
+            $short = @($scene | Add-DetectionTrack -Tracker $tracker -LinkWindow 2s)   # the gap is longer than the window
+            @($short.Detections.TrackId | Where-Object { $_ } | Select-Object -Unique).Count | Should -Be 2
+        }
     }
 }
 

@@ -3,7 +3,8 @@ namespace VideoDetect.Tracking;
 /// <summary>
 /// What OC-SORT keeps about a track beyond ByteTrack's state: its recent observations (the boxes
 /// it was matched to, by frame), its direction of motion taken from them, and whether it has
-/// missed a frame since its last observation (then the next match re-updates the filter).
+/// missed a frame since its last observation (then the next match re-updates the filter), and its
+/// smoothed appearance (an exponential moving average of its detections' descriptors, as BoT-SORT's).
 /// </summary>
 internal sealed class OcSortTrack(Track track)
 {
@@ -14,6 +15,44 @@ internal sealed class OcSortTrack(Track track)
 
     /// <summary>Unmatched in a step since the last observation.</summary>
     public bool Missed { get; set; }
+
+    /// <summary>The smoothed appearance: a unit vector of <see cref="AppearanceKind"/>; null until a detection with a descriptor is matched.</summary>
+    public (Inference.AppearanceKind Kind, float[] Vector)? Appearance { get; private set; }
+
+    /// <summary>
+    /// Folds a matched detection's decoded descriptor into <see cref="Appearance"/>:
+    /// <c>momentum × smoothed + (1 − momentum) × new</c>, re-normalised (BoT-SORT: momentum 0.9). A
+    /// descriptor of another kind or length (another -AppearanceModel) replaces it; none leaves it.
+    /// </summary>
+    public void Describe((Inference.AppearanceKind Kind, float[] Vector)? seen, double momentum, double height)
+    {
+        if (seen is not { } s) return;
+        if (Appearance is not { } a || a.Kind != s.Kind || a.Vector.Length != s.Vector.Length)
+        {
+            Appearance = (s.Kind, (float[])s.Vector.Clone());
+            AppearanceHeight = height;
+            return;
+        }
+        AppearanceHeight = momentum * AppearanceHeight + (1 - momentum) * height;
+        double norm = 0;
+        for (int i = 0; i < a.Vector.Length; i++)
+        {
+            a.Vector[i] = (float)(momentum * a.Vector[i] + (1 - momentum) * s.Vector[i]);
+            norm += (double)a.Vector[i] * a.Vector[i];
+        }
+        if (norm > 0)
+        {
+            float k = (float)(1 / Math.Sqrt(norm));
+            for (int i = 0; i < a.Vector.Length; i++) a.Vector[i] *= k;
+        }
+    }
+
+    /// <summary>The height of the boxes the smoothed appearance was taken from (smoothed alike): a much shorter box is a partial view.</summary>
+    public double AppearanceHeight { get; private set; }
+
+    /// <summary>The cosine distance of the smoothed appearance to a decoded descriptor; null when either is missing or they are of different kinds.</summary>
+    public double? AppearanceDistance((Inference.AppearanceKind Kind, float[] Vector)? seen) =>
+        Appearance is { } a && seen is { } s && a.Kind == s.Kind ? Inference.AppearanceDescriptor.Distance(a.Vector, s.Vector) : null;
 
     /// <summary>The unit direction of motion between two observations up to DirectionFrames apart; (0, 0) before a second observation.</summary>
     public (double X, double Y) Direction { get; private set; }

@@ -21,7 +21,20 @@ namespace VideoDetect.Tracking;
 /// observation along its velocity (a walker coming out from behind an occluder, boxed narrow at its edge);</item>
 /// <item>tentative tracks are matched to the high-score detections still free by IoU (after the
 /// confirmed ones, as ByteTrack); a miss ends a tentative track.</item>
+/// <item><b>appearance re-identification</b> (only where descriptors exist): a lost track takes a
+/// high-score detection still free that looks like it (cosine distance of its smoothed appearance
+/// at most half <see cref="TrackerOptions.ReidDistance"/>) within a wide motion gate (four times the
+/// uncertainty gate, similar height, in any direction): a person who stopped or turned while hidden.</item>
 /// </list>
+/// <b>Appearance</b> (<see cref="Detection.Appearance"/>): each track keeps an exponential moving
+/// average of its detections' descriptors (<see cref="TrackerOptions.AppearanceMomentum"/>, rising to 1 at
+/// the track threshold as Deep OC-SORT's dynamic appearance; a detection over a fifth covered by another,
+/// whose box holds two people, has no look: motion alone places it). Pass 1 fuses it with motion
+/// (<see cref="TrackerOptions.Fusion"/>: BoT-SORT's gated minimum or Deep OC-SORT's weighted sum);
+/// passes 3 and 4 refuse a detection farther than <see cref="TrackerOptions.ReidDistance"/> from a
+/// lost track's look; the re-identification pass uses it alone. Where a track or a detection has no
+/// descriptor (files from before descriptors, -NoAppearance) every term drops out and the tracker is
+/// plain OC-SORT.
 /// A track matched after frames without a match is <b>re-updated</b> along the straight path
 /// between its last observation and the new one (<see cref="Track.ReUpdate"/>), so the velocity it
 /// drifted to while hidden is replaced by the one the observations imply. Unmatched high-score
@@ -50,6 +63,12 @@ public sealed class OcSortTracker : ITracker
     private int _nextId = 1;
     private long _lastFrame = -1;
     private bool _started;
+    // This step's decoded descriptors (null: none, or one that overlaps another detection), by detection.
+    private readonly Dictionary<Detection, (AppearanceKind Kind, float[] Vector)?> _seen = new(ReferenceEqualityComparer.Instance);
+    // A detection this much covered by another boxes parts of two people: its descriptor is not folded into a track's look.
+    private const double CrowdedCover = 0.2;
+    // The re-identification pass's motion gate: this many times the uncertainty gate's chi-square.
+    private const double ReidGateScale = 4;
 
     public OcSortTracker(TrackerOptions? options = null)
     {
@@ -93,6 +112,7 @@ public sealed class OcSortTracker : ITracker
         bool first = !_started;
         _started = true;
         _lastFrame = frame;
+        DecodeAppearance(detections);
         foreach (var d in detections)
         {
             if (!_byClass.ContainsKey(d.ClassId)) _byClass[d.ClassId] = new List<OcSortTrack>();
@@ -104,7 +124,66 @@ public sealed class OcSortTracker : ITracker
             StepClass(tracks, classId, dets, frame, time, first);
         }
         foreach (var key in _byClass.Where(kv => kv.Value.Count == 0).Select(kv => kv.Key).ToList()) _byClass.Remove(key);
+        _seen.Clear();
+        _crowded.Clear();
     }
+
+    // Decodes each descriptor once per step; a detection partly covered by another (over CrowdedCover of
+    // its area) is marked crowded: its box mixes two looks, so it is compared but not folded into a track's look.
+    private void DecodeAppearance(Detection[] detections)
+    {
+        _seen.Clear();
+        _crowded.Clear();
+        for (int i = 0; i < detections.Length; i++)
+        {
+            var d = detections[i];
+            if (d.Appearance is null) continue;
+            var box = BoxOf(d);
+            bool crowded = false;
+            for (int j = 0; j < detections.Length && !crowded; j++)
+            {
+                crowded = j != i && Intersection(box, BoxOf(detections[j])) > CrowdedCover * box.Width * box.Height;
+            }
+            _seen[d] = AppearanceDescriptor.Decode(d.Appearance);
+            if (crowded) _crowded.Add(d);
+        }
+    }
+
+    private static double Intersection(in Box a, in Box b)
+    {
+        double w = Math.Min(a.Right, b.Right) - Math.Max(a.X, b.X), h = Math.Min(a.Bottom, b.Bottom) - Math.Max(a.Y, b.Y);
+        return w > 0 && h > 0 ? w * h : 0;
+    }
+
+    // Deep OC-SORT's dynamic appearance: the momentum rises from AppearanceMomentum (a detection of score 1)
+    // to 1 (no update) at the track threshold, so a partly hidden, low-score detection does not repaint a track.
+    private void Describe(OcSortTrack t, Detection d)
+    {
+        if (_crowded.Contains(d)) return;
+        double trust = Math.Clamp((d.Confidence - _options.TrackThreshold) / Math.Max(1 - _options.TrackThreshold, 1e-6), 0, 1);
+        double momentum = _options.AppearanceMomentum + (1 - _options.AppearanceMomentum) * (1 - trust);
+        if (t.Appearance is null || momentum < 1) t.Describe(Seen(d), t.Appearance is null ? 0 : momentum, d.Height);
+    }
+
+    // The tracks of the class being associated (the re-identification pass compares a look with all of them).
+    private List<OcSortTrack> _classTracks = new();
+
+    private readonly HashSet<Detection> _crowded = new(ReferenceEqualityComparer.Instance);
+
+    // A detection's decoded look; none for a crowded one (its box mixes two people: motion alone decides).
+    private (AppearanceKind Kind, float[] Vector)? Seen(Detection d) => !_crowded.Contains(d) && _seen.TryGetValue(d, out var v) ? v : null;
+
+    // The cosine distance between a track's look and a detection's; null when either has none, or when the
+    // detection's height is far from that of the boxes the track's look was taken from: a partial view (a head above someone in
+    // front) whose upper and lower halves are other parts of the body than the track's look describes.
+    private double? Look(OcSortTrack t, Detection d)
+    {
+        double ratio = d.Height / Math.Max(t.AppearanceHeight, 1e-6);
+        return ratio <= MaxHeightRatio && ratio >= 1 / MaxHeightRatio ? t.AppearanceDistance(Seen(d)) : null;
+    }
+
+    // A lost track refuses a detection that looks like someone else.
+    private bool LooksOther(OcSortTrack t, Detection d) => Look(t, d) > _options.ReidDistance;
 
     private void StepClass(List<OcSortTrack> tracks, int classId, List<Detection> dets, long frame, TimeSpan time, bool first)
     {
@@ -128,7 +207,7 @@ public sealed class OcSortTracker : ITracker
         // or stopped, and with a longer lost-track buffer a track gone for seconds would take
         // whoever steps out where it vanished (another walker coming out from behind an occluder).
         var recent = left2.Where(t => frame - t.Track.LastFrame <= RecoveryFrames).ToList();
-        var (matched3, _, high3) = Paired(recent, high1, Assignment.Solve(IouCosts(recent, high1, observed: true), 1 - _options.MinIou));
+        var (matched3, _, high3) = Paired(recent, high1, Assignment.Solve(IouCosts(recent, high1, observed: true, vetoLook: true), 1 - _options.MinIou));
         var recovered = matched3.Select(m => m.Item1).ToHashSet();
         var left3 = left2.Where(t => !recovered.Contains(t)).ToList();
         foreach (var (t, d) in matched3) Apply(t, d, frame, time);
@@ -142,15 +221,21 @@ public sealed class OcSortTracker : ITracker
         // grows with every unseen frame, and only the direction keeps a long-lost track from taking a
         // detection behind it or aside. A track moving less than MinSpeed has no direction, no gate.
         var lost = left3.Where(t => t.Track.LastFrame < frame).ToList();
-        var (matched4, _, high4) = Paired(lost, high3, Assignment.Solve(Costs(lost, high3, GateCost), CentreGate));
+        _classTracks = tracks;
+        var (matched4, lost4, high4a) = Paired(lost, high3, Assignment.Solve(Costs(lost, high3, (t, d) => LooksOther(t, d) ? double.PositiveInfinity : GateCost(t, d)), CentreGate));
         foreach (var (t, d) in matched4) Apply(t, d, frame, time);
+
+        // 4b: appearance re-identification (where descriptors exist): a lost track takes a detection
+        // that looks like it within a wide gate, in any direction (stopped or turned while hidden).
+        var (matched4b, _, high4) = Paired(lost4, high4a, Assignment.Solve(Costs(lost4, high4a, ReidCost), _options.ReidDistance / 2));
+        foreach (var (t, d) in matched4b) Apply(t, d, frame, time);
 
         // 5: tentative tracks with the high-score detections still free, by IoU (after the confirmed
         // ones, as ByteTrack: an established identity wins a detection over a one-frame hypothesis).
         var (matched5, left5, newHigh) = Paired(tentative, high4, Assignment.Solve(IouCosts(tentative, high4, observed: false), 1 - _options.MinIou));
         foreach (var (t, d) in matched5) Apply(t, d, frame, time);
 
-        var found = matched4.Select(m => m.Item1).ToHashSet();
+        var found = matched4.Concat(matched4b).Select(m => m.Item1).ToHashSet();
         var unmatched = left3.Where(t => !found.Contains(t)).Concat(left5);
         foreach (var t in unmatched)
         {
@@ -162,6 +247,7 @@ public sealed class OcSortTracker : ITracker
             if (d.Confidence < _options.NewTrackThreshold) continue;
             var t = new OcSortTrack(new Track(classId, BoxOf(d), d.Confidence, frame, time));
             t.Observe(frame, BoxOf(d), _options.DirectionFrames);
+            Describe(t, d);
             tracks.Add(t);
             if (first || _options.MinHits <= 1) Confirm(t.Track, d);
         }
@@ -179,6 +265,7 @@ public sealed class OcSortTracker : ITracker
         else t.Track.Update(box, d.Confidence, frame, time);
         t.Missed = false;
         t.Observe(frame, box, _options.DirectionFrames);
+        Describe(t, d);
         var track = t.Track;
         if (track.State == TrackState.Lost) track.State = TrackState.Tracked;
         if (track.State == TrackState.Tentative && track.Hits >= _options.MinHits) Confirm(track, d);
@@ -202,9 +289,16 @@ public sealed class OcSortTracker : ITracker
         {
             double iou = Box.Iou(t.Track.Box, BoxOf(d));
             if (iou < _options.MinIou) return double.PositiveInfinity;
-            return 2 - iou - _options.Inertia * d.Confidence * t.Consistency(Centre(d), frame, _options.DirectionFrames);
+            double motion = 1 - iou, direction = _options.Inertia * d.Confidence * t.Consistency(Centre(d), frame, _options.DirectionFrames);
+            if (Look(t, d) is { } look)
+            {
+                motion = _options.Fusion == AppearanceFusion.WeightedSum
+                    ? motion + _options.AppearanceWeight * look                                     // Deep OC-SORT
+                    : look / 2 <= 0.25 && motion <= 0.5 ? Math.Min(motion, look / 2) : motion;       // BoT-SORT
+            }
+            return 1 + motion - direction;
         });
-        // Pair costs are within (0.9, 1.8] and leaving a row and a column unmatched costs 4: the most pairs, then the best sum (OC-SORT's full assignment).
+        // Pair costs are within (0.9, 1.8] (up to 3.4 with the weighted appearance sum) and leaving a row and a column unmatched costs 4: the most pairs, then the best sum (OC-SORT's full assignment).
         return Paired(tracks, dets, Assignment.Solve(cost, 4));
     }
 
@@ -222,8 +316,25 @@ public sealed class OcSortTracker : ITracker
         return similar && ahead ? t.Track.CentreDistance2(det) : double.PositiveInfinity;
     }
 
-    private double[,] IouCosts(List<OcSortTrack> tracks, List<Detection> dets, bool observed) => Costs(tracks, dets, (t, d) =>
+    // The re-identification pass: the look's distance, for a detection of similar height within the wide gate.
+    // The look must also be distinctive: under half its distance to any other track of the class (people
+    // who look alike leave it to motion, which this wide gate alone does not decide).
+    private double ReidCost(OcSortTrack t, Detection d)
     {
+        if (Look(t, d) is not { } look) return double.PositiveInfinity;
+        foreach (var other in _classTracks)
+        {
+            if (other != t && other.AppearanceDistance(Seen(d)) is { } o && look >= 0.5 * o) return double.PositiveInfinity;
+        }
+        var det = BoxOf(d);
+        double ratio = det.Height / Math.Max(t.Track.Box.Height, 1e-6);
+        bool similar = ratio <= MaxHeightRatio && ratio >= 1 / MaxHeightRatio;
+        return similar && t.Track.CentreDistance2(det) <= ReidGateScale * CentreGate ? look : double.PositiveInfinity;
+    }
+
+    private double[,] IouCosts(List<OcSortTrack> tracks, List<Detection> dets, bool observed, bool vetoLook = false) => Costs(tracks, dets, (t, d) =>
+    {
+        if (vetoLook && LooksOther(t, d)) return double.PositiveInfinity;
         double iou = Box.Iou(observed ? t.Track.LastObserved : t.Track.Box, BoxOf(d));
         return iou >= _options.MinIou ? 1 - iou : double.PositiveInfinity;
     });

@@ -12,7 +12,8 @@ namespace VideoDetect.Commands;
 /// Add-DetectionTrack: gives each Detection a TrackId (the tracker named by -Tracker, ByteTrack by
 /// default; per source) and passes the FrameDetections on, in order. Builds <see cref="TrackerOptions"/>
 /// and calls Core's <see cref="TrackAssigner"/>, which returns tracked copies: the frames written are
-/// new objects, the input frames are left as they were. The trackers come from Core's
+/// new objects, the input frames are left as they were. Then Core's <see cref="TrackLinker"/> (-LinkWindow)
+/// holds the tracked frames a few seconds to link a new track to one lost shortly before. The trackers come from Core's
 /// <see cref="Trackers"/> registry; a new one needs no change here.
 /// </summary>
 [Cmdlet(VerbsCommon.Add, "DetectionTrack")]
@@ -21,6 +22,7 @@ public sealed class AddDetectionTrackCommand : PSCmdlet
 {
     private TrackAssigner? _assigner;
     private ObjectFilter? _filter;
+    private TrackLinker? _linker;
 
     /// <summary>Frames from Invoke-FrameDetection (or Import-FrameDetection), in frame order per source; also as they come back from a job, remoting, Import-Clixml or ConvertFrom-Json.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
@@ -93,6 +95,11 @@ public sealed class AddDetectionTrackCommand : PSCmdlet
     [VideoPositionTransformation]
     [ValidatePositive]
     public VideoPosition StationaryAfter { get; set; } = new ObjectFilterOptions().StationaryAfter;
+    /// <summary>How far to look ahead to link a new track to one lost shortly before (Core's <see cref="TrackLinker"/>): frames or a time; 0 turns linking off.</summary>
+    [Parameter]
+    [VideoPositionTransformation]
+    [ValidatePositive(AllowZero = true)]
+    public VideoPosition LinkWindow { get; set; } = new TrackLinkOptions().Window;
 
     protected override void BeginProcessing()
     {
@@ -113,6 +120,7 @@ public sealed class AddDetectionTrackCommand : PSCmdlet
         {
             ThrowTerminatingError(ErrorMapping.Record(e, null));
         }
+        _linker = new TrackLinker(new TrackLinkOptions { Window = LinkWindow });
     }
 
     protected override void ProcessRecord()
@@ -130,7 +138,12 @@ public sealed class AddDetectionTrackCommand : PSCmdlet
                 WriteError(ErrorMapping.Record(e, frame));
                 tracked = TrackAssigner.Untracked(frame);
             }
-            WriteObject(tracked);
+            foreach (var linked in _linker!.Push(tracked)) WriteObject(linked);
         }
+    }
+
+    protected override void EndProcessing()
+    {
+        foreach (var linked in _linker!.Complete()) WriteObject(linked);
     }
 }

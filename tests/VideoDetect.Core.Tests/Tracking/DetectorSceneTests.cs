@@ -16,10 +16,11 @@ namespace VideoDetect.Tests.Tracking;
 /// </summary>
 public class DetectorSceneTests(ITestOutputHelper output)
 {
-    private const int W = 768, H = 576, Pad = 8;
-    private static string Model => Path.Combine(Fixtures.SharedDirectory ?? "", "models", "yolox_nano.onnx");
+    internal const int W = 768, H = 576, Pad = 8;
+    internal static string Model => Path.Combine(Fixtures.SharedDirectory ?? "", "models", "yolox_nano.onnx");
 
-    private static List<FrameDetections> Detect(DetectionModel model, string video, long frames)
+    /// <summary>Detects persons in the first <paramref name="frames"/> frames; with <paramref name="describe"/> each detection also gets its appearance descriptor, as Invoke-FrameDetection computes it (<see cref="Appearance.Describe"/> on the batch).</summary>
+    internal static List<FrameDetections> Detect(DetectionModel model, string video, long frames, bool describe = false)
     {
         var clips = ClipPlanner.Plan(VideoProbe.Probe(video), new ClipOptions { Length = VideoPosition.FromFrames(50), End = VideoPosition.FromFrames(frames) });
         var result = new List<FrameDetections>();
@@ -29,7 +30,9 @@ public class DetectorSceneTests(ITestOutputHelper output)
         while (batcher.Read() is { } e)
         {
             var ready = Assert.IsType<BatchReady>(e);
-            result.AddRange(Detector.Run(model, ready.Batch, new DetectionOptions { Confidence = 0.1f, Classes = new HashSet<int> { 0 } }));
+            var found = Detector.Run(model, ready.Batch, new DetectionOptions { Confidence = 0.1f, Classes = new HashSet<int> { 0 } });
+            if (describe) Appearance.Describe(ready.Batch, found);
+            result.AddRange(found);
             ready.Batch.Dispose();
         }
         return result;
@@ -65,7 +68,7 @@ public class DetectorSceneTests(ITestOutputHelper output)
     }
 
     /// <summary>Writes the scene's video: walkers pasted back to front, then the occluders.</summary>
-    private static void Write(SyntheticScene scene, int[] wears, IReadOnlyList<Mat> crops, Mat background, string path)
+    internal static void Write(SyntheticScene scene, int[] wears, IReadOnlyList<Mat> crops, Mat background, string path)
     {
         using var writer = new VideoWriter(path, FourCC.MJPG, SyntheticScene.Fps, new Size(W, H));
         Assert.True(writer.IsOpened());

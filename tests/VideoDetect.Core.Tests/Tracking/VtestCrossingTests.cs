@@ -97,17 +97,19 @@ public class VtestCrossingTests(ITestOutputHelper output)
             while (batcher.Read() is { } e)
             {
                 var ready = Assert.IsType<BatchReady>(e);
-                frames.AddRange(Detector.Run(model, ready.Batch, new DetectionOptions { Confidence = 0.1f, Classes = new HashSet<int> { 0 } }));
+                var found = Detector.Run(model, ready.Batch, new DetectionOptions { Confidence = 0.1f, Classes = new HashSet<int> { 0 } });
+                Appearance.Describe(ready.Batch, found);   // as Invoke-FrameDetection; removed below for the motion-only runs
+                frames.AddRange(found);
                 ready.Batch.Dispose();
             }
         }
         var truth = Truth();
-        MotScore Run(Action<long, TimeSpan, IReadOnlyList<Detection>> step)
+        MotScore Run(Action<long, TimeSpan, IReadOnlyList<Detection>> step, bool appearance = false)
         {
             var predicted = new Dictionary<long, List<MotBox>>();
             foreach (var f in frames)
             {
-                var dets = f.Detections.Select(d => d with { TrackId = null }).ToList();
+                var dets = f.Detections.Select(d => d with { TrackId = null, Appearance = appearance ? d.Appearance : null }).ToList();
                 step(f.FrameIndex, f.Timestamp, dets);
                 if (!truth.TryGetValue(f.FrameIndex, out var gt)) continue;
                 // Only the two labelled people are scored: the tracked boxes on them.
@@ -124,5 +126,10 @@ public class VtestCrossingTests(ITestOutputHelper output)
         output.WriteLine($"OC-SORT:   {ocScore}; switches: " + string.Join(", ", ocScore.Switches.Select(s => $"f{s.Frame} person {s.Truth} #{s.From}->#{s.To}")));
         Assert.Equal(0, ocScore.IdSwitches);
         Assert.True(ocScore.Idf1 >= 0.9, ocScore.ToString());
+        // With the colour descriptors Invoke-FrameDetection computes (the coat is black, the jacket red and navy).
+        var looked = Run(new OcSortTracker().StepInPlace, appearance: true);
+        output.WriteLine($"OC-SORT + appearance: {looked}");
+        Assert.Equal(0, looked.IdSwitches);
+        Assert.True(looked.Idf1 >= 0.9, looked.ToString());
     }
 }
