@@ -19,7 +19,7 @@ namespace VideoDetect.Tracking;
 /// the detections given are not changed. Not thread-safe: one per source (or <see cref="Reset"/>
 /// between sources), fed in frame order by one thread.</para>
 /// </summary>
-public sealed class ByteTracker : ITracker
+public sealed class ByteTracker : PerClassTracker<Track>
 {
     /// <summary>The name it is registered under in <see cref="Trackers"/> (and written to <c>Extras.Tracker</c>).</summary>
     public const string TrackerName = "ByteTrack";
@@ -29,10 +29,6 @@ public sealed class ByteTracker : ITracker
     private const double CentreGate = 5.99;
     private const double MaxHeightRatio = 1.33;
     private readonly TrackerOptions _options;
-    private readonly Dictionary<int, List<Track>> _byClass = new();
-    private int _nextId = 1;
-    private long _lastFrame = -1;
-    private bool _started;
 
     public ByteTracker(TrackerOptions? options = null)
     {
@@ -41,55 +37,11 @@ public sealed class ByteTracker : ITracker
     }
 
     /// <summary>Live tracks (tentative, tracked, lost) of every class.</summary>
-    public IEnumerable<Track> Tracks => _byClass.Values.SelectMany(t => t);
+    public IEnumerable<Track> Tracks => AllTracks;
 
-    public string Name => TrackerName;
+    public override string Name => TrackerName;
 
-    /// <summary>Ids given so far.</summary>
-    public int TrackCount => _nextId - 1;
-
-    /// <summary>Forgets every track: the next frame is a new source's first, ids start at 1 again.</summary>
-    public void Reset()
-    {
-        _byClass.Clear();
-        _nextId = 1;
-        _lastFrame = -1;
-        _started = false;
-    }
-
-    /// <summary>
-    /// Tracks the detections of one frame (which must come after the previous one) and returns them as
-    /// copies with their TrackId set, in the order given; <paramref name="detections"/> are not changed.
-    /// </summary>
-    public Detection[] Step(long frame, TimeSpan time, IReadOnlyList<Detection> detections)
-    {
-        if (_started && frame <= _lastFrame) throw new ArgumentException($"Frame {frame} does not come after frame {_lastFrame}.", nameof(frame));
-        // One copy per detection (a few dozen bytes each); the association below writes TrackId into the copies.
-        var copies = new Detection[detections.Count];
-        for (int i = 0; i < copies.Length; i++) copies[i] = detections[i] with { TrackId = null };
-        StepCopies(frame, time, copies);
-        return copies;
-    }
-
-    private void StepCopies(long frame, TimeSpan time, Detection[] detections)
-    {
-        bool first = !_started;
-        _started = true;
-        _lastFrame = frame;
-        foreach (var group in detections.GroupBy(d => d.ClassId))
-        {
-            if (!_byClass.TryGetValue(group.Key, out var tracks)) _byClass[group.Key] = tracks = new List<Track>();
-        }
-        foreach (var (classId, tracks) in _byClass)
-        {
-            var dets = new List<Detection>();
-            foreach (var d in detections) if (d.ClassId == classId) dets.Add(d);
-            StepClass(tracks, classId, dets, frame, time, first);
-        }
-        foreach (var key in _byClass.Where(kv => kv.Value.Count == 0).Select(kv => kv.Key).ToList()) _byClass.Remove(key);
-    }
-
-    private void StepClass(List<Track> tracks, int classId, List<Detection> dets, long frame, TimeSpan time, bool first)
+    protected override void StepClass(List<Track> tracks, int classId, List<Detection> dets, long frame, TimeSpan time, bool first)
     {
         var high = dets.Where(d => d.Confidence >= _options.TrackThreshold).ToList();
         var low = dets.Where(d => d.Confidence > _options.LowThreshold && d.Confidence < _options.TrackThreshold).ToList();
@@ -132,7 +84,7 @@ public sealed class ByteTracker : ITracker
 
         foreach (var t in tracks)
         {
-            if (t.State == TrackState.Lost && Expired(t, frame, time)) t.State = TrackState.Removed;
+            if (t.State == TrackState.Lost && Expired(t, frame, time, _options.LostTrackBuffer)) t.State = TrackState.Removed;
         }
         RemoveDuplicates(tracks);
         tracks.RemoveAll(t => t.State == TrackState.Removed);
@@ -141,21 +93,8 @@ public sealed class ByteTracker : ITracker
     private void Apply(Track t, Detection d, long frame, TimeSpan time)
     {
         t.Update(BoxOf(d), d.Confidence, frame, time);
-        if (t.State == TrackState.Lost) t.State = TrackState.Tracked;
-        if (t.State == TrackState.Tentative && t.Hits >= _options.MinHits) Confirm(t, d);
-        else if (t.State == TrackState.Tracked) d.TrackId = t.Id;
+        Matched(t, d, _options.MinHits);
     }
-
-    private void Confirm(Track t, Detection d)
-    {
-        t.State = TrackState.Tracked;
-        t.Id = _nextId++;
-        d.TrackId = t.Id;
-    }
-
-    private bool Expired(Track t, long frame, TimeSpan time) => _options.LostTrackBuffer.Time is { } buffer
-        ? time - t.LastTime > buffer
-        : frame - t.LastFrame > (_options.LostTrackBuffer.Frames ?? 0);
 
     /// <summary>A confirmed and a lost track on the same object (IoU above 0.85): the younger one goes (ByteTrack's remove_duplicate_stracks).</summary>
     private static void RemoveDuplicates(List<Track> tracks)
@@ -217,6 +156,4 @@ public sealed class ByteTracker : ITracker
         }
         return (matched, tracks.Where((_, i) => !usedT[i]).ToList(), dets.Where((_, j) => !usedD[j]).ToList());
     }
-
-    private static Box BoxOf(Detection d) => new(d.X, d.Y, d.Width, d.Height);
 }

@@ -6,7 +6,7 @@ namespace VideoDetect.Tracking;
 /// missed a frame since its last observation (then the next match re-updates the filter), and its
 /// smoothed appearance (an exponential moving average of its detections' descriptors, as BoT-SORT's).
 /// </summary>
-internal sealed class OcSortTrack(Track track)
+public sealed class OcSortTrack(Track track)
 {
     // Observations of the last DirectionFrames frames, oldest first; the latest is always kept.
     private readonly List<(long Frame, Box Box)> _observations = new();

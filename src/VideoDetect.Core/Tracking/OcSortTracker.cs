@@ -47,7 +47,7 @@ namespace VideoDetect.Tracking;
 /// of the confirmed track a detection matched, null otherwise (<see cref="ITracker"/>). Not
 /// thread-safe: one per source, fed in frame order by one thread.</para>
 /// </summary>
-public sealed class OcSortTracker : ITracker
+public sealed class OcSortTracker : PerClassTracker<OcSortTrack>
 {
     /// <summary>The registry name (<see cref="Trackers"/>).</summary>
     public const string TrackerName = "OCSort";
@@ -59,10 +59,6 @@ public sealed class OcSortTracker : ITracker
     // Pixels per frame under which a lost track has no direction to be found ahead along.
     private const double MinSpeed = 0.2;
     private readonly TrackerOptions _options;
-    private readonly Dictionary<int, List<OcSortTrack>> _byClass = new();
-    private int _nextId = 1;
-    private long _lastFrame = -1;
-    private bool _started;
     // This step's decoded descriptors (null: none, or one that overlaps another detection), by detection.
     private readonly Dictionary<Detection, (AppearanceKind Kind, float[] Vector)?> _seen = new(ReferenceEqualityComparer.Instance);
     // A detection this much covered by another boxes parts of two people: its descriptor is not folded into a track's look.
@@ -77,53 +73,15 @@ public sealed class OcSortTracker : ITracker
     }
 
     /// <summary>Live tracks (tentative, tracked, lost) of every class.</summary>
-    public IEnumerable<Track> Tracks => _byClass.Values.SelectMany(t => t).Select(t => t.Track);
+    public IEnumerable<Track> Tracks => AllTracks.Select(t => t.Track);
 
-    public string Name => TrackerName;
+    public override string Name => TrackerName;
 
-    /// <summary>Ids given so far.</summary>
-    public int TrackCount => _nextId - 1;
+    /// <summary>Reads the frame's descriptors once, before its classes are stepped.</summary>
+    protected override void BeginFrame(Detection[] detections) => DecodeAppearance(detections);
 
-    /// <summary>Forgets every track: the next frame is a new source's first, ids start at 1 again.</summary>
-    public void Reset()
+    protected override void EndFrame()
     {
-        _byClass.Clear();
-        _nextId = 1;
-        _lastFrame = -1;
-        _started = false;
-    }
-
-    /// <summary>
-    /// Tracks the detections of one frame (which must come after the previous one) and returns them as
-    /// copies with their TrackId set, in the order given; <paramref name="detections"/> are not changed.
-    /// </summary>
-    public Detection[] Step(long frame, TimeSpan time, IReadOnlyList<Detection> detections)
-    {
-        if (_started && frame <= _lastFrame) throw new ArgumentException($"Frame {frame} does not come after frame {_lastFrame}.", nameof(frame));
-        // One copy per detection; the association below writes TrackId into the copies.
-        var copies = new Detection[detections.Count];
-        for (int i = 0; i < copies.Length; i++) copies[i] = detections[i] with { TrackId = null };
-        StepCopies(frame, time, copies);
-        return copies;
-    }
-
-    private void StepCopies(long frame, TimeSpan time, Detection[] detections)
-    {
-        bool first = !_started;
-        _started = true;
-        _lastFrame = frame;
-        DecodeAppearance(detections);
-        foreach (var d in detections)
-        {
-            if (!_byClass.ContainsKey(d.ClassId)) _byClass[d.ClassId] = new List<OcSortTrack>();
-        }
-        foreach (var (classId, tracks) in _byClass)
-        {
-            var dets = new List<Detection>();
-            foreach (var d in detections) if (d.ClassId == classId) dets.Add(d);
-            StepClass(tracks, classId, dets, frame, time, first);
-        }
-        foreach (var key in _byClass.Where(kv => kv.Value.Count == 0).Select(kv => kv.Key).ToList()) _byClass.Remove(key);
         _seen.Clear();
         _crowded.Clear();
     }
@@ -185,7 +143,7 @@ public sealed class OcSortTracker : ITracker
     // A lost track refuses a detection that looks like someone else.
     private bool LooksOther(OcSortTrack t, Detection d) => Look(t, d) > _options.ReidDistance;
 
-    private void StepClass(List<OcSortTrack> tracks, int classId, List<Detection> dets, long frame, TimeSpan time, bool first)
+    protected override void StepClass(List<OcSortTrack> tracks, int classId, List<Detection> dets, long frame, TimeSpan time, bool first)
     {
         var high = dets.Where(d => d.Confidence >= _options.TrackThreshold).ToList();
         var low = dets.Where(d => d.Confidence > _options.LowThreshold && d.Confidence < _options.TrackThreshold).ToList();
@@ -253,7 +211,7 @@ public sealed class OcSortTracker : ITracker
         }
         foreach (var t in tracks)
         {
-            if (t.Track.State == TrackState.Lost && Expired(t.Track, frame, time)) t.Track.State = TrackState.Removed;
+            if (t.Track.State == TrackState.Lost && Expired(t.Track, frame, time, _options.LostTrackBuffer)) t.Track.State = TrackState.Removed;
         }
         tracks.RemoveAll(t => t.Track.State == TrackState.Removed);
     }
@@ -266,22 +224,8 @@ public sealed class OcSortTracker : ITracker
         t.Missed = false;
         t.Observe(frame, box, _options.DirectionFrames);
         Describe(t, d);
-        var track = t.Track;
-        if (track.State == TrackState.Lost) track.State = TrackState.Tracked;
-        if (track.State == TrackState.Tentative && track.Hits >= _options.MinHits) Confirm(track, d);
-        else if (track.State == TrackState.Tracked) d.TrackId = track.Id;
+        Matched(t.Track, d, _options.MinHits);
     }
-
-    private void Confirm(Track t, Detection d)
-    {
-        t.State = TrackState.Tracked;
-        t.Id = _nextId++;
-        d.TrackId = t.Id;
-    }
-
-    private bool Expired(Track t, long frame, TimeSpan time) => _options.LostTrackBuffer.Time is { } buffer
-        ? time - t.LastTime > buffer
-        : frame - t.LastFrame > (_options.LostTrackBuffer.Frames ?? 0);
 
     private (List<(OcSortTrack, Detection)> Matched, List<OcSortTrack> Tracks, List<Detection> Detections) MatchByMotion(List<OcSortTrack> tracks, List<Detection> dets, long frame)
     {
@@ -362,5 +306,4 @@ public sealed class OcSortTracker : ITracker
 
     private static (double X, double Y) Centre(Detection d) => (d.X + d.Width / 2, d.Y + d.Height / 2);
 
-    private static Box BoxOf(Detection d) => new(d.X, d.Y, d.Width, d.Height);
 }
