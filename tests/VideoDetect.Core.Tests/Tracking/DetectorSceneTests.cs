@@ -19,10 +19,15 @@ public class DetectorSceneTests(ITestOutputHelper output)
     internal const int W = 768, H = 576, Pad = 8;
     internal static string Model => Path.Combine(Fixtures.SharedDirectory ?? "", "models", "yolox_nano.onnx");
 
-    /// <summary>Detects persons in the first <paramref name="frames"/> frames; with <paramref name="describe"/> each detection also gets its appearance descriptor, as Invoke-FrameDetection computes it (<see cref="Appearance.Describe"/> on the batch).</summary>
-    internal static List<FrameDetections> Detect(DetectionModel model, string video, long frames, bool describe = false)
+    /// <summary>Detects persons (score ≥ 0.1) in frames <paramref name="start"/> up to <paramref name="end"/>; with <paramref name="describe"/> each detection also gets its appearance descriptor, as Invoke-FrameDetection computes it (<see cref="Appearance.Describe"/> on the batch).</summary>
+    internal static List<FrameDetections> Detect(DetectionModel model, string video, long end, bool describe = false, long start = 0)
     {
-        var clips = ClipPlanner.Plan(VideoProbe.Probe(video), new ClipOptions { Length = VideoPosition.FromFrames(50), End = VideoPosition.FromFrames(frames) });
+        var clips = ClipPlanner.Plan(VideoProbe.Probe(video), new ClipOptions
+        {
+            Length = VideoPosition.FromFrames(50),
+            Start = start > 0 ? VideoPosition.FromFrames(start) : null,
+            End = VideoPosition.FromFrames(end),
+        });
         var result = new List<FrameDetections>();
         using var batcher = new FrameBatcher(new BatchOptions { BatchSize = 8, Preprocess = model.Preprocessing });
         foreach (var c in clips) batcher.Add(c);

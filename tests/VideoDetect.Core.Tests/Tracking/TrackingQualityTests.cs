@@ -30,26 +30,10 @@ public class TrackingQualityTests(ITestOutputHelper output)
         _ => new Point(100 + 5 * (f - First), 110),          // behind the occluder for ~1 s
     };
 
-    private static List<FrameDetections> Detect(DetectionModel model, string video, long frames = Frames)
-    {
-        var clips = ClipPlanner.Plan(VideoProbe.Probe(video), new ClipOptions { Length = VideoPosition.FromFrames(50), End = VideoPosition.FromFrames(frames) });
-        var result = new List<FrameDetections>();
-        using var batcher = new FrameBatcher(new BatchOptions { BatchSize = 8, Preprocess = model.Preprocessing });
-        foreach (var c in clips) batcher.Add(c);
-        batcher.Complete();
-        while (batcher.Read() is { } e)
-        {
-            var ready = Assert.IsType<BatchReady>(e);
-            result.AddRange(Detector.Run(model, ready.Batch, new DetectionOptions { Confidence = 0.1f, Classes = new HashSet<int> { 0 } }));
-            ready.Batch.Dispose();
-        }
-        return result;
-    }
-
     /// <summary>Builds the sequence; returns each walker's box per frame where at least half of it is visible.</summary>
     private static Dictionary<(int Walker, int Frame), Rect2d> Build(DetectionModel model, string path)
     {
-        var persons = Detect(model, Fixtures.Video("vtest.avi"), frames: 1).Single().Detections
+        var persons = DetectorSceneTests.Detect(model, Fixtures.Video("vtest.avi"), 1).Single().Detections
             .Where(d => d.Confidence > 0.6f && d.Height > 60).OrderByDescending(d => d.Confidence).Take(3).ToList();
         Assert.Equal(3, persons.Count);
         using var cap = new VideoCapture(Fixtures.Video("vtest.avi"));
@@ -93,7 +77,7 @@ public class TrackingQualityTests(ITestOutputHelper output)
         using var dir = new TempDir();
         string video = Path.Combine(dir.Path, "walkers.avi");
         var truth = Build(model, video);
-        var frames = Detect(model, video);
+        var frames = DetectorSceneTests.Detect(model, video, Frames);
         Assert.Equal(Frames, frames.Count);
 
         var untracked = new EventFolder(new EventOptions());

@@ -88,21 +88,8 @@ public class VtestCrossingTests(ITestOutputHelper output)
     {
         var model = ModelCache.Load(Path.Combine(Fixtures.SharedDirectory ?? "", "models", "yolox_nano.onnx"), new ModelOptions { Provider = ExecutionProvider.Cpu });
         var video = Fixtures.Video("vtest.avi");
-        var clips = ClipPlanner.Plan(VideoProbe.Probe(video), new ClipOptions { Length = VideoPosition.FromFrames(50), Start = VideoPosition.FromFrames(560), End = VideoPosition.FromFrames(660) });
-        var frames = new List<FrameDetections>();
-        using (var batcher = new FrameBatcher(new BatchOptions { BatchSize = 8, Preprocess = model.Preprocessing }))
-        {
-            foreach (var c in clips) batcher.Add(c);
-            batcher.Complete();
-            while (batcher.Read() is { } e)
-            {
-                var ready = Assert.IsType<BatchReady>(e);
-                var found = Detector.Run(model, ready.Batch, new DetectionOptions { Confidence = 0.1f, Classes = new HashSet<int> { 0 } });
-                Appearance.Describe(ready.Batch, found);   // as Invoke-FrameDetection; removed below for the motion-only runs
-                frames.AddRange(found);
-                ready.Batch.Dispose();
-            }
-        }
+        // Described as Invoke-FrameDetection does; the descriptors are removed below for the motion-only runs.
+        var frames = DetectorSceneTests.Detect(model, video, 660, describe: true, start: 560);
         var truth = Truth();
         MotScore Run(Action<long, TimeSpan, IReadOnlyList<Detection>> step, bool appearance = false)
         {
