@@ -63,49 +63,34 @@ public sealed class AppearanceModel
     /// </summary>
     public static AppearanceModel Load(string path, ExecutionProvider provider = ExecutionProvider.Cpu, int deviceId = 0)
     {
-        var file = new FileInfo(System.IO.Path.GetFullPath(path));
-        if (!file.Exists) throw new ModelException(ErrorIds.ModelNotFound, $"Cannot find the appearance model file '{file.FullName}'.");
-        string key = string.Join("|", file.FullName, file.Length, file.LastWriteTimeUtc.Ticks, provider, deviceId);
-        var lazy = Cache.GetOrAdd(key, _ => new Lazy<AppearanceModel>(() => Create(file.FullName, provider, deviceId), LazyThreadSafetyMode.ExecutionAndPublication));
-        try
-        {
-            return lazy.Value;
-        }
-        catch
-        {
-            Cache.TryRemove(key, out _); // a failed load is not cached
-            throw;
-        }
+        return OrtSessions.GetOrLoad(Cache, path, full => $"Cannot find the appearance model file '{full}'.", provider, deviceId, null,
+            full => Create(full, provider, deviceId));
     }
 
     private static AppearanceModel Create(string path, ExecutionProvider provider, int deviceId)
     {
-        OrtRuntime.EnsureQuiet();
-        var (options, _, _) = Providers.Create(provider, deviceId);
-        InferenceSession session;
+        var (session, options, _, _) = OrtSessions.Open(path, provider, deviceId);
         try
         {
-            session = new InferenceSession(path, options);
+            string name = System.IO.Path.GetFileName(path);
+            var (inputName, input) = session.InputMetadata.First();
+            var output = session.OutputMetadata.First().Value;
+            if (session.InputMetadata.Count != 1 || input.Dimensions.Length != 4 || input.Dimensions[1] != 3 || output.Dimensions.Length < 2)
+            {
+                string shapes = $"input [{string.Join(",", input.Dimensions)}], output [{string.Join(",", output.Dimensions)}]";
+                throw new ModelException(ErrorIds.ModelNotRecognised,
+                    $"{name} is not a ReID model the module can use ({shapes}): -AppearanceModel takes one input [N, 3, H, W] and gives [N, D].");
+            }
+            int h = input.Dimensions[2] > 0 ? input.Dimensions[2] : DefaultHeight;
+            int w = input.Dimensions[3] > 0 ? input.Dimensions[3] : DefaultWidth;
+            return new AppearanceModel(path, session, options, inputName, Math.Max(0, input.Dimensions[0]), h, w);
         }
-        catch (OnnxRuntimeException e)
+        catch
         {
-            options.Dispose();
-            throw new ModelException(ErrorIds.ModelUnreadable, $"'{path}' is not a model ONNX Runtime can load: {e.Message}", e);
-        }
-        string name = System.IO.Path.GetFileName(path);
-        var (inputName, input) = session.InputMetadata.First();
-        var output = session.OutputMetadata.First().Value;
-        if (session.InputMetadata.Count != 1 || input.Dimensions.Length != 4 || input.Dimensions[1] != 3 || output.Dimensions.Length < 2)
-        {
-            string shapes = $"input [{string.Join(",", input.Dimensions)}], output [{string.Join(",", output.Dimensions)}]";
             session.Dispose();
             options.Dispose();
-            throw new ModelException(ErrorIds.ModelNotRecognised,
-                $"{name} is not a ReID model the module can use ({shapes}): -AppearanceModel takes one input [N, 3, H, W] and gives [N, D].");
+            throw;
         }
-        int h = input.Dimensions[2] > 0 ? input.Dimensions[2] : DefaultHeight;
-        int w = input.Dimensions[3] > 0 ? input.Dimensions[3] : DefaultWidth;
-        return new AppearanceModel(path, session, options, inputName, Math.Max(0, input.Dimensions[0]), h, w);
     }
 
     /// <summary>

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Microsoft.ML.OnnxRuntime;
-using VideoDetect.Errors;
 
 namespace VideoDetect.Inference;
 
@@ -21,20 +20,9 @@ public static class ModelCache
     public static DetectionModel Load(string path, ModelOptions? options = null)
     {
         options ??= new ModelOptions();
-        var file = new FileInfo(System.IO.Path.GetFullPath(path));
-        if (!file.Exists) throw new ModelException(ErrorIds.ModelNotFound, $"Cannot find the model file '{file.FullName}'.");
-        string key = string.Join("|", file.FullName, file.Length, file.LastWriteTimeUtc.Ticks, options.Provider, options.DeviceId,
-            options.Family ?? "", string.Join("\u001F", options.Labels ?? Array.Empty<string>()));
-        var lazy = Models.GetOrAdd(key, _ => new Lazy<DetectionModel>(() => Create(file.FullName, options), LazyThreadSafetyMode.ExecutionAndPublication));
-        try
-        {
-            return lazy.Value;
-        }
-        catch
-        {
-            Models.TryRemove(key, out _); // a failed load is not cached
-            throw;
-        }
+        return OrtSessions.GetOrLoad(Models, path, full => $"Cannot find the model file '{full}'.", options.Provider, options.DeviceId,
+            string.Join("|", options.Family ?? "", string.Join("\u001F", options.Labels ?? Array.Empty<string>())),
+            full => Create(full, options));
     }
 
     /// <summary>
@@ -56,18 +44,7 @@ public static class ModelCache
 
     private static DetectionModel Create(string path, ModelOptions options)
     {
-        OrtRuntime.EnsureQuiet();
-        var (sessionOptions, provider, fallback) = Providers.Create(options.Provider, options.DeviceId);
-        InferenceSession session;
-        try
-        {
-            session = new InferenceSession(path, sessionOptions);
-        }
-        catch (OnnxRuntimeException e)
-        {
-            sessionOptions.Dispose();
-            throw new ModelException(ErrorIds.ModelUnreadable, $"'{path}' is not a model ONNX Runtime can load: {e.Message}", e);
-        }
+        var (session, sessionOptions, provider, fallback) = OrtSessions.Open(path, options.Provider, options.DeviceId);
         try
         {
             var signature = ModelRecognition.Signature(session);
