@@ -112,19 +112,8 @@ public sealed class AppearanceModel
             var tensor = new float[rows * length];
             for (int i = 0; i < n; i++) Fill(crops[first + i], tensor.AsSpan(i * length, length));
             using var value = OrtValue.CreateTensorValueFromMemory(tensor, new long[] { rows, 3, Height, Width });
-            IDisposableReadOnlyCollection<OrtValue> outputs;
-            try
-            {
-                outputs = _session.Run(runOptions, new[] { _input }, new[] { value }, new[] { _session.OutputNames[0] });
-            }
-            catch (OnnxRuntimeException) when (cancel.IsCancellationRequested)
-            {
-                throw new OperationCanceledException(cancel);
-            }
-            catch (OnnxRuntimeException e)
-            {
-                throw new ModelException(ErrorIds.InferenceFailed, $"The appearance model {System.IO.Path.GetFileName(Path)} failed: {e.Message}", e);
-            }
+            var outputs = OrtSessions.Run(_session, runOptions, new[] { _input }, new[] { value }, new[] { _session.OutputNames[0] }, cancel,
+                message => $"The appearance model {System.IO.Path.GetFileName(Path)} failed: {message}");
             using (outputs)
             {
                 var data = outputs[0].GetTensorDataAsSpan<float>();

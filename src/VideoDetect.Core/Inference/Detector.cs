@@ -61,20 +61,8 @@ public static class Detector
             if (model.Signature.IsSingleImage) shape = shape[1..];
             var memory = batch.Tensor.AsMemory(first * pre.FrameLength, n * pre.FrameLength);
             using var input = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, memory, shape);
-            IDisposableReadOnlyCollection<OrtValue> outputs;
-            try
-            {
-                outputs = lease.Session.Run(runOptions, inputNames, new[] { input }, outputNames);
-            }
-            catch (OnnxRuntimeException) when (cancel.IsCancellationRequested)
-            {
-                throw new OperationCanceledException(cancel);
-            }
-            catch (OnnxRuntimeException e)
-            {
-                throw new ModelException(ErrorIds.InferenceFailed,
-                    $"Inference failed on {System.IO.Path.GetFileName(batch.Path)} frames {batch.Frames[0].FrameIndex}..{batch.Frames[^1].FrameIndex}: {e.Message}", e);
-            }
+            var outputs = OrtSessions.Run(lease.Session, runOptions, inputNames, new[] { input }, outputNames, cancel,
+                message => $"Inference failed on {System.IO.Path.GetFileName(batch.Path)} frames {batch.Frames[0].FrameIndex}..{batch.Frames[^1].FrameIndex}: {message}");
             using (outputs)
             {
                 // The families read ONNX Runtime's output buffers in place, through a ref struct that
