@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.ML.OnnxRuntime;
 using OpenCvSharp;
+using VideoDetect.Batching;
 using VideoDetect.Errors;
 
 namespace VideoDetect.Inference;
@@ -28,14 +29,16 @@ public sealed class AppearanceModel
     private static readonly ConcurrentDictionary<string, Lazy<AppearanceModel>> Cache = new(StringComparer.Ordinal);
 
     private readonly InferenceSession _session;
-    private readonly string _input;
+    private readonly string[] _inputNames;
+    private readonly string[] _outputNames;
 
     private AppearanceModel(string path, InferenceSession session, SessionOptions options, string input, int batch, int height, int width)
     {
         Path = path;
         _session = session;
         Options = options;
-        _input = input;
+        _inputNames = new[] { input };
+        _outputNames = new[] { session.OutputNames[0] };
         FixedBatch = batch;
         Height = height;
         Width = width;
@@ -109,16 +112,21 @@ public sealed class AppearanceModel
             cancel.ThrowIfCancellationRequested();
             int n = Math.Min(chunk, crops.Count - first);
             int rows = FixedBatch > 0 ? FixedBatch : n; // a fixed batch is padded with zero crops
-            var tensor = new float[rows * length];
-            for (int i = 0; i < n; i++) Fill(crops[first + i], tensor.AsSpan(i * length, length));
-            using var value = OrtValue.CreateTensorValueFromMemory(tensor, new long[] { rows, 3, Height, Width });
-            var outputs = OrtSessions.Run(_session, runOptions, new[] { _input }, new[] { value }, new[] { _session.OutputNames[0] }, cancel,
-                message => $"The appearance model {System.IO.Path.GetFileName(Path)} failed: {message}");
-            using (outputs)
+            var tensor = TensorPool.Shared.Rent(rows * length); // contents undefined: padding rows are zeroed
+            try
             {
+                for (int i = 0; i < n; i++) Fill(crops[first + i], tensor.AsSpan(i * length, length));
+                tensor.AsSpan(n * length).Clear();
+                using var value = OrtValue.CreateTensorValueFromMemory(tensor, new long[] { rows, 3, Height, Width });
+                using var outputs = OrtSessions.Run(_session, runOptions, _inputNames, new[] { value }, _outputNames, cancel,
+                    message => $"The appearance model {System.IO.Path.GetFileName(Path)} failed: {message}");
                 var data = outputs[0].GetTensorDataAsSpan<float>();
                 int d = data.Length / rows;
                 for (int i = 0; i < n; i++) result[first + i] = AppearanceDescriptor.Encode(AppearanceKind.Embedding, data.Slice(i * d, d));
+            }
+            finally
+            {
+                TensorPool.Shared.Return(tensor);
             }
         }
         return result;
