@@ -24,13 +24,12 @@ public sealed class AppearanceModel
     /// <summary>The crop size used when the model's H or W is not fixed.</summary>
     public const int DefaultHeight = 256, DefaultWidth = 128;
 
-    private static readonly float[] Mean = { 0.485f, 0.456f, 0.406f };
-    private static readonly float[] Std = { 0.229f, 0.224f, 0.225f };
     private static readonly ConcurrentDictionary<string, Lazy<AppearanceModel>> Cache = new(StringComparer.Ordinal);
 
     private readonly InferenceSession _session;
     private readonly string[] _inputNames;
     private readonly string[] _outputNames;
+    private readonly FramePreprocessor _preprocessor;
 
     private AppearanceModel(string path, InferenceSession session, SessionOptions options, string input, int batch, int height, int width)
     {
@@ -42,6 +41,13 @@ public sealed class AppearanceModel
         FixedBatch = batch;
         Height = height;
         Width = width;
+        // ImageNet's (x / 255 − mean) / std in pixel units: (x − 255·mean) / (255·std).
+        _preprocessor = new FramePreprocessor(new PreprocessOptions
+        {
+            Width = width, Height = height, Resize = ResizeMode.Stretch, Interpolation = ResizeInterpolation.Linear,
+            ChannelOrder = ChannelOrder.RGB, Layout = TensorLayout.NCHW,
+            Mean = new[] { 123.675f, 116.28f, 103.53f }, Std = new[] { 58.395f, 57.12f, 57.375f }, Scale = 1f,
+        });
     }
 
     public string Path { get; }
@@ -115,7 +121,7 @@ public sealed class AppearanceModel
             var tensor = TensorPool.Shared.Rent(rows * length); // contents undefined: padding rows are zeroed
             try
             {
-                for (int i = 0; i < n; i++) Fill(crops[first + i], tensor.AsSpan(i * length, length));
+                for (int i = 0; i < n; i++) _preprocessor.Process(crops[first + i], tensor.AsSpan(i * length, length));
                 tensor.AsSpan(n * length).Clear();
                 using var value = OrtValue.CreateTensorValueFromMemory(tensor, new long[] { rows, 3, Height, Width });
                 using var outputs = OrtSessions.Run(_session, runOptions, _inputNames, new[] { value }, _outputNames, cancel,
@@ -130,24 +136,6 @@ public sealed class AppearanceModel
             }
         }
         return result;
-    }
-
-    /// <summary>One crop resized to the network's size as planar, normalised RGB.</summary>
-    private unsafe void Fill(Mat crop, Span<float> destination)
-    {
-        using var resized = new Mat();
-        Cv2.Resize(crop, resized, new Size(Width, Height), 0, 0, InterpolationFlags.Linear);
-        int plane = Height * Width;
-        for (int y = 0; y < Height; y++)
-        {
-            byte* row = (byte*)resized.Ptr(y);
-            for (int x = 0; x < Width; x++)
-            {
-                int at = y * Width + x;
-                for (int c = 0; c < 3; c++) // tensor channel c = R, G, B = BGR byte 2 − c
-                    destination[c * plane + at] = (row[3 * x + 2 - c] / 255f - Mean[c]) / Std[c];
-            }
-        }
     }
 
     public override string ToString() => $"{System.IO.Path.GetFileName(Path)} (ReID, {Height}x{Width})";
