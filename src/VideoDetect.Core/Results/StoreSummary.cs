@@ -101,17 +101,14 @@ public static class StoreSummary
             var stored = ResultStore.Inspect(directory, identity);
             yield return stored.State switch
             {
-                StoredState.Complete => OfDone(source, stored.File!, FormatOf(stored.File!)),
-                StoredState.InUse or StoredState.Partial => (OfPartial(source, stored.File!, FormatOf(stored.File!), stored.State == StoredState.InUse), null),
+                StoredState.Complete => OfDone(source, stored.File!, ResultFiles.FormatOf(stored.File!)),
+                StoredState.InUse or StoredState.Partial => (OfPartial(source, stored.File!, ResultFiles.FormatOf(stored.File!), stored.State == StoredState.InUse), null),
                 StoredState.Corrupt => (new StoreEntry(source, StoreState.Failed, stored.File, -1, -1, 0, stored.Reason), null),
                 StoredState.Changed => (new StoreEntry(source, StoreState.Pending, stored.File, -1, -1, 0, stored.Reason), null),
                 _ => (new StoreEntry(source, StoreState.Pending, null, -1, -1, 0, null), null),
             };
         }
     }
-
-    private static ResultFormat FormatOf(string file) =>
-        file.Replace(PendingFile.PartialSuffix, "", StringComparison.Ordinal).EndsWith(ResultFiles.Suffix(ResultFormat.Csv), StringComparison.Ordinal) ? ResultFormat.Csv : ResultFormat.JsonLines;
 
     // source: the listing's path, or null to name the video by its header (the file name when that is unreadable).
     // The header comes back with the entry (StoreOutputs.Apply reads the source version from it).
