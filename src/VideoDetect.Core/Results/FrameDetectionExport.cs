@@ -47,7 +47,7 @@ public sealed class FrameDetectionExport(FrameDetectionExportOptions options, Ca
     public string Suffix => ResultFiles.Suffix(options.Format);
 
     /// <summary>The result file, as the store's outputs record names it.</summary>
-    public string OutputKind => "Detections";
+    public string OutputKind => StoreOutputs.Detections;
 
     /// <summary>Claims the target; throws <see cref="OutputPathConflictException"/> or <see cref="OutputExistsException"/>.</summary>
     public string Claim(OutputClaims claims, string sourcePath)
