@@ -47,7 +47,7 @@ public sealed class FrameDetectionExport(FrameDetectionExportOptions options, Ca
     public string Suffix => ResultFiles.Suffix(options.Format);
 
     /// <summary>The result file, as the store's outputs record names it.</summary>
-    public string OutputKind => "Detections";
+    public string OutputKind => StoreOutputs.Detections;
 
     /// <summary>Claims the target; throws <see cref="OutputPathConflictException"/> or <see cref="OutputExistsException"/>.</summary>
     public string Claim(OutputClaims claims, string sourcePath)
@@ -116,14 +116,13 @@ public sealed class FrameDetectionOutput : ISourceOutput
     {
         SourcePath = sourcePath;
         _writer = writer;
-        Writer = writer;
         _lastFrame = writer.StoredLastFrame;
     }
 
     public string SourcePath { get; }
 
-    /// <summary>The file's writer (whether it was resumed or started over).</summary>
-    public ResultFileWriter Writer { get; }
+    /// <summary>The file's writer (whether it was resumed or started over), until the output fails or is committed.</summary>
+    public ResultFileWriter Writer => _writer ?? throw new InvalidOperationException("The output failed or was committed.");
 
     /// <summary>Always true: the commit is a rename.</summary>
     public bool Completed => true;
@@ -183,9 +182,7 @@ public sealed class FrameDetectionOutput : ISourceOutput
         int stride = Math.Max(1, writer.Header.Parameters?.FrameStride ?? 1);
         try
         {
-            if (!HeldFrames.Covers(writer.LastFrame, count, stride))
-                return new FrameDetectionResult(null, writer.PartialPath, SourcePath, writer.Resumed, writer.ClipsAppended, writer.LastFrame, count);
-            var file = writer.Commit();
+            var file = HeldFrames.Covers(writer.LastFrame, count, stride) ? writer.Commit() : null;
             return new FrameDetectionResult(file, writer.PartialPath, SourcePath, writer.Resumed, writer.ClipsAppended, writer.LastFrame, count);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

@@ -21,6 +21,9 @@ public sealed record MotResult(FileInfo File, string SourcePath, long Frames, lo
 /// </summary>
 public sealed class MotExport(bool force) : ISourceSink
 {
+    /// <summary>The MOT file, as the store's outputs record names it.</summary>
+    public string OutputKind => "Mot";
+
     /// <summary>Claims the target; throws <see cref="OutputPathConflictException"/> or <see cref="OutputExistsException"/>.</summary>
     public string Claim(OutputClaims claims, string sourcePath) => claims.Claim(sourcePath, ResultFiles.MotSuffix);
 

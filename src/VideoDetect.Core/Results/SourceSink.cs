@@ -16,8 +16,9 @@ public interface ISourceSink
     /// <summary>
     /// The kind of output this sink makes (Detections, AnnotatedVideo, …): the name under which the
     /// store's outputs record (<see cref="SourceOutputs"/>) keeps it and Get-DetectionStore -MissingOutput finds it.
+    /// Each sink names it (no default from its type name, which would change with a rename).
     /// </summary>
-    string OutputKind => GetType().Name;
+    string OutputKind { get; }
 
     /// <summary>
     /// Claims the target of <paramref name="sourcePath"/>'s output with <paramref name="claims"/> (the

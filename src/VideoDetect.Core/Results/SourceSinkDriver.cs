@@ -54,9 +54,6 @@ public sealed class SourceSinkDriver : IDisposable
     /// <summary>The most sealed outputs that complete at once.</summary>
     public int ThrottleLimit { get; }
 
-    /// <summary>The output of the current source, or null while it is skipped.</summary>
-    public ISourceOutput? Current => _current;
-
     /// <summary>Takes one frame: starts its source when its Path is new, adds it, commits what is due.</summary>
     public void Push(FrameDetections frame)
     {
@@ -78,10 +75,7 @@ public sealed class SourceSinkDriver : IDisposable
             catch (Exception e) when (OutputError(e, output.SourcePath) is { } error)
             {
                 _current = null;
-                output.Dispose(); // abandoned: nothing left that looks finished
-                _host.SourceEnded();
-                _host.Failed(error, output.SourcePath);
-                Record(output.SourcePath, RecordedOutput.Failed, null, error.Message);
+                Fail(output, error, abandon: true);
             }
         }
         Commit(all: false);
@@ -141,10 +135,7 @@ public sealed class SourceSinkDriver : IDisposable
         }
         catch (Exception e) when (OutputError(e, output.SourcePath) is { } error)
         {
-            output.Dispose();
-            _host.SourceEnded();
-            _host.Failed(error, output.SourcePath);
-            Record(output.SourcePath, RecordedOutput.Failed, null, error.Message);
+            Fail(output, error, abandon: true);
             return;
         }
         if (any) _sealed.Enqueue(output);
@@ -171,8 +162,7 @@ public sealed class SourceSinkDriver : IDisposable
         }
         catch (Exception e) when (OutputError(e, output.SourcePath) is { } error)
         {
-            _host.Failed(error, output.SourcePath);
-            Record(output.SourcePath, RecordedOutput.Failed, null, error.Message);
+            Fail(output, error, abandon: false); // disposed below
             return;
         }
         finally
@@ -182,6 +172,21 @@ public sealed class SourceSinkDriver : IDisposable
         // A file kept unfinished (a result file whose frames ended early) stays Started: not Done.
         if (result.File is { } file) Record(output.SourcePath, RecordedOutput.Done, file.FullName, null);
         _host.Committed(result);
+    }
+
+    /// <summary>
+    /// An output that failed: with <paramref name="abandon"/>, disposed (nothing left that looks
+    /// finished) and its source ended first; then the error reported and recorded as Failed.
+    /// </summary>
+    private void Fail(ISourceOutput output, VideoDetectException error, bool abandon)
+    {
+        if (abandon)
+        {
+            output.Dispose();
+            _host.SourceEnded();
+        }
+        _host.Failed(error, output.SourcePath);
+        Record(output.SourcePath, RecordedOutput.Failed, null, error.Message);
     }
 
     /// <summary>

@@ -30,23 +30,36 @@ public static class StoreOutputs
     /// <summary>The kind of the result file itself, always first in <see cref="StoreEntry.Outputs"/>.</summary>
     public const string Detections = "Detections";
 
-    /// <summary>The output kinds expected of every video of <paramref name="directory"/> besides Detections, in name order.</summary>
-    public static IReadOnlyList<string> Kinds(string directory, IReadOnlyCollection<string>? expected)
+    /// <summary>
+    /// The output kinds expected of every video of <paramref name="directory"/> besides Detections, in
+    /// name order, and the outputs records read for them (by file name in <see cref="SourceOutputs.Folder"/>),
+    /// each read once for <see cref="Apply"/>.
+    /// </summary>
+    public static (IReadOnlyList<string> Kinds, IReadOnlyDictionary<string, SourceOutputsRecord> Records) Kinds(string directory, IReadOnlyCollection<string>? expected)
     {
         // Kinds compare without case (-MissingOutput annotatedvideo); the spelling a record uses wins.
         var kinds = new SortedSet<string>(StringComparer.OrdinalIgnoreCase);
+        var records = new Dictionary<string, SourceOutputsRecord>(StringComparer.Ordinal);
         string folder = SourceOutputs.FolderOf(directory);
         if (Directory.Exists(folder))
             foreach (string file in Directory.EnumerateFiles(folder, "*" + SourceOutputs.Suffix))
-                if (SourceOutputs.Read(file) is { } record) kinds.UnionWith(record.Outputs.Keys);
+                if (SourceOutputs.Read(file) is { } record)
+                {
+                    records[Path.GetFileName(file)] = record;
+                    kinds.UnionWith(record.Outputs.Keys);
+                }
         kinds.UnionWith(expected ?? Array.Empty<string>());
         kinds.Remove(Detections);
-        return kinds.ToList();
+        return (kinds.ToList(), records);
     }
 
-    /// <summary><paramref name="entry"/> with its outputs' states, and Incomplete for a Done one whose outputs are not all Done.</summary>
-    public static StoreEntry Apply(string directory, StoreEntry entry, IReadOnlyList<string> kinds)
+    /// <summary>
+    /// <paramref name="entry"/> with its outputs' states, and Incomplete for a Done one whose outputs are not all Done;
+    /// <paramref name="header"/>: its result file's header as the entry was read (null when none was).
+    /// </summary>
+    public static StoreEntry Apply(StoreEntry entry, ResultHeader? header, (IReadOnlyList<string> Kinds, IReadOnlyDictionary<string, SourceOutputsRecord> Records) loaded)
     {
+        var kinds = loaded.Kinds;
         var detections = new OutputStatus(Detections, entry.State switch
         {
             StoreState.Done or StoreState.Truncated => OutputState.Done,
@@ -58,8 +71,7 @@ public static class StoreOutputs
         if (detections.State != OutputState.Done || entry.File is null)
             return entry with { Outputs = outputs.Concat(kinds.Select(k => new OutputStatus(k, OutputState.Missing, null, "the detections are not finished"))).ToList() };
 
-        var header = ResultStore.TryReadHeader(entry.File, FormatOf(entry.File), out _);
-        var record = SourceOutputs.Read(Path.Combine(SourceOutputs.FolderOf(directory), RecordNameOf(entry.File)));
+        var record = loaded.Records.GetValueOrDefault(RecordNameOf(entry.File));
         foreach (string kind in kinds)
             outputs.Add(StateOf(kind, record?.Outputs.FirstOrDefault(o => string.Equals(o.Key, kind, StringComparison.OrdinalIgnoreCase)).Value, header?.Source));
         var notDone = outputs.Where(o => o.State != OutputState.Done).ToList();
@@ -97,7 +109,4 @@ public static class StoreOutputs
             if (name.EndsWith(ResultFiles.Suffix(format), StringComparison.Ordinal)) return name[..^ResultFiles.Suffix(format).Length] + SourceOutputs.Suffix;
         return name + SourceOutputs.Suffix;
     }
-
-    private static ResultFormat FormatOf(string file) =>
-        file.EndsWith(ResultFiles.Suffix(ResultFormat.Csv), StringComparison.Ordinal) ? ResultFormat.Csv : ResultFormat.JsonLines;
 }

@@ -40,11 +40,11 @@ public static class StoreSummary
     /// <summary>Every video the store holds a file for, by name; <paramref name="expected"/>: output kinds expected of each video besides those the store records.</summary>
     public static IEnumerable<StoreEntry> Of(string directory, IReadOnlyCollection<string>? expected = null)
     {
-        var kinds = StoreOutputs.Kinds(directory, expected);
-        return Entries(directory).Select(e => StoreOutputs.Apply(directory, e, kinds));
+        var loaded = StoreOutputs.Kinds(directory, expected);
+        return Entries(directory).Select(e => StoreOutputs.Apply(e.Entry, e.Header, loaded));
     }
 
-    private static IEnumerable<StoreEntry> Entries(string directory)
+    private static IEnumerable<(StoreEntry Entry, ResultHeader? Header)> Entries(string directory)
     {
         if (!Directory.Exists(directory)) yield break;
         var names = new SortedDictionary<string, (string? Done, string? Partial, ResultFormat Format)>(StringComparer.Ordinal);
@@ -67,7 +67,7 @@ public static class StoreSummary
         }
         foreach (var (key, (done, partial, format)) in names)
         {
-            if (partial is not null) yield return OfPartial(null, partial, format, null);
+            if (partial is not null) yield return (OfPartial(null, partial, format, null), null);
             else yield return OfDone(null, done!, format);
         }
     }
@@ -75,11 +75,11 @@ public static class StoreSummary
     /// <summary>Each of <paramref name="sources"/> (full paths) against the store, recorded relative to <paramref name="root"/> when given.</summary>
     public static IEnumerable<StoreEntry> Of(string directory, IEnumerable<string> sources, string? root, IReadOnlyCollection<string>? expected = null)
     {
-        var kinds = StoreOutputs.Kinds(directory, expected);
-        return Entries(directory, sources, root).Select(e => StoreOutputs.Apply(directory, e, kinds));
+        var loaded = StoreOutputs.Kinds(directory, expected);
+        return Entries(directory, sources, root).Select(e => StoreOutputs.Apply(e.Entry, e.Header, loaded));
     }
 
-    private static IEnumerable<StoreEntry> Entries(string directory, IEnumerable<string> sources, string? root)
+    private static IEnumerable<(StoreEntry Entry, ResultHeader? Header)> Entries(string directory, IEnumerable<string> sources, string? root)
     {
         foreach (string source in sources)
         {
@@ -95,32 +95,30 @@ public static class StoreSummary
             }
             if (identity is null)
             {
-                yield return new StoreEntry(source, StoreState.Pending, null, -1, -1, 0, problem);
+                yield return (new StoreEntry(source, StoreState.Pending, null, -1, -1, 0, problem), null);
                 continue;
             }
             var stored = ResultStore.Inspect(directory, identity);
             yield return stored.State switch
             {
-                StoredState.Complete => OfDone(source, stored.File!, FormatOf(stored.File!)),
-                StoredState.InUse or StoredState.Partial => OfPartial(source, stored.File!, FormatOf(stored.File!), stored.State == StoredState.InUse),
-                StoredState.Corrupt => new StoreEntry(source, StoreState.Failed, stored.File, -1, -1, 0, stored.Reason),
-                StoredState.Changed => new StoreEntry(source, StoreState.Pending, stored.File, -1, -1, 0, stored.Reason),
-                _ => new StoreEntry(source, StoreState.Pending, null, -1, -1, 0, null),
+                StoredState.Complete => OfDone(source, stored.File!, ResultFiles.FormatOf(stored.File!)),
+                StoredState.InUse or StoredState.Partial => (OfPartial(source, stored.File!, ResultFiles.FormatOf(stored.File!), stored.State == StoredState.InUse), null),
+                StoredState.Corrupt => (new StoreEntry(source, StoreState.Failed, stored.File, -1, -1, 0, stored.Reason), null),
+                StoredState.Changed => (new StoreEntry(source, StoreState.Pending, stored.File, -1, -1, 0, stored.Reason), null),
+                _ => (new StoreEntry(source, StoreState.Pending, null, -1, -1, 0, null), null),
             };
         }
     }
 
-    private static ResultFormat FormatOf(string file) =>
-        file.Replace(PendingFile.PartialSuffix, "", StringComparison.Ordinal).EndsWith(ResultFiles.Suffix(ResultFormat.Csv), StringComparison.Ordinal) ? ResultFormat.Csv : ResultFormat.JsonLines;
-
     // source: the listing's path, or null to name the video by its header (the file name when that is unreadable).
-    private static StoreEntry OfDone(string? source, string file, ResultFormat format)
+    // The header comes back with the entry (StoreOutputs.Apply reads the source version from it).
+    private static (StoreEntry, ResultHeader?) OfDone(string? source, string file, ResultFormat format)
     {
         var header = ResultStore.TryReadHeader(file, format, out string? problem);
         return header is null
-            ? new StoreEntry(source ?? Path.GetFileName(file), StoreState.Failed, file, -1, -1, 0, problem)
-            : new StoreEntry(source ?? header.Source.Path, header.Source.Truncated ? StoreState.Truncated : StoreState.Done, file, -1,
-                header.Source.FrameCount - 1, header.Source.FrameCount, header.Source.TruncationText);
+            ? (new StoreEntry(source ?? Path.GetFileName(file), StoreState.Failed, file, -1, -1, 0, problem), null)
+            : (new StoreEntry(source ?? header.Source.Path, header.Source.Truncated ? StoreState.Truncated : StoreState.Done, file, -1,
+                header.Source.FrameCount - 1, header.Source.FrameCount, header.Source.TruncationText), header);
     }
 
     private static StoreEntry OfPartial(string? source, string partial, ResultFormat format, bool? claimed)

@@ -34,13 +34,14 @@ public sealed class ExportFrameDetectionCommand : SourceWriterCommand
 
     protected override void BeginProcessing()
     {
+        Func<string, OutputLocation> locate = full => ToDirectory ? OutputLocation.ForDirectory(full) : OutputLocation.ForFile(full);
         if (Format == ResultFormat.Mot)
         {
-            OpenWriter(full => ToDirectory ? OutputLocation.ForDirectory(full) : OutputLocation.ForFile(full), _ => new MotExport(Force));
+            OpenWriter(locate, _ => new MotExport(Force));
             return;
         }
         // -Force also starts over a partial file made with other settings.
-        OpenWriter(full => ToDirectory ? OutputLocation.ForDirectory(full) : OutputLocation.ForFile(full), full => new FrameDetectionExport(new FrameDetectionExportOptions
+        OpenWriter(locate, full => new FrameDetectionExport(new FrameDetectionExportOptions
         {
             Format = MyInvocation.BoundParameters.ContainsKey(nameof(Format)) || ToDirectory ? Format : ResultFiles.FormatOf(full),
             Force = Force,

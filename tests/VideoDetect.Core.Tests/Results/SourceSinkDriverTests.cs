@@ -19,6 +19,7 @@ public class SourceSinkDriverTests
         private Func<string, Exception?>? OpenThrows { get; } = openThrows;
         private Func<FrameDetections, bool>? FailOn { get; } = failOn;
         private bool FailCommit { get; } = failCommit;
+        public string OutputKind => "Line";
 
         public string Claim(OutputClaims claims, string sourcePath) => claims.Claim(sourcePath, ".lines.txt");
 
