@@ -132,7 +132,7 @@ public sealed class TrackLinker
             if (dets[i].TrackId is not int raw) continue;
             int id = Resolve(raw);
             var box = BoxOf(dets[i]);
-            var look = Crowded(dets, i) ? null : AppearanceDescriptor.Decode(dets[i].Appearance);
+            var look = dets[i].Appearance is null || Crowded(dets, i) ? null : AppearanceDescriptor.Decode(dets[i].Appearance);
             if (!_tracks.TryGetValue(id, out var t))
             {
                 _tracks[id] = t = new LinkedTrack(id, dets[i].ClassId, frame.FrameIndex, frame.Timestamp, box);
