@@ -60,9 +60,6 @@ public sealed class TrackLinker
     /// <summary>Frames held now (at most a window's worth).</summary>
     public int Buffered => _buffer.Count;
 
-    /// <summary>Links made since the last source began.</summary>
-    public int Links { get; private set; }
-
     /// <summary>Takes the next tracked frame; returns the frames that leave the buffer (none while it fills).</summary>
     public IReadOnlyList<FrameDetections> Push(FrameDetections frame)
     {
@@ -104,7 +101,6 @@ public sealed class TrackLinker
         _superseded.Clear();
         _decided.Clear();
         _nextFresh = FreshIdBase;
-        Links = 0;
     }
 
     // Older than the window before `newer`: by time when the window is a time, else by frame index.
@@ -201,7 +197,6 @@ public sealed class TrackLinker
         _superseded.Add(_current[best.Id]);
         _current[best.Id] = raw;
         best.Continue(fresh);
-        Links++;
     }
 
     private double Cost(LinkedTrack lost, LinkedTrack fresh)
