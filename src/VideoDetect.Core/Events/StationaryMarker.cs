@@ -86,7 +86,7 @@ internal sealed class StationaryMarker
         {
             var d = detections[i];
             if (d.TrackId is not { } id) { d.Stationary = false; d.StationarySince = null; continue; }
-            var s = SeeStretch(id, ClassGroups.BoxOf(d), placeOf[i], now);
+            var s = SeeStretch(id, Box.Of(d), placeOf[i], now);
             d.Stationary = s.Stationary;
             d.StationarySince = s.Stationary ? s.Since.Frame : null;
         }
@@ -96,7 +96,7 @@ internal sealed class StationaryMarker
     /// <summary>The place this detection keeps alive: the best-overlapping one of its kind not yet seen in this frame, or a new one.</summary>
     private Place SeePlace(Detection d, At now)
     {
-        var box = ClassGroups.BoxOf(d);
+        var box = Box.Of(d);
         string kind = _groups.KindOf(d.Label);
         Place? best = null;
         double bestIou = StillIou;

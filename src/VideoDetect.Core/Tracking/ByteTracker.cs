@@ -25,9 +25,6 @@ public sealed class ByteTracker : PerClassTracker<Track>
     public const string TrackerName = "ByteTrack";
 
     private const double SecondMatchLimit = 0.5, UnconfirmedMatchLimit = 0.7, DuplicateIou = 0.85;
-    // The 95 % point of the chi-square distribution with 2 degrees of freedom (DeepSORT's gate, for the centre).
-    private const double CentreGate = 5.99;
-    private const double MaxHeightRatio = 1.33;
     private readonly TrackerOptions _options;
 
     public ByteTracker(TrackerOptions? options = null)
@@ -77,7 +74,7 @@ public sealed class ByteTracker : PerClassTracker<Track>
         foreach (var d in newHigh)
         {
             if (d.Confidence < _options.NewTrackThreshold) continue;
-            var t = new Track(classId, BoxOf(d), d.Confidence, frame, time);
+            var t = new Track(classId, Box.Of(d), d.Confidence, frame, time);
             tracks.Add(t);
             if (first || _options.MinHits <= 1) Confirm(t, d);
         }
@@ -92,7 +89,7 @@ public sealed class ByteTracker : PerClassTracker<Track>
 
     private void Apply(Track t, Detection d, long frame, TimeSpan time)
     {
-        t.Update(BoxOf(d), d.Confidence, frame, time);
+        t.Update(Box.Of(d), d.Confidence, frame, time);
         Matched(t, d, _options.MinHits);
     }
 
@@ -118,13 +115,13 @@ public sealed class ByteTracker : PerClassTracker<Track>
             var box = tracks[i].Box;
             for (int j = 0; j < dets.Count; j++)
             {
-                var det = BoxOf(dets[j]);
+                var det = Box.Of(dets[j]);
                 double ratio = det.Height / Math.Max(box.Height, 1e-6);
-                bool similar = ratio <= MaxHeightRatio && ratio >= 1 / MaxHeightRatio;
+                bool similar = ratio <= Gates.MaxHeightRatio && ratio >= 1 / Gates.MaxHeightRatio;
                 cost[i, j] = similar ? tracks[i].CentreDistance2(det) : double.PositiveInfinity;
             }
         }
-        return Paired(tracks, dets, Assignment.Solve(cost, CentreGate));
+        return Paired(tracks, dets, Assignment.Solve(cost, Gates.CentreGate));
     }
 
     private static (List<(Track, Detection)> Matched, List<Track> Tracks, List<Detection> Detections) Match(
@@ -136,7 +133,7 @@ public sealed class ByteTracker : PerClassTracker<Track>
             var box = tracks[i].Box;
             for (int j = 0; j < dets.Count; j++)
             {
-                double iou = Box.Iou(box, BoxOf(dets[j]));
+                double iou = Box.Iou(box, Box.Of(dets[j]));
                 cost[i, j] = 1 - (fuseScore ? iou * dets[j].Confidence : iou);
             }
         }

@@ -92,9 +92,6 @@ public abstract class PerClassTracker<TTrack> : ITracker
         ? time - track.LastTime > limit
         : frame - track.LastFrame > (buffer.Frames ?? 0);
 
-    /// <summary>A detection's box.</summary>
-    protected static Box BoxOf(Detection d) => new(d.X, d.Y, d.Width, d.Height);
-
     /// <summary>Before the classes are stepped: what the subclass reads from the whole frame (the copies, TrackId null).</summary>
     protected virtual void BeginFrame(Detection[] detections) { }
 
