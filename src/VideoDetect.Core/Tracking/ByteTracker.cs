@@ -40,8 +40,7 @@ public sealed class ByteTracker : PerClassTracker<Track>
 
     protected override void StepClass(List<Track> tracks, int classId, List<Detection> dets, long frame, TimeSpan time, bool first)
     {
-        var high = dets.Where(d => d.Confidence >= _options.TrackThreshold).ToList();
-        var low = dets.Where(d => d.Confidence > _options.LowThreshold && d.Confidence < _options.TrackThreshold).ToList();
+        var (high, low) = Split(dets, _options);
         foreach (var t in tracks) t.PredictTo(frame);
         var pool = tracks.Where(t => t.State is TrackState.Tracked or TrackState.Lost).ToList();
         var unconfirmed = tracks.Where(t => t.State == TrackState.Tentative).ToList();
@@ -138,19 +137,5 @@ public sealed class ByteTracker : PerClassTracker<Track>
             }
         }
         return Paired(tracks, dets, Assignment.Solve(cost, limit));
-    }
-
-    private static (List<(Track, Detection)> Matched, List<Track> Tracks, List<Detection> Detections) Paired(
-        List<Track> tracks, List<Detection> dets, List<(int Row, int Column)> pairs)
-    {
-        var usedT = new bool[tracks.Count];
-        var usedD = new bool[dets.Count];
-        var matched = new List<(Track, Detection)>(pairs.Count);
-        foreach (var (i, j) in pairs)
-        {
-            usedT[i] = usedD[j] = true;
-            matched.Add((tracks[i], dets[j]));
-        }
-        return (matched, tracks.Where((_, i) => !usedT[i]).ToList(), dets.Where((_, j) => !usedD[j]).ToList());
     }
 }

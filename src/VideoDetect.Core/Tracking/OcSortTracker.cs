@@ -129,8 +129,7 @@ public sealed class OcSortTracker : PerClassTracker<OcSortTrack>
 
     protected override void StepClass(List<OcSortTrack> tracks, int classId, List<Detection> dets, long frame, TimeSpan time, bool first)
     {
-        var high = dets.Where(d => d.Confidence >= _options.TrackThreshold).ToList();
-        var low = dets.Where(d => d.Confidence > _options.LowThreshold && d.Confidence < _options.TrackThreshold).ToList();
+        var (high, low) = Split(dets, _options);
         foreach (var t in tracks) t.Track.PredictTo(frame);
 
         var confirmed = tracks.Where(t => t.Track.State is TrackState.Tracked or TrackState.Lost).ToList();
@@ -273,21 +272,6 @@ public sealed class OcSortTracker : PerClassTracker<OcSortTrack>
         for (int i = 0; i < tracks.Count; i++) for (int j = 0; j < dets.Count; j++) c[i, j] = cost(tracks[i], dets[j]);
         return c;
     }
-
-    private static (List<(OcSortTrack, Detection)> Matched, List<OcSortTrack> Tracks, List<Detection> Detections) Paired(
-        List<OcSortTrack> tracks, List<Detection> dets, List<(int Row, int Column)> pairs)
-    {
-        var usedT = new bool[tracks.Count];
-        var usedD = new bool[dets.Count];
-        var matched = new List<(OcSortTrack, Detection)>(pairs.Count);
-        foreach (var (i, j) in pairs)
-        {
-            usedT[i] = usedD[j] = true;
-            matched.Add((tracks[i], dets[j]));
-        }
-        return (matched, tracks.Where((_, i) => !usedT[i]).ToList(), dets.Where((_, j) => !usedD[j]).ToList());
-    }
-
     private static (double X, double Y) Centre(Detection d) => (d.X + d.Width / 2, d.Y + d.Height / 2);
 
 }
