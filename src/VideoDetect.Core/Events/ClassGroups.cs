@@ -55,7 +55,7 @@ internal sealed class ClassGroups
             {
                 var db = detections[order[b]];
                 if (drop.Contains(order[b]) || GroupOf(da.Label) != GroupOf(db.Label)) continue;
-                if (Box.Iou(BoxOf(da), BoxOf(db)) >= _iou) drop.Add(order[b]);
+                if (Box.Iou(Box.Of(da), Box.Of(db)) >= _iou) drop.Add(order[b]);
             }
         }
         if (drop.Count == 0) return;
@@ -64,8 +64,6 @@ internal sealed class ClassGroups
             if (!drop.Contains(i)) detections[w++] = detections[i];
         detections.RemoveRange(w, detections.Count - w);
     }
-
-    public static Box BoxOf(Detection d) => new(d.X, d.Y, d.Width, d.Height);
 }
 
 /// <summary>

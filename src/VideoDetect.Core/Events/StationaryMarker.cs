@@ -53,7 +53,7 @@ internal sealed class StationaryMarker
         public bool Stationary;
     }
 
-    private readonly VideoPosition _after;
+    private readonly VideoPosition _after, _settle, _gap;   // the time to stand still; a tenth and a quarter of it
     private readonly ClassGroups _groups;
     private readonly List<Place> _places = new();
     private readonly Dictionary<int, Stretch> _stretches = new();
@@ -62,6 +62,8 @@ internal sealed class StationaryMarker
     public StationaryMarker(VideoPosition after, ClassGroups groups)
     {
         _after = after;
+        _settle = Fraction(after, 10);
+        _gap = Fraction(after, 4);
         _groups = groups;
     }
 
@@ -86,7 +88,7 @@ internal sealed class StationaryMarker
         {
             var d = detections[i];
             if (d.TrackId is not { } id) { d.Stationary = false; d.StationarySince = null; continue; }
-            var s = SeeStretch(id, ClassGroups.BoxOf(d), placeOf[i], now);
+            var s = SeeStretch(id, Box.Of(d), placeOf[i], now);
             d.Stationary = s.Stationary;
             d.StationarySince = s.Stationary ? s.Since.Frame : null;
         }
@@ -96,7 +98,7 @@ internal sealed class StationaryMarker
     /// <summary>The place this detection keeps alive: the best-overlapping one of its kind not yet seen in this frame, or a new one.</summary>
     private Place SeePlace(Detection d, At now)
     {
-        var box = ClassGroups.BoxOf(d);
+        var box = Box.Of(d);
         string kind = _groups.KindOf(d.Label);
         Place? best = null;
         double bestIou = StillIou;
@@ -131,7 +133,7 @@ internal sealed class StationaryMarker
             }
         }
         s.Seen = now;
-        s.Stationary = Reached(_after, s.Since, now) && Reached(Fraction(_after, 10), s.Start, now);
+        s.Stationary = Reached(_after, s.Since, now) && Reached(_settle, s.Start, now);
         return s;
     }
 
@@ -149,7 +151,7 @@ internal sealed class StationaryMarker
 
     private void Forget(At now)
     {
-        var gap = Fraction(_after, 4);
+        var gap = _gap;
         _places.RemoveAll(p => Beyond(gap, p.Seen, now));
         foreach (var id in _stretches.Where(kv => Beyond(gap, kv.Value.Seen, now)).Select(kv => kv.Key).ToList()) _stretches.Remove(id);
     }
@@ -168,14 +170,28 @@ internal sealed class StationaryMarker
     internal static Box Median(List<Box> boxes)
     {
         if (boxes.Count == 1) return boxes[0];
-        double x = Mid(boxes.Select(b => b.X)), y = Mid(boxes.Select(b => b.Y));
-        double r = Mid(boxes.Select(b => b.Right)), bottom = Mid(boxes.Select(b => b.Bottom));
+        Span<double> v = boxes.Count <= 64 ? stackalloc double[boxes.Count] : new double[boxes.Count];
+        for (int i = 0; i < v.Length; i++) v[i] = boxes[i].X;
+        double x = Mid(v);
+        for (int i = 0; i < v.Length; i++) v[i] = boxes[i].Y;
+        double y = Mid(v);
+        for (int i = 0; i < v.Length; i++) v[i] = boxes[i].Right;
+        double r = Mid(v);
+        for (int i = 0; i < v.Length; i++) v[i] = boxes[i].Bottom;
+        double bottom = Mid(v);
         return new Box(x, y, r - x, bottom - y);
     }
 
-    private static double Mid(IEnumerable<double> values)
+    // Sorts in place (a stable insertion sort with double.CompareTo, so the order is exactly LINQ's Order()) and takes the middle.
+    private static double Mid(Span<double> v)
     {
-        var v = values.Order().ToArray();
+        for (int i = 1; i < v.Length; i++)
+        {
+            double key = v[i];
+            int j = i - 1;
+            for (; j >= 0 && v[j].CompareTo(key) > 0; j--) v[j + 1] = v[j];
+            v[j + 1] = key;
+        }
         return v.Length % 2 == 1 ? v[v.Length / 2] : (v[v.Length / 2 - 1] + v[v.Length / 2]) / 2;
     }
 }

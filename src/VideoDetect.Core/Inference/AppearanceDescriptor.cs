@@ -88,4 +88,23 @@ public static class AppearanceDescriptor
         for (int i = 0; i < a.Length; i++) dot += (double)a[i] * b[i];
         return Math.Clamp(1 - dot, 0, 2);
     }
+
+    /// <summary>
+    /// Folds <paramref name="seen"/> into <paramref name="smoothed"/> in place (same length):
+    /// <c>momentum × smoothed + (1 − momentum) × seen</c>, re-normalised; left unscaled when its norm is zero.
+    /// </summary>
+    internal static void Blend(float[] smoothed, float[] seen, double momentum)
+    {
+        double norm = 0;
+        for (int i = 0; i < smoothed.Length; i++)
+        {
+            smoothed[i] = (float)(momentum * smoothed[i] + (1 - momentum) * seen[i]);
+            norm += (double)smoothed[i] * smoothed[i];
+        }
+        if (norm > 0)
+        {
+            float k = (float)(1 / Math.Sqrt(norm));
+            for (int i = 0; i < smoothed.Length; i++) smoothed[i] *= k;
+        }
+    }
 }

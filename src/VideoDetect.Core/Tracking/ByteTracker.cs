@@ -25,9 +25,6 @@ public sealed class ByteTracker : PerClassTracker<Track>
     public const string TrackerName = "ByteTrack";
 
     private const double SecondMatchLimit = 0.5, UnconfirmedMatchLimit = 0.7, DuplicateIou = 0.85;
-    // The 95 % point of the chi-square distribution with 2 degrees of freedom (DeepSORT's gate, for the centre).
-    private const double CentreGate = 5.99;
-    private const double MaxHeightRatio = 1.33;
     private readonly TrackerOptions _options;
 
     public ByteTracker(TrackerOptions? options = null)
@@ -43,8 +40,7 @@ public sealed class ByteTracker : PerClassTracker<Track>
 
     protected override void StepClass(List<Track> tracks, int classId, List<Detection> dets, long frame, TimeSpan time, bool first)
     {
-        var high = dets.Where(d => d.Confidence >= _options.TrackThreshold).ToList();
-        var low = dets.Where(d => d.Confidence > _options.LowThreshold && d.Confidence < _options.TrackThreshold).ToList();
+        var (high, low) = Split(dets, _options);
         foreach (var t in tracks) t.PredictTo(frame);
         var pool = tracks.Where(t => t.State is TrackState.Tracked or TrackState.Lost).ToList();
         var unconfirmed = tracks.Where(t => t.State == TrackState.Tentative).ToList();
@@ -77,7 +73,7 @@ public sealed class ByteTracker : PerClassTracker<Track>
         foreach (var d in newHigh)
         {
             if (d.Confidence < _options.NewTrackThreshold) continue;
-            var t = new Track(classId, BoxOf(d), d.Confidence, frame, time);
+            var t = new Track(classId, Box.Of(d), d.Confidence, frame, time);
             tracks.Add(t);
             if (first || _options.MinHits <= 1) Confirm(t, d);
         }
@@ -92,7 +88,7 @@ public sealed class ByteTracker : PerClassTracker<Track>
 
     private void Apply(Track t, Detection d, long frame, TimeSpan time)
     {
-        t.Update(BoxOf(d), d.Confidence, frame, time);
+        t.Update(Box.Of(d), d.Confidence, frame, time);
         Matched(t, d, _options.MinHits);
     }
 
@@ -118,13 +114,13 @@ public sealed class ByteTracker : PerClassTracker<Track>
             var box = tracks[i].Box;
             for (int j = 0; j < dets.Count; j++)
             {
-                var det = BoxOf(dets[j]);
+                var det = Box.Of(dets[j]);
                 double ratio = det.Height / Math.Max(box.Height, 1e-6);
-                bool similar = ratio <= MaxHeightRatio && ratio >= 1 / MaxHeightRatio;
+                bool similar = ratio <= Gates.MaxHeightRatio && ratio >= 1 / Gates.MaxHeightRatio;
                 cost[i, j] = similar ? tracks[i].CentreDistance2(det) : double.PositiveInfinity;
             }
         }
-        return Paired(tracks, dets, Assignment.Solve(cost, CentreGate));
+        return Paired(tracks, dets, Assignment.Solve(cost, Gates.CentreGate));
     }
 
     private static (List<(Track, Detection)> Matched, List<Track> Tracks, List<Detection> Detections) Match(
@@ -136,24 +132,10 @@ public sealed class ByteTracker : PerClassTracker<Track>
             var box = tracks[i].Box;
             for (int j = 0; j < dets.Count; j++)
             {
-                double iou = Box.Iou(box, BoxOf(dets[j]));
+                double iou = Box.Iou(box, Box.Of(dets[j]));
                 cost[i, j] = 1 - (fuseScore ? iou * dets[j].Confidence : iou);
             }
         }
         return Paired(tracks, dets, Assignment.Solve(cost, limit));
-    }
-
-    private static (List<(Track, Detection)> Matched, List<Track> Tracks, List<Detection> Detections) Paired(
-        List<Track> tracks, List<Detection> dets, List<(int Row, int Column)> pairs)
-    {
-        var usedT = new bool[tracks.Count];
-        var usedD = new bool[dets.Count];
-        var matched = new List<(Track, Detection)>(pairs.Count);
-        foreach (var (i, j) in pairs)
-        {
-            usedT[i] = usedD[j] = true;
-            matched.Add((tracks[i], dets[j]));
-        }
-        return (matched, tracks.Where((_, i) => !usedT[i]).ToList(), dets.Where((_, j) => !usedD[j]).ToList());
     }
 }

@@ -38,14 +38,7 @@ internal sealed class LinkedTrack(int id, int classId, long frame, TimeSpan time
             Look = (s.Kind, (float[])s.Vector.Clone());
             return;
         }
-        double norm = 0;
-        for (int i = 0; i < a.Vector.Length; i++)
-        {
-            a.Vector[i] = (float)(Momentum * a.Vector[i] + (1 - Momentum) * s.Vector[i]);
-            norm += (double)a.Vector[i] * a.Vector[i];
-        }
-        float k = norm > 0 ? (float)(1 / Math.Sqrt(norm)) : 1;
-        for (int i = 0; i < a.Vector.Length; i++) a.Vector[i] *= k;
+        AppearanceDescriptor.Blend(a.Vector, s.Vector, Momentum);
     }
 
     /// <summary>The centre velocity over the recent observations, pixels per frame; (0, 0) with one.</summary>

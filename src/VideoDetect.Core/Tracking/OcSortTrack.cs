@@ -34,17 +34,7 @@ public sealed class OcSortTrack(Track track)
             return;
         }
         AppearanceHeight = momentum * AppearanceHeight + (1 - momentum) * height;
-        double norm = 0;
-        for (int i = 0; i < a.Vector.Length; i++)
-        {
-            a.Vector[i] = (float)(momentum * a.Vector[i] + (1 - momentum) * s.Vector[i]);
-            norm += (double)a.Vector[i] * a.Vector[i];
-        }
-        if (norm > 0)
-        {
-            float k = (float)(1 / Math.Sqrt(norm));
-            for (int i = 0; i < a.Vector.Length; i++) a.Vector[i] *= k;
-        }
+        Inference.AppearanceDescriptor.Blend(a.Vector, s.Vector, momentum);
     }
 
     /// <summary>The height of the boxes the smoothed appearance was taken from (smoothed alike): a much shorter box is a partial view.</summary>

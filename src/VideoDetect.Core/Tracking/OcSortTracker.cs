@@ -52,8 +52,6 @@ public sealed class OcSortTracker : PerClassTracker<OcSortTrack>
     /// <summary>The registry name (<see cref="Trackers"/>).</summary>
     public const string TrackerName = "OCSort";
 
-    // ByteTracker's gate for lost tracks: the 95 % point of chi-square with 2 degrees of freedom, and a height ratio.
-    private const double CentreGate = 5.99, MaxHeightRatio = 1.33;
     // OC-SORT's max_age: how long its recovery may look back, in frames.
     private const int RecoveryFrames = 30;
     // Pixels per frame under which a lost track has no direction to be found ahead along.
@@ -61,8 +59,6 @@ public sealed class OcSortTracker : PerClassTracker<OcSortTrack>
     private readonly TrackerOptions _options;
     // This step's decoded descriptors (null: none, or one that overlaps another detection), by detection.
     private readonly Dictionary<Detection, (AppearanceKind Kind, float[] Vector)?> _seen = new(ReferenceEqualityComparer.Instance);
-    // A detection this much covered by another boxes parts of two people: its descriptor is not folded into a track's look.
-    private const double CrowdedCover = 0.2;
     // The re-identification pass's motion gate: this many times the uncertainty gate's chi-square.
     private const double ReidGateScale = 4;
 
@@ -86,7 +82,7 @@ public sealed class OcSortTracker : PerClassTracker<OcSortTrack>
         _crowded.Clear();
     }
 
-    // Decodes each descriptor once per step; a detection partly covered by another (over CrowdedCover of
+    // Decodes each descriptor once per step; a detection partly covered by another (over Gates.CrowdedCover of
     // its area) is marked crowded: its box mixes two looks, so it is compared but not folded into a track's look.
     private void DecodeAppearance(Detection[] detections)
     {
@@ -96,21 +92,9 @@ public sealed class OcSortTracker : PerClassTracker<OcSortTrack>
         {
             var d = detections[i];
             if (d.Appearance is null) continue;
-            var box = BoxOf(d);
-            bool crowded = false;
-            for (int j = 0; j < detections.Length && !crowded; j++)
-            {
-                crowded = j != i && Intersection(box, BoxOf(detections[j])) > CrowdedCover * box.Width * box.Height;
-            }
             _seen[d] = AppearanceDescriptor.Decode(d.Appearance);
-            if (crowded) _crowded.Add(d);
+            if (Gates.Crowded(detections, i)) _crowded.Add(d);
         }
-    }
-
-    private static double Intersection(in Box a, in Box b)
-    {
-        double w = Math.Min(a.Right, b.Right) - Math.Max(a.X, b.X), h = Math.Min(a.Bottom, b.Bottom) - Math.Max(a.Y, b.Y);
-        return w > 0 && h > 0 ? w * h : 0;
     }
 
     // Deep OC-SORT's dynamic appearance: the momentum rises from AppearanceMomentum (a detection of score 1)
@@ -137,7 +121,7 @@ public sealed class OcSortTracker : PerClassTracker<OcSortTrack>
     private double? Look(OcSortTrack t, Detection d)
     {
         double ratio = d.Height / Math.Max(t.AppearanceHeight, 1e-6);
-        return ratio <= MaxHeightRatio && ratio >= 1 / MaxHeightRatio ? t.AppearanceDistance(Seen(d)) : null;
+        return ratio <= Gates.MaxHeightRatio && ratio >= 1 / Gates.MaxHeightRatio ? t.AppearanceDistance(Seen(d)) : null;
     }
 
     // A lost track refuses a detection that looks like someone else.
@@ -145,8 +129,7 @@ public sealed class OcSortTracker : PerClassTracker<OcSortTrack>
 
     protected override void StepClass(List<OcSortTrack> tracks, int classId, List<Detection> dets, long frame, TimeSpan time, bool first)
     {
-        var high = dets.Where(d => d.Confidence >= _options.TrackThreshold).ToList();
-        var low = dets.Where(d => d.Confidence > _options.LowThreshold && d.Confidence < _options.TrackThreshold).ToList();
+        var (high, low) = Split(dets, _options);
         foreach (var t in tracks) t.Track.PredictTo(frame);
 
         var confirmed = tracks.Where(t => t.Track.State is TrackState.Tracked or TrackState.Lost).ToList();
@@ -180,7 +163,7 @@ public sealed class OcSortTracker : PerClassTracker<OcSortTrack>
         // detection behind it or aside. A track moving less than MinSpeed has no direction, no gate.
         var lost = left3.Where(t => t.Track.LastFrame < frame).ToList();
         _classTracks = tracks;
-        var (matched4, lost4, high4a) = Paired(lost, high3, Assignment.Solve(Costs(lost, high3, (t, d) => LooksOther(t, d) ? double.PositiveInfinity : GateCost(t, d)), CentreGate));
+        var (matched4, lost4, high4a) = Paired(lost, high3, Assignment.Solve(Costs(lost, high3, (t, d) => LooksOther(t, d) ? double.PositiveInfinity : GateCost(t, d)), Gates.CentreGate));
         foreach (var (t, d) in matched4) Apply(t, d, frame, time);
 
         // 4b: appearance re-identification (where descriptors exist): a lost track takes a detection
@@ -203,8 +186,8 @@ public sealed class OcSortTracker : PerClassTracker<OcSortTrack>
         foreach (var d in newHigh)
         {
             if (d.Confidence < _options.NewTrackThreshold) continue;
-            var t = new OcSortTrack(new Track(classId, BoxOf(d), d.Confidence, frame, time));
-            t.Observe(frame, BoxOf(d), _options.DirectionFrames);
+            var t = new OcSortTrack(new Track(classId, Box.Of(d), d.Confidence, frame, time));
+            t.Observe(frame, Box.Of(d), _options.DirectionFrames);
             Describe(t, d);
             tracks.Add(t);
             if (first || _options.MinHits <= 1) Confirm(t.Track, d);
@@ -218,7 +201,7 @@ public sealed class OcSortTracker : PerClassTracker<OcSortTrack>
 
     private void Apply(OcSortTrack t, Detection d, long frame, TimeSpan time)
     {
-        var box = BoxOf(d);
+        var box = Box.Of(d);
         if (t.Missed) t.Track.ReUpdate(box, d.Confidence, frame, time);
         else t.Track.Update(box, d.Confidence, frame, time);
         t.Missed = false;
@@ -231,7 +214,7 @@ public sealed class OcSortTracker : PerClassTracker<OcSortTrack>
     {
         var cost = Costs(tracks, dets, (t, d) =>
         {
-            double iou = Box.Iou(t.Track.Box, BoxOf(d));
+            double iou = Box.Iou(t.Track.Box, Box.Of(d));
             if (iou < _options.MinIou) return double.PositiveInfinity;
             double motion = 1 - iou, direction = _options.Inertia * d.Confidence * t.Consistency(Centre(d), frame, _options.DirectionFrames);
             if (Look(t, d) is { } look)
@@ -248,9 +231,9 @@ public sealed class OcSortTracker : PerClassTracker<OcSortTrack>
 
     private static double GateCost(OcSortTrack t, Detection d)
     {
-        var det = BoxOf(d);
+        var det = Box.Of(d);
         double ratio = det.Height / Math.Max(t.Track.Box.Height, 1e-6);
-        bool similar = ratio <= MaxHeightRatio && ratio >= 1 / MaxHeightRatio;
+        bool similar = ratio <= Gates.MaxHeightRatio && ratio >= 1 / Gates.MaxHeightRatio;
         var (vx, vy) = t.Track.Velocity;
         var (cx, cy) = Centre(d);
         var last = t.Track.LastObserved;
@@ -270,16 +253,16 @@ public sealed class OcSortTracker : PerClassTracker<OcSortTrack>
         {
             if (other != t && other.AppearanceDistance(Seen(d)) is { } o && look >= 0.5 * o) return double.PositiveInfinity;
         }
-        var det = BoxOf(d);
+        var det = Box.Of(d);
         double ratio = det.Height / Math.Max(t.Track.Box.Height, 1e-6);
-        bool similar = ratio <= MaxHeightRatio && ratio >= 1 / MaxHeightRatio;
-        return similar && t.Track.CentreDistance2(det) <= ReidGateScale * CentreGate ? look : double.PositiveInfinity;
+        bool similar = ratio <= Gates.MaxHeightRatio && ratio >= 1 / Gates.MaxHeightRatio;
+        return similar && t.Track.CentreDistance2(det) <= ReidGateScale * Gates.CentreGate ? look : double.PositiveInfinity;
     }
 
     private double[,] IouCosts(List<OcSortTrack> tracks, List<Detection> dets, bool observed, bool vetoLook = false) => Costs(tracks, dets, (t, d) =>
     {
         if (vetoLook && LooksOther(t, d)) return double.PositiveInfinity;
-        double iou = Box.Iou(observed ? t.Track.LastObserved : t.Track.Box, BoxOf(d));
+        double iou = Box.Iou(observed ? t.Track.LastObserved : t.Track.Box, Box.Of(d));
         return iou >= _options.MinIou ? 1 - iou : double.PositiveInfinity;
     });
 
@@ -289,21 +272,6 @@ public sealed class OcSortTracker : PerClassTracker<OcSortTrack>
         for (int i = 0; i < tracks.Count; i++) for (int j = 0; j < dets.Count; j++) c[i, j] = cost(tracks[i], dets[j]);
         return c;
     }
-
-    private static (List<(OcSortTrack, Detection)> Matched, List<OcSortTrack> Tracks, List<Detection> Detections) Paired(
-        List<OcSortTrack> tracks, List<Detection> dets, List<(int Row, int Column)> pairs)
-    {
-        var usedT = new bool[tracks.Count];
-        var usedD = new bool[dets.Count];
-        var matched = new List<(OcSortTrack, Detection)>(pairs.Count);
-        foreach (var (i, j) in pairs)
-        {
-            usedT[i] = usedD[j] = true;
-            matched.Add((tracks[i], dets[j]));
-        }
-        return (matched, tracks.Where((_, i) => !usedT[i]).ToList(), dets.Where((_, j) => !usedD[j]).ToList());
-    }
-
     private static (double X, double Y) Centre(Detection d) => (d.X + d.Width / 2, d.Y + d.Height / 2);
 
 }

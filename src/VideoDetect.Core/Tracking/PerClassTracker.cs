@@ -92,8 +92,25 @@ public abstract class PerClassTracker<TTrack> : ITracker
         ? time - track.LastTime > limit
         : frame - track.LastFrame > (buffer.Frames ?? 0);
 
-    /// <summary>A detection's box.</summary>
-    protected static Box BoxOf(Detection d) => new(d.X, d.Y, d.Width, d.Height);
+    /// <summary>The high-score detections (at least TrackThreshold) and the low-score ones (above LowThreshold, below TrackThreshold).</summary>
+    protected static (List<Detection> High, List<Detection> Low) Split(List<Detection> dets, TrackerOptions options) =>
+        (dets.Where(d => d.Confidence >= options.TrackThreshold).ToList(),
+         dets.Where(d => d.Confidence > options.LowThreshold && d.Confidence < options.TrackThreshold).ToList());
+
+    /// <summary>An assignment's pairs, and the tracks and detections it left, each in their order.</summary>
+    protected static (List<(T, Detection)> Matched, List<T> Tracks, List<Detection> Detections) Paired<T>(
+        List<T> tracks, List<Detection> dets, List<(int Row, int Column)> pairs)
+    {
+        var usedT = new bool[tracks.Count];
+        var usedD = new bool[dets.Count];
+        var matched = new List<(T, Detection)>(pairs.Count);
+        foreach (var (i, j) in pairs)
+        {
+            usedT[i] = usedD[j] = true;
+            matched.Add((tracks[i], dets[j]));
+        }
+        return (matched, tracks.Where((_, i) => !usedT[i]).ToList(), dets.Where((_, j) => !usedD[j]).ToList());
+    }
 
     /// <summary>Before the classes are stepped: what the subclass reads from the whole frame (the copies, TrackId null).</summary>
     protected virtual void BeginFrame(Detection[] detections) { }

@@ -32,7 +32,6 @@ public sealed class TrackLinker
     /// <summary>The first id given to a lost track found again after its id was continued by a link.</summary>
     public const int FreshIdBase = 1_000_000_000;
 
-    private const double MaxHeightRatio = 1.33, CrowdedCover = 0.2;
     private readonly TrackLinkOptions _options;
     private readonly Queue<FrameDetections> _buffer = new();
     private readonly Dictionary<int, LinkedTrack> _tracks = new();      // by output id
@@ -59,9 +58,6 @@ public sealed class TrackLinker
 
     /// <summary>Frames held now (at most a window's worth).</summary>
     public int Buffered => _buffer.Count;
-
-    /// <summary>Links made since the last source began.</summary>
-    public int Links { get; private set; }
 
     /// <summary>Takes the next tracked frame; returns the frames that leave the buffer (none while it fills).</summary>
     public IReadOnlyList<FrameDetections> Push(FrameDetections frame)
@@ -104,7 +100,6 @@ public sealed class TrackLinker
         _superseded.Clear();
         _decided.Clear();
         _nextFresh = FreshIdBase;
-        Links = 0;
     }
 
     // Older than the window before `newer`: by time when the window is a time, else by frame index.
@@ -131,8 +126,8 @@ public sealed class TrackLinker
         {
             if (dets[i].TrackId is not int raw) continue;
             int id = Resolve(raw);
-            var box = BoxOf(dets[i]);
-            var look = Crowded(dets, i) ? null : AppearanceDescriptor.Decode(dets[i].Appearance);
+            var box = Box.Of(dets[i]);
+            var look = dets[i].Appearance is null || Gates.Crowded(dets, i) ? null : AppearanceDescriptor.Decode(dets[i].Appearance);
             if (!_tracks.TryGetValue(id, out var t))
             {
                 _tracks[id] = t = new LinkedTrack(id, dets[i].ClassId, frame.FrameIndex, frame.Timestamp, box);
@@ -140,20 +135,6 @@ public sealed class TrackLinker
             }
             t.Observe(frame.FrameIndex, frame.Timestamp, box, look);
         }
-    }
-
-    // Over a fifth of the box covered by another detection: its look mixes two people (as OcSortTracker).
-    private static bool Crowded(Detection[] dets, int i)
-    {
-        var a = BoxOf(dets[i]);
-        for (int j = 0; j < dets.Length; j++)
-        {
-            if (j == i) continue;
-            var b = BoxOf(dets[j]);
-            double w = Math.Min(a.Right, b.Right) - Math.Max(a.X, b.X), h = Math.Min(a.Bottom, b.Bottom) - Math.Max(a.Y, b.Y);
-            if (w > 0 && h > 0 && w * h > CrowdedCover * a.Width * a.Height) return true;
-        }
-        return false;
     }
 
     private FrameDetections Emit(FrameDetections frame)
@@ -201,13 +182,12 @@ public sealed class TrackLinker
         _superseded.Add(_current[best.Id]);
         _current[best.Id] = raw;
         best.Continue(fresh);
-        Links++;
     }
 
     private double Cost(LinkedTrack lost, LinkedTrack fresh)
     {
         double ratio = fresh.FirstBox.Height / Math.Max(lost.LastBox.Height, 1e-6);
-        if (ratio > MaxHeightRatio || ratio < 1 / MaxHeightRatio) return double.PositiveInfinity;
+        if (ratio > Gates.MaxHeightRatio || ratio < 1 / Gates.MaxHeightRatio) return double.PositiveInfinity;
         long gap = fresh.FirstFrame - lost.LastFrame;
         double seconds = Math.Max(0, (fresh.FirstTime - lost.LastTime).TotalSeconds);
         var (vx, vy) = lost.Velocity;
@@ -223,6 +203,4 @@ public sealed class TrackLinker
         if (error > gate) return double.PositiveInfinity;
         return error / Math.Max(gate, 1e-9) + (look is { } m ? m / Math.Max(_options.MaxAppearanceDistance, 1e-9) : 1);
     }
-
-    private static Box BoxOf(Detection d) => new(d.X, d.Y, d.Width, d.Height);
 }

@@ -69,23 +69,13 @@ public sealed class ConvertToDetectionEventCommand : PSCmdlet
             _folder = new EventFolder(new EventOptions
             {
                 MaxGap = MaxGap, MinDuration = MinDuration, Classes = Class, MinConfidence = MinConfidence, CrossingFrames = CrossingFrames, IncludeStationary = IncludeStationary,
-                Regions = Named(Region).Select(p => new Region(p.Name, p.Points)).ToList(),
-                Lines = Named(Line).Select(p => new CrossingLine(p.Name, p.Points)).ToList(),
+                Regions = ObjectFilterArguments.Named(Region).Select(p => new Region(p.Name, p.Points)).ToList(),
+                Lines = ObjectFilterArguments.Named(Line).Select(p => new CrossingLine(p.Name, p.Points)).ToList(),
             });
         }
         catch (InvalidRegionException e)
         {
             ThrowTerminatingError(ErrorMapping.Record(e, null));
-        }
-    }
-
-    private static IEnumerable<(string Name, string Points)> Named(IDictionary? table)
-    {
-        if (table is null) yield break;
-        foreach (DictionaryEntry entry in table)
-        {
-            object value = entry.Value is PSObject pso ? pso.BaseObject : entry.Value!;
-            yield return (entry.Key?.ToString() ?? "", value?.ToString() ?? "");
         }
     }
 

@@ -24,16 +24,17 @@ public sealed class ClassValuesTransformationAttribute(string parameter) : Argum
 internal static class ObjectFilterArguments
 {
     /// <summary>Named polygons, as ConvertTo-DetectionEvent's -Region: @{ Sign = '20,100 60,100 60,150 20,150' }.</summary>
-    public static IReadOnlyList<Region> Regions(IDictionary? table)
+    public static IReadOnlyList<Region> Regions(IDictionary? table) => Named(table).Select(p => new Region(p.Name, p.Points)).ToList();
+
+    /// <summary>A hashtable of named points ('x,y x,y …'), as -Region and -Line take it: each key's name and text, in the table's order.</summary>
+    public static IEnumerable<(string Name, string Points)> Named(IDictionary? table)
     {
-        var regions = new List<Region>();
-        if (table is null) return regions;
+        if (table is null) yield break;
         foreach (DictionaryEntry entry in table)
         {
             object? value = entry.Value is PSObject pso ? pso.BaseObject : entry.Value;
-            regions.Add(new Region(entry.Key?.ToString() ?? "", value?.ToString() ?? ""));
+            yield return (entry.Key?.ToString() ?? "", value?.ToString() ?? "");
         }
-        return regions;
     }
 
     /// <summary>Groups written 'car,truck,bus' (commas or spaces); null keeps the default groups, an empty array turns them off.</summary>
