@@ -77,6 +77,13 @@ function Invoke-Deps {
     $isRoot = (& id -u) -eq '0'
     # The remoting test's sshd (tests/Pester/ShardedStore.Tests.ps1): only installed as root; skipped otherwise.
     if ($isRoot -and -not (Test-Path /usr/sbin/sshd)) { $missing += 'openssh-server' }
+    # The review's real parts (tests/Pester/Review*.Tests.ps1): headless Chromium for the report page, the
+    # sqlite3 command line for the events database. Only installed as root; those tests skip with the reason otherwise.
+    if ($isRoot) {
+        if (-not (Test-Path /usr/bin/chromium)) { $missing += 'chromium' }
+        if (-not (Test-Path /usr/bin/chromedriver)) { $missing += 'chromium-driver' }
+        if (-not (Get-Command sqlite3 -ErrorAction Ignore)) { $missing += 'sqlite3' }
+    }
     if ($missing) {
         if ($isRoot -and (Get-Command apt-get -ErrorAction Ignore)) {
             Write-Host "Installing native prerequisites: $($missing -join ', ')" -ForegroundColor Cyan

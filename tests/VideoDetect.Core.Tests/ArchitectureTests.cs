@@ -29,6 +29,8 @@ public class ArchitectureTests
         ["Events"] = new[] { "Errors", "Portable", "Video", "Inference", "Tracking" },
         ["Results"] = new[] { "Errors", "Portable", "Video", "Inference" },
         ["Export"] = new[] { "Errors", "Portable", "Video", "Inference", "Results", "Events" },
+        // The morning review (snapshots, clips, the events database, counts, the report): reads everything upstream.
+        ["Review"] = new[] { "Errors", "Portable", "Video", "Inference", "Tracking", "Events", "Results", "Export" },
     };
 
     public static TheoryData<string> Folders() => new(MayUse.Keys);

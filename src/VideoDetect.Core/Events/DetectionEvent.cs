@@ -30,6 +30,10 @@ public sealed record DetectionEvent
     /// <summary>The timestamp of <see cref="EndFrame"/>.</summary>
     public TimeSpan EndTime { get; set; }
     public TimeSpan Duration => EndTime - StartTime;
+    /// <summary>The time of day of <see cref="StartFrame"/> (the source's recording start plus <see cref="StartTime"/>, its zone explicit); null when the source's recording start is unknown.</summary>
+    public DateTimeOffset? StartedAt { get; set; }
+    /// <summary>The time of day of <see cref="EndFrame"/>; null when the source's recording start is unknown.</summary>
+    public DateTimeOffset? EndedAt { get; set; }
     /// <summary>Frames in which the object was seen (bridged gaps not counted).</summary>
     public int FrameCount { get; set; }
     public float MaxConfidence { get; set; }
@@ -41,6 +45,10 @@ public sealed record DetectionEvent
     public double Height { get; set; }
     /// <summary>The object stayed put through the whole event (a stationary track; see Add-DetectionTrack -StationaryAfter). Only made with ConvertTo-DetectionEvent -IncludeStationary.</summary>
     public bool Stationary { get; set; }
+    /// <summary>The JPEG Export-EventSnapshot wrote for this event (its -PassThru output); null until one is written.</summary>
+    public string? SnapshotPath { get; set; }
+    /// <summary>The MP4 Export-EventClip wrote for this event (its -PassThru output); null until one is written.</summary>
+    public string? ClipPath { get; set; }
 
     public const string Presence = "Presence";
     public const string Crossing = "Crossing";
