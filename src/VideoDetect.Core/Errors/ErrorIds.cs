@@ -73,4 +73,7 @@ public static class ErrorIds
     public const string OutputInUse = "OutputInUse";
     public const string OutputWriteFailed = "OutputWriteFailed";
     public const string ResultNotFound = "ResultNotFound";
+
+    // The events database (Export-DetectionEvent -Database, Import-DetectionEvent).
+    public const string InvalidEventDatabase = "InvalidEventDatabase";
 }

@@ -79,7 +79,8 @@ public static class ErrorTable
         new(ErrorIds.ResultFileCorrupt, ErrorKind.InvalidData, "A result file is truncated, corrupt, not a result file, or cannot be read; the message names the file and line."),
         new(ErrorIds.OutputInUse, ErrorKind.ResourceBusy, "Another process or command is writing the same result file; its frames are skipped."),
         new(ErrorIds.OutputWriteFailed, ErrorKind.WriteError, "An output cannot be created or written (a folder not writable, a folder in the file's place, disk full); that source is skipped (a result file keeps its whole clips), the next one is written."),
-        new(ErrorIds.ResultNotFound, ErrorKind.ObjectNotFound, "Import-FrameDetection: a result file path names no file or folder, or a -Path wildcard matches none."),
+        new(ErrorIds.ResultNotFound, ErrorKind.ObjectNotFound, "Import-FrameDetection: a result file path names no file or folder, or a -Path wildcard matches none; Import-DetectionEvent: the -Database file does not exist."),
+        new(ErrorIds.InvalidEventDatabase, ErrorKind.InvalidData, "Export-DetectionEvent or Import-DetectionEvent: the -Database file is not a VideoDetect events database (not SQLite, another application's database, or a newer schema); nothing is written to it (terminating)."),
     };
 
     private static readonly Dictionary<string, ErrorEntry> ById = Entries.ToDictionary(e => e.Id, StringComparer.Ordinal);
