@@ -5,7 +5,7 @@ using System.Management.Automation;
 namespace VideoDetect;
 
 /// <summary>
-/// Runs when the module is imported. OpenCvSharp's assembly restricts native library probing so
+/// Runs when the module is imported. OpenCvSharp's assembly (and SQLitePCLRaw's e_sqlite3 provider) restricts native library probing so
 /// that pwsh never looks in the module folder for <c>libOpenCvSharpExtern.so</c>; a resolver on that
 /// assembly loads it from the module folder instead. <see cref="OnImport"/> runs again in every new
 /// runspace (e.g. <c>ForEach-Object -Parallel</c>), but the assembly — and so the resolver — is
@@ -29,6 +29,8 @@ internal static class NativeLibraries
     {
         if (Interlocked.Exchange(ref _registered, 1) == 1) return;
         TrySetResolver(typeof(OpenCvSharp.Mat).Assembly);
+        // SQLitePCLRaw (the events database) P/Invokes "e_sqlite3", which pwsh would not look for in the module folder either.
+        TrySetResolver(typeof(SQLitePCL.SQLite3Provider_e_sqlite3).Assembly);
     }
 
     private static void TrySetResolver(Assembly assembly)

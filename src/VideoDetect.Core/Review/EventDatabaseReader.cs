@@ -15,7 +15,7 @@ public static class EventDatabaseReader
     /// <summary>
     /// The events of <paramref name="path"/> that <paramref name="query"/> selects. Throws
     /// <see cref="FileNotFoundException"/> for a missing file, <see cref="InvalidEventDatabaseException"/>
-    /// for one that is not a VideoDetect events database.
+    /// for one that is not a VideoDetect events database, <see cref="Results.ResultFileCorruptException"/> for one that cannot be read now.
     /// </summary>
     public static IReadOnlyList<DetectionEvent> Read(string path, EventQuery query, TimeSpan busyTimeout)
     {
@@ -31,6 +31,10 @@ public static class EventDatabaseReader
         catch (SqliteException e) when (EventDatabase.IsNotDatabase(e))
         {
             throw new InvalidEventDatabaseException(path, e.Message, e);
+        }
+        catch (SqliteException e)
+        {
+            throw new Results.ResultFileCorruptException(path, 0, $"cannot be read: {e.Message}", e);
         }
     }
 

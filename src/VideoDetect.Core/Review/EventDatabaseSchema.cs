@@ -3,7 +3,7 @@ using Microsoft.Data.Sqlite;
 namespace VideoDetect.Review;
 
 /// <summary>
-/// The events database's schema (documented in about_VideoDetect_Review / about_VideoDetect): a
+/// The events database's schema (documented in about_VideoDetect / about_VideoDetect): a
 /// <c>videos</c> table (one row per source) and an <c>events</c> table (one row per DetectionEvent).
 /// The file says it is ours with <c>PRAGMA application_id</c> and its schema version with
 /// <c>PRAGMA user_version</c>. Migration rule: a database of an older version is brought forward,
