@@ -58,10 +58,13 @@ Import-Module VideoDetect
 `$info = Get-VideoInfo '$video'
 `$w = @()
 `$d = @(Split-VideoClip '$video' -Length 8 -End 8 | ConvertTo-FrameBatch -WarningVariable +w -WarningAction SilentlyContinue | Invoke-FrameDetection)
+`$db = Join-Path '$TempHome' 'events.db'
+[VideoDetect.Events.DetectionEvent]@{ Path = '$video'; Label = 'face'; TrackId = 1; EndFrame = 7 } | Export-DetectionEvent -Database `$db
 [pscustomobject]@{
     Installed = `$installed.InstalledLocation; Base = `$m.ModuleBase; Version = "`$(`$m.Version)"
     Cmdlets = @(`$m.ExportedCmdlets.Keys | Sort-Object); Functions = `$m.ExportedFunctions.Count
     Frames = `$info.FrameCount; Width = `$info.Width; Detected = `$d.Count; Warnings = `$w.Count
+    Events = @(Import-DetectionEvent `$db -Label face).Count
     Provider = "`$((Get-DetectionModel).Provider)"; Reason = (Get-DetectionModel).FallbackReason
     Topics = @(foreach (`$t in 'about_VideoDetect', 'about_VideoDetect_ResultStore', 'about_VideoDetect_Tracking', 'about_VideoDetect_Errors') {
         if ((Get-Help `$t -ErrorAction SilentlyContinue | Out-String) -match "(?m)^\s*(TOPIC\s*\r?\n\s*)?`$t\b") { `$t } })
@@ -88,6 +91,10 @@ Import-Module VideoDetect
         $result.Frames | Should -Be 20
         $result.Width | Should -Be 160
         $result.Detected | Should -Be 8
+    }
+
+    It 'writes and reads an events database (its native e_sqlite3 found in the installed module folder)' {
+        $result.Events | Should -Be 1
     }
 
     It 'serves the about_ topics with Get-Help, installed as a user installs it' {

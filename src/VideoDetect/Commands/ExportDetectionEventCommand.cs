@@ -104,7 +104,7 @@ public sealed class ExportDetectionEventCommand : PSCmdlet, IDisposable
             var written = _writer!.Write(_source, events);
             if (PassThru) foreach (var e in written) WriteObject(e);
         }
-        catch (VideoDetectException e) when (e is Review.InvalidEventDatabaseException)
+        catch (InvalidEventDatabaseException e)
         {
             ThrowTerminatingError(ErrorMapping.Record(e, Database));
         }
