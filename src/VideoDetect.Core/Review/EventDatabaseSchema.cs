@@ -105,9 +105,9 @@ public static class EventDatabaseSchema
     {
         var stamp = Inspect(connection, transaction);
         if (Problem(stamp) is { } problem) throw new InvalidEventDatabaseException(path, problem);
-        if (!stamp.IsEmpty && stamp.Version == Version) return;
-        for (int v = Math.Max(stamp.Version, 1); !stamp.IsEmpty && v < Version; v++) Execute(connection, transaction, Migrations[v - 1]);
-        if (stamp.IsEmpty) Execute(connection, transaction, Create);
+        if (stamp.Version == Version) return;
+        if (stamp.Version == 0) Execute(connection, transaction, Create); // a new file (the tables are made IF NOT EXISTS)
+        else for (int v = stamp.Version; v < Version; v++) Execute(connection, transaction, Migrations[v - 1]);
         Execute(connection, transaction, $"PRAGMA application_id = {ApplicationId}; PRAGMA user_version = {Version};");
     }
 
