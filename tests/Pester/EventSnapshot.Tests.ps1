@@ -54,7 +54,7 @@ Describe "Export-EventSnapshot$NoFfmpeg" -Skip:(-not $HaveFfmpeg) {
         for ($i = 1; $i -lt 60; $i++) { $levels[$i] - $levels[$i - 1] | Should -BeGreaterThan 2 }
     }
 
-    It 'each snapshot shows the event''s peak frame exactly, named <video>.<label>-<track>.<start>.jpg, and -PassThru sets SnapshotPath' {
+    It 'each snapshot shows the event''s peak frame exactly, named video.label-track.start.jpg, and -PassThru sets SnapshotPath' {
         $dir = Join-Path $TestDrive 'exact'
         $events = (New-Event $src 40 50), (New-Event $src 5 7), (New-Event $src 20 23 -Track 2), (New-Event $src 21 24), (New-Event $src 30 31 -Track 2)
         $out = $events | Export-EventSnapshot -OutputDirectory $dir -PassThru
@@ -97,7 +97,8 @@ Describe "Export-EventSnapshot$NoFfmpeg" -Skip:(-not $HaveFfmpeg) {
         $err[0].Exception.Message | Should -BeLike '*person #9*missing.avi*'
         $err[1].Exception.Message | Should -BeLike '*person #8*'
         $out.Count | Should -Be 3
-        $out[0].SnapshotPath, $out[1].SnapshotPath | Should -BeNullOrEmpty
+        $out[0].SnapshotPath | Should -BeNullOrEmpty
+        $out[1].SnapshotPath | Should -BeNullOrEmpty
         Find-Frame $out[2].SnapshotPath | Should -Be 34
     }
 }
@@ -134,6 +135,6 @@ Describe "Export-AnnotatedVideo -Region/-Line on vtest.avi$NoShared$NoModels$NoF
         $in = @($crossings | Where-Object Direction -EQ 'In').Count
         $outs = @($crossings | Where-Object Direction -EQ 'Out').Count
         ($in + $outs) | Should -BeGreaterThan 0 -Because 'people cross the middle of vtest.avi in its first 160 frames'
-        ($verbose | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message | Should -Match "Lines: Middle in $in out $outs\."
+        (($verbose | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message -join ' ') | Should -Match "Lines: Middle in $in out $outs\."
     }
 }
