@@ -112,6 +112,9 @@ public sealed class EventSnapshotWriter
                 results[i] = results[i] with { Error = new SourceUnavailableException(path, $"No snapshot of {results[i].Event.Describe()}: its source '{path}' cannot be read: {e.Message}", e) };
             return;
         }
+        // The index read is the file's as it is now (the index cache is keyed by SourceIdentity: a
+        // replaced file is indexed again); the pass is checked against that identity when it ends.
+        var identity = SourceIdentity.Of(probed.Info);
         IFrameSource? reader = null;
         using var frame = new Mat();
         long decoded = -1;
@@ -151,12 +154,31 @@ public sealed class EventSnapshotWriter
         }
         finally
         {
+            Recheck(path, identity, todo, results);
             if (reader is not null)
             {
                 FramesDecoded += reader.FramesGrabbed;
                 Seeks += reader.SeekCount;
                 reader.Dispose();
             }
+        }
+    }
+
+    /// <summary>A source that changed while it was read: its snapshots may show another file's frames, so they are removed and failed.</summary>
+    private static void Recheck(string path, SourceIdentity before, List<int> todo, SnapshotResult[] results)
+    {
+        SourceIdentity? now = null;
+        try { now = SourceIdentity.Of(path); } catch (FileNotFoundException) { }
+        if (now is not null && now.IsSameVersionAs(before)) return;
+        foreach (int i in todo)
+        {
+            if (results[i].Written is not { } written) continue;
+            try { File.Delete(written); } catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+            results[i] = results[i] with
+            {
+                Written = null,
+                Error = new SourceUnavailableException(path, $"'{path}' changed or went away while the snapshot of {results[i].Event.Describe()} was taken from it; none was kept."),
+            };
         }
     }
 

@@ -140,6 +140,22 @@ public class EventSnapshotWriterTests
     }
 
     [Fact]
+    public void AReplacedSourceFailsTheEventsItNoLongerHolds()
+    {
+        using var dir = new TempDir();
+        var (path, index) = Synthetic(dir);
+        var early = Event(path, index, 4, 5);     // frame 4 of a 10 frames/s file is at 0.4 s, not 0.16 s
+        var late = Event(path, index, 40, 50);    // past the end of 30 frames
+        File.Delete(path);
+        SyntheticVideo.Write(path, 30, "MJPG", 10);
+        File.SetLastWriteTimeUtc(path, DateTime.UtcNow.AddMinutes(1));
+        var results = new EventSnapshotWriter(dir.File("snaps"), Options()).Write(new[] { early, late });
+        Assert.All(results, r => Assert.IsType<SourceUnavailableException>(r.Error));
+        Assert.All(results, r => Assert.Contains("changed", r.Error!.Message));
+        Assert.Empty(Directory.GetFiles(dir.File("snaps")));
+    }
+
+    [Fact]
     public void AnExistingSnapshotIsOutputExistsUnlessOverwriteAndRefusedOnesAreNotDecoded()
     {
         using var dir = new TempDir();
