@@ -215,12 +215,17 @@ public sealed class EventSnapshotWriter
             Path = e.Path, FrameIndex = e.PeakFrame, Label = e.Label, ClassId = e.ClassId, Confidence = e.MaxConfidence, TrackId = e.TrackId,
             X = e.X, Y = e.Y, Width = e.Width, Height = e.Height,
         };
-        renderer.Draw(picture, new[] { box });
-        if (!_options.Crop) return picture;
-        using (picture)
+        if (!_options.Crop)
         {
-            return picture[CropOf(e, picture.Cols, picture.Rows, _options.Margin)].Clone();
+            renderer.Draw(picture, new[] { box });
+            return picture;
         }
+        // A crop is drawn on at its own size, so that the label is placed inside it (LabelLayout keeps labels in the picture).
+        var cut = CropOf(e, picture.Cols, picture.Rows, _options.Margin);
+        Mat crop;
+        using (picture) crop = picture[cut].Clone();
+        new AnnotationRenderer(crop.Cols, crop.Rows).Draw(crop, new[] { box with { X = box.X - cut.X, Y = box.Y - cut.Y } });
+        return crop;
     }
 
     /// <summary>The box with <paramref name="margin"/> of its size on each side, in whole pixels, cut to the frame (at least one pixel).</summary>

@@ -116,6 +116,7 @@ public class EventSnapshotWriterTests
         using var source = SourceFrame(21);
         Assert.InRange(Diff(crop, new Rect(50, 45, 30, 30), source, new Rect(165, 135, 30, 30)), 0, 8);
         Assert.InRange(Diff(crop, new Rect(34, 40, 3, 40), source, new Rect(149, 130, 3, 40)), 25, 255); // the box's edge is drawn
+        Assert.InRange(Diff(crop, new Rect(40, 16, 30, 10), source, new Rect(155, 106, 30, 10)), 25, 255); // its label, above it, inside the crop
         // Near the frame's corner the crop is cut to the frame.
         Assert.Equal(new Rect(0, 0, 45, 25), EventSnapshotWriter.CropOf(new DetectionEvent { X = 5, Y = 5, Width = 20, Height = 10, }, 320, 240, 1));
     }
