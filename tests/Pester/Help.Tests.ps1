@@ -48,6 +48,7 @@ Describe 'Help' {
             @{ Name = 'Get-DetectionStore'; InputType = 'System.IO.FileInfo'; OutputType = 'VideoDetect.Results.StoreEntry' }
             @{ Name = 'Export-DetectionEvent'; InputType = 'VideoDetect.Events.DetectionEvent'; OutputType = 'VideoDetect.Events.DetectionEvent' }
             @{ Name = 'Import-DetectionEvent'; InputType = 'System.IO.FileInfo'; OutputType = 'VideoDetect.Events.DetectionEvent' }
+            @{ Name = 'Export-EventSnapshot'; InputType = 'VideoDetect.Events.DetectionEvent'; OutputType = 'VideoDetect.Events.DetectionEvent' }
         )
     }
     BeforeAll {
@@ -59,7 +60,7 @@ Describe 'Help' {
             (Get-Help $c).Synopsis | Should -Not -BeLike "$c *" -Because "$c needs MAML help"
         }
         @((Get-Module VideoDetect).ExportedCmdlets.Keys | Sort-Object) | Should -Be @(
-            'Add-DetectionTrack', 'ConvertTo-DetectionEvent', 'ConvertTo-FrameBatch', 'Export-AnnotatedVideo', 'Export-DetectionEvent', 'Export-FrameDetection', 'Get-DetectionModel', 'Get-DetectionStore', 'Get-VideoInfo', 'Import-DetectionEvent', 'Import-DetectionModel', 'Import-FrameDetection', 'Invoke-FrameDetection', 'Remove-DetectionModel', 'Split-VideoClip'
+            'Add-DetectionTrack', 'ConvertTo-DetectionEvent', 'ConvertTo-FrameBatch', 'Export-AnnotatedVideo', 'Export-DetectionEvent', 'Export-EventSnapshot', 'Export-FrameDetection', 'Get-DetectionModel', 'Get-DetectionStore', 'Get-VideoInfo', 'Import-DetectionEvent', 'Import-DetectionModel', 'Import-FrameDetection', 'Invoke-FrameDetection', 'Remove-DetectionModel', 'Split-VideoClip'
         ) -Because 'a new cmdlet gets a case in $helpCases'
     }
 
@@ -160,7 +161,8 @@ Describe 'Help' {
                 @{ Type = [VideoDetect.Commands.InvokeFrameDetectionCommand]; Name = 'Invoke-FrameDetection'; Params = 'Confidence', 'IouThreshold', 'MaxDetections' }
                 @{ Type = [VideoDetect.Commands.ImportDetectionModelCommand]; Name = 'Import-DetectionModel'; Params = 'Provider', 'DeviceId' }
                 @{ Type = [VideoDetect.Commands.ConvertToFrameBatchCommand]; Name = 'ConvertTo-FrameBatch'; Params = 'BatchSize', 'Size', 'Resize', 'PadValue', 'FrameStride', 'QueueDepth' }
-                @{ Type = [VideoDetect.Commands.ExportAnnotatedVideoCommand]; Name = 'Export-AnnotatedVideo'; Params = 'Codec' }
+                @{ Type = [VideoDetect.Commands.ExportAnnotatedVideoCommand]; Name = 'Export-AnnotatedVideo'; Params = 'Codec', 'CrossingFrames' }
+                @{ Type = [VideoDetect.Commands.ExportEventSnapshotCommand]; Name = 'Export-EventSnapshot'; Params = 'Margin', 'Quality' }
                 @{ Type = [VideoDetect.Commands.AddDetectionTrackCommand]; Name = 'Add-DetectionTrack'; Params = 'TrackThreshold', 'MatchThreshold', 'LostTrackBuffer', 'MinHits' }
                 @{ Type = [VideoDetect.Commands.ConvertToDetectionEventCommand]; Name = 'ConvertTo-DetectionEvent'; Params = 'MaxGap', 'MinDuration', 'MinConfidence', 'CrossingFrames' }
                 @{ Type = [VideoDetect.Commands.ExportDetectionEventCommand]; Name = 'Export-DetectionEvent'; Params = 'BusyTimeout' }

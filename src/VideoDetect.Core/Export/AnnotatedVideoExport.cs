@@ -8,8 +8,12 @@ namespace VideoDetect.Export;
 /// <summary>What <see cref="AnnotatedVideoOutput.Commit"/> wrote.</summary>
 public sealed record AnnotatedVideoResult(FileInfo File, string SourcePath, long FirstFrame, long LastFrame, long FramesWritten, EncoderChoice Encoder) : ISourceResult
 {
+    /// <summary>Each line's final counts as drawn ("Gate in 2 out 1"), when lines were drawn.</summary>
+    public IReadOnlyList<string> LineCounts { get; init; } = Array.Empty<string>();
+
     public override string ToString() =>
-        $"Wrote {File.FullName}: frames {FirstFrame}..{LastFrame} of {Path.GetFileName(SourcePath)}, {FramesWritten} frames ({Encoder}).";
+        $"Wrote {File.FullName}: frames {FirstFrame}..{LastFrame} of {Path.GetFileName(SourcePath)}, {FramesWritten} frames ({Encoder})."
+        + (LineCounts.Count > 0 ? " Lines: " + string.Join(", ", LineCounts) + "." : "");
 }
 
 /// <summary>
@@ -133,7 +137,10 @@ public sealed class AnnotatedVideoOutput : ISourceOutput
         try
         {
             var file = Writer.Commit();
-            return new AnnotatedVideoResult(file, Writer.SourcePath, Writer.FirstFrame, Writer.LastFrame, Writer.FramesWritten, _encoder);
+            return new AnnotatedVideoResult(file, Writer.SourcePath, Writer.FirstFrame, Writer.LastFrame, Writer.FramesWritten, _encoder)
+            {
+                LineCounts = Writer.Overlay is { } overlay ? overlay.Counts.Keys.Select(overlay.CountText).ToList() : Array.Empty<string>(),
+            };
         }
         catch (IOException e) when (File.Exists(Writer.TargetPath) && !_overwrite)
         {

@@ -38,6 +38,9 @@ public sealed record AnnotationOptions
 
     /// <summary>FFmpeg threads for the source's decoder and for the encoder (0: their defaults); set when several sources encode at once.</summary>
     public int Threads { get; init; }
+
+    /// <summary>Regions and lines to draw, lines with live in/out counts (<see cref="RegionOverlay"/>); null: none.</summary>
+    public Events.EventOptions? Overlay { get; init; }
 }
 
 /// <summary>
@@ -123,6 +126,9 @@ public sealed class AnnotatedVideoWriter : IDisposable
     /// <summary>The first and last frame handed in (-1 before any).</summary>
     public long FirstFrame { get; private set; } = -1;
     public long LastFrame { get; private set; } = -1;
+    /// <summary>The regions and lines drawn, with the lines' counts so far (null without <see cref="AnnotationOptions.Overlay"/>; set by the worker).</summary>
+    public RegionOverlay? Overlay { get; private set; }
+
     /// <summary>The source's audio being carried (set by the worker at the first frame; null: none).</summary>
     public AudioInput? Audio { get; private set; }
 
@@ -208,6 +214,8 @@ public sealed class AnnotatedVideoWriter : IDisposable
                 using var reader = OpenReader();
                 using var frame = new Mat();
                 var renderer = new AnnotationRenderer(_source.Info.Width, _source.Info.Height, _options.Blur, _options.Trail);
+                var overlay = _options.Overlay is { } shapes ? new RegionOverlay(shapes, _source.Info.Width, _source.Info.Height) : null;
+                Overlay = overlay;
                 IReadOnlyList<Detection> held = Array.Empty<Detection>();
                 bool started = false;
                 await foreach (var detections in _queue.Reader.ReadAllAsync(ct).ConfigureAwait(false))
@@ -224,6 +232,12 @@ public sealed class AnnotatedVideoWriter : IDisposable
                         ct.ThrowIfCancellationRequested();
                         bool isTarget = Decode(reader, frame) >= detections.FrameIndex;
                         var draw = HeldFrames.Shown(isTarget ? detections : null, held, _options.HoldDetections);
+                        if (overlay is not null)
+                        {
+                            // Counted at the frame itself (each frame once), drawn under the boxes.
+                            if (isTarget) overlay.Observe(detections);
+                            overlay.Draw(frame);
+                        }
                         renderer.Draw(frame, draw);
                         // A frame the decoder dropped (corrupt data) is replaced by the next one that decodes.
                         for (long i = 0; i <= reader.SkippedBeforeCurrent; i++)

@@ -1,5 +1,7 @@
+using System.Collections;
 using System.Management.Automation;
 using VideoDetect.Errors;
+using VideoDetect.Events;
 using VideoDetect.Export;
 using VideoDetect.Inference;
 using VideoDetect.Results;
@@ -50,6 +52,19 @@ public sealed class ExportAnnotatedVideoCommand : SourceWriterCommand
     [Parameter]
     public SwitchParameter NoAudio { get; set; }
 
+    /// <summary>Named polygons in source pixels to draw, as ConvertTo-DetectionEvent's -Region: @{ Dock = '100,200 300,200 300,400 100,400' }.</summary>
+    [Parameter]
+    public IDictionary? Region { get; set; }
+
+    /// <summary>Named lines in source pixels to draw, as ConvertTo-DetectionEvent's -Line, each with its live in/out counts (tracked frames): @{ Gate = '0,300 768,300' }.</summary>
+    [Parameter]
+    public IDictionary? Line { get; set; }
+
+    /// <summary>Frames a track must stay on the other side of a line before the crossing counts (as ConvertTo-DetectionEvent's -CrossingFrames, so the counts match its crossing events).</summary>
+    [Parameter]
+    [ValidateRange(1, 1000)]
+    public int CrossingFrames { get; set; } = new EventOptions().CrossingFrames;
+
     /// <summary>Sources encoded at once, 1..64, or Auto (default: half the cores, 2 to 8).</summary>
     [Parameter]
     [ValidatePattern(ThrottleLimitArgument.Pattern)]
@@ -68,9 +83,29 @@ public sealed class ExportAnnotatedVideoCommand : SourceWriterCommand
         if (_encoder!.Warning is { } warning) WriteWarning(warning);
         if (_encoder.AudioWarning(!NoAudio) is { } audioWarning) WriteWarning(audioWarning);
         // -Path: the one file (.mp4, .m4v, .mov, .mkv or .avi); -OutputDirectory: <source name>.annotated.mp4 each.
-        var options = new AnnotationOptions { Blur = Blur, HoldDetections = !NoHold, Overwrite = Force, Trail = Trail, Audio = !NoAudio };
+        var options = new AnnotationOptions { Blur = Blur, HoldDetections = !NoHold, Overwrite = Force, Trail = Trail, Audio = !NoAudio, Overlay = Overlay() };
         int limit = ThrottleLimitArgument.Resolve(ThrottleLimit, () => ExportParallelism.Auto(Environment.ProcessorCount));
         OpenWriter(full => AnnotatedVideoExport.Resolve(full, ToDirectory), _ => new AnnotatedVideoExport(_encoder, options, StopToken), limit);
+    }
+
+    /// <summary>The regions and lines to draw (null when none), with the crossing rule ConvertTo-DetectionEvent uses by default.</summary>
+    private EventOptions? Overlay()
+    {
+        if (Region is null && Line is null) return null;
+        try
+        {
+            return new EventOptions
+            {
+                CrossingFrames = CrossingFrames,
+                Regions = ObjectFilterArguments.Regions(Region),
+                Lines = ObjectFilterArguments.Named(Line).Select(p => new CrossingLine(p.Name, p.Points)).ToList(),
+            };
+        }
+        catch (InvalidRegionException e)
+        {
+            ThrowTerminatingError(ErrorMapping.Record(e, null));
+            return null; // unreachable: ThrowTerminatingError throws
+        }
     }
 
     protected override string ActionFor(string sourcePath) => $"Write the annotated video of {System.IO.Path.GetFileName(sourcePath)} ({_encoder})";
