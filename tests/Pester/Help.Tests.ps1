@@ -46,6 +46,7 @@ Describe 'Help' {
             @{ Name = 'Export-FrameDetection'; InputType = 'VideoDetect.Inference.FrameDetections'; OutputType = 'System.IO.FileInfo' }
             @{ Name = 'Import-FrameDetection'; InputType = 'System.String'; OutputType = 'VideoDetect.Inference.FrameDetections' }
             @{ Name = 'Get-DetectionStore'; InputType = 'System.IO.FileInfo'; OutputType = 'VideoDetect.Results.StoreEntry' }
+            @{ Name = 'Measure-DetectionCount'; InputType = 'VideoDetect.Inference.FrameDetections'; OutputType = 'VideoDetect.Review.DetectionCount' }
         )
     }
     BeforeAll {
@@ -57,7 +58,7 @@ Describe 'Help' {
             (Get-Help $c).Synopsis | Should -Not -BeLike "$c *" -Because "$c needs MAML help"
         }
         @((Get-Module VideoDetect).ExportedCmdlets.Keys | Sort-Object) | Should -Be @(
-            'Add-DetectionTrack', 'ConvertTo-DetectionEvent', 'ConvertTo-FrameBatch', 'Export-AnnotatedVideo', 'Export-FrameDetection', 'Get-DetectionModel', 'Get-DetectionStore', 'Get-VideoInfo', 'Import-DetectionModel', 'Import-FrameDetection', 'Invoke-FrameDetection', 'Remove-DetectionModel', 'Split-VideoClip'
+            'Add-DetectionTrack', 'ConvertTo-DetectionEvent', 'ConvertTo-FrameBatch', 'Export-AnnotatedVideo', 'Export-FrameDetection', 'Get-DetectionModel', 'Get-DetectionStore', 'Get-VideoInfo', 'Import-DetectionModel', 'Import-FrameDetection', 'Invoke-FrameDetection', 'Measure-DetectionCount', 'Remove-DetectionModel', 'Split-VideoClip'
         ) -Because 'a new cmdlet gets a case in $helpCases'
     }
 
@@ -161,6 +162,7 @@ Describe 'Help' {
                 @{ Type = [VideoDetect.Commands.ExportAnnotatedVideoCommand]; Name = 'Export-AnnotatedVideo'; Params = 'Codec' }
                 @{ Type = [VideoDetect.Commands.AddDetectionTrackCommand]; Name = 'Add-DetectionTrack'; Params = 'TrackThreshold', 'MatchThreshold', 'LostTrackBuffer', 'MinHits' }
                 @{ Type = [VideoDetect.Commands.ConvertToDetectionEventCommand]; Name = 'ConvertTo-DetectionEvent'; Params = 'MaxGap', 'MinDuration', 'MinConfidence', 'CrossingFrames' }
+                @{ Type = [VideoDetect.Commands.MeasureDetectionCountCommand]; Name = 'Measure-DetectionCount'; Params = 'Interval', 'MinConfidence' }
             )) {
             $instance = [Activator]::CreateInstance($c.Type)
             foreach ($p in $c.Params) {
