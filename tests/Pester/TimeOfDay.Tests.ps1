@@ -111,6 +111,11 @@ Describe 'Time of day through a real run' -Skip:(-not ($HaveShared -and $HaveFfm
             $again[$i].StartedAt -eq $live[$i].StartedAt | Should -BeTrue
             $again[$i].EndedAt -eq $live[$i].EndedAt | Should -BeTrue
         }
+        # Frames that went through Export-Clixml (a job, remoting) keep it too.
+        $Frames | Export-Clixml (Join-Path $TestDrive 'frames.xml')
+        $fromXml = @(Import-Clixml (Join-Path $TestDrive 'frames.xml') | ConvertTo-DetectionEvent | Sort-Object Path, TrackId, StartFrame)
+        $fromXml.Count | Should -Be $live.Count
+        for ($i = 0; $i -lt $live.Count; $i++) { $fromXml[$i].StartedAt -eq $live[$i].StartedAt | Should -BeTrue }
         # The table shows the time of day where it is known.
         ($live | Where-Object { $_.Path -like '*vtest.avi' } | Select-Object -First 1 | Format-Table | Out-String) | Should -Match '22:00:0\d\.\d{3}'
     }
