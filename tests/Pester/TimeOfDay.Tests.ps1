@@ -18,6 +18,11 @@ Describe 'Split-VideoClip: where the recording start comes from' {
         $clips = @(Split-VideoClip (Get-SharedVideo vtest.avi) -Length 100 -End 300 -RecordingStart '2026-12-05T22:00:00+01:00')
         $clips.Count | Should -Be 3
         foreach ($c in $clips) { $c.RecordingStart | Should -Be ([DateTimeOffset]'2026-12-05T21:00:00Z'); $c.RecordingStart.Offset | Should -Be ([timespan]'01:00:00') }
+        # Shards, -ResumeFrom and -Root plan the same clips, and carry it too.
+        $resume = New-Item -ItemType Directory -Path (Join-Path $TestDrive 'resume') -Force
+        $planned = @(Split-VideoClip (Get-SharedVideo vtest.avi) -Length 100 -End 300 -Shard 0/1 -ResumeFrom $resume.FullName -Root (Split-Path (Get-SharedVideo vtest.avi)) -RecordingStart '2026-12-05T22:00:00+01:00' -InformationAction Ignore)
+        $planned.Count | Should -Be 3
+        foreach ($c in $planned) { $c.RecordingStart | Should -Be $clips[0].RecordingStart; $c.RelativePath | Should -Be 'vtest.avi' }
         $clips | Export-Clixml (Join-Path $TestDrive 'plan.xml')
         $back = @(Import-Clixml (Join-Path $TestDrive 'plan.xml') | ConvertTo-FrameBatch -BatchSize 100 -Size 64x64)
         try {
