@@ -49,6 +49,7 @@ Describe 'Help' {
             @{ Name = 'Export-DetectionEvent'; InputType = 'VideoDetect.Events.DetectionEvent'; OutputType = 'VideoDetect.Events.DetectionEvent' }
             @{ Name = 'Import-DetectionEvent'; InputType = 'System.IO.FileInfo'; OutputType = 'VideoDetect.Events.DetectionEvent' }
             @{ Name = 'Export-EventSnapshot'; InputType = 'VideoDetect.Events.DetectionEvent'; OutputType = 'VideoDetect.Events.DetectionEvent' }
+            @{ Name = 'Measure-DetectionCount'; InputType = 'VideoDetect.Inference.FrameDetections'; OutputType = 'VideoDetect.Review.DetectionCount' }
         )
     }
     BeforeAll {
@@ -60,7 +61,7 @@ Describe 'Help' {
             (Get-Help $c).Synopsis | Should -Not -BeLike "$c *" -Because "$c needs MAML help"
         }
         @((Get-Module VideoDetect).ExportedCmdlets.Keys | Sort-Object) | Should -Be @(
-            'Add-DetectionTrack', 'ConvertTo-DetectionEvent', 'ConvertTo-FrameBatch', 'Export-AnnotatedVideo', 'Export-DetectionEvent', 'Export-EventSnapshot', 'Export-FrameDetection', 'Get-DetectionModel', 'Get-DetectionStore', 'Get-VideoInfo', 'Import-DetectionEvent', 'Import-DetectionModel', 'Import-FrameDetection', 'Invoke-FrameDetection', 'Remove-DetectionModel', 'Split-VideoClip'
+            'Add-DetectionTrack', 'ConvertTo-DetectionEvent', 'ConvertTo-FrameBatch', 'Export-AnnotatedVideo', 'Export-DetectionEvent', 'Export-EventSnapshot', 'Export-FrameDetection', 'Get-DetectionModel', 'Get-DetectionStore', 'Get-VideoInfo', 'Import-DetectionEvent', 'Import-DetectionModel', 'Import-FrameDetection', 'Invoke-FrameDetection', 'Measure-DetectionCount', 'Remove-DetectionModel', 'Split-VideoClip'
         ) -Because 'a new cmdlet gets a case in $helpCases'
     }
 
@@ -166,6 +167,7 @@ Describe 'Help' {
                 @{ Type = [VideoDetect.Commands.AddDetectionTrackCommand]; Name = 'Add-DetectionTrack'; Params = 'TrackThreshold', 'MatchThreshold', 'LostTrackBuffer', 'MinHits' }
                 @{ Type = [VideoDetect.Commands.ConvertToDetectionEventCommand]; Name = 'ConvertTo-DetectionEvent'; Params = 'MaxGap', 'MinDuration', 'MinConfidence', 'CrossingFrames' }
                 @{ Type = [VideoDetect.Commands.ExportDetectionEventCommand]; Name = 'Export-DetectionEvent'; Params = 'BusyTimeout' }
+                @{ Type = [VideoDetect.Commands.MeasureDetectionCountCommand]; Name = 'Measure-DetectionCount'; Params = 'Interval', 'MinConfidence' }
             )) {
             $instance = [Activator]::CreateInstance($c.Type)
             foreach ($p in $c.Params) {

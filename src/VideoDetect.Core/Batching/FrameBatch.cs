@@ -16,6 +16,9 @@ public sealed class FrameRef
     /// <summary>The decoder's presentation timestamp.</summary>
     public TimeSpan Timestamp { get; set; }
 
+    /// <summary>The time of day of the source's time 0 (<see cref="VideoClip.RecordingStart"/>); null when unknown.</summary>
+    public DateTimeOffset? RecordingStart { get; set; }
+
     public int SourceWidth { get; set; }
 
     public int SourceHeight { get; set; }

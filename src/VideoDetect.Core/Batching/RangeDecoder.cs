@@ -103,6 +103,7 @@ internal sealed class RangeDecoder : IDisposable
                 ClipIndex = clip.Index,
                 FrameIndex = frame,
                 Timestamp = reader.CurrentTime,
+                RecordingStart = clip.RecordingStart,
                 SourceWidth = mat.Cols,
                 SourceHeight = mat.Rows,
             };

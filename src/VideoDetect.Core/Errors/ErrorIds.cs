@@ -24,6 +24,7 @@ public static class ErrorIds
     public const string InvalidClipRange = "InvalidClipRange";
     public const string InvalidPreprocessing = "InvalidPreprocessing";
     public const string InvalidShard = "InvalidShard";
+    public const string InvalidRecordingStartPattern = "InvalidRecordingStartPattern";
 
     // Planning across machines (Split-VideoClip -Root): a file outside the root has no relative path.
     public const string OutsideRoot = "OutsideRoot";

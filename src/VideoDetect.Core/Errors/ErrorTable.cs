@@ -47,6 +47,7 @@ public static class ErrorTable
         new(ErrorIds.InvalidClipRange, ErrorKind.InvalidArgument, "Split-VideoClip: -Start, -End, -Length or -Duration give no frames (terminating)."),
         new(ErrorIds.InvalidPreprocessing, ErrorKind.InvalidArgument, "ConvertTo-FrameBatch: preprocessing parameters that do not fit together (terminating)."),
         new(ErrorIds.InvalidShard, ErrorKind.InvalidArgument, "Split-VideoClip -Shard is not 'index/count' with 0 <= index < count (terminating)."),
+        new(ErrorIds.InvalidRecordingStartPattern, ErrorKind.InvalidArgument, "Split-VideoClip -RecordingStartPattern has no year, month, day and hour in it, is not a .NET date format, or -TimeZone names no known zone (terminating)."),
         new(ErrorIds.OutsideRoot, ErrorKind.InvalidArgument, "Split-VideoClip -Root: a video outside the root has no relative path; it is skipped."),
         new(ErrorIds.ClipOutOfRange, ErrorKind.InvalidData, "A clip asks for frames its video does not have (the file changed since it was planned)."),
         new(ErrorIds.FrameDecodeFailed, ErrorKind.ReadError, "A frame of a clip did not decode; the clip's batches stop there."),

@@ -18,3 +18,6 @@ public sealed class OutsideRootException(string path, string root) : VideoDetect
     /// <summary>The root it is not under.</summary>
     public string Root { get; } = root;
 }
+
+/// <summary>A -RecordingStartPattern that cannot read a time from a file name, or an unknown -TimeZone: <see cref="ErrorIds.InvalidRecordingStartPattern"/>.</summary>
+public sealed class InvalidRecordingStartPatternException(string message) : VideoDetectException(ErrorIds.InvalidRecordingStartPattern, message);

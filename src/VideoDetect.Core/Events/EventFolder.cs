@@ -35,6 +35,7 @@ public sealed class EventFolder
     private readonly Dictionary<(string? Region, int ClassId, string Label, int? Track), Open> _open = new();
     private readonly LineCounter _lines;
     private string? _path;
+    private DateTimeOffset? _recordingStart; // the current source's (its frames carry it)
 
     public EventFolder(EventOptions? options = null)
     {
@@ -58,8 +59,11 @@ public sealed class EventFolder
         if (!string.Equals(frame.Path, _path, StringComparison.Ordinal))
         {
             CloseAll(closed);
+            Stamp(closed);
             _path = frame.Path;
         }
+        int fromHere = closed.Count;
+        _recordingStart = frame.RecordingStart;
         bool tracked = frame.Extras?.ContainsKey(TrackAssigner.TrackedExtra) == true;
         if (!tracked && _options.Lines.Count > 0 && frame.Detections.Length > 0) SawUntrackedWithLines = true;
         foreach (var d in frame.Detections)
@@ -87,6 +91,7 @@ public sealed class EventFolder
             Emit(open.Event, closed);
         }
         if (_options.Lines.Count > 0) _lines.Prune((f, t) => Expired(f, t, frame));
+        Stamp(closed, fromHere);
         return Sorted(closed);
     }
 
@@ -95,7 +100,9 @@ public sealed class EventFolder
     {
         var closed = new List<DetectionEvent>();
         CloseAll(closed);
+        Stamp(closed);
         _path = null;
+        _recordingStart = null;
         return Sorted(closed);
     }
 
@@ -154,6 +161,13 @@ public sealed class EventFolder
     {
         bool longEnough = _options.MinDuration.Time is { } min ? e.Duration >= min : e.EndFrame - e.StartFrame + 1 >= (_options.MinDuration.Frames ?? 0);
         if (longEnough && (!e.Stationary || _options.IncludeStationary)) closed.Add(e);
+    }
+
+    /// <summary>Gives the events closed from <paramref name="from"/> on (all of the current source's) their time of day: the source's recording start plus their offsets.</summary>
+    private void Stamp(List<DetectionEvent> closed, int from = 0)
+    {
+        if (_recordingStart is not { } start) return;
+        for (int i = from; i < closed.Count; i++) (closed[i].StartedAt, closed[i].EndedAt) = (start + closed[i].StartTime, start + closed[i].EndTime);
     }
 
     private void CloseAll(List<DetectionEvent> closed)

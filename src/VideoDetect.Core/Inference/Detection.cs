@@ -65,6 +65,17 @@ public sealed record FrameDetections
     public TimeSpan Timestamp { get; set; }
     public int SourceWidth { get; set; }
     public int SourceHeight { get; set; }
+
+    /// <summary>The time of day of the source's time 0 (the clip's <c>RecordingStart</c>, or a result file header's); null when unknown.</summary>
+    public DateTimeOffset? RecordingStart { get; set; }
+
+    /// <summary>
+    /// The time of day of this frame: <see cref="RecordingStart"/> + <see cref="Timestamp"/>, in the
+    /// recording start's offset (one instant, whatever the machine); null when the start is unknown.
+    /// Computed, so a held or re-dated copy stays right.
+    /// </summary>
+    public DateTimeOffset? StartedAt => RecordingStart + Timestamp;
+
     public Detection[] Detections { get; set; } = Array.Empty<Detection>();
     public int Count => Detections.Length;
 

@@ -47,6 +47,7 @@ public static class DetectionRecords
             Timestamp = bag.TimeSpan(nameof(FrameDetections.Timestamp), TimeSpan.Zero),
             SourceWidth = bag.Int32(nameof(FrameDetections.SourceWidth), 0),
             SourceHeight = bag.Int32(nameof(FrameDetections.SourceHeight), 0),
+            RecordingStart = bag.NullableDateTimeOffset(nameof(FrameDetections.RecordingStart)),
             Detections = detections,
             Extras = ExtrasOf(bag),
         };

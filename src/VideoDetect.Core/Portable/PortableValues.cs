@@ -97,6 +97,36 @@ public static class PortableValues
     }
 
     /// <summary>
+    /// A DateTimeOffset as it is; CliXml's property bag of one (UtcTicks and Offset: exact); ISO 8601
+    /// text with an offset (ConvertTo-Json's); a DateTime (ConvertFrom-Json turns ISO text into one:
+    /// UTC or local kind, the instant kept, the offset that of its kind).
+    /// </summary>
+    public static bool TryDateTimeOffset(object? value, out DateTimeOffset result)
+    {
+        result = default;
+        switch (value)
+        {
+            case DateTimeOffset t: result = t; return true;
+            case DateTime d when d.Kind != DateTimeKind.Unspecified: result = new DateTimeOffset(d); return true;
+            case PropertyBag bag when bag.TryGetValue("UtcTicks", out object? ticks) && TryInt64(ticks, out long utc)
+                                      && bag.TryGetValue("Offset", out object? offset) && TryTimeSpan(offset, out var o):
+                try
+                {
+                    result = new DateTimeOffset(utc + o.Ticks, o);
+                    return true;
+                }
+                catch (ArgumentException)
+                {
+                    return false;
+                }
+            case string text:
+                return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out result)
+                    && (text.EndsWith('Z') || text.EndsWith('z') || System.Text.RegularExpressions.Regex.IsMatch(text, @"[+-]\d{2}:?\d{2}$"));
+            default: return false;
+        }
+    }
+
+    /// <summary>
     /// A TimeSpan as it is (CliXml), an object with Ticks (JSON), or text: "c" (d.hh:mm:ss.fffffff,
     /// what TimeSpan.ToString gives, exact to the tick) or ISO 8601 ("PT1.5S").
     /// </summary>

@@ -85,6 +85,13 @@ public sealed class PropertyBag
         return PortableValues.TryInt32(v, out int i) ? i : throw Wrong(name, v, "a 32-bit whole number or null");
     }
 
+    /// <summary>A nullable point in time with its offset (<see cref="PortableValues.TryDateTimeOffset"/>): missing or null is null.</summary>
+    public DateTimeOffset? NullableDateTimeOffset(string name)
+    {
+        if (!_values.TryGetValue(name, out object? v) || v is null) return null;
+        return PortableValues.TryDateTimeOffset(v, out var t) ? t : throw Wrong(name, v, "a date and time with its offset (ISO 8601) or null");
+    }
+
     /// <summary>The items of a list property; null is an empty list, a missing property an error.</summary>
     public IReadOnlyList<object?> List(string name)
     {

@@ -85,7 +85,7 @@ public sealed class FrameDetectionExport(FrameDetectionExportOptions options, Ca
         {
             throw new SourceUnavailableException(source, $"'{source}' cannot be read to describe it in the header: {e.Message}", e);
         }
-        var header = ResultHeader.For(identity, probed.Info, probed.Index.FrameCount, first.Run, options.ModuleVersion, options.StartTime);
+        var header = ResultHeader.For(identity, probed.Info, probed.Index.FrameCount, first.Run, options.ModuleVersion, options.StartTime, first.RecordingStart);
         target.Location.EnsureDirectory();
         var writer = ResultFileWriter.Open(target.Path, options.Format, header, options.Force);
         if (!writer.Resumed && first.ClipIndex > 0 && first.FrameIndex > 0)

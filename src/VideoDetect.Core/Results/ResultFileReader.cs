@@ -58,6 +58,7 @@ public static class ResultFileReader
                     continue;
                 }
                 frame = JsonLinesCodec.Read(bytes, source, run);
+                frame.RecordingStart = header.Source.RecordingStart;
             }
             catch (Exception e) when (e is System.Text.Json.JsonException or InvalidDataException or KeyNotFoundException or InvalidOperationException or FormatException)
             {
@@ -127,6 +128,7 @@ public static class ResultFileReader
                     SourceWidth = header.Source.Width,
                     SourceHeight = header.Source.Height,
                     Run = run,
+                    RecordingStart = header.Source.RecordingStart,
                 };
                 try { if (row.Extras is { } x) current.Extras = ExtrasCodec.FromJson(x); }
                 catch (System.Text.Json.JsonException e) { throw new ResultFileCorruptException(path, line, $"the Extras column is not JSON: {e.Message}", e); }

@@ -26,6 +26,8 @@ public sealed record SourceHeader
     public TimeSpan ReportedDuration { get; init; }
     /// <summary>The source is truncated (<see cref="Video.Truncation"/>): its detections are complete for what decodes, and the store says Truncated, not Done.</summary>
     public bool Truncated { get; init; }
+    /// <summary>The time of day of the source's time 0 (ISO 8601 with its offset), as the frames carried it; null when unknown or in a header written before it was recorded.</summary>
+    public DateTimeOffset? RecordingStart { get; init; }
 
     /// <summary>The truncation's figures in words, or null when the source is not truncated.</summary>
     [JsonIgnore]
@@ -73,7 +75,7 @@ public sealed record ResultHeader
     };
 
     /// <summary>The header for <paramref name="source"/> (identity and probe) and <paramref name="run"/> (null: unknown).</summary>
-    public static ResultHeader For(SourceIdentity identity, VideoInfo info, long frameCount, DetectionRun? run, string? moduleVersion, DateTimeOffset startTime) => new()
+    public static ResultHeader For(SourceIdentity identity, VideoInfo info, long frameCount, DetectionRun? run, string? moduleVersion, DateTimeOffset startTime, DateTimeOffset? recordingStart = null) => new()
     {
         Source = new SourceHeader
         {
@@ -89,6 +91,7 @@ public sealed record ResultHeader
             Duration = info.Duration,
             ReportedDuration = info.ReportedDuration,
             Truncated = info.IsTruncated,
+            RecordingStart = recordingStart,
         },
         Model = run?.ModelPath is not { } model ? null
             : (run.ModelSha256 is { } sha ? new ModelHeader { File = System.IO.Path.GetFileName(model), Size = run.ModelSize ?? 0, Sha256 = sha } : ModelIdentity.Of(model))

@@ -31,6 +31,8 @@ public static class ClipRecords
             RelativePath = bag.NullableString(nameof(VideoClip.RelativePath)),
             Root = bag.NullableString(nameof(VideoClip.Root)),
             SourceKind = Kind(bag),
+            // Missing (a clip from before it existed) or null: the time of day is unknown.
+            RecordingStart = bag.NullableDateTimeOffset(nameof(VideoClip.RecordingStart)),
         };
     }
 

@@ -58,6 +58,13 @@ public sealed record VideoClip
     /// <summary>What the clip's frames come from: a seekable, re-readable file (the default) or a forward-only live source (<see cref="FrameSourceKind"/>).</summary>
     public FrameSourceKind SourceKind { get; set; }
 
+    /// <summary>
+    /// The time of day of the source's time 0 (its zone explicit): Split-VideoClip -RecordingStart, the
+    /// file name (-RecordingStartPattern) or the container's creation time (<see cref="RecordingStarts"/>);
+    /// null when unknown (file offsets only). Detections add their timestamps to it (FrameDetections.StartedAt).
+    /// </summary>
+    public DateTimeOffset? RecordingStart { get; set; }
+
     // Reference equality, as when this was a class: the properties are settable (PowerShell users and
     // the CliXml/JSON round trips need that), so a value hash would change under a key in a hash set;
     // and PowerShell's -eq, Compare-Object, Group-Object and Should -Be on these objects keep their meaning.

@@ -27,6 +27,8 @@ public sealed class SplitVideoClipCommand : VideoCommandBase
     private ShardSpec? _shard;
     private string? _root;         // -Root, resolved
     private readonly List<string> _listing = new();   // with -Shard: every file, planned at the end
+    private RecordingStartPattern? _pattern;           // -RecordingStartPattern, compiled
+    private TimeZoneInfo _zone = TimeZoneInfo.Local;   // -TimeZone, or this machine's
 
     /// <summary>Video files; wildcards allowed.</summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathLengthSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -119,8 +121,45 @@ public sealed class SplitVideoClipCommand : VideoCommandBase
     [ValidateNotNullOrEmpty]
     public string? Root { get; set; }
 
+    /// <summary>
+    /// The time of day of each video's time 0, its offset explicit ("2026-12-05T22:00:00+01:00"; a
+    /// DateTime without one is read in this machine's zone). It comes before the file name and the
+    /// container's creation time; every clip of every video planned here gets it, so give it for one video at a time.
+    /// </summary>
+    [Parameter]
+    public DateTimeOffset? RecordingStart { get; set; }
+
+    /// <summary>
+    /// Reads each video's recording start from its file name when -RecordingStart is not given, e.g.
+    /// 'cam3_yyyyMMdd_HHmmss' (tokens yyyy MM dd HH mm ss f… zzz; * for any text; '…' quotes literal
+    /// text). A name that does not match falls back to the container's creation time. The name's time
+    /// is a wall clock in -TimeZone (default: this machine's zone) unless the pattern holds zzz.
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? RecordingStartPattern { get; set; }
+
+    /// <summary>
+    /// The zone (an IANA or Windows id: 'Europe/Berlin', 'UTC') the file names' wall-clock times are
+    /// in, and the container creation times (UTC) are shown in. Default: this machine's zone.
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? TimeZone { get; set; }
+
     protected override void BeginProcessing()
     {
+        string? parsing = TimeZone;
+        try
+        {
+            if (TimeZone is not null) _zone = FindZone(TimeZone);
+            parsing = RecordingStartPattern;
+            if (RecordingStartPattern is not null) _pattern = VideoDetect.Video.RecordingStartPattern.Parse(RecordingStartPattern);
+        }
+        catch (InvalidRecordingStartPatternException e)
+        {
+            ThrowTerminatingError(ErrorMapping.Record(e, parsing));
+        }
         if ((Root ?? Environment.GetEnvironmentVariable(ClipRoot.Variable)) is { Length: > 0 } root)
             _root = SessionState.Path.GetUnresolvedProviderPathFromPSPath(root);
         if (Shard is not null)
@@ -238,16 +277,39 @@ public sealed class SplitVideoClipCommand : VideoCommandBase
         WriteVerbose($"{System.IO.Path.GetFileName(file)}: finished ({stored.File}); no clips.");
     }
 
+    private static TimeZoneInfo FindZone(string id)
+    {
+        try
+        {
+            return TimeZoneInfo.FindSystemTimeZoneById(id);
+        }
+        catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException)
+        {
+            throw new InvalidRecordingStartPatternException($"-TimeZone '{id}' is not a time zone this machine knows (an IANA id such as 'Europe/Berlin', or 'UTC').");
+        }
+    }
+
+    /// <summary>The video's recording start (<see cref="RecordingStarts"/>), saying where it came from and why a pattern did not apply.</summary>
+    private DateTimeOffset? StartOf(string file)
+    {
+        var (start, source, note) = RecordingStarts.Resolve(file, RecordingStart, _pattern, _zone);
+        string name = System.IO.Path.GetFileName(file);
+        if (note is not null) WriteWarning($"{name}: -RecordingStartPattern: {note}{(start is null ? "; no time of day (file offsets only)" : source == RecordingStartSource.Container ? "; the container's creation time is used" : "")}.");
+        WriteVerbose(start is { } s ? $"{name}: recording start {s:yyyy-MM-dd HH:mm:ss.fff zzz} ({source})." : $"{name}: no recording start; file offsets only.");
+        return start;
+    }
+
     /// <summary>Writes a video's clips: after the last whole clip of a partial result, with -Root relative to it.</summary>
     private void Emit(string file, ProbedVideo probed, IEnumerable<VideoClip> plan, StoredResult? stored)
     {
         bool any = false;
+        DateTimeOffset? recordingStart = StartOf(file);
         if (stored is not null) _summary.Count(System.IO.Path.GetFileName(file), stored);
         if (stored?.State == StoredState.Partial)
             plan = ShardUnits.ResumeAfter(plan, stored.LastClip, holdsVideoEnd: _shard is null || ShardUnit == ShardUnit.Videos);
         foreach (var planned in plan)
         {
-            var clip = planned;
+            var clip = planned with { RecordingStart = recordingStart };
             any = true;
             if (_root is not null)
             {

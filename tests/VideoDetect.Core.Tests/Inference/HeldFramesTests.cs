@@ -45,14 +45,16 @@ public class HeldFramesTests
             ClipIndex = 2, Timestamp = TimeSpan.FromSeconds(0.5), SourceWidth = 320, SourceHeight = 240,
             Extras = new Dictionary<string, object?> { ["Region"] = "door" },
             Run = new DetectionRun { ModelPath = "m.onnx" },
+            RecordingStart = new DateTimeOffset(2026, 12, 5, 22, 0, 0, TimeSpan.FromHours(1)),
         };
         var held = HeldFrames.Hold(inferred, new HeldFrame(6, TimeSpan.FromSeconds(1.5)));
 
-        var frameOwn = new[] { nameof(FrameDetections.FrameIndex), nameof(FrameDetections.Timestamp), nameof(FrameDetections.Detections), nameof(FrameDetections.Extras) };
+        var frameOwn = new[] { nameof(FrameDetections.FrameIndex), nameof(FrameDetections.Timestamp), nameof(FrameDetections.StartedAt), nameof(FrameDetections.Detections), nameof(FrameDetections.Extras) };
         foreach (var p in typeof(FrameDetections).GetProperties().Where(p => !frameOwn.Contains(p.Name)))
             Assert.True(Equals(p.GetValue(inferred), p.GetValue(held)), $"Hold changed FrameDetections.{p.Name}.");
         var d = Assert.Single(held.Detections);
         Assert.Equal((6L, TimeSpan.FromSeconds(1.5)), (d.FrameIndex, d.Timestamp));
+        Assert.Equal(new DateTimeOffset(2026, 12, 5, 22, 0, 1, 500, TimeSpan.FromHours(1)), held.StartedAt); // its own time of day
         foreach (var p in typeof(Detection).GetProperties().Where(p => p.Name is not (nameof(Detection.FrameIndex) or nameof(Detection.Timestamp))))
             Assert.True(Equals(p.GetValue(inferred.Detections[0]), p.GetValue(d)), $"Hold changed Detection.{p.Name}.");
         Assert.Equal(("door", 4L), (held.Extras!["Region"], held.Extras[HeldFrames.HeldFromExtra]));
