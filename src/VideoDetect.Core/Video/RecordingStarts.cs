@@ -15,9 +15,9 @@ public enum RecordingStartSource
 
 /// <summary>
 /// Decides a source's recording start (the time of day of its time 0), in this order: the one given
-/// (<c>-RecordingStart</c>), the file name (<c>-RecordingStartPattern</c>, when given and the name
-/// matches), the container's creation time, none. The explicit choices come first: a camera or a
-/// remux often leaves a container time that is not the recording's. A container time (UTC) is shown
+/// (<c>-RecordingStart</c>), the container's creation time, the file name (<c>-RecordingStartPattern</c>,
+/// when given and the name matches), none — the order the issue (27) gives: a value given for the call
+/// first, then what the file states about itself, then what its name suggests. A container time (UTC) is shown
 /// in <c>zone</c>; every result carries its offset, so it names one instant whatever the machine.
 /// </summary>
 public static class RecordingStarts
@@ -27,6 +27,14 @@ public static class RecordingStarts
         string path, DateTimeOffset? given, RecordingStartPattern? pattern, TimeZoneInfo zone)
     {
         if (given is { } g) return (g, RecordingStartSource.Parameter, null);
+        bool live = LiveUrl.IsLive(path);
+        DateTimeOffset? container = live ? null : ContainerTime.Read(path);
+        if (container is { } c)
+        {
+            // The container's own statement comes before a name pattern (the issue's order); say so when a pattern was given too.
+            string? skipped = pattern is null ? null : "the container's creation time is used; -RecordingStartPattern applies only to files without one";
+            return (TimeZoneInfo.ConvertTime(c, zone), RecordingStartSource.Container, skipped);
+        }
         string? note = null;
         if (pattern is not null)
         {
@@ -34,8 +42,6 @@ public static class RecordingStarts
             if (value is { } v) return (v, RecordingStartSource.FileName, why);
             note = why;
         }
-        if (LiveUrl.IsLive(path)) return (null, RecordingStartSource.None, note);
-        if (ContainerTime.Read(path) is { } c) return (TimeZoneInfo.ConvertTime(c, zone), RecordingStartSource.Container, note);
         return (null, RecordingStartSource.None, note);
     }
 }

@@ -294,7 +294,9 @@ public sealed class SplitVideoClipCommand : VideoCommandBase
     {
         var (start, source, note) = RecordingStarts.Resolve(file, RecordingStart, _pattern, _zone);
         string name = System.IO.Path.GetFileName(file);
-        if (note is not null) WriteWarning($"{name}: -RecordingStartPattern: {note}{(start is null ? "; no time of day (file offsets only)" : source == RecordingStartSource.Container ? "; the container's creation time is used" : "")}.");
+        // A pattern that did not match warns; one passed over for the container's own time is only said with -Verbose.
+        if (note is not null && source == RecordingStartSource.Container) WriteVerbose($"{name}: {note}.");
+        else if (note is not null) WriteWarning($"{name}: -RecordingStartPattern: {note}{(start is null ? "; no time of day (file offsets only)" : "")}.");
         WriteVerbose(start is { } s ? $"{name}: recording start {s:yyyy-MM-dd HH:mm:ss.fff zzz} ({source})." : $"{name}: no recording start; file offsets only.");
         return start;
     }

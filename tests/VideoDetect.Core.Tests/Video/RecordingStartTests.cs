@@ -93,20 +93,24 @@ public class RecordingStartTests
     }
 
     [FfmpegFact]
-    public void The_start_is_the_given_one_else_the_file_names_else_the_containers_else_none()
+    public void The_start_is_the_given_one_else_the_containers_else_the_file_names_else_none()
     {
         using var dir = new TempDir();
         string stated = Make(dir, "cam3_20261205_221500.mp4", "-metadata", "creation_time=2026-12-05T20:00:00Z");
+        string named = Make(dir, "cam3_20261205_231500.mp4");
         string plain = Make(dir, "cam4.mp4");
         var pattern = RecordingStartPattern.Parse("cam3_yyyyMMdd_HHmmss");
         var given = new DateTimeOffset(2026, 1, 1, 8, 0, 0, TimeSpan.FromHours(9));
 
         Assert.Equal((given, RecordingStartSource.Parameter, (string?)null), RecordingStarts.Resolve(stated, given, pattern, Berlin));
-        Assert.Equal((new DateTimeOffset(2026, 12, 5, 22, 15, 0, TimeSpan.FromHours(1)), RecordingStartSource.FileName, (string?)null), RecordingStarts.Resolve(stated, null, pattern, Berlin));
-        // Without a pattern, the container's UTC time, shown in the zone (the same instant).
-        var (container, source, _) = RecordingStarts.Resolve(stated, null, null, Berlin);
+        // The container's UTC time, shown in the zone (the same instant), comes before a matching name; the note says the pattern was passed over.
+        var (container, source, passed) = RecordingStarts.Resolve(stated, null, pattern, Berlin);
         Assert.Equal(RecordingStartSource.Container, source);
         Assert.Equal((new DateTime(2026, 12, 5, 21, 0, 0), TimeSpan.FromHours(1)), (container!.Value.DateTime, container.Value.Offset));
+        Assert.Contains("creation time", passed);
+        Assert.Equal((container, RecordingStartSource.Container, (string?)null), RecordingStarts.Resolve(stated, null, null, Berlin));
+        // A file without a creation time takes the name's.
+        Assert.Equal((new DateTimeOffset(2026, 12, 5, 23, 15, 0, TimeSpan.FromHours(1)), RecordingStartSource.FileName, (string?)null), RecordingStarts.Resolve(named, null, pattern, Berlin));
         // A name the pattern does not match falls back (here to none), with the note.
         var (none, nothing, note) = RecordingStarts.Resolve(plain, null, pattern, Berlin);
         Assert.Equal((null, RecordingStartSource.None), (none, nothing));
