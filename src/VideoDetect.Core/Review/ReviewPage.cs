@@ -44,7 +44,7 @@ public static class ReviewPage
     {
         var settings = new XmlWriterSettings { OmitXmlDeclaration = true, Encoding = new UTF8Encoding(false), Indent = false };
         using var writer = XmlWriter.Create(stream, settings);
-        writer.WriteDocType("html", null, null, null);
+        writer.WriteRaw("<!DOCTYPE html>\n"); // a constant: the HTML5 doctype, which WriteDocType writes with a stray space
         html.WriteTo(writer);
     }
 
