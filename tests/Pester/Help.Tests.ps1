@@ -267,6 +267,7 @@ Describe 'The about_ topics, the README and ARCHITECTURE.md' {
             @{ Topic = 'about_VideoDetect'; Says = 'Split-VideoClip', 'ConvertTo-FrameBatch', 'Invoke-FrameDetection', 'Export-AnnotatedVideo', 'FrameCountMethod', 'VIDEODETECT_CACHE', '-SkipStatic', '-Family' }
             @{ Topic = 'about_VideoDetect_ResultStore'; Says = 'Export-FrameDetection', 'Import-FrameDetection', 'Get-DetectionStore', '-ResumeFrom', '-Shard', '-Root', 'VIDEODETECT_ROOT', '\.partial', 'ResumeMismatch', 'OutputInUse' }
             @{ Topic = 'about_VideoDetect_Tracking'; Says = 'Add-DetectionTrack', 'ConvertTo-DetectionEvent', 'TrackId', '-Region', '-Line', '-CrossingFrames', 'VideoDetect\.Pester', 'HaveDetectionEvent' }
+            @{ Topic = 'about_VideoDetect_Review'; Says = 'Export-DetectionReport', 'StartedAt', 'SnapshotPath', 'ClipPath', '-Store', 'data-video', 'data-role="timeline"', 'img\.snapshot', 'SourceUnavailable' }
             @{ Topic = 'about_VideoDetect_Errors'; Says = @() }
         )
     }
@@ -302,7 +303,7 @@ Describe 'The about_ topics, the README and ARCHITECTURE.md' {
         $text = $lines -join "`n"
         $text | Should -Match ([regex]::Escape('dotnet tool restore && dotnet pwsh ./build.ps1 test'))
         $text | Should -Match ([regex]::Escape('dotnet tool restore && dotnet pwsh ./build.ps1 demo'))
-        foreach ($t in 'about_VideoDetect', 'about_VideoDetect_ResultStore', 'about_VideoDetect_Tracking', 'about_VideoDetect_Errors') {
+        foreach ($t in 'about_VideoDetect', 'about_VideoDetect_ResultStore', 'about_VideoDetect_Tracking', 'about_VideoDetect_Review', 'about_VideoDetect_Errors') {
             $text | Should -Match "Get-Help $t\b"
         }
     }
