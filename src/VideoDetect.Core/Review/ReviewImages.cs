@@ -1,6 +1,6 @@
 using OpenCvSharp;
-using VideoDetect.Events;
 using VideoDetect.Results;
+using VideoDetect.Video;
 
 namespace VideoDetect.Review;
 
@@ -10,14 +10,15 @@ public sealed record ReviewFrame(string File, int SourceWidth, int SourceHeight)
 /// <summary>
 /// The images the page shows, copied into the report's <c>images/</c> folder so the page needs
 /// nothing outside it: snapshot thumbnails (each distinct SnapshotPath once, scaled down) and one
-/// representative frame per video (the peak frame of its most confident event, else the middle
-/// frame, read from the source with OpenCV). An image that cannot be read is a problem
+/// representative frame per video (its first frame, read from the source with OpenCV). An image
+/// that cannot be read is a problem
 /// (<see cref="SourceUnavailableException"/> naming it) and left out; the rest continue.
 /// Names are numbered, never taken from the source, so no path text reaches a URL.
 /// </summary>
 public sealed class ReviewImages
 {
     public const string Folder = "images";
+    private const int NThreads = 70; // OpenCV's CAP_PROP_N_THREADS, not in OpenCvSharp's enum (as VideoReader)
 
     private readonly Dictionary<string, string> _thumbnails = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ReviewFrame> _frames = new(StringComparer.Ordinal);
@@ -76,32 +77,36 @@ public sealed class ReviewImages
     {
         size = default;
         if (!File.Exists(source)) return new SourceUnavailableException(source, $"The snapshot '{source}' is gone; its event is shown without it.");
-        using var image = Cv2.ImRead(source, ImreadModes.Color);
+        // A JPEG decodes at half size for a fraction of the cost (DCT scaling); a full decode only when half is narrower than the thumbnail.
+        var image = Cv2.ImRead(source, ImreadModes.ReducedColor2);
+        if (!image.Empty() && image.Width < maxWidth)
+        {
+            image.Dispose();
+            image = Cv2.ImRead(source, ImreadModes.Color);
+        }
+        using var owned = image;
         if (image.Empty()) return new SourceUnavailableException(source, $"The snapshot '{source}' is not a readable image; its event is shown without it.");
         size = image.Size();
         WriteScaled(image, target, maxWidth);
         return null;
     }
 
-    // The peak frame of the most confident presence event (else the middle frame), scaled and written.
+    // The first frame that decodes, scaled and written. Not the peak frame of an event: seeking into a
+    // long-GOP video decodes from the previous key frame (up to seconds of video per report section;
+    // bench/review-report.ps1), and regions and lines are drawn on a fixed camera's scene, which the
+    // first frame shows as well as any.
     private static SourceUnavailableException? RepresentativeFrame(ReviewVideo video, string target, int maxWidth, out Size size)
     {
         size = default;
         string source = video.Source!;
         if (!File.Exists(source)) return new SourceUnavailableException(source, $"The video '{source}' is gone; its regions and lines are not drawn.");
-        using var capture = new VideoCapture(source);
+        // One decoding thread: a single frame is wanted, and FFmpeg's default starts a thread per core for each video.
+        OpenCvRuntime.EnsureInitialized();
+        using var capture = new VideoCapture(source, VideoCaptureAPIs.FFMPEG, new[] { NThreads, 1 });
         if (!capture.IsOpened()) return new SourceUnavailableException(source, $"The video '{source}' cannot be opened; its regions and lines are not drawn.");
-        long count = (long)capture.Get(VideoCaptureProperties.FrameCount);
-        var best = video.Events.Where(e => e.Kind == DetectionEvent.Presence).OrderByDescending(e => e.MaxConfidence).FirstOrDefault();
-        long frame = best?.PeakFrame ?? count / 2;
         using var mat = new Mat();
-        if (frame > 0) capture.Set(VideoCaptureProperties.PosFrames, frame);
         if (!capture.Read(mat) || mat.Empty())
-        {
-            capture.Set(VideoCaptureProperties.PosFrames, 0);
-            if (!capture.Read(mat) || mat.Empty())
-                return new SourceUnavailableException(source, $"No frame of '{source}' can be read (the file changed or is damaged); its regions and lines are not drawn.");
-        }
+            return new SourceUnavailableException(source, $"No frame of '{source}' can be read (the file changed or is damaged); its regions and lines are not drawn.");
         size = mat.Size();
         WriteScaled(mat, target, maxWidth);
         return null;
