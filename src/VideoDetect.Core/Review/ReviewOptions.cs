@@ -7,6 +7,8 @@ public sealed record ReviewOptions
 {
     /// <summary>The page's title.</summary>
     public string Title { get; init; } = "Detection review";
+    /// <summary>The result store the summary was read from (named on the page); null when none was given.</summary>
+    public string? Store { get; init; }
     /// <summary>The width of the count-per-interval chart's intervals.</summary>
     public TimeSpan Interval { get; init; } = TimeSpan.FromMinutes(1);
     /// <summary>Regions drawn on each video's representative frame (as ConvertTo-DetectionEvent -Region).</summary>

@@ -36,7 +36,7 @@ public static class ReviewPage
     public static XElement Html(ReviewModel model, ReviewImages images, ReviewOptions options, string reportFolder) =>
         E("html", new XAttribute("lang", "en"),
             E("head", E("meta", new XAttribute("charset", "utf-8")), E("title", Clean(options.Title)), E("style", Style)),
-            E("body", E("h1", Clean(options.Title)), Summary(model, images),
+            E("body", E("h1", Clean(options.Title)), Summary(model, images, options),
                 model.Videos.Select(v => Video(v, model.Labels, images, options, reportFolder))));
 
     /// <summary>Writes <paramref name="html"/> with the HTML5 doctype, UTF-8 without a byte-order mark.</summary>
@@ -62,7 +62,7 @@ public static class ReviewPage
         return sb.ToString();
     }
 
-    private static XElement Summary(ReviewModel model, ReviewImages images)
+    private static XElement Summary(ReviewModel model, ReviewImages images, ReviewOptions options)
     {
         int events = model.Videos.Sum(v => v.Events.Count);
         var section = E("section", new XAttribute("data-role", "summary"), E("h2", "Summary"),
@@ -77,7 +77,8 @@ public static class ReviewPage
                 section.Add(E("table", new XAttribute("data-role", "store"), E("tr", E("th", "Video"), E("th", "State"), E("th", "Reason")),
                     notDone.Select(e => E("tr", E("td", Clean(e.Source)), E("td", e.State.ToString()), E("td", Clean(Reason(e)))))));
         }
-        else section.Add(E("p", new XAttribute("class", "note"), "No result store was given (-Store): the run's states are not shown."));
+        else section.Add(E("p", new XAttribute("class", "note"), options.Store is { } store
+            ? Clean($"The result store '{store}' holds no videos.") : "No result store was given (-Store): the run's states are not shown."));
         if (images.Problems.Count > 0)
             section.Add(E("ul", new XAttribute("data-role", "problems"), images.Problems.Select(p => E("li", Clean(p.Message)))));
         return section;

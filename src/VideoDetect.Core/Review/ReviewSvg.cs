@@ -112,7 +112,10 @@ public static class ReviewSvg
         svg.Add(Line(LabelWidth, y, Width - 10, y, "#999"));
         double step = ReviewTimeline.TickStep(length);
         for (double t = 0; t <= length + 1e-9; t += step)
-            svg.Add(Line(x(t), y, x(t), y + 4, "#999"), Text(x(t), y + 16, format(t), "middle"));
+        {
+            svg.Add(Line(x(t), y, x(t), y + 4, "#999"));
+            if (x(t) <= Width - 26) svg.Add(Text(x(t), y + 16, format(t), "middle")); // a label centred further right would be cut at the edge
+        }
     }
 
     private static XElement Svg(int width, int height, string role) => new("svg", new XAttribute("class", role), new XAttribute("width", width),

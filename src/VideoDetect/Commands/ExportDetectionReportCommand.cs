@@ -71,7 +71,7 @@ public sealed class ExportDetectionReportCommand : PSCmdlet
         {
             options = new ReviewOptions
             {
-                Title = Title, Interval = Interval,
+                Title = Title, Interval = Interval, Store = Store is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(Store),
                 Regions = ObjectFilterArguments.Named(Region).Select(p => new Region(p.Name, p.Points)).ToList(),
                 Lines = ObjectFilterArguments.Named(Line).Select(p => new CrossingLine(p.Name, p.Points)).ToList(),
             };
@@ -82,12 +82,13 @@ public sealed class ExportDetectionReportCommand : PSCmdlet
             return;
         }
         if (!ShouldProcess(folder, $"Write a review page of {_events.Count} events")) return;
-        var store = Store is null ? Array.Empty<StoreEntry>() : StoreSummary.Of(SessionState.Path.GetUnresolvedProviderPathFromPSPath(Store)).ToArray();
+        var store = options.Store is null ? Array.Empty<StoreEntry>() : StoreSummary.Of(options.Store).ToArray();
         try
         {
             var result = DetectionReport.Write(folder, _events, store, options, Force);
             foreach (var problem in result.Problems) WriteError(ErrorMapping.WriterRecord(problem, problem.Path));
-            WriteObject(new FileInfo(result.Page));
+            // Through the provider, as the other writers emit files: the object Get-Item gives (PSPath, the file view).
+            WriteObject(InvokeProvider.Item.Get(new[] { result.Page }, false, true), enumerateCollection: true);
         }
         catch (VideoDetectException e)
         {
