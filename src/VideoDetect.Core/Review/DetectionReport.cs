@@ -44,10 +44,10 @@ public static class DetectionReport
             Replace(temp, target);
             return new ReportResult(target, Path.Combine(target, PageName), images.Problems);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (IsWriteFailure(e) is { } io)
         {
             TryDelete(temp);
-            throw new ResultWriteFailedException(target, $"The report '{target}' cannot be written: {e.Message}", e);
+            throw new ResultWriteFailedException(target, $"The report '{target}' cannot be written: {io.Message}", io);
         }
         catch
         {
@@ -55,6 +55,14 @@ public static class DetectionReport
             throw;
         }
     }
+
+    // An I/O failure, also as the images' parallel loop wraps it; null for anything else (a bug, passed on).
+    private static Exception? IsWriteFailure(Exception e) => e switch
+    {
+        IOException or UnauthorizedAccessException => e,
+        AggregateException a => a.Flatten().InnerExceptions.FirstOrDefault(i => i is IOException or UnauthorizedAccessException),
+        _ => null,
+    };
 
     private static void CheckTarget(string target, bool force)
     {
