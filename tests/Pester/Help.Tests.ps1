@@ -50,6 +50,7 @@ Describe 'Help' {
             @{ Name = 'Import-DetectionEvent'; InputType = 'System.IO.FileInfo'; OutputType = 'VideoDetect.Events.DetectionEvent' }
             @{ Name = 'Export-EventSnapshot'; InputType = 'VideoDetect.Events.DetectionEvent'; OutputType = 'VideoDetect.Events.DetectionEvent' }
             @{ Name = 'Measure-DetectionCount'; InputType = 'VideoDetect.Inference.FrameDetections'; OutputType = 'VideoDetect.Review.DetectionCount' }
+            @{ Name = 'Export-DetectionReport'; InputType = 'VideoDetect.Events.DetectionEvent'; OutputType = 'System.IO.FileInfo' }
         )
     }
     BeforeAll {
@@ -61,7 +62,7 @@ Describe 'Help' {
             (Get-Help $c).Synopsis | Should -Not -BeLike "$c *" -Because "$c needs MAML help"
         }
         @((Get-Module VideoDetect).ExportedCmdlets.Keys | Sort-Object) | Should -Be @(
-            'Add-DetectionTrack', 'ConvertTo-DetectionEvent', 'ConvertTo-FrameBatch', 'Export-AnnotatedVideo', 'Export-DetectionEvent', 'Export-EventSnapshot', 'Export-FrameDetection', 'Get-DetectionModel', 'Get-DetectionStore', 'Get-VideoInfo', 'Import-DetectionEvent', 'Import-DetectionModel', 'Import-FrameDetection', 'Invoke-FrameDetection', 'Measure-DetectionCount', 'Remove-DetectionModel', 'Split-VideoClip'
+            'Add-DetectionTrack', 'ConvertTo-DetectionEvent', 'ConvertTo-FrameBatch', 'Export-AnnotatedVideo', 'Export-DetectionEvent', 'Export-DetectionReport', 'Export-EventSnapshot', 'Export-FrameDetection', 'Get-DetectionModel', 'Get-DetectionStore', 'Get-VideoInfo', 'Import-DetectionEvent', 'Import-DetectionModel', 'Import-FrameDetection', 'Invoke-FrameDetection', 'Measure-DetectionCount', 'Remove-DetectionModel', 'Split-VideoClip'
         ) -Because 'a new cmdlet gets a case in $helpCases'
     }
 
@@ -273,6 +274,7 @@ Describe 'The about_ topics, the README and ARCHITECTURE.md' {
             @{ Topic = 'about_VideoDetect'; Says = 'Split-VideoClip', 'ConvertTo-FrameBatch', 'Invoke-FrameDetection', 'Export-AnnotatedVideo', 'FrameCountMethod', 'VIDEODETECT_CACHE', '-SkipStatic', '-Family' }
             @{ Topic = 'about_VideoDetect_ResultStore'; Says = 'Export-FrameDetection', 'Import-FrameDetection', 'Get-DetectionStore', '-ResumeFrom', '-Shard', '-Root', 'VIDEODETECT_ROOT', '\.partial', 'ResumeMismatch', 'OutputInUse' }
             @{ Topic = 'about_VideoDetect_Tracking'; Says = 'Add-DetectionTrack', 'ConvertTo-DetectionEvent', 'TrackId', '-Region', '-Line', '-CrossingFrames', 'VideoDetect\.Pester', 'HaveDetectionEvent' }
+            @{ Topic = 'about_VideoDetect_Review'; Says = 'Export-DetectionReport', 'StartedAt', 'SnapshotPath', 'ClipPath', '-Store', 'data-video', 'data-role="timeline"', 'img\.snapshot', 'SourceUnavailable' }
             @{ Topic = 'about_VideoDetect_Errors'; Says = @() }
         )
     }
@@ -308,7 +310,7 @@ Describe 'The about_ topics, the README and ARCHITECTURE.md' {
         $text = $lines -join "`n"
         $text | Should -Match ([regex]::Escape('dotnet tool restore && dotnet pwsh ./build.ps1 test'))
         $text | Should -Match ([regex]::Escape('dotnet tool restore && dotnet pwsh ./build.ps1 demo'))
-        foreach ($t in 'about_VideoDetect', 'about_VideoDetect_ResultStore', 'about_VideoDetect_Tracking', 'about_VideoDetect_Errors') {
+        foreach ($t in 'about_VideoDetect', 'about_VideoDetect_ResultStore', 'about_VideoDetect_Tracking', 'about_VideoDetect_Review', 'about_VideoDetect_Errors') {
             $text | Should -Match "Get-Help $t\b"
         }
     }
