@@ -60,6 +60,46 @@ BeforeAll {
         foreach ($l in $Log -split '\r?\n' | Where-Object { $_ }) { $l | Should -Match "^$Stamp [a-z]+ " }
     }
 
+    # Sends a signal to the run: INT and TERM as kill does; KILL as a power cut (nothing of the script runs).
+    function Send-Signal($Process, [string] $Signal) {
+        if ($Signal -eq 'KILL') { $Process.Kill() } else { & $Kill -s $Signal $Process.Id }
+        $Process.WaitForExit(60000) | Should -BeTrue -Because "the run ends on SIG$Signal"
+    }
+
+    # The log lines the run wrote (whole lines only, those of the script: timestamped).
+    function Get-LogLine([string] $Log) {
+        $text = (Get-Content -LiteralPath $Log -Raw -ErrorAction Ignore) ?? ''
+        @($text.Substring(0, $text.LastIndexOf("`n") + 1) -split '\r?\n' | Where-Object { $_ -match "^$Stamp " })
+    }
+
+    # Holds the run between its detection and its annotation, deterministically: its -LogPath is a FIFO,
+    # so each log line blocks the script until a reader opens it. One reader is started per line the
+    # run has written to its standard output (which it does first), each reading exactly that line;
+    # the "detected" line gets none, so the script waits right after its detections file completed,
+    # before the file reaches Export-AnnotatedVideo. Returns the FIFO; Open-Fifo releases the run.
+    function Wait-BetweenStages($Process, [string] $Log, [string] $Fifo, [string] $Video) {
+        $state = @{ Served = 0; Reader = $null }
+        $copy = "$Fifo.lines"
+        Wait-Until {
+            $lines = Get-LogLine $Log
+            if ($lines -match " detected +$([regex]::Escape($Video)): ") { return $true }
+            if ($lines.Count -gt $state.Served -and ($null -eq $state.Reader -or $state.Reader.HasExited)) {
+                $psi = [System.Diagnostics.ProcessStartInfo]::new('/bin/sh')
+                foreach ($a in '-c', 'IFS= read -r line <"$1" && printf "%s\n" "$line" >>"$2"', 'sh', $Fifo, $copy) { $psi.ArgumentList.Add($a) }
+                $state.Reader = [System.Diagnostics.Process]::Start($psi)
+                $state.Served++
+            }
+            $false
+        } $Process $Log "the detections of $Video"
+        Start-Sleep -Milliseconds 200
+        (Get-LogLine $Log)[-1] | Should -Match " detected +$([regex]::Escape($Video)): " -Because 'the run waits at its detected line'
+        (Get-Content -LiteralPath $copy) -match ' detected ' | Should -BeNullOrEmpty
+    }
+
+    # Releases a run held at its FIFO log: an open for reading and writing never blocks, and the
+    # script's appends then go into the FIFO's buffer (the lines are in its standard output too).
+    function Open-Fifo([string] $Fifo) { [System.IO.FileStream]::new($Fifo, [System.IO.FileMode]::Open, [System.IO.FileAccess]::ReadWrite, [System.IO.FileShare]::ReadWrite) }
+
     # Whether SIGINT is ignored in this process (started in the background by a non-interactive
     # shell): its children inherit that, and cannot be stopped with SIGINT.
     function Test-SigIntIgnored {
@@ -199,5 +239,100 @@ Describe 'The nightly script (examples/nightly.ps1) as a scheduler runs it' {
         Test-Path -LiteralPath $orphan[0].FullName | Should -BeFalse
         @(Get-ChildItem -LiteralPath $annotated -Force -Filter '.*.tmp.*').Count | Should -Be 0
         (Get-ChildItem -LiteralPath $annotated -Force).Name | Should -Contain 'zone.annotated.mp4'
+    }
+    # Every signal at every stage (those not above): what a stop leaves is resumable and nothing half
+    # written looks finished; a re-run makes what is missing, the annotated copy from the stored
+    # detections without inference, and leaves no temporary file. Each stage is reached by waiting
+    # for what marks it: a stored clip (detection), the run held at its "detected" log line
+    # (between), the encoder's temporary file growing (annotation).
+    It "SIG<Signal> <Stage>: exit <Exit>, the store resumable, a re-run completes it$NotUnix" -Skip:($NotUnix -ne '') -ForEach @(
+        @{ Stage = 'during detection'; Signal = 'KILL'; Exit = 137 }
+        @{ Stage = 'between detection and annotation'; Signal = 'INT'; Exit = 3 }
+        @{ Stage = 'between detection and annotation'; Signal = 'TERM'; Exit = 3 }
+        @{ Stage = 'between detection and annotation'; Signal = 'KILL'; Exit = 137 }
+        @{ Stage = 'during annotation'; Signal = 'INT'; Exit = 3 }
+        @{ Stage = 'during annotation'; Signal = 'TERM'; Exit = 3 }
+    ) {
+        if ($Signal -eq 'INT' -and (Test-SigIntIgnored)) { Set-ItResult -Skipped -Because 'SIGINT is ignored in this process (started in the background by a non-interactive shell), so its children cannot be stopped with it'; return }
+        $detecting = $Stage -eq 'during detection'
+        if ($detecting -and -not $HaveModels) { Set-ItResult -Skipped -Because "yolox_nano is missing$NoModels"; return }
+        if (-not $HaveFfmpeg) { Set-ItResult -Skipped -Because 'ffmpeg is not installed'; return }
+        $night = Join-Path $TestDrive "stop-$Signal-$($Stage -replace ' ', '-')"
+        New-Item -ItemType Directory (Join-Path $night 'cameras') | Out-Null
+        $video = Join-Path $night 'cameras/yard.avi'
+        # Detection: yolox_nano on a small video (slow enough to stop mid-video); annotation: large frames (slow to encode), the synthetic model.
+        if ($detecting) { $null = New-TestVideo -Path $video -Frames 250 -Rate 25 -Size 320x240; $model = $Yolox }
+        else { $null = New-TestVideo -Path $video -Frames 300 -Rate 25 -Size 640x480; $model = $Synthetic }
+        $results = Join-Path $night 'detections'
+        $annotated = Join-Path $night 'annotated'
+        $detections = Join-Path $results 'yard.detections.jsonl'
+        $log = Join-Path $night 'stopped.log'
+
+        if ($detecting) {
+            $p = Start-Nightly $night $model $log
+            $checkpoint = "$detections.partial.checkpoint"
+            Wait-Until { (Test-Path -LiteralPath $checkpoint) -and ((Get-Content -LiteralPath $checkpoint -Raw -ErrorAction Ignore) -match '"clipIndex"\s*:\s*\d') } $p $log 'a stored clip'
+            Send-Signal $p $Signal
+        }
+        elseif ($Stage -like 'between*') {
+            $fifo = Join-Path $night 'log.fifo'
+            & mkfifo $fifo
+            $p = Start-Nightly $night $model $log -More '-LogPath', $fifo
+            Wait-BetweenStages $p $log $fifo 'yard.avi'
+            Test-Path -LiteralPath $detections | Should -BeTrue -Because 'the detections file is complete'
+            @(Get-ChildItem -LiteralPath $annotated -Force -ErrorAction Ignore).Count | Should -Be 0 -Because 'the annotation has not begun'
+            if ($Signal -eq 'KILL') { Send-Signal $p $Signal }
+            else {
+                & $Kill -s $Signal $p.Id
+                $hold = Open-Fifo $fifo
+                try { $p.WaitForExit(60000) | Should -BeTrue } finally { $hold.Dispose() }
+            }
+        }
+        else {
+            $p = Start-Nightly $night $model $log
+            Wait-Until { @(Get-ChildItem -LiteralPath $annotated -Force -Filter '.yard.annotated.*.tmp.mp4' -ErrorAction Ignore | Where-Object Length -GT 0).Count -gt 0 } $p $log 'an annotated copy being encoded'
+            Send-Signal $p $Signal
+        }
+        $text = Get-Content -LiteralPath $log -Raw
+        $p.ExitCode | Should -Be $Exit -Because $text
+        Assert-PlainLog $text
+        if ($Signal -eq 'KILL') { $text | Should -Not -Match 'interrupted|summary' -Because 'nothing of the script runs after SIGKILL' }
+        else {
+            $text | Should -Match "$Line interrupted +by SIG$Signal after 0 of 1 videos done, during yard\.avi while annotating \(detections complete\).*the next run resumes"
+            $text | Should -Match "$Line summary +1 videos: 0 done .*exit 3\s*$"
+        }
+
+        # Nothing half written looks finished; the store says what is missing.
+        Test-Path -LiteralPath (Join-Path $annotated 'yard.annotated.mp4') | Should -BeFalse
+        if ($detecting) {
+            Test-Path -LiteralPath $detections | Should -BeFalse
+            "$((Get-DetectionStore -Path $results -Source $video).State)" | Should -Be 'Partial'
+        }
+        else {
+            $stored = Get-DetectionStore -Path $results -Source $video -MissingOutput AnnotatedVideo
+            "$($stored.State)" | Should -Be 'Incomplete'
+            ($stored.Outputs | Where-Object Kind -EQ 'AnnotatedVideo').State | Should -BeIn 'Partial', 'Missing'
+            if ($Signal -ne 'KILL') { @(Get-ChildItem -LiteralPath $annotated -Force -Filter '.*.tmp.*' -ErrorAction Ignore).Count | Should -Be 0 -Because 'a stopped encoder removes its temporary file' }
+            $kept = (Get-Item -LiteralPath $detections).LastWriteTimeUtc
+        }
+
+        # The re-run: detection resumed after the last whole clip, or the annotated copy made from the stored detections (no inference).
+        $again = Invoke-Nightly $night $model 'again'
+        $again.ExitCode | Should -Be 0 -Because $again.Log
+        Assert-PlainLog $again.Log
+        if ($detecting) {
+            $again.Log | Should -Match "$Line resumed +yard\.avi: at clip [1-9]"
+            $again.Log | Should -Match "$Line done +yard\.avi: "
+            (@(Import-FrameDetection -LiteralPath $detections).FrameIndex) | Should -Be (0..249)
+        }
+        else {
+            $again.Log | Should -Not -Match ' (started|resumed|detected) ' -Because 'no frame is inferred again'
+            $again.Log | Should -Match "$Line done +yard\.avi: wrote yard\.annotated\.mp4 \(missing output\)"
+            $again.Log | Should -Match "$Line summary +1 videos: .* 0 frames in "
+            (Get-Item -LiteralPath $detections).LastWriteTimeUtc | Should -Be $kept -Because 'the detections file is not written again'
+        }
+        (Get-ChildItem -LiteralPath $annotated -Force).Name | Should -Be 'yard.annotated.mp4' -Because 'no temporary file is left'
+        @(Get-DetectionStore -Path $results -Source $video -MissingOutput AnnotatedVideo).Count | Should -Be 0
+        "$((Get-DetectionStore -Path $results -Source $video).State)" | Should -Be 'Done'
     }
 }
