@@ -46,7 +46,7 @@ public sealed class GetDetectionStoreCommand : PSCmdlet
 
     protected override void BeginProcessing()
     {
-        _store = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
+        _store = FileSystemParameter.Input(this, Path, "-Path");
         if ((Root ?? Environment.GetEnvironmentVariable(ClipRoot.Variable)) is { Length: > 0 } root)
             _root = SessionState.Path.GetUnresolvedProviderPathFromPSPath(root);
     }
