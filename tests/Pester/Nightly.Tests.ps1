@@ -166,6 +166,33 @@ Describe 'The nightly script (examples/nightly.ps1) as a scheduler runs it' {
         Assert-PlainLog $second.Log
     }
 
+    It "a truncated recording is logged as truncated with the figures and exits 1; a longer copy (a recorder still writing) is done again, not skipped$NotUnix" -Skip:($NotUnix -ne '') {
+        $night = Join-Path $TestDrive 'truncated'
+        New-Item -ItemType Directory (Join-Path $night 'cameras') | Out-Null
+        $bytes = [IO.File]::ReadAllBytes((Get-SharedVideo 'vtest.avi'))
+        $video = Join-Path $night 'cameras/gate.avi'
+        [IO.File]::WriteAllBytes($video, $bytes[0..199999])   # head -c 200000: 6 of the 795 frames the container claims
+        $first = Invoke-Nightly $night $Synthetic 'first'
+        $first.ExitCode | Should -Be 1 -Because $first.Log
+        $first.Log | Should -Match "$Line truncated +gate\.avi: .*\b6 of the 795 frames"
+        $first.Log | Should -Match "$Line summary +1 videos: 0 done \(0 resumed\), 0 skipped, 1 truncated, 0 failed, 0 error\(s\); 6 frames .*exit 1\s*$"
+        Assert-PlainLog $first.Log
+        "$((Get-DetectionStore -Path (Join-Path $night 'detections') -Source $video).State)" | Should -Be 'Truncated'
+        # The same bytes again: skipped, named as truncated.
+        $same = Invoke-Nightly $night $Synthetic 'same'
+        $same.Log | Should -Match "$Line skipped +gate\.avi: finished, truncated"
+        # The recorder wrote more: another version, detected again.
+        [IO.File]::WriteAllBytes($video, $bytes[0..599999])
+        $longer = Invoke-Nightly $night $Synthetic 'longer'
+        $longer.Log | Should -Not -Match ' skipped +gate\.avi' -Because $longer.Log
+        $longer.Log | Should -Match "$Line started +gate\.avi: new, \d+ frames"
+        $longer.Log | Should -Match "$Line truncated +gate\.avi: .* of the 795 frames"
+        $frames = @(Import-FrameDetection -LiteralPath (Join-Path $night 'detections/gate.detections.jsonl'))
+        $frames.Count | Should -BeGreaterThan 6
+        $longer.ExitCode | Should -Be 1 -Because $longer.Log
+        Assert-PlainLog $longer.Log
+    }
+
     It "SIGINT and SIGTERM during detection log 'interrupted' and exit 3, leaving the store resumable; the next run resumes and completes$NotUnix$NoModels" -Skip:($NotUnix -ne '' -or -not $HaveModels) {
         if (Test-SigIntIgnored) { Set-ItResult -Skipped -Because 'SIGINT is ignored in this process (started in the background by a non-interactive shell), so its children cannot be stopped with it'; return }
         # yolox_nano: inference is slow enough (tens of frames a second) to be stopped mid-video.
