@@ -188,6 +188,15 @@ Describe '-Store on the writers, and store paths that are not on disk' {
         Test-Path -LiteralPath (Join-Path $TestDrive 'one.jsonl') | Should -BeFalse
     }
 
+    It 'Get-DetectionStore on a store folder that is not there is ResultNotFound naming it; with -Source each source is Pending' {
+        $missing = Join-Path $TestDrive 'unmounted/results'
+        $e = { Get-DetectionStore -Path $missing -ErrorAction Stop } | Should -Throw -PassThru
+        $e.FullyQualifiedErrorId | Should -Be 'ResultNotFound,VideoDetect.Commands.GetDetectionStoreCommand'
+        $e.Exception.Message | Should -BeLike "*'$missing'*does not exist*"
+        { Get-DetectionStore -Path $Video -ErrorAction Stop } | Should -Throw -ExpectedMessage '*is a file*'
+        "$((Get-DetectionStore -Path $missing -Source $Video).State)" | Should -Be 'Pending'
+    }
+
     It '<Command> <Parameter> <Given>: a typed error naming the parameter, nothing written' -ForEach @(
         @{ Command = 'Export-FrameDetection'; Parameter = '-Store'; Given = 'Variable:'; Id = 'InvalidOutputPath' }
         @{ Command = 'Export-FrameDetection'; Parameter = '-OutputDirectory'; Given = 'Env:'; Id = 'InvalidOutputPath' }
