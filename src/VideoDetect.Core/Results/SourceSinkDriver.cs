@@ -118,13 +118,18 @@ public sealed class SourceSinkDriver : IDisposable
     }
 
     /// <summary>
-    /// Before the first output in a folder opens: removes the temporary files killed writers left
-    /// there (<see cref="OrphanSweep"/>; a live writer's, this command's own included, are kept).
+    /// Before the first output in a folder opens (and before the first record in the outputs store's
+    /// records folder): removes the temporary files killed writers left there (<see cref="OrphanSweep"/>;
+    /// a live writer's, this command's own included, are kept).
     /// </summary>
     private void SweepOnce(string target)
     {
-        string? folder = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(target));
-        if (folder is null || !_swept.Add(folder)) return;
+        if (System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(target)) is { } folder) SweepFolder(folder);
+    }
+
+    private void SweepFolder(string folder)
+    {
+        if (!_swept.Add(folder)) return;
         foreach (string orphan in OrphanSweep.Sweep(folder)) _host.Removed(orphan);
     }
 
@@ -216,6 +221,7 @@ public sealed class SourceSinkDriver : IDisposable
     private void Record(string source, RecordedOutput state, string? file, string? reason)
     {
         if (_outputsStore is null) return;
+        if (state == RecordedOutput.Started) SweepFolder(SourceOutputs.FolderOf(_outputsStore)); // a record a killed run was replacing
         var version = _versions.GetValueOrDefault(source);
         if (state != RecordedOutput.Started) _versions.Remove(source);
         if (version is null) return;

@@ -113,6 +113,28 @@ public class SourceOutputsTests
     }
 
     [Fact]
+    public void A_record_a_killed_run_was_replacing_is_swept_by_the_next_and_never_read_as_a_record()
+    {
+        using var dir = new TempDir();
+        string store = dir.File("store");
+        string source = dir.File("a.avi");
+        File.WriteAllText(source, "video");
+        SourceOutputs.Record(store, source, SourceOutputs.For("Other", source, RecordedOutput.Done, "o")!);
+        // What a kill while the record was replaced leaves: a whole, unclaimed temporary copy.
+        string orphan = dir.File("store/.outputs/.a.0123abcd.tmp.json");
+        File.Copy(SourceOutputs.PathFor(store, source), orphan);
+        File.WriteAllText(orphan, File.ReadAllText(orphan).Replace("\"Other\"", "\"Ghost\""));
+        Assert.Equal(new[] { "Other" }, StoreOutputs.Kinds(store, null).Kinds);
+        using (var driver = new SourceSinkDriver(new CopySink(), new OutputClaims(OutputLocation.ForDirectory(dir.File("out")), false), new Host(), outputsStore: store))
+        {
+            driver.Push(Frame(source, 0));
+            driver.Complete();
+        }
+        Assert.False(File.Exists(orphan));
+        Assert.Equal(new[] { "a.json" }, Directory.GetFiles(dir.File("store/.outputs")).Select(Path.GetFileName));
+    }
+
+    [Fact]
     public void Without_an_outputs_store_nothing_is_recorded()
     {
         using var dir = new TempDir();
