@@ -1,7 +1,8 @@
 #Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.5.0' }
 # The nightly recipe (examples/nightly.ps1) as a scheduler runs it: a child pwsh with no terminal,
 # its output redirected to a file (sh -c 'exec pwsh … >log 2>&1 </dev/null', as cron does), the
-# exit code checked; stopped with SIGINT and SIGTERM during detection and SIGKILL during annotation.
+# exit code checked; stopped with SIGINT, SIGTERM and SIGKILL during detection, between detection and
+# annotation (the run held at its "detected" log line: a FIFO -LogPath) and during annotation.
 
 BeforeDiscovery {
     . $PSScriptRoot/TestHelpers.ps1
@@ -266,6 +267,10 @@ Describe 'The nightly script (examples/nightly.ps1) as a scheduler runs it' {
         Test-Path -LiteralPath $orphan[0].FullName | Should -BeFalse
         @(Get-ChildItem -LiteralPath $annotated -Force -Filter '.*.tmp.*').Count | Should -Be 0
         (Get-ChildItem -LiteralPath $annotated -Force).Name | Should -Contain 'zone.annotated.mp4'
+        # yard's annotated copy, cut off by the kill, is made from its stored detections, without inference.
+        $next.Log | Should -Not -Match ' (started|resumed) +yard\.avi'
+        $next.Log | Should -Match "$Line done +yard\.avi: wrote yard\.annotated\.mp4 \(missing output\)"
+        (Get-ChildItem -LiteralPath $annotated -Force).Name | Sort-Object | Should -Be @('yard.annotated.mp4', 'zone.annotated.mp4')
     }
     # Every signal at every stage (those not above): what a stop leaves is resumable and nothing half
     # written looks finished; a re-run makes what is missing, the annotated copy from the stored
