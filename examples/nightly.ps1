@@ -281,11 +281,12 @@ try {
     # Missing outputs: the store records each annotated copy (-Store); one that a killed run left
     # unfinished, or never began, is made now from the stored detections, without inference
     # (about_VideoDetect_ResultStore, "EVERY OUTPUT OF A VIDEO").
-    & {
+    # (No store yet: every video failed before its first clip; nothing to make.)
+    if (Test-Path -LiteralPath $Results -PathType Container) { & {
         Get-DetectionStore $Results -MissingOutput AnnotatedVideo |
             Import-FrameDetection |
             Export-AnnotatedVideo -OutputDirectory $Annotated -Store $Results -Force -PassThruFile | Step-Missing
-    } *>&1 | ForEach-Object { Write-Record $_ }
+    } *>&1 | ForEach-Object { Write-Record $_ } }
 
     # A video that got no clips without an error (another run finished it meanwhile, no frames): nothing to do.
     foreach ($v in @($Videos.Values | Where-Object State -EQ 'pending')) { $v.State = 'skipped'; Write-Log skipped "$($v.Name): nothing to do" }

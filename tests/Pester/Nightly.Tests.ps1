@@ -1,7 +1,8 @@
 #Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.5.0' }
 # The nightly recipe (examples/nightly.ps1) as a scheduler runs it: a child pwsh with no terminal,
 # its output redirected to a file (sh -c 'exec pwsh … >log 2>&1 </dev/null', as cron does), the
-# exit code checked; stopped with SIGINT and SIGTERM during detection and SIGKILL during annotation.
+# exit code checked; stopped with SIGINT, SIGTERM and SIGKILL during detection, between detection and
+# annotation (the run held at its "detected" log line: a FIFO -LogPath) and during annotation.
 
 BeforeDiscovery {
     . $PSScriptRoot/TestHelpers.ps1
@@ -59,6 +60,46 @@ BeforeAll {
         $Log | Should -Not -Match "`e" -Because 'a redirected log has no ANSI escape codes'
         foreach ($l in $Log -split '\r?\n' | Where-Object { $_ }) { $l | Should -Match "^$Stamp [a-z]+ " }
     }
+
+    # Sends a signal to the run: INT and TERM as kill does; KILL as a power cut (nothing of the script runs).
+    function Send-Signal($Process, [string] $Signal) {
+        if ($Signal -eq 'KILL') { $Process.Kill() } else { & $Kill -s $Signal $Process.Id }
+        $Process.WaitForExit(60000) | Should -BeTrue -Because "the run ends on SIG$Signal"
+    }
+
+    # The log lines the run wrote (whole lines only, those of the script: timestamped).
+    function Get-LogLine([string] $Log) {
+        $text = (Get-Content -LiteralPath $Log -Raw -ErrorAction Ignore) ?? ''
+        @($text.Substring(0, $text.LastIndexOf("`n") + 1) -split '\r?\n' | Where-Object { $_ -match "^$Stamp " })
+    }
+
+    # Holds the run between its detection and its annotation, deterministically: its -LogPath is a FIFO,
+    # so each log line blocks the script until a reader opens it. One reader is started per line the
+    # run has written to its standard output (which it does first), each reading exactly that line;
+    # the "detected" line gets none, so the script waits right after its detections file completed,
+    # before the file reaches Export-AnnotatedVideo. Returns the FIFO; Open-Fifo releases the run.
+    function Wait-BetweenStages($Process, [string] $Log, [string] $Fifo, [string] $Video) {
+        $state = @{ Served = 0; Reader = $null }
+        $copy = "$Fifo.lines"
+        Wait-Until {
+            $lines = Get-LogLine $Log
+            if ($lines -match " detected +$([regex]::Escape($Video)): ") { return $true }
+            if ($lines.Count -gt $state.Served -and ($null -eq $state.Reader -or $state.Reader.HasExited)) {
+                $psi = [System.Diagnostics.ProcessStartInfo]::new('/bin/sh')
+                foreach ($a in '-c', 'IFS= read -r line <"$1" && printf "%s\n" "$line" >>"$2"', 'sh', $Fifo, $copy) { $psi.ArgumentList.Add($a) }
+                $state.Reader = [System.Diagnostics.Process]::Start($psi)
+                $state.Served++
+            }
+            $false
+        } $Process $Log "the detections of $Video"
+        Start-Sleep -Milliseconds 200
+        (Get-LogLine $Log)[-1] | Should -Match " detected +$([regex]::Escape($Video)): " -Because 'the run waits at its detected line'
+        (Get-Content -LiteralPath $copy) -match ' detected ' | Should -BeNullOrEmpty
+    }
+
+    # Releases a run held at its FIFO log: an open for reading and writing never blocks, and the
+    # script's appends then go into the FIFO's buffer (the lines are in its standard output too).
+    function Open-Fifo([string] $Fifo) { [System.IO.FileStream]::new($Fifo, [System.IO.FileMode]::Open, [System.IO.FileAccess]::ReadWrite, [System.IO.FileShare]::ReadWrite) }
 
     # Whether SIGINT is ignored in this process (started in the background by a non-interactive
     # shell): its children inherit that, and cannot be stopped with SIGINT.
@@ -124,6 +165,33 @@ Describe 'The nightly script (examples/nightly.ps1) as a scheduler runs it' {
         $second.Log | Should -Match "$Line skipped +cam 1\.avi: finished \(cam 1\.detections\.jsonl\)"
         $second.Log | Should -Match 'summary +2 videos: 0 done \(0 resumed\), 2 skipped, .*0 error\(s\); 0 frames .*exit 0'
         Assert-PlainLog $second.Log
+    }
+
+    It "a truncated recording is logged as truncated with the figures and exits 1; a longer copy (a recorder still writing) is done again, not skipped$NotUnix" -Skip:($NotUnix -ne '') {
+        $night = Join-Path $TestDrive 'truncated'
+        New-Item -ItemType Directory (Join-Path $night 'cameras') | Out-Null
+        $bytes = [IO.File]::ReadAllBytes((Get-SharedVideo 'vtest.avi'))
+        $video = Join-Path $night 'cameras/gate.avi'
+        [IO.File]::WriteAllBytes($video, $bytes[0..199999])   # head -c 200000: 6 of the 795 frames the container claims
+        $first = Invoke-Nightly $night $Synthetic 'first'
+        $first.ExitCode | Should -Be 1 -Because $first.Log
+        $first.Log | Should -Match "$Line truncated +gate\.avi: .*\b6 of the 795 frames"
+        $first.Log | Should -Match "$Line summary +1 videos: 0 done \(0 resumed\), 0 skipped, 1 truncated, 0 failed, 0 error\(s\); 6 frames .*exit 1\s*$"
+        Assert-PlainLog $first.Log
+        "$((Get-DetectionStore -Path (Join-Path $night 'detections') -Source $video).State)" | Should -Be 'Truncated'
+        # The same bytes again: skipped, named as truncated.
+        $same = Invoke-Nightly $night $Synthetic 'same'
+        $same.Log | Should -Match "$Line skipped +gate\.avi: finished, truncated"
+        # The recorder wrote more: another version, detected again.
+        [IO.File]::WriteAllBytes($video, $bytes[0..599999])
+        $longer = Invoke-Nightly $night $Synthetic 'longer'
+        $longer.Log | Should -Not -Match ' skipped +gate\.avi' -Because $longer.Log
+        $longer.Log | Should -Match "$Line started +gate\.avi: new, \d+ frames"
+        $longer.Log | Should -Match "$Line truncated +gate\.avi: .* of the 795 frames"
+        $frames = @(Import-FrameDetection -LiteralPath (Join-Path $night 'detections/gate.detections.jsonl'))
+        $frames.Count | Should -BeGreaterThan 6
+        $longer.ExitCode | Should -Be 1 -Because $longer.Log
+        Assert-PlainLog $longer.Log
     }
 
     It "SIGINT and SIGTERM during detection log 'interrupted' and exit 3, leaving the store resumable; the next run resumes and completes$NotUnix$NoModels" -Skip:($NotUnix -ne '' -or -not $HaveModels) {
@@ -199,5 +267,104 @@ Describe 'The nightly script (examples/nightly.ps1) as a scheduler runs it' {
         Test-Path -LiteralPath $orphan[0].FullName | Should -BeFalse
         @(Get-ChildItem -LiteralPath $annotated -Force -Filter '.*.tmp.*').Count | Should -Be 0
         (Get-ChildItem -LiteralPath $annotated -Force).Name | Should -Contain 'zone.annotated.mp4'
+        # yard's annotated copy, cut off by the kill, is made from its stored detections, without inference.
+        $next.Log | Should -Not -Match ' (started|resumed) +yard\.avi'
+        $next.Log | Should -Match "$Line done +yard\.avi: wrote yard\.annotated\.mp4 \(missing output\)"
+        (Get-ChildItem -LiteralPath $annotated -Force).Name | Sort-Object | Should -Be @('yard.annotated.mp4', 'zone.annotated.mp4')
+    }
+    # Every signal at every stage (those not above): what a stop leaves is resumable and nothing half
+    # written looks finished; a re-run makes what is missing, the annotated copy from the stored
+    # detections without inference, and leaves no temporary file. Each stage is reached by waiting
+    # for what marks it: a stored clip (detection), the run held at its "detected" log line
+    # (between), the encoder's temporary file growing (annotation).
+    It "SIG<Signal> <Stage>: exit <Exit>, the store resumable, a re-run completes it$NotUnix" -Skip:($NotUnix -ne '') -ForEach @(
+        @{ Stage = 'during detection'; Signal = 'KILL'; Exit = 137 }
+        @{ Stage = 'between detection and annotation'; Signal = 'INT'; Exit = 3 }
+        @{ Stage = 'between detection and annotation'; Signal = 'TERM'; Exit = 3 }
+        @{ Stage = 'between detection and annotation'; Signal = 'KILL'; Exit = 137 }
+        @{ Stage = 'during annotation'; Signal = 'INT'; Exit = 3 }
+        @{ Stage = 'during annotation'; Signal = 'TERM'; Exit = 3 }
+    ) {
+        if ($Signal -eq 'INT' -and (Test-SigIntIgnored)) { Set-ItResult -Skipped -Because 'SIGINT is ignored in this process (started in the background by a non-interactive shell), so its children cannot be stopped with it'; return }
+        $detecting = $Stage -eq 'during detection'
+        if ($detecting -and -not $HaveModels) { Set-ItResult -Skipped -Because "yolox_nano is missing$NoModels"; return }
+        if (-not $HaveFfmpeg) { Set-ItResult -Skipped -Because 'ffmpeg is not installed'; return }
+        $night = Join-Path $TestDrive "stop-$Signal-$($Stage -replace ' ', '-')"
+        New-Item -ItemType Directory (Join-Path $night 'cameras') | Out-Null
+        $video = Join-Path $night 'cameras/yard.avi'
+        # Detection: yolox_nano on a small video (slow enough to stop mid-video); annotation: large frames (slow to encode), the synthetic model.
+        if ($detecting) { $null = New-TestVideo -Path $video -Frames 250 -Rate 25 -Size 320x240; $model = $Yolox }
+        else { $null = New-TestVideo -Path $video -Frames 300 -Rate 25 -Size 640x480; $model = $Synthetic }
+        $results = Join-Path $night 'detections'
+        $annotated = Join-Path $night 'annotated'
+        $detections = Join-Path $results 'yard.detections.jsonl'
+        $log = Join-Path $night 'stopped.log'
+
+        if ($detecting) {
+            $p = Start-Nightly $night $model $log
+            $checkpoint = "$detections.partial.checkpoint"
+            Wait-Until { (Test-Path -LiteralPath $checkpoint) -and ((Get-Content -LiteralPath $checkpoint -Raw -ErrorAction Ignore) -match '"clipIndex"\s*:\s*\d') } $p $log 'a stored clip'
+            Send-Signal $p $Signal
+        }
+        elseif ($Stage -like 'between*') {
+            $fifo = Join-Path $night 'log.fifo'
+            & mkfifo $fifo
+            $p = Start-Nightly $night $model $log -More '-LogPath', $fifo
+            Wait-BetweenStages $p $log $fifo 'yard.avi'
+            Test-Path -LiteralPath $detections | Should -BeTrue -Because 'the detections file is complete'
+            @(Get-ChildItem -LiteralPath $annotated -Force -ErrorAction Ignore).Count | Should -Be 0 -Because 'the annotation has not begun'
+            if ($Signal -eq 'KILL') { Send-Signal $p $Signal }
+            else {
+                & $Kill -s $Signal $p.Id
+                $hold = Open-Fifo $fifo
+                try { $p.WaitForExit(60000) | Should -BeTrue } finally { $hold.Dispose() }
+            }
+        }
+        else {
+            $p = Start-Nightly $night $model $log
+            Wait-Until { @(Get-ChildItem -LiteralPath $annotated -Force -Filter '.yard.annotated.*.tmp.mp4' -ErrorAction Ignore | Where-Object Length -GT 0).Count -gt 0 } $p $log 'an annotated copy being encoded'
+            Send-Signal $p $Signal
+        }
+        $text = Get-Content -LiteralPath $log -Raw
+        $p.ExitCode | Should -Be $Exit -Because $text
+        Assert-PlainLog $text
+        if ($Signal -eq 'KILL') { $text | Should -Not -Match 'interrupted|summary' -Because 'nothing of the script runs after SIGKILL' }
+        else {
+            $text | Should -Match "$Line interrupted +by SIG$Signal after 0 of 1 videos done, during yard\.avi while annotating \(detections complete\).*the next run resumes"
+            $text | Should -Match "$Line summary +1 videos: 0 done .*exit 3\s*$"
+        }
+
+        # Nothing half written looks finished; the store says what is missing.
+        Test-Path -LiteralPath (Join-Path $annotated 'yard.annotated.mp4') | Should -BeFalse
+        if ($detecting) {
+            Test-Path -LiteralPath $detections | Should -BeFalse
+            "$((Get-DetectionStore -Path $results -Source $video).State)" | Should -Be 'Partial'
+        }
+        else {
+            $stored = Get-DetectionStore -Path $results -Source $video -MissingOutput AnnotatedVideo
+            "$($stored.State)" | Should -Be 'Incomplete'
+            ($stored.Outputs | Where-Object Kind -EQ 'AnnotatedVideo').State | Should -BeIn 'Partial', 'Missing'
+            if ($Signal -ne 'KILL') { @(Get-ChildItem -LiteralPath $annotated -Force -Filter '.*.tmp.*' -ErrorAction Ignore).Count | Should -Be 0 -Because 'a stopped encoder removes its temporary file' }
+            $kept = (Get-Item -LiteralPath $detections).LastWriteTimeUtc
+        }
+
+        # The re-run: detection resumed after the last whole clip, or the annotated copy made from the stored detections (no inference).
+        $again = Invoke-Nightly $night $model 'again'
+        $again.ExitCode | Should -Be 0 -Because $again.Log
+        Assert-PlainLog $again.Log
+        if ($detecting) {
+            $again.Log | Should -Match "$Line resumed +yard\.avi: at clip [1-9]"
+            $again.Log | Should -Match "$Line done +yard\.avi: "
+            (@(Import-FrameDetection -LiteralPath $detections).FrameIndex) | Should -Be (0..249)
+        }
+        else {
+            $again.Log | Should -Not -Match ' (started|resumed|detected) ' -Because 'no frame is inferred again'
+            $again.Log | Should -Match "$Line done +yard\.avi: wrote yard\.annotated\.mp4 \(missing output\)"
+            $again.Log | Should -Match "$Line summary +1 videos: .* 0 frames in "
+            (Get-Item -LiteralPath $detections).LastWriteTimeUtc | Should -Be $kept -Because 'the detections file is not written again'
+        }
+        (Get-ChildItem -LiteralPath $annotated -Force).Name | Should -Be 'yard.annotated.mp4' -Because 'no temporary file is left'
+        @(Get-DetectionStore -Path $results -Source $video -MissingOutput AnnotatedVideo).Count | Should -Be 0
+        "$((Get-DetectionStore -Path $results -Source $video).State)" | Should -Be 'Done'
     }
 }

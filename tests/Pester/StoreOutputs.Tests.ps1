@@ -156,3 +156,71 @@ Describe 'The result store covers every output' {
         @(Get-DetectionStore $results).State | Should -Be @('Done', 'Done')
     }
 }
+
+Describe '-Store on the writers, and store paths that are not on disk' {
+    BeforeAll {
+        $Src = Join-Path $TestDrive 'store-footage'
+        New-Item -ItemType Directory $Src | Out-Null
+        $Video = New-TestVideo -Path (Join-Path $Src 'gate.avi') -Frames 20 -Rate 10 -Size 64x48
+        $Frames = @(Get-Item -LiteralPath $Video | Split-VideoClip -Length 10 | ConvertTo-FrameBatch -BatchSize 8 -Model $Model | Invoke-FrameDetection)
+    }
+
+    It 'Export-FrameDetection -Format Mot -Store records the MOT file as an output of the store, as Export-AnnotatedVideo -Store records its copy' {
+        $store = Join-Path $TestDrive 'mot-store'
+        $null = $Frames | Export-FrameDetection -OutputDirectory $store
+        $mot = @($Frames | Export-FrameDetection -Format Mot -OutputDirectory (Join-Path $TestDrive 'mot') -Store $store)
+        $entry = Get-DetectionStore $store
+        "$($entry.State)" | Should -Be 'Done'
+        ($entry.Outputs | ForEach-Object { "$_" }) | Should -Be @('Detections: Done', 'Mot: Done')
+        Remove-Item -LiteralPath $mot[0].FullName
+        (Get-DetectionStore $store -MissingOutput Mot).Source | Should -Be $Video
+    }
+
+    It 'with a result format, -Store is the -OutputDirectory or an InvalidOutputPath error before anything is written' {
+        $store = Join-Path $TestDrive 'same-store'
+        $files = @($Frames | Export-FrameDetection -OutputDirectory $store -Store "$store/")
+        $files.Name | Should -Be 'gate.detections.jsonl'
+        Test-Path -LiteralPath (Join-Path $store '.outputs') | Should -BeFalse -Because 'a result file is its own record'
+        $other = Join-Path $TestDrive 'elsewhere'
+        { $Frames | Export-FrameDetection -OutputDirectory $other -Store $store } | Should -Throw -ErrorId 'InvalidOutputPath,VideoDetect.Commands.ExportFrameDetectionCommand' -ExpectedMessage "*-OutputDirectory '$store'*"
+        { $Frames | Export-FrameDetection -Path (Join-Path $TestDrive 'one.jsonl') -Store $store } | Should -Throw -ErrorId 'InvalidOutputPath,VideoDetect.Commands.ExportFrameDetectionCommand'
+        Test-Path -LiteralPath $other | Should -BeFalse
+        Test-Path -LiteralPath (Join-Path $TestDrive 'one.jsonl') | Should -BeFalse
+    }
+
+    It 'Get-DetectionStore on a store folder that is not there is ResultNotFound naming it; with -Source each source is Pending' {
+        $missing = Join-Path $TestDrive 'unmounted/results'
+        $e = { Get-DetectionStore -Path $missing -ErrorAction Stop } | Should -Throw -PassThru
+        $e.FullyQualifiedErrorId | Should -Be 'ResultNotFound,VideoDetect.Commands.GetDetectionStoreCommand'
+        $e.Exception.Message | Should -BeLike "*'$missing'*does not exist*"
+        { Get-DetectionStore -Path $Video -ErrorAction Stop } | Should -Throw -ExpectedMessage '*is a file*'
+        "$((Get-DetectionStore -Path $missing -Source $Video).State)" | Should -Be 'Pending'
+    }
+
+    It '<Command> <Parameter> <Given>: a typed error naming the parameter, nothing written' -ForEach @(
+        @{ Command = 'Export-FrameDetection'; Parameter = '-Store'; Given = 'Variable:'; Id = 'InvalidOutputPath' }
+        @{ Command = 'Export-FrameDetection'; Parameter = '-OutputDirectory'; Given = 'Env:'; Id = 'InvalidOutputPath' }
+        @{ Command = 'Export-AnnotatedVideo'; Parameter = '-Store'; Given = 'Env:'; Id = 'InvalidOutputPath' }
+        @{ Command = 'Export-AnnotatedVideo'; Parameter = '-OutputDirectory'; Given = 'Variable:x'; Id = 'InvalidOutputPath' }
+        @{ Command = 'Get-DetectionStore'; Parameter = '-Path'; Given = 'Variable:'; Id = 'NotFileSystemPath' }
+        @{ Command = 'Split-VideoClip'; Parameter = '-ResumeFrom'; Given = 'Env:'; Id = 'NotFileSystemPath' }
+    ) {
+        $work = Join-Path $TestDrive "not-on-disk-$($Parameter.TrimStart('-'))-$Command"
+        New-Item -ItemType Directory $work | Out-Null
+        Push-Location -LiteralPath $work
+        try {
+            $store = if ($Parameter -eq '-Store') { @{ Store = $Given } } else { @{} }
+            $run = switch ($Command) {
+                'Export-FrameDetection' { { $Frames | Export-FrameDetection -OutputDirectory ($Parameter -eq '-Store' ? $work : $Given) @store } }
+                'Export-AnnotatedVideo' { { $Frames | Export-AnnotatedVideo -OutputDirectory ($Parameter -eq '-Store' ? (Join-Path $work 'a') : $Given) @store } }
+                'Get-DetectionStore' { { Get-DetectionStore -Path $Given } }
+                'Split-VideoClip' { { Get-Item -LiteralPath $Video | Split-VideoClip -Length 10 -ResumeFrom $Given } }
+            }
+            $e = { & $run } | Should -Throw -PassThru
+            $e.FullyQualifiedErrorId | Should -BeLike "$Id,*"
+            $e.Exception.Message | Should -BeLike "*$Parameter '$Given' is not a file-system path*"
+            @(Get-ChildItem -LiteralPath $work -Force -Recurse).Count | Should -Be 0 -Because 'nothing is written, not even into the current folder'
+        }
+        finally { Pop-Location }
+    }
+}

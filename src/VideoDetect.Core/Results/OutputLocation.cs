@@ -44,28 +44,45 @@ public sealed class OutputLocation
     /// <summary>The target for one source: the -Path file, or &lt;folder&gt;/<see cref="NameFor"/>.</summary>
     public string TargetFor(string sourcePath, string suffix) => IsDirectory ? Path.Combine(FullPath, NameFor(sourcePath, suffix)) : FullPath;
 
+    // The folders a probe file was made in by this writer (one command, one run): each is probed once.
+    private readonly HashSet<string> _probed = new(StringComparer.Ordinal);
+
+    /// <summary>How many folders <see cref="CheckWritable"/> has probed (once each per run).</summary>
+    internal int ProbedFolders => _probed.Count;
+
     /// <summary>
     /// Checks, before anything of a source is read, decoded or encoded, that its output
     /// <paramref name="target"/> can be created: the -OutputDirectory is created when missing
     /// (<see cref="EnsureDirectory"/>), no folder stands in the target's place, and a new file can be
-    /// made beside it (a hidden probe file, deleted at once: /proc, a read-only mount, a full disk fail
-    /// here, even for root). Throws <see cref="InvalidOutputPathException"/> or <see cref="ResultWriteFailedException"/>.
+    /// made in its folder (/proc, a read-only mount, a full disk fail here, even for root). The folder
+    /// is probed once per run (per OutputLocation): a later failure there is the writer's own
+    /// OutputWriteFailed. Throws <see cref="InvalidOutputPathException"/> or <see cref="ResultWriteFailedException"/>.
     /// </summary>
     public void CheckWritable(string target)
     {
         EnsureDirectory();
         if (Directory.Exists(target)) throw new ResultWriteFailedException(target, $"Cannot write '{target}': a folder of that name is in its place.");
         string folder = Path.GetDirectoryName(Path.GetFullPath(target))!;
-        string probe = Path.Combine(folder, $".{Path.GetFileName(target)}.{Guid.NewGuid().ToString("N")[..8]}.probe");
+        if (_probed.Contains(folder)) return;
+        string probe = ProbePathIn(folder);
         try
         {
-            using var file = new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose);
+            // Claimed as a pending file is (the sweep never takes a live one) and deleted on close.
+            using var file = new FileStream(probe, FileMode.CreateNew, FileAccess.Write, PendingFile.ClaimShare, 1, FileOptions.DeleteOnClose);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new ResultWriteFailedException(target, $"Cannot write '{target}': no file can be created in '{folder}' ({e.Message}).", e);
         }
+        _probed.Add(folder);
     }
+
+    /// <summary>
+    /// A probe file's path in <paramref name="folder"/>: <c>.videodetect-probe.xxxxxxxx.tmp</c>, a hidden
+    /// name of the module's temporary files (<see cref="PendingFile.IsHiddenName"/>) with no output's
+    /// suffix: never taken for an output, and one a killed run left is removed by <see cref="OrphanSweep"/>.
+    /// </summary>
+    internal static string ProbePathIn(string folder) => Path.Combine(folder, $".videodetect-probe.{Guid.NewGuid().ToString("N")[..8]}.tmp");
 
     /// <summary>Creates the -OutputDirectory folder when missing; <see cref="InvalidOutputPathException"/> when that fails.</summary>
     public void EnsureDirectory()

@@ -105,21 +105,30 @@ public static class SourceOutputs
     }
 
     /// <summary>A record of <paramref name="kind"/> for the source version at <paramref name="sourcePath"/> now (a stat), or null when the source is gone.</summary>
-    public static OutputRecord? For(string kind, string sourcePath, RecordedOutput state, string? file, string? reason = null)
+    public static OutputRecord? For(string kind, string sourcePath, RecordedOutput state, string? file, string? reason = null) =>
+        IdentityOf(sourcePath) is { } identity ? For(kind, identity, state, file, reason) : null;
+
+    /// <summary>
+    /// A record of <paramref name="kind"/> for the source version <paramref name="identity"/>: the
+    /// version the output was begun from (<see cref="IdentityOf"/> when it started), so a source that
+    /// changes while its output is written is not recorded as its new version.
+    /// </summary>
+    public static OutputRecord For(string kind, SourceIdentity identity, RecordedOutput state, string? file, string? reason = null) => new()
     {
-        SourceIdentity identity;
+        Kind = kind, State = state, File = file, SourceSize = identity.Size, SourceLastWriteTimeUtc = identity.LastWriteTimeUtc,
+        Time = DateTimeOffset.Now, Reason = reason,
+    };
+
+    /// <summary>The source's version now (a stat), or null when it is gone or cannot be read.</summary>
+    public static SourceIdentity? IdentityOf(string sourcePath)
+    {
         try
         {
-            identity = SourceIdentity.Of(sourcePath);
+            return SourceIdentity.Of(sourcePath);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return null;
         }
-        return new OutputRecord
-        {
-            Kind = kind, State = state, File = file, SourceSize = identity.Size, SourceLastWriteTimeUtc = identity.LastWriteTimeUtc,
-            Time = DateTimeOffset.Now, Reason = reason,
-        };
     }
 }

@@ -22,7 +22,9 @@ namespace VideoDetect.Results;
 /// <para>
 /// With an outputs store (the result store, <see cref="SourceOutputs"/>), the driver records each
 /// source's output there: Started when it opens, Done when it commits a finished file, Failed when
-/// it fails; a stop leaves Started, so the store knows the output is missing. Every sink gets this
+/// it fails; a stop leaves Started, so the store knows the output is missing. Each record carries
+/// the source's version (size, last write) taken when its output started, so a source replaced
+/// while its output was written is recorded as the version the output was made from. Every sink gets this
 /// from the driver; a record that cannot be written is an OutputWriteFailed error for the source.
 /// </para>
 /// Cancellation and programming errors (anything not a <see cref="VideoDetectException"/> nor an I/O error) propagate;
@@ -38,6 +40,8 @@ public sealed class SourceSinkDriver : IDisposable
     private string? _source;          // the source whose frames are arriving
     private ISourceOutput? _current;  // null while the current source is skipped
     private readonly string? _outputsStore;
+    // With an outputs store: each source's version (a stat) when its output started, recorded with every state of it.
+    private readonly Dictionary<string, VideoDetect.Video.SourceIdentity?> _versions = new(StringComparer.Ordinal);
 
     /// <param name="throttleLimit">Sealed outputs completing at once (1..64).</param>
     /// <param name="outputsStore">The result store whose outputs record (<see cref="SourceOutputs"/>) this sink's outputs go into; null: none.</param>
@@ -93,6 +97,8 @@ public sealed class SourceSinkDriver : IDisposable
         string source = first.Path;
         _source = source;
         string? target = null;
+        // The version the output is made from: taken before the sink reads anything of the source.
+        if (_outputsStore is not null) _versions.TryAdd(source, SourceOutputs.IdentityOf(source));
         try
         {
             target = _sink.Claim(_claims, source);
@@ -112,13 +118,18 @@ public sealed class SourceSinkDriver : IDisposable
     }
 
     /// <summary>
-    /// Before the first output in a folder opens: removes the temporary files killed writers left
-    /// there (<see cref="OrphanSweep"/>; a live writer's, this command's own included, are kept).
+    /// Before the first output in a folder opens (and before the first record in the outputs store's
+    /// records folder): removes the temporary files killed writers left there (<see cref="OrphanSweep"/>;
+    /// a live writer's, this command's own included, are kept).
     /// </summary>
     private void SweepOnce(string target)
     {
-        string? folder = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(target));
-        if (folder is null || !_swept.Add(folder)) return;
+        if (System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(target)) is { } folder) SweepFolder(folder);
+    }
+
+    private void SweepFolder(string folder)
+    {
+        if (!_swept.Add(folder)) return;
         foreach (string orphan in OrphanSweep.Sweep(folder)) _host.Removed(orphan);
     }
 
@@ -202,13 +213,21 @@ public sealed class SourceSinkDriver : IDisposable
         _ => null,
     };
 
-    /// <summary>Records a source's output in the outputs store (when there is one); a failure to write it is the source's OutputWriteFailed.</summary>
+    /// <summary>
+    /// Records a source's output in the outputs store (when there is one), stamped with the source's
+    /// version when its output started (none known: not recorded); a Done or Failed record is the
+    /// last of that output. A failure to write the record is the source's OutputWriteFailed.
+    /// </summary>
     private void Record(string source, RecordedOutput state, string? file, string? reason)
     {
         if (_outputsStore is null) return;
+        if (state == RecordedOutput.Started) SweepFolder(SourceOutputs.FolderOf(_outputsStore)); // a record a killed run was replacing
+        var version = _versions.GetValueOrDefault(source);
+        if (state != RecordedOutput.Started) _versions.Remove(source);
+        if (version is null) return;
         try
         {
-            if (SourceOutputs.For(_sink.OutputKind, source, state, file, reason) is { } record) SourceOutputs.Record(_outputsStore, source, record);
+            SourceOutputs.Record(_outputsStore, source, SourceOutputs.For(_sink.OutputKind, version, state, file, reason));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

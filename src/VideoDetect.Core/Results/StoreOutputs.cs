@@ -43,7 +43,7 @@ public static class StoreOutputs
         string folder = SourceOutputs.FolderOf(directory);
         if (Directory.Exists(folder))
             foreach (string file in Directory.EnumerateFiles(folder, "*" + SourceOutputs.Suffix))
-                if (SourceOutputs.Read(file) is { } record)
+                if (!PendingFile.IsHiddenName(Path.GetFileName(file)) && SourceOutputs.Read(file) is { } record) // not a record being replaced
                 {
                     records[Path.GetFileName(file)] = record;
                     kinds.UnionWith(record.Outputs.Keys);

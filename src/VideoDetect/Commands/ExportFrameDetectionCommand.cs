@@ -37,9 +37,10 @@ public sealed class ExportFrameDetectionCommand : SourceWriterCommand
         Func<string, OutputLocation> locate = full => ToDirectory ? OutputLocation.ForDirectory(full) : OutputLocation.ForFile(full);
         if (Format == ResultFormat.Mot)
         {
-            OpenWriter(locate, _ => new MotExport(Force));
+            OpenWriter(locate, _ => new MotExport(Force)); // -Store records the MOT file as an output of the store
             return;
         }
+        CheckStoreIsOutput();
         // -Force also starts over a partial file made with other settings.
         OpenWriter(locate, full => new FrameDetectionExport(new FrameDetectionExportOptions
         {
@@ -49,7 +50,30 @@ public sealed class ExportFrameDetectionCommand : SourceWriterCommand
             StartTime = DateTimeOffset.Now,
             Root = (Root ?? Environment.GetEnvironmentVariable(VideoDetect.Video.ClipRoot.Variable)) is { Length: > 0 } root
                 ? SessionState.Path.GetUnresolvedProviderPathFromPSPath(root) : null,
-        }, StopToken));
+        }, StopToken), recordOutputs: false);
+    }
+
+    /// <summary>
+    /// A result file is its store's own record (Get-DetectionStore reads it), so with a result format
+    /// -Store means nothing beyond -OutputDirectory: accepted when it names that folder (a recipe may
+    /// give both), else InvalidOutputPath, which ends the command before anything is written.
+    /// </summary>
+    private void CheckStoreIsOutput()
+    {
+        if (StorePath() is not { } store) return;
+        static string Folder(string path) => System.IO.Path.TrimEndingDirectorySeparator(System.IO.Path.GetFullPath(path));
+        string? output;
+        try
+        {
+            output = ToDirectory ? FileSystemParameter.Output(this, OutputDirectory, "-OutputDirectory") : null;
+        }
+        catch (InvalidOutputPathException)
+        {
+            return; // OpenWriter reports the -OutputDirectory itself
+        }
+        if (output is not null && string.Equals(Folder(store), Folder(output), OperatingSystem.IsWindows() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal)) return;
+        ThrowTerminatingError(ErrorMapping.Record(new InvalidOutputPathException(Store!,
+            $"-Store '{Store}' is not this command's -OutputDirectory: a result file is its store's own record, so write it into the store with -OutputDirectory '{Store}'. (-Store records the other outputs of a store's videos: Export-AnnotatedVideo, Export-FrameDetection -Format Mot.)"), Store));
     }
 
     protected override string ActionFor(string sourcePath) => $"Write the detections of {System.IO.Path.GetFileName(sourcePath)}";

@@ -9,7 +9,7 @@ namespace VideoDetect.Commands;
 /// -OutputDirectory, e.g. shared by shards on NFS/SMB): Done, Truncated, Incomplete (an output other
 /// than the detections is not Done: see each entry's Outputs), Running, Partial, Failed, Pending. With
 /// -Source, one line per source given (Pending when nothing usable is there); without, one per video
-/// the store holds. The policy is Core's <see cref="StoreSummary"/>.
+/// the store holds (a store folder that is not there is ResultNotFound). The policy is Core's <see cref="StoreSummary"/>.
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "DetectionStore")]
 [OutputType(typeof(StoreEntry))]
@@ -46,7 +46,7 @@ public sealed class GetDetectionStoreCommand : PSCmdlet
 
     protected override void BeginProcessing()
     {
-        _store = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
+        _store = FileSystemParameter.Input(this, Path, "-Path");
         if ((Root ?? Environment.GetEnvironmentVariable(ClipRoot.Variable)) is { Length: > 0 } root)
             _root = SessionState.Path.GetUnresolvedProviderPathFromPSPath(root);
     }
@@ -59,6 +59,14 @@ public sealed class GetDetectionStoreCommand : PSCmdlet
 
     protected override void EndProcessing()
     {
+        // Every video of a store that is not there (an unmounted share, a typo) is an error, not an empty answer.
+        // With -Source the answer is per source: Pending each, as before any run.
+        if (!MyInvocation.BoundParameters.ContainsKey(nameof(Source)) && !Directory.Exists(_store))
+        {
+            string why = File.Exists(_store) ? "is a file, not a result store folder" : "does not exist";
+            WriteError(ErrorMapping.Record(new DirectoryNotFoundException($"Cannot list the result store '{_store}': it {why} (the -OutputDirectory of Export-FrameDetection)."), VideoDetect.Errors.ErrorIds.ResultNotFound, _store));
+            return;
+        }
         var entries = _sources.Count > 0 || MyInvocation.BoundParameters.ContainsKey(nameof(Source))
             ? StoreSummary.Of(_store, _sources, _root, MissingOutput)
             : StoreSummary.Of(_store, MissingOutput);

@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using Microsoft.PowerShell.Commands;
 using VideoDetect.Errors;
 using VideoDetect.Inference;
 using VideoDetect.Results;
@@ -53,7 +52,8 @@ public abstract class SourceWriterCommand : StoppableCommand, ISinkHost
     /// <summary>
     /// The result store (Export-FrameDetection's -OutputDirectory) whose outputs record notes each
     /// source's output (begun, done, failed), so Get-DetectionStore shows it and -MissingOutput finds
-    /// the videos without it. (A result file is its own record: Export-FrameDetection needs none.)
+    /// the videos without it. A result file is its store's own record: Export-FrameDetection records
+    /// only a -Format Mot export, and with a result format takes -Store only as its -OutputDirectory.
     /// </summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
@@ -76,11 +76,9 @@ public abstract class SourceWriterCommand : StoppableCommand, ISinkHost
     private T OpenOutput<T>(Func<string, T> create)
     {
         string given = ToDirectory ? OutputDirectory : Path;
-        string full = SessionState.Path.GetUnresolvedProviderPathFromPSPath(given, out var provider, out _);
         try
         {
-            if (provider.ImplementingType != typeof(FileSystemProvider)) throw new InvalidOutputPathException(given, $"'{given}' is not a file-system path.");
-            return create(full);
+            return create(FileSystemParameter.Output(this, given, ToDirectory ? "-OutputDirectory" : "-Path"));
         }
         catch (InvalidOutputPathException e)
         {
@@ -89,15 +87,31 @@ public abstract class SourceWriterCommand : StoppableCommand, ISinkHost
         }
     }
 
+    /// <summary>The full path of -Store (null without it); InvalidOutputPath ends the command when it is not a file-system path.</summary>
+    protected string? StorePath()
+    {
+        if (Store is null) return null;
+        try
+        {
+            return FileSystemParameter.Output(this, Store, "-Store");
+        }
+        catch (InvalidOutputPathException e)
+        {
+            ThrowTerminatingError(ErrorMapping.Record(e, Store));
+            throw; // unreachable: ThrowTerminatingError throws
+        }
+    }
+
     /// <summary>
     /// Starts the writer (BeginProcessing): <paramref name="locate"/> checks -Path or -OutputDirectory
     /// (given the full path), <paramref name="sink"/> makes the Core sink; up to <paramref name="throttleLimit"/>
-    /// sealed sources complete in the background at once.
+    /// sealed sources complete in the background at once. With <paramref name="recordOutputs"/> false,
+    /// -Store records nothing (a writer whose file is the store's own record).
     /// </summary>
-    protected void OpenWriter(Func<string, OutputLocation> locate, Func<string, ISourceSink> sink, int throttleLimit = 1)
+    protected void OpenWriter(Func<string, OutputLocation> locate, Func<string, ISourceSink> sink, int throttleLimit = 1, bool recordOutputs = true)
     {
         var (location, made) = OpenOutput(full => (locate(full), sink(full)));
-        string? store = Store is not null ? SessionState.Path.GetUnresolvedProviderPathFromPSPath(Store) : null;
+        string? store = recordOutputs ? StorePath() : null;
         _driver = new SourceSinkDriver(made, new OutputClaims(location, Force), this, throttleLimit, store);
     }
 

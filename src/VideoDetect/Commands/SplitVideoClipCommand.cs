@@ -191,7 +191,7 @@ public sealed class SplitVideoClipCommand : VideoCommandBase
         {
             ThrowTerminatingError(ErrorMapping.Record(e, null));
         }
-        if (ResumeFrom is not null) _resumeFrom = SessionState.Path.GetUnresolvedProviderPathFromPSPath(ResumeFrom);
+        if (ResumeFrom is not null) _resumeFrom = FileSystemParameter.Input(this, ResumeFrom, "-ResumeFrom");
     }
 
     protected override void EndProcessing()

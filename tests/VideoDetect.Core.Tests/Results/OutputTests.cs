@@ -91,4 +91,28 @@ public class OutputTests
         using (var pending = PendingFile.Partial(target)) pending.Commit(overwrite: false);
         Assert.Equal(new[] { target }, Directory.GetFiles(dir.Path));
     }
+    [Fact]
+    public void The_writability_probe_runs_once_per_folder_and_is_named_as_a_temporary_file_the_sweep_removes()
+    {
+        using var dir = new TempDir();
+        var folder = OutputLocation.ForDirectory(dir.File("out"));
+        foreach (string source in new[] { "/v/a.avi", "/v/b.avi", "/v/c.avi" }) folder.CheckWritable(folder.TargetFor(source, ".annotated.mp4"));
+        Assert.Equal(1, folder.ProbedFolders);
+        Assert.Empty(Directory.GetFileSystemEntries(dir.File("out")));   // nothing left behind
+        // A second run probes again (a folder may have become unwritable since).
+        var next = OutputLocation.ForDirectory(dir.File("out"));
+        next.CheckWritable(next.TargetFor("/v/a.avi", ".annotated.mp4"));
+        Assert.Equal(1, next.ProbedFolders);
+
+        // Its name: hidden, one of the module's temporary names, no output's suffix; one a killed run left is swept.
+        string probe = OutputLocation.ProbePathIn(dir.File("out"));
+        string name = Path.GetFileName(probe);
+        Assert.StartsWith(".", name);
+        Assert.True(PendingFile.IsHiddenName(name));
+        foreach (string suffix in new[] { ".annotated.mp4", ".detections.jsonl", ".detections.csv", ".json", PendingFile.PartialSuffix })
+            Assert.False(name.EndsWith(suffix, StringComparison.Ordinal));
+        File.WriteAllText(probe, "");
+        Assert.Equal(new[] { probe }, OrphanSweep.Sweep(dir.File("out")));
+        Assert.False(File.Exists(probe));
+    }
 }

@@ -84,6 +84,57 @@ public class SourceOutputsTests
     }
 
     [Fact]
+    public void A_source_replaced_while_its_output_is_written_is_recorded_as_the_version_it_was_begun_from()
+    {
+        using var dir = new TempDir();
+        string store = dir.File("store");
+        string source = dir.File("a.avi");
+        File.WriteAllText(source, "video");
+        File.SetLastWriteTimeUtc(source, new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc));
+        var begun = SourceIdentity.Of(source);
+        using (var driver = new SourceSinkDriver(new CopySink(), new OutputClaims(OutputLocation.ForDirectory(dir.File("out")), false), new Host(), outputsStore: store))
+        {
+            driver.Push(Frame(source, 0));
+            // A recorder replaces the file while its output is written.
+            File.WriteAllText(source, "a longer video");
+            driver.Push(Frame(source, 1));
+            driver.Complete();
+        }
+        var recorded = SourceOutputs.Read(SourceOutputs.PathFor(store, source))!.Outputs["Copy"];
+        Assert.Equal((RecordedOutput.Done, begun.Size, begun.LastWriteTimeUtc), (recorded.State, recorded.SourceSize, recorded.SourceLastWriteTimeUtc.ToUniversalTime()));
+        // Detections made next from the new version: the copy is of another version, so it is made again.
+        var now = SourceIdentity.Of(source);
+        var header = new SourceHeader { Path = source, Size = now.Size, LastWriteTimeUtc = now.LastWriteTimeUtc };
+        var state = StoreOutputs.StateOf("Copy", recorded, header);
+        Assert.Equal(OutputState.Missing, state.State);
+        Assert.Contains("another version", state.Reason);
+        // Against the version it was begun from, it is Done.
+        Assert.Equal(OutputState.Done, StoreOutputs.StateOf("Copy", recorded, new SourceHeader { Path = source, Size = begun.Size, LastWriteTimeUtc = begun.LastWriteTimeUtc }).State);
+    }
+
+    [Fact]
+    public void A_record_a_killed_run_was_replacing_is_swept_by_the_next_and_never_read_as_a_record()
+    {
+        using var dir = new TempDir();
+        string store = dir.File("store");
+        string source = dir.File("a.avi");
+        File.WriteAllText(source, "video");
+        SourceOutputs.Record(store, source, SourceOutputs.For("Other", source, RecordedOutput.Done, "o")!);
+        // What a kill while the record was replaced leaves: a whole, unclaimed temporary copy.
+        string orphan = dir.File("store/.outputs/.a.0123abcd.tmp.json");
+        File.Copy(SourceOutputs.PathFor(store, source), orphan);
+        File.WriteAllText(orphan, File.ReadAllText(orphan).Replace("\"Other\"", "\"Ghost\""));
+        Assert.Equal(new[] { "Other" }, StoreOutputs.Kinds(store, null).Kinds);
+        using (var driver = new SourceSinkDriver(new CopySink(), new OutputClaims(OutputLocation.ForDirectory(dir.File("out")), false), new Host(), outputsStore: store))
+        {
+            driver.Push(Frame(source, 0));
+            driver.Complete();
+        }
+        Assert.False(File.Exists(orphan));
+        Assert.Equal(new[] { "a.json" }, Directory.GetFiles(dir.File("store/.outputs")).Select(Path.GetFileName));
+    }
+
+    [Fact]
     public void Without_an_outputs_store_nothing_is_recorded()
     {
         using var dir = new TempDir();
