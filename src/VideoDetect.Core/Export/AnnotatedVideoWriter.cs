@@ -210,8 +210,11 @@ public sealed class AnnotatedVideoWriter : IDisposable
                 var renderer = new AnnotationRenderer(_source.Info.Width, _source.Info.Height, _options.Blur, _options.Trail);
                 IReadOnlyList<Detection> held = Array.Empty<Detection>();
                 bool started = false;
+                var timings = new ExportTimings();
+                timings.Mark();
                 await foreach (var detections in _queue.Reader.ReadAllAsync(ct).ConfigureAwait(false))
                 {
+                    timings.Waited();
                     if (!started)
                     {
                         sink = _openSink(detections.FrameIndex);
@@ -223,19 +226,27 @@ public sealed class AnnotatedVideoWriter : IDisposable
                     {
                         ct.ThrowIfCancellationRequested();
                         bool isTarget = Decode(reader, frame) >= detections.FrameIndex;
+                        timings.Decoded();
                         var draw = HeldFrames.Shown(isTarget ? detections : null, held, _options.HoldDetections);
                         renderer.Draw(frame, draw);
+                        timings.Drawn();
                         // A frame the decoder dropped (corrupt data) is replaced by the next one that decodes.
                         for (long i = 0; i <= reader.SkippedBeforeCurrent; i++)
                         {
                             sink!.Write(frame);
                             Interlocked.Increment(ref _framesWritten);
+                            timings.Frames++;
                         }
+                        timings.Written();
                     }
                     held = detections.Detections;
+                    timings.Mark();
                 }
                 ct.ThrowIfCancellationRequested();
+                timings.Mark();
                 sink?.Complete();
+                timings.Written(); // the encoder's tail: the pipe closed, ffmpeg finishing
+                timings.Report(SourcePath);
             }
             finally
             {
