@@ -19,7 +19,8 @@ internal static class ExportPair
         finally { Environment.SetEnvironmentVariable("VIDEODETECT_EXPORT_PROFILE", null); }
         if (outcome.ExportError is { } error) { results.Note($"export: Export-AnnotatedVideo failed: {error}"); return; }
         var with = outcome.Runs.Where(r => r.Export).ToList();
-        var without = outcome.Runs.Where(r => !r.Export && r.Batch == batch).ToList();
+        // The baseline is the run just before each export (same load), not every plain run.
+        var without = outcome.Runs.Where((r, i) => !r.Export && i + 1 < outcome.Runs.Count && outcome.Runs[i + 1].Export).ToList();
         if (with.Count == 0) { results.Note("export: Export-AnnotatedVideo is not available in this build; not measured."); return; }
         foreach (var r in outcome.Runs)
             Console.WriteLine($"  batch {r.Batch}{(r.Export ? " + export" : "         ")}: {r.Ms:F0} ms, CPU {r.Cpu:F2} s + children {r.ChildCpu:F2} s");
