@@ -20,6 +20,7 @@
              out/packages/<flavour>/VideoDetect.<version>.nupkg, then install each from a local
              repository into a clean module path and run it (tests/Package)
       bench  run the benchmarks (bench/VideoDetect.Bench) against ../shared; results in out/bench
+             (-BenchArgument '--only','fixed-camera' runs one case)
       clean  remove out/ and every bin/ and obj/
 .EXAMPLE
     dotnet tool restore; dotnet pwsh ./build.ps1 test
@@ -47,7 +48,11 @@ param(
     # ONNX Runtime of the module folder that `build` publishes: Gpu (CUDA and CPU providers, ~400 MB)
     # or Cpu (CPU provider only). `package` always makes both.
     [ValidateSet('Gpu', 'Cpu')]
-    [string] $Flavour = 'Gpu'
+    [string] $Flavour = 'Gpu',
+
+    # `bench` only: arguments passed on to the benchmark, e.g. -BenchArgument '--only', 'fixed-camera', '--minutes', '5'
+    # (one case; bench/README.md lists them).
+    [string[]] $BenchArgument = @()
 )
 
 Set-StrictMode -Version 3.0
@@ -412,8 +417,8 @@ function Invoke-Bench {
     $env:VIDEODETECT_PWSH = if (Test-Path -LiteralPath $pwsh) { $pwsh } else { Join-Path $PSHOME 'pwsh.dll' }
     $env:VIDEODETECT_MODULE = $ModuleOut
     $shared = if ($env:VIDEODETECT_SHARED) { $env:VIDEODETECT_SHARED } else { Join-Path (Split-Path $Root -Parent) 'shared' }
-    Invoke-Native dotnet @('run', '-c', 'Release', '--project', (Join-Path $Root 'bench/VideoDetect.Bench'), '--',
-        $shared, (Join-Path $Out 'bench'))
+    Invoke-Native dotnet (@('run', '-c', 'Release', '--project', (Join-Path $Root 'bench/VideoDetect.Bench'), '--',
+        $shared, (Join-Path $Out 'bench')) + $BenchArgument)
 }
 
 function Invoke-Clean {

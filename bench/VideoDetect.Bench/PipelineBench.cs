@@ -18,7 +18,14 @@ internal static class PipelineBench
         $m = Import-DetectionModel $Model -Provider $Provider
         $export = Get-Command Export-AnnotatedVideo -ErrorAction Ignore
         $exportParam = if ($export) { @('Path', 'OutputPath', 'Destination', 'LiteralPath', 'FilePath') | Where-Object { $export.Parameters.ContainsKey($_) } | Select-Object -First 1 }
+        # CPU seconds of this process and of its waited-for children (the export's ffmpeg), from /proc/self/stat (Linux; 0 elsewhere).
+        function Get-Cpu {
+            if (-not (Test-Path /proc/self/stat)) { return @(0, 0) }
+            $f = ((Get-Content /proc/self/stat -Raw) -replace '^.*\) ', '') -split ' '
+            @([Diagnostics.Process]::GetCurrentProcess().TotalProcessorTime.TotalSeconds, (([double] $f[13] + [double] $f[14]) / 100))
+        }
         function Invoke-Pipeline([int] $BatchSize, [int] $Frames, [bool] $WithExport) {
+            $cpu0 = Get-Cpu
             $split = @{ Length = 64 }
             if ($Frames -gt 0) { $split.End = $Frames }
             $alloc = [GC]::GetTotalAllocatedBytes($true)
@@ -33,7 +40,9 @@ internal static class PipelineBench
                 $n = (Split-VideoClip $Video @split | ConvertTo-FrameBatch -BatchSize $BatchSize -Model $m | Invoke-FrameDetection -Confidence 0.3 | Measure-Object).Count
             }
             $ms = $sw.Elapsed.TotalMilliseconds
-            [pscustomobject]@{ batch = $BatchSize; export = $WithExport; frames = $n; ms = $ms; allocated = [GC]::GetTotalAllocatedBytes($true) - $alloc }
+            $cpu1 = Get-Cpu
+            [pscustomobject]@{ batch = $BatchSize; export = $WithExport; frames = $n; ms = $ms; allocated = [GC]::GetTotalAllocatedBytes($true) - $alloc
+                cpu = $cpu1[0] - $cpu0[0]; childCpu = $cpu1[1] - $cpu0[1] }
         }
         $runs = [Collections.Generic.List[object]]::new()
         if ($Memory) {
@@ -62,13 +71,18 @@ internal static class PipelineBench
         @{ runs = $runs; export = [bool] $export; exportParameter = $exportParam; exportError = $exportError } | ConvertTo-Json -Depth 4 | Set-Content $OutFile
         """;
 
-    public sealed record Run(int Batch, bool Export, long Frames, double Ms, long Allocated);
+    /// <summary>One timed run; <paramref name="Cpu"/> the pwsh process's CPU seconds, <paramref name="ChildCpu"/> its children's (ffmpeg, for an export).</summary>
+    public sealed record Run(int Batch, bool Export, long Frames, double Ms, long Allocated, double Cpu = 0, double ChildCpu = 0);
 
     public sealed record Outcome(List<Run> Runs, bool ExportAvailable, long PeakKib, string? ExportError);
 
     /// <summary>Timed runs at every batch size (and, when Export-AnnotatedVideo exists, with and without it at <paramref name="exportBatch"/>).</summary>
     public static Outcome Time(Setup setup, string module, int exportBatch) =>
         Start(setup, module, setup.Vtest, string.Join(",", setup.Batches), exportBatch, memory: false, repeats: 1);
+
+    /// <summary>Only the export pair (`--only export`): at <paramref name="batch"/>, <paramref name="repeats"/> runs with Export-AnnotatedVideo, each beside one without.</summary>
+    public static Outcome TimeExport(Setup setup, string module, int batch, int repeats) =>
+        Start(setup, module, setup.Vtest, batch.ToString(CultureInfo.InvariantCulture), batch, memory: false, repeats: repeats);
 
     /// <summary>One run over the whole of <paramref name="video"/> in a fresh pwsh, for its peak RSS.</summary>
     public static Outcome PeakMemory(Setup setup, string module, string video, int batch) =>
@@ -103,7 +117,8 @@ internal static class PipelineBench
         foreach (var r in runsElement.ValueKind == JsonValueKind.Array ? runsElement.EnumerateArray() : new[] { runsElement }.AsEnumerable())
         {
             runs.Add(new Run(r.GetProperty("batch").GetInt32(), r.GetProperty("export").GetBoolean(), r.GetProperty("frames").GetInt64(),
-                r.GetProperty("ms").GetDouble(), r.GetProperty("allocated").GetInt64()));
+                r.GetProperty("ms").GetDouble(), r.GetProperty("allocated").GetInt64(),
+                r.TryGetProperty("cpu", out var cpu) ? cpu.GetDouble() : 0, r.TryGetProperty("childCpu", out var child) ? child.GetDouble() : 0));
         }
         long peak = root.TryGetProperty("peakKib", out var pk) ? pk.GetInt64() : 0;
         string? exportError = root.TryGetProperty("exportError", out var ee) && ee.ValueKind == JsonValueKind.String ? ee.GetString() : null;
@@ -114,7 +129,7 @@ internal static class PipelineBench
     /// How to start pwsh: $VIDEODETECT_PWSH (build.ps1 sets it to its own pwsh.dll), else pwsh on the
     /// PATH, else the repository's local tool (dotnet pwsh).
     /// </summary>
-    private static (string File, string[] Prefix) PwshCommand()
+    internal static (string File, string[] Prefix) PwshCommand()
     {
         string? configured = Environment.GetEnvironmentVariable("VIDEODETECT_PWSH");
         if (!string.IsNullOrEmpty(configured))

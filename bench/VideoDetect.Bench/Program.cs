@@ -4,7 +4,7 @@ using VideoDetect.Video;
 
 // `build.ps1 bench`: every figure is set against a baseline measured in the same run (ratios),
 // absolute figures beside it for information; out/bench/results.json, results.md and a console table.
-//   VideoDetect.Bench [shared-dir] [output-dir] [--only micro,inference,naive,pipeline,memory,tracking,planning,throttle,motion]
+//   VideoDetect.Bench [shared-dir] [output-dir] [--only micro,inference,naive,pipeline,memory,tracking,planning,throttle,motion,export,fixed-camera] [--minutes 55] [--repeats 1]
 //   VideoDetect.Bench naive <model> <video> <gpu-device|-1> [read-frames] [infer-frames]   (internal) the naive recipe, in a child
 //   VideoDetect.Bench throttle-rss <video> <throttle-limit>          (internal) FrameBatcher alone in a child: frames and peak RSS
 //   VideoDetect.Bench chunk [shared] [batch]                       profiling aid: frame by frame or whole batch on the CPU
@@ -35,6 +35,7 @@ string output = positional.Length > 1 ? Path.GetFullPath(positional[1]) : Path.C
 int onlyAt = Array.IndexOf(args, "--only");
 var only = onlyAt >= 0 && onlyAt + 1 < args.Length ? args[onlyAt + 1].Split(',').ToHashSet(StringComparer.OrdinalIgnoreCase) : null;
 // The planning-cost table (results.md only) runs when asked for: the whole suite must stay under 10 minutes on two cores.
+double Option(string name, double fallback) => Array.IndexOf(args, name) is var at && at >= 0 && at + 1 < args.Length ? double.Parse(args[at + 1], CultureInfo.InvariantCulture) : fallback;
 bool Wanted(string suite) => only is null ? suite is not "planning" and not "throttle" : only.Contains(suite);
 Directory.CreateDirectory(output);
 
@@ -213,6 +214,20 @@ if (only is not null && (only.Contains("throttle") || only.Contains("throttle-me
 if (only is not null && only.Contains("export-throttle")) { Stage("11: Export-AnnotatedVideo -ThrottleLimit"); ExportThrottleBench.Run(vtest, output, results, setup.Repeats); }
 // The motion gate (-SkipStatic) against full inference; runs when asked for (--only motion).
 if (only is not null && only.Contains("motion")) { Stage("10: motion gate (-SkipStatic)"); MotionBench.Run(setup, results, output); }
+// Only the export pair of figure 4, with the export worker's profile (--only export [--batch 16] [--repeats 3]).
+if (only is not null && only.Contains("export"))
+{
+    Stage("4: with and without Export-AnnotatedVideo (pwsh), profiled");
+    if (Directory.Exists(module)) ExportPair.Run(setup, results, module, (int)Option("--batch", 16), (int)Option("--repeats", 3));
+    else results.Note($"export: the module is not built at {module} (run build.ps1 build); skipped.");
+}
+// A fixed camera at the speed of its decode (issue 25, point 9); when asked for (--only fixed-camera [--minutes 55] [--repeats 1]).
+if (only is not null && only.Contains("fixed-camera"))
+{
+    Stage("12: fixed camera against ffmpeg's decode");
+    if (Directory.Exists(module)) FixedCameraBench.Run(setup, results, module, Option("--minutes", 55), (int)Option("--repeats", 1));
+    else results.Note($"12: the module is not built at {module} (run build.ps1 build); skipped.");
+}
 if (Wanted("planning")) { Stage("planning cost (results.md only)"); PlanningBench.Run(shared, results.Extra); }
 
 results.Write(output, environment);

@@ -21,10 +21,22 @@ public sealed record MotionGateOptions
 
     /// <summary>
     /// The longest run of held frames: after this many frames (or this much time) since the last
-    /// inferred frame, the next frame is inferred whatever changed (a slow change, a parked object).
-    /// Default 2 s.
+    /// inferred frame, the next frame is inferred whatever changed. A safety net, not the gate's main
+    /// test: a slow change adds up against the last inferred frame and a parked object arrives as
+    /// motion, so both are inferred by the threshold; each clip's first frame is inferred anyway.
+    /// Default <see cref="DefaultMaxSkip"/>.
     /// </summary>
-    public VideoPosition MaxSkip { get; init; } = VideoPosition.FromSeconds(2);
+    public VideoPosition MaxSkip { get; init; } = VideoPosition.FromSeconds(DefaultMaxSkipSeconds);
+
+    /// <summary>
+    /// The default <see cref="MaxSkip"/>: 10 s (was 2 s). On a still fixed camera (10 fps, clips of
+    /// 64 frames) 2 s forced three frames a clip on top of its first: three quarters of the frames
+    /// inferred where nothing happens, the largest cost after decoding (bench/README.md, figure 12).
+    /// </summary>
+    public const double DefaultMaxSkipSeconds = 10;
+
+    /// <summary><see cref="DefaultMaxSkipSeconds"/> as a position.</summary>
+    public static VideoPosition DefaultMaxSkip => VideoPosition.FromSeconds(DefaultMaxSkipSeconds);
 
     /// <summary>Grey levels (0..255) by which a pixel of the small copy must differ to count as changed.</summary>
     public int PixelDelta { get; init; } = 20;

@@ -218,8 +218,11 @@ public sealed class AnnotatedVideoWriter : IDisposable
                 Overlay = overlay;
                 IReadOnlyList<Detection> held = Array.Empty<Detection>();
                 bool started = false;
+                var timings = new ExportTimings();
+                timings.Mark();
                 await foreach (var detections in _queue.Reader.ReadAllAsync(ct).ConfigureAwait(false))
                 {
+                    timings.Waited();
                     if (!started)
                     {
                         sink = _openSink(detections.FrameIndex);
@@ -231,6 +234,7 @@ public sealed class AnnotatedVideoWriter : IDisposable
                     {
                         ct.ThrowIfCancellationRequested();
                         bool isTarget = Decode(reader, frame) >= detections.FrameIndex;
+                        timings.Decoded();
                         var draw = HeldFrames.Shown(isTarget ? detections : null, held, _options.HoldDetections);
                         if (overlay is not null)
                         {
@@ -239,17 +243,24 @@ public sealed class AnnotatedVideoWriter : IDisposable
                             overlay.Draw(frame);
                         }
                         renderer.Draw(frame, draw);
+                        timings.Drawn();
                         // A frame the decoder dropped (corrupt data) is replaced by the next one that decodes.
                         for (long i = 0; i <= reader.SkippedBeforeCurrent; i++)
                         {
                             sink!.Write(frame);
                             Interlocked.Increment(ref _framesWritten);
+                            timings.Frames++;
                         }
+                        timings.Written();
                     }
                     held = detections.Detections;
+                    timings.Mark();
                 }
                 ct.ThrowIfCancellationRequested();
+                timings.Mark();
                 sink?.Complete();
+                timings.Written(); // the encoder's tail: the pipe closed, ffmpeg finishing
+                timings.Report(SourcePath);
             }
             finally
             {

@@ -126,7 +126,7 @@ public sealed class ConvertToFrameBatchCommand : StoppableCommand
     [ValidateRange(0.0, 1.0)]
     public double MotionThreshold { get; set; } = new MotionGateOptions().Threshold;
 
-    /// <summary>-SkipStatic: the longest stretch held before a frame is inferred anyway — frames (an integer) or a time ('2s', 500ms, a TimeSpan). Default 2s.</summary>
+    /// <summary>-SkipStatic: the longest stretch held before a frame is inferred anyway — frames (an integer) or a time ('2s', 500ms, a TimeSpan). Default 10s (MotionGateOptions.DefaultMaxSkip).</summary>
     [Parameter]
     [VideoPositionTransformation]
     [ValidatePositive]

@@ -1,0 +1,169 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using OpenCvSharp;
+using VideoDetect.Batching;
+using VideoDetect.Tests;
+
+/// <summary>
+/// 12 (on request, `--only fixed-camera`; `--minutes m` sets the length, 55 by default): a fixed camera
+/// at the speed of its decode (issue 25, point 9). The video is made here (FixedCameraVideo: vtest.avi's
+/// background with sensor noise and six 4-second bursts of people, H.264, 768×576, 10 fps), cached under
+/// the output folder and reused. One child pwsh imports the module once and, per round, times
+/// `ffmpeg -i f -f null -` (the baseline), `Split-VideoClip | ConvertTo-FrameBatch -SkipStatic` alone
+/// (decode + gate + preprocessing, no inference), then the default gated pipeline down to
+/// ConvertTo-DetectionEvent; goal: the pipeline ≤ 2× ffmpeg's decode, an event for every burst. The
+/// profile (this process, one pass): per frame, FFmpeg's decode (grab), the BGR conversion (retrieve)
+/// and the gate, and why each inferred frame was inferred (clip start, motion, -MaxSkip).
+/// </summary>
+internal static class FixedCameraBench
+{
+    private const string Script = """
+        param([string] $Module, [string] $Video, [string] $Model, [int] $Repeats, [string] $OutFile, [string] $FfmpegCommand)
+        $ErrorActionPreference = 'Stop'
+        Import-Module $Module
+        $m = Import-DetectionModel $Model
+        # CPU seconds of this process and of its waited-for children (ffmpeg), from /proc/self/stat.
+        function Cpu {
+            $f = ((Get-Content /proc/self/stat -Raw) -replace '^.*\) ', '') -split ' '
+            [pscustomobject]@{ self = [Diagnostics.Process]::GetCurrentProcess().TotalProcessorTime.TotalSeconds; children = ([double] $f[13] + [double] $f[14]) / 100 }
+        }
+        function Pipeline([int] $End) {
+            $script:inferred = 0
+            $split = @{ Length = 64 }; if ($End -gt 0) { $split.End = $End }
+            $cpu = Cpu
+            $sw = [Diagnostics.Stopwatch]::StartNew()
+            $events = @(Split-VideoClip -LiteralPath $Video @split | ConvertTo-FrameBatch -Model $m -SkipStatic | ForEach-Object { $script:inferred += $_.Count; $_ } |
+                Invoke-FrameDetection | Add-DetectionTrack | ConvertTo-DetectionEvent)
+            [pscustomobject]@{ seconds = $sw.Elapsed.TotalSeconds; cpu = (Cpu).self - $cpu.self; inferred = $script:inferred
+                events = @($events | ForEach-Object { [pscustomobject]@{ label = $_.Label; start = $_.StartFrame; end = $_.EndFrame } }) }
+        }
+        $null = Pipeline 640   # warm-up: JIT, the model's session, the pools
+        $rounds = foreach ($r in 1..$Repeats) {
+            $cpu = Cpu
+            $sw = [Diagnostics.Stopwatch]::StartNew()
+            & $FfmpegCommand -v error -nostdin -i $Video -f null -
+            if ($LASTEXITCODE -ne 0) { throw "ffmpeg failed on $Video" }
+            $ffmpegSeconds = $sw.Elapsed.TotalSeconds
+            $ffmpegCpu = (Cpu).children - $cpu.children
+            $cpu = Cpu
+            $sw.Restart()
+            $batched = 0
+            Split-VideoClip -LiteralPath $Video -Length 64 | ConvertTo-FrameBatch -Model $m -SkipStatic | ForEach-Object { $batched += $_.Count; $_.Dispose() }
+            $batching = $sw.Elapsed.TotalSeconds
+            $batchingCpu = (Cpu).self - $cpu.self
+            $p = Pipeline 0
+            [pscustomobject]@{ ffmpeg = $ffmpegSeconds; ffmpegCpu = $ffmpegCpu; batching = $batching; batchingCpu = $batchingCpu; pipeline = $p.seconds; pipelineCpu = $p.cpu
+                inferred = $p.inferred; batchedFrames = $batched; events = $p.events }
+        }
+        @{ rounds = @($rounds) } | ConvertTo-Json -Depth 5 | Set-Content $OutFile
+        """;
+
+    public static void Run(Setup setup, Results results, string module, double minutes, int repeats)
+    {
+        const int bursts = 6, burstFrames = 40;
+        string name = string.Create(CultureInfo.InvariantCulture, $"fixed-camera-{minutes:0.##}min-{bursts}x{burstFrames}.mp4");
+        string video = Path.Combine(setup.Output, name);
+        bool made = !File.Exists(video);
+        var clock = Stopwatch.StartNew();
+        var plan = FixedCameraVideo.Make(setup.Vtest, video, minutes, bursts, burstFrames);
+        long frames = (long)Math.Round(minutes * 600);
+        Console.WriteLine($"  {video}: {frames} frames, bursts at {string.Join(", ", plan.Select(b => $"{b.First}..{b.End - 1}"))}" + (made ? $" (made in {clock.Elapsed.TotalSeconds:F0} s)" : " (cached)"));
+
+        Profile(video, results);
+
+        string script = Path.Combine(setup.Output, "fixed-camera.ps1");
+        File.WriteAllText(script, Script);
+        string outFile = Path.Combine(setup.Output, "fixed-camera-runs.json");
+        File.Delete(outFile);
+        var (file, prefix) = PipelineBench.PwshCommand();
+        var psi = new ProcessStartInfo(file);
+        foreach (var a in prefix) psi.ArgumentList.Add(a);
+        foreach (var a in new[]
+        {
+            "-NoProfile", "-NonInteractive", "-File", script, "-Module", module, "-Video", video, "-Model", setup.ModelPath,
+            "-Repeats", repeats.ToString(CultureInfo.InvariantCulture), "-OutFile", outFile, "-FfmpegCommand", "ffmpeg",
+        }) psi.ArgumentList.Add(a);
+        using (var p = Process.Start(psi) ?? throw new InvalidOperationException($"{file} did not start"))
+        {
+            p.WaitForExit();
+            if (p.ExitCode != 0 || !File.Exists(outFile)) throw new InvalidOperationException($"the fixed-camera pipeline run failed (exit code {p.ExitCode}); see its output above.");
+        }
+        using var doc = JsonDocument.Parse(File.ReadAllText(outFile));
+        var rounds = doc.RootElement.GetProperty("rounds").EnumerateArray().ToList();
+        var ratios = new List<double>();
+        int round = 0;
+        foreach (var r in rounds)
+        {
+            round++;
+            double ffmpeg = r.GetProperty("ffmpeg").GetDouble(), batching = r.GetProperty("batching").GetDouble(), pipeline = r.GetProperty("pipeline").GetDouble();
+            double ffmpegCpu = r.GetProperty("ffmpegCpu").GetDouble(), batchingCpu = r.GetProperty("batchingCpu").GetDouble(), pipelineCpu = r.GetProperty("pipelineCpu").GetDouble();
+            long inferred = r.GetProperty("inferred").GetInt64();
+            var events = r.GetProperty("events").EnumerateArray().Select(e => (Label: e.GetProperty("label").GetString(), Start: e.GetProperty("start").GetInt64(), End: e.GetProperty("end").GetInt64())).ToList();
+            int caught = plan.Count(b => events.Any(e => e.Label == "person" && e.Start < b.End && e.End >= b.First));
+            ratios.Add(pipeline / ffmpeg);
+            Console.WriteLine($"  round {round}: ffmpeg -f null {ffmpeg:F1} s; batching (decode + gate + preprocess) {batching:F1} s ({batching / ffmpeg:F2}×); " +
+                $"pipeline {pipeline:F1} s ({pipeline / ffmpeg:F2}×); CPU s ffmpeg {ffmpegCpu:F1}, batching {batchingCpu:F1} ({batchingCpu / ffmpegCpu:F2}×), pipeline {pipelineCpu:F1} ({pipelineCpu / ffmpegCpu:F2}×); inferred {inferred} of {frames} ({100.0 * inferred / frames:F2} %); events {events.Count}, bursts with a person event {caught} of {plan.Count}");
+            results.Add(new Figure
+            {
+                Section = "12 fixed camera", Name = $"gated pipeline to ConvertTo-DetectionEvent, {minutes:0.##} min, round {round}: time", Value = pipeline, Unit = "s",
+                Baseline = "ffmpeg -i f -f null -", BaselineValue = ffmpeg, Goal = Target.AtMost(2.0),
+                Note = $"CPU {pipelineCpu:F1} s against ffmpeg's {ffmpegCpu:F1} s ({pipelineCpu / ffmpegCpu:F2}×); inferred {inferred} of {frames} frames ({100.0 * inferred / frames:F2} %); batching alone {batching:F1} s ({batching / ffmpeg:F2}×); {events.Count} events, {caught} of {plan.Count} bursts with a person event",
+            });
+            results.Add(new Figure
+            {
+                Section = "12 fixed camera", Name = $"bursts with a person event, round {round}", Value = caught, Unit = "bursts",
+                Baseline = "bursts", BaselineValue = plan.Count, Goal = Target.AtLeast(1.0),
+            });
+        }
+        if (ratios.Count > 1) results.Note($"12: pipeline ÷ ffmpeg per round: {string.Join(", ", ratios.Select(x => x.ToString("F2", CultureInfo.InvariantCulture)))} (median {Stats.Median(ratios):F2}).");
+    }
+
+    /// <summary>The profile's pass stops here (10 minutes at 10 fps): enough for per-frame costs and the reasons' shares, and it keeps the 55-minute case short.</summary>
+    private const long ProfileFrames = 6000;
+
+    /// <summary>One pass over (the first <see cref="ProfileFrames"/> of) the video in this process: FFmpeg's decode (grab), the BGR conversion (retrieve) and the gate per frame, and each inferred frame's reason.</summary>
+    private static void Profile(string video, Results results)
+    {
+        var options = new MotionGateOptions();
+        using var gate = new MotionGate(options);
+        using var capture = new VideoCapture(video);
+        using var mat = new Mat();
+        var grab = new Stopwatch();
+        var retrieve = new Stopwatch();
+        var admit = new Stopwatch();
+        long n = 0, clipStarts = 0, motion = 0, maxSkip = 0;
+        double fps = capture.Fps > 0 ? capture.Fps : 10;
+        var total = Stopwatch.StartNew();
+        while (n < ProfileFrames)
+        {
+            grab.Start();
+            bool ok = capture.Grab();
+            grab.Stop();
+            if (!ok) break;
+            retrieve.Start();
+            capture.Retrieve(mat);
+            retrieve.Stop();
+            bool first = n % 64 == 0;
+            if (first) gate.Restart();
+            admit.Start();
+            bool infer = gate.Admit(mat, n, TimeSpan.FromSeconds(n / fps));
+            admit.Stop();
+            if (infer)
+            {
+                if (first) clipStarts++;
+                else if (gate.LastChange >= options.Threshold && gate.LastChange > 0) motion++;
+                else maxSkip++;
+            }
+            n++;
+        }
+        double PerFrame(Stopwatch s) => s.Elapsed.TotalMilliseconds * 1000 / Math.Max(1, n);
+        string line = $"profile over {n} frames ({total.Elapsed.TotalSeconds:F1} s): FFmpeg decode (grab) {PerFrame(grab):F0} µs/frame, BGR conversion (retrieve) {PerFrame(retrieve):F0} µs/frame, " +
+            $"gate {PerFrame(admit):F0} µs/frame; the gate infers {clipStarts + motion + maxSkip} frames ({100.0 * (clipStarts + motion + maxSkip) / Math.Max(1, n):F2} %): " +
+            $"{clipStarts} clip starts, {motion} on motion, {maxSkip} at -MaxSkip ({options.MaxSkip})";
+        Console.WriteLine("  " + line);
+        results.Note("12: " + line);
+        results.Add(new Figure { Section = "12 fixed camera", Name = "profile: BGR conversion per frame", Value = PerFrame(retrieve), Unit = "µs", Baseline = "FFmpeg decode (grab)", BaselineValue = PerFrame(grab) });
+        results.Add(new Figure { Section = "12 fixed camera", Name = "profile: gate per frame", Value = PerFrame(admit), Unit = "µs", Baseline = "FFmpeg decode (grab)", BaselineValue = PerFrame(grab) });
+    }
+}
