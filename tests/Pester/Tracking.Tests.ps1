@@ -61,6 +61,9 @@ Describe 'Add-DetectionTrack' {
         $out.Count | Should -Be 2
         $out[1].Detections[0].TrackId | Should -BeNullOrEmpty
         $err[0].FullyQualifiedErrorId | Should -Be "FrameOutOfOrder,$TrackId"
+        # The object filters apply to it all the same.
+        $filtered = @(New-Frame 5 @(New-Det 0 0); New-Frame 3 @(New-Det 0 0)) | Add-DetectionTrack -MinArea 1e9 -ErrorAction SilentlyContinue
+        $filtered[1].Detections.Count | Should -Be 0
     }
 
     It 'chooses the tracker by name with -Tracker (OCSort by default) and writes copies, leaving the input frames untracked' {
