@@ -23,14 +23,16 @@ namespace VideoDetect.Tests.Tracking;
 /// </summary>
 public class TrackerComparisonTests(ITestOutputHelper output)
 {
-    private sealed record Row(string Group, string Sequence, MotScore[] Byte, MotScore[] Default);
+    internal sealed record Row(string Group, string Sequence, MotScore[] Byte, MotScore[] Default);
 
     private static MotScore Run(IReadOnlyList<IReadOnlyList<Detection>> frames, Dictionary<long, List<MotBox>> truth, string tracker) =>
         MotMetrics.Score(truth, OcSortAppearanceTests.Run(frames, Trackers.Create(tracker), new TrackLinkOptions()));
 
+    internal static IEnumerable<(string Sequence, MotScore[] Byte, MotScore[] Default)> SyntheticRows() => Synthetic().Select(r => (r.Sequence, r.Byte, r.Default));
+
     private static IEnumerable<Row> Synthetic()
     {
-        foreach (var scene in SyntheticScene.Suite())
+        foreach (var scene in SyntheticScene.Suite().Concat(SyntheticScene.Harder()))
         {
             var runs = Enumerable.Range(0, 3).Select(seed =>
             {
@@ -78,6 +80,16 @@ public class TrackerComparisonTests(ITestOutputHelper output)
             return MotMetrics.Score(truth, predicted);
         }
         return new Row("vtest.avi", "crossing, frames 600..647 (hand-labelled)", new[] { Score(ByteTracker.TrackerName) }, new[] { Score(Trackers.Default) });
+    }
+
+    [Fact]
+    public void On_the_synthetic_suite_and_its_harder_scenes_the_default_is_never_worse_than_ByteTrack_and_switches_less()
+    {
+        var rows = Synthetic().ToList();
+        output.WriteLine(Table(rows));
+        foreach (var r in rows)
+            Assert.True(r.Default.Average(s => s.Idf1) >= r.Byte.Average(s => s.Idf1) - 0.01, $"{r.Sequence}: {Trackers.Default} IDF1 {r.Default.Average(s => s.Idf1):0.000} < ByteTrack {r.Byte.Average(s => s.Idf1):0.000}");
+        Assert.True(rows.Sum(r => r.Default.Sum(s => s.IdSwitches)) < rows.Sum(r => r.Byte.Sum(s => s.IdSwitches)));
     }
 
     [BenchTableFact]
