@@ -42,7 +42,7 @@ Describe 'Add-DetectionTrack' {
         @($cam3[39].Detections.TrackId) | Should -Be @(1, 2)
         $cam3[70].Detections[0].TrackId | Should -Be 3
         ($frames | Where-Object Path -EQ '/videos/cam4.mp4')[0].Detections.TrackId | Should -Be @(1, 2)
-        $frames[0].Extras.Tracker | Should -Be 'ByteTrack'
+        $frames[0].Extras.Tracker | Should -Be 'OCSort'
     }
 
     It 'accepts -LostTrackBuffer as frames or time and keeps a track through a gap shorter than it' {
@@ -61,15 +61,19 @@ Describe 'Add-DetectionTrack' {
         $out.Count | Should -Be 2
         $out[1].Detections[0].TrackId | Should -BeNullOrEmpty
         $err[0].FullyQualifiedErrorId | Should -Be "FrameOutOfOrder,$TrackId"
+        # The object filters apply to it all the same.
+        $filtered = @(New-Frame 5 @(New-Det 0 0); New-Frame 3 @(New-Det 0 0)) | Add-DetectionTrack -MinArea 1e9 -ErrorAction SilentlyContinue
+        $filtered[1].Detections.Count | Should -Be 0
     }
 
-    It 'chooses the tracker by name with -Tracker (ByteTrack by default) and writes copies, leaving the input frames untracked' {
+    It 'chooses the tracker by name with -Tracker (OCSort by default) and writes copies, leaving the input frames untracked' {
         $scene = @(New-Scene)
-        $named = @($scene | Add-DetectionTrack -Tracker bytetrack)
+        $named = @($scene | Add-DetectionTrack -Tracker ocsort)
         $default = @($scene | Add-DetectionTrack)
         $named[70].Detections[0].TrackId | Should -Be 3
         @($named | ForEach-Object { $_.Detections.TrackId }) | Should -Be @($default | ForEach-Object { $_.Detections.TrackId })
-        $named[0].Extras.Tracker | Should -Be 'ByteTrack'
+        $named[0].Extras.Tracker | Should -Be 'OCSort'
+        @($scene | Add-DetectionTrack -Tracker bytetrack)[0].Extras.Tracker | Should -Be 'ByteTrack'
         $scene[0].Detections[0].TrackId | Should -BeNullOrEmpty
         $scene[0].Extras | Should -BeNullOrEmpty
         $line = 'Add-DetectionTrack -Tracker by'

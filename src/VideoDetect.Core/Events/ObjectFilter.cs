@@ -82,6 +82,22 @@ public sealed class ObjectFilter
         return tracked with { Detections = output };
     }
 
+    /// <summary>
+    /// What passes on for a frame that cannot be tracked (a frame of a source arriving out of order:
+    /// <see cref="TrackAssigner.Process"/> refuses it with FrameOutOfOrderException): the box filters, the
+    /// ignore regions and the group duplicates apply to it exactly as to a tracked frame, its detections
+    /// carry no TrackId and no stationary mark, and no track state changes (the next in-order frame
+    /// continues as if it had not come). The frame given is not changed.
+    /// </summary>
+    public FrameDetections Untracked(FrameDetections frame)
+    {
+        ArgumentNullException.ThrowIfNull(frame);
+        var kept = Keep(frame);
+        var output = new Detection[kept.Count];
+        for (int i = 0; i < kept.Count; i++) output[i] = kept[i] with { TrackId = null, Stationary = false, StationarySince = null };
+        return frame with { Detections = output };
+    }
+
     /// <summary>The detections that pass the box filters and the ignore regions, group duplicates removed.</summary>
     private List<Detection> Keep(FrameDetections frame)
     {

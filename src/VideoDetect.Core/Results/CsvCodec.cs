@@ -10,7 +10,8 @@ namespace VideoDetect.Results;
 /// Timestamp (seconds, exact to the tick), Label, ClassId, Confidence, X, Y, Width, Height,
 /// TrackId, then ClipIndex, the frame's Extras (compact JSON) and the detection's Mask (polygons,
 /// for models that give masks; a file without the column reads as no masks) and Appearance (the
-/// descriptor, <see cref="Detection.Appearance"/>; likewise optional when read). A frame with no detection is one
+/// descriptor, <see cref="Detection.Appearance"/>), Stationary ("true" or empty) and StationarySince (the
+/// frame, <see cref="Detection.StationarySince"/>) — all four optional when read. A frame with no detection is one
 /// row whose Label and box are empty, so every processed frame is in the file and the round trip is
 /// exact. Frame size, model and parameters are in the header sidecar.
 /// </summary>
@@ -18,11 +19,11 @@ public static class CsvCodec
 {
     public static IReadOnlyList<string> Columns { get; } = new[]
     {
-        "Path", "FrameIndex", "Timestamp", "Label", "ClassId", "Confidence", "X", "Y", "Width", "Height", "TrackId", "ClipIndex", "Extras", "Mask", "Appearance",
+        "Path", "FrameIndex", "Timestamp", "Label", "ClassId", "Confidence", "X", "Y", "Width", "Height", "TrackId", "ClipIndex", "Extras", "Mask", "Appearance", "Stationary", "StationarySince",
     };
 
     /// <summary>Columns a file may lack (written by an earlier version): read as empty.</summary>
-    private static readonly HashSet<string> Optional = new() { "Mask", "Appearance" };
+    private static readonly HashSet<string> Optional = new() { "Mask", "Appearance", "Stationary", "StationarySince" };
 
     public static CsvWriterOptions WriterOptions { get; } = CsvWriterOptions.Default with
     {
@@ -50,7 +51,7 @@ public static class CsvCodec
         {
             Start(csv, frame, t);
             for (int i = 0; i < 8; i++) csv.WriteField((string?)null);
-            End(csv, frame, extras, null, null);
+            End(csv, frame, extras, null);
             return;
         }
         foreach (var d in frame.Detections)
@@ -64,7 +65,7 @@ public static class CsvCodec
             csv.WriteField(d.Width, default);
             csv.WriteField(d.Height, default);
             csv.WriteField(d.TrackId, default);
-            End(csv, frame, extras, d.Mask, d.Appearance);
+            End(csv, frame, extras, d);
         }
     }
 
@@ -75,12 +76,14 @@ public static class CsvCodec
         csv.WriteField(t, default);
     }
 
-    private static void End(CsvWriter csv, FrameDetections frame, string? extras, string? mask, string? appearance)
+    private static void End(CsvWriter csv, FrameDetections frame, string? extras, Detection? d)
     {
         csv.WriteField(frame.ClipIndex, default);
         csv.WriteField(extras);
-        csv.WriteField(mask);
-        csv.WriteField(appearance);
+        csv.WriteField(d?.Mask);
+        csv.WriteField(d?.Appearance);
+        csv.WriteField(d?.Stationary == true ? "true" : null);
+        csv.WriteField(d?.Stationary == true ? d.StationarySince : null, default);
         csv.EndRecord();
     }
 
@@ -121,6 +124,8 @@ public static class CsvCodec
             TrackId = csv.IsEmpty(c[10]) ? null : csv.Parse<int>(c[10]),
             Mask = c[13] < 0 || csv.IsEmpty(c[13]) ? null : csv.GetString(c[13]),
             Appearance = c[14] < 0 || csv.IsEmpty(c[14]) ? null : csv.GetString(c[14]),
+            Stationary = c[15] >= 0 && !csv.IsEmpty(c[15]) && string.Equals(csv.GetString(c[15]), "true", StringComparison.OrdinalIgnoreCase),
+            StationarySince = c[16] < 0 || csv.IsEmpty(c[16]) ? null : csv.Parse<long>(c[16]),
         };
         return (frame, clip, t, path, extras, d);
     }

@@ -41,6 +41,11 @@ public static class JsonLinesCodec
                 if (d.TrackId is { } id) w.WriteNumber("trackId", id);
                 if (d.Mask is { } mask) w.WriteString("mask", mask);
                 if (d.Appearance is { } look) w.WriteString("appearance", look);
+                if (d.Stationary)
+                {
+                    w.WriteBoolean("stationary", true);
+                    if (d.StationarySince is { } since) w.WriteNumber("stationarySince", since);
+                }
                 w.WriteEndObject();
             }
             w.WriteEndArray();
@@ -91,6 +96,8 @@ public static class JsonLinesCodec
                 TrackId = d.TryGetProperty("trackId", out var t) && t.ValueKind == JsonValueKind.Number ? t.GetInt32() : null,
                 Mask = d.TryGetProperty("mask", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null,
                 Appearance = d.TryGetProperty("appearance", out var a) && a.ValueKind == JsonValueKind.String ? a.GetString() : null,
+                Stationary = d.TryGetProperty("stationary", out var st) && st.ValueKind == JsonValueKind.True,
+                StationarySince = d.TryGetProperty("stationarySince", out var ss) && ss.ValueKind == JsonValueKind.Number ? ss.GetInt64() : null,
             };
         }
         frame.Detections = detections;

@@ -26,4 +26,16 @@ public readonly record struct Box(double X, double Y, double Width, double Heigh
         double union = a.Width * a.Height + b.Width * b.Height - inter;
         return union > 0 ? inter / union : 0;
     }
+
+    /// <summary>
+    /// Buffered IoU (Yang et al., "Hard to Track Objects with Irregular Motions and Similar
+    /// Appearances? Make It Easier by Buffering the Matching Space", WACV 2023 — C-BIoU): the IoU of
+    /// both boxes enlarged by <paramref name="buffer"/> times their own width and height on every side.
+    /// The enlargement scales with the box, so a small box that moves a few of its own widths per
+    /// frame still overlaps its next detection, while a large box gains no more reach than its size.
+    /// </summary>
+    public static double BufferedIou(in Box a, in Box b, double buffer) => Iou(a.Grown(buffer), b.Grown(buffer));
+
+    /// <summary>The box enlarged by <paramref name="buffer"/> times its width and height on every side, about the same centre.</summary>
+    public Box Grown(double buffer) => new(X - buffer * Width, Y - buffer * Height, Width * (1 + 2 * buffer), Height * (1 + 2 * buffer));
 }

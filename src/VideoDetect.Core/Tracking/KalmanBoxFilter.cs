@@ -116,6 +116,9 @@ public struct KalmanBoxFilter
         return dx * dx / (_cx.Ppp + r) + dy * dy / (_cy.Ppp + r);
     }
 
+    /// <summary>The standard deviation of the centre's velocity (the filter's own uncertainty), pixels per frame.</summary>
+    public readonly (double X, double Y) VelocityStd => (Math.Sqrt(_cx.Pvv), Math.Sqrt(_cy.Pvv));
+
     /// <summary>The centre's velocity, pixels per frame.</summary>
     public readonly (double X, double Y) Velocity => (_cx.V, _cy.V);
 

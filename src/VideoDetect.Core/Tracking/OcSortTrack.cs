@@ -13,6 +13,37 @@ public sealed class OcSortTrack(Track track)
 
     public Track Track { get; } = track;
 
+    /// <summary>
+    /// Still learning its motion: every track starts young and grows up once its filter's velocity
+    /// agrees with what its observations show (<see cref="Grow"/>). Until then a match may be scored
+    /// on the buffered overlap of <see cref="Extrapolated"/>, because a filter whose velocity prior is
+    /// scaled to walkers lags behind a small, fast object for several frames.
+    /// </summary>
+    public bool Young { get; private set; } = true;
+
+    /// <summary>
+    /// After a match: a young track with at least three observations grows up when the velocity of
+    /// its observations (<see cref="ObservedVelocity"/>) lies within two standard deviations of its
+    /// filter's velocity on both axes (the filter has learned the motion, by its own uncertainty).
+    /// </summary>
+    public void Grow()
+    {
+        if (!Young || Track.Hits < 3 || ObservedVelocity() is not { } v) return;
+        var (kx, ky) = Track.Velocity;
+        var (sx, sy) = Track.VelocityStd;
+        Young = Math.Abs(v.X - kx) > 2 * sx || Math.Abs(v.Y - ky) > 2 * sy;
+    }
+
+    /// <summary>The mean centre velocity over the kept observations, pixels per frame; null with one observation.</summary>
+    public (double X, double Y)? ObservedVelocity()
+    {
+        if (_observations.Count < 2) return null;
+        var (f0, b0) = _observations[0];
+        var (f1, b1) = _observations[^1];
+        double n = f1 - f0;
+        return ((Centre(b1).X - Centre(b0).X) / n, (Centre(b1).Y - Centre(b0).Y) / n);
+    }
+
     /// <summary>Unmatched in a step since the last observation.</summary>
     public bool Missed { get; set; }
 
@@ -58,6 +89,23 @@ public sealed class OcSortTrack(Track track)
             if (f >= frame - deltaT && f < frame) return box;
         }
         return _observations.Count > 0 ? _observations[^1].Box : null;
+    }
+
+    /// <summary>
+    /// The observation-centric prediction of a young track: its last observed box moved on at the mean
+    /// velocity of its observations (the first one kept to the latest), frame by frame up to
+    /// <paramref name="frame"/>; the last observed box itself with one observation. Unlike the Kalman
+    /// filter, whose velocity prior is scaled for walkers (a fraction of the box height per frame), it
+    /// knows a fast object's speed from the second observation on.
+    /// </summary>
+    public Box? Extrapolated(long frame)
+    {
+        if (_observations.Count == 0) return null;
+        var (lastFrame, last) = _observations[^1];
+        var (firstFrame, first) = _observations[0];
+        if (lastFrame == firstFrame) return last;
+        double steps = (frame - lastFrame) / (double)(lastFrame - firstFrame);
+        return last with { X = last.X + steps * (last.X - first.X), Y = last.Y + steps * (last.Y - first.Y) };
     }
 
     /// <summary>Records the box observed at <paramref name="frame"/> and the direction from the previous observation to it.</summary>

@@ -59,6 +59,8 @@ public sealed class OcSortTracker : PerClassTracker<OcSortTrack>
     private readonly TrackerOptions _options;
     // This step's decoded descriptors (null: none, or one that overlaps another detection), by detection.
     private readonly Dictionary<Detection, (AppearanceKind Kind, float[] Vector)?> _seen = new(ReferenceEqualityComparer.Instance);
+    // C-BIoU's larger buffer scale (its cascade uses 0.3 then 0.5): each side grows by half the box's size.
+    private const double YoungBuffer = 0.5;
     // The re-identification pass's motion gate: this many times the uncertainty gate's chi-square.
     private const double ReidGateScale = 4;
 
@@ -140,7 +142,7 @@ public sealed class OcSortTracker : PerClassTracker<OcSortTrack>
         foreach (var (t, d) in matched1) Apply(t, d, frame, time);
 
         // 2: ByteTrack's second pass, the tracks left over with the low-score detections by IoU.
-        var (matched2, left2, _) = Paired(left1, low, Assignment.Solve(IouCosts(left1, low, observed: false), 1 - _options.MinIou));
+        var (matched2, left2, _) = Paired(left1, low, Assignment.Solve(IouCosts(left1, low, frame, observed: false), 1 - _options.MinIou));
         foreach (var (t, d) in matched2) Apply(t, d, frame, time);
 
         // 3: observation-centric recovery, by the IoU of each track's last observed box, for tracks
@@ -148,7 +150,7 @@ public sealed class OcSortTracker : PerClassTracker<OcSortTrack>
         // or stopped, and with a longer lost-track buffer a track gone for seconds would take
         // whoever steps out where it vanished (another walker coming out from behind an occluder).
         var recent = left2.Where(t => frame - t.Track.LastFrame <= RecoveryFrames).ToList();
-        var (matched3, _, high3) = Paired(recent, high1, Assignment.Solve(IouCosts(recent, high1, observed: true, vetoLook: true), 1 - _options.MinIou));
+        var (matched3, _, high3) = Paired(recent, high1, Assignment.Solve(IouCosts(recent, high1, frame, observed: true, vetoLook: true), 1 - _options.MinIou));
         var recovered = matched3.Select(m => m.Item1).ToHashSet();
         var left3 = left2.Where(t => !recovered.Contains(t)).ToList();
         foreach (var (t, d) in matched3) Apply(t, d, frame, time);
@@ -173,7 +175,7 @@ public sealed class OcSortTracker : PerClassTracker<OcSortTrack>
 
         // 5: tentative tracks with the high-score detections still free, by IoU (after the confirmed
         // ones, as ByteTrack: an established identity wins a detection over a one-frame hypothesis).
-        var (matched5, left5, newHigh) = Paired(tentative, high4, Assignment.Solve(IouCosts(tentative, high4, observed: false), 1 - _options.MinIou));
+        var (matched5, left5, newHigh) = Paired(tentative, high4, Assignment.Solve(IouCosts(tentative, high4, frame, observed: false), 1 - _options.MinIou));
         foreach (var (t, d) in matched5) Apply(t, d, frame, time);
 
         var found = matched4.Concat(matched4b).Select(m => m.Item1).ToHashSet();
@@ -206,6 +208,7 @@ public sealed class OcSortTracker : PerClassTracker<OcSortTrack>
         else t.Track.Update(box, d.Confidence, frame, time);
         t.Missed = false;
         t.Observe(frame, box, _options.DirectionFrames);
+        t.Grow();
         Describe(t, d);
         Matched(t.Track, d, _options.MinHits);
     }
@@ -214,7 +217,7 @@ public sealed class OcSortTracker : PerClassTracker<OcSortTrack>
     {
         var cost = Costs(tracks, dets, (t, d) =>
         {
-            double iou = Box.Iou(t.Track.Box, Box.Of(d));
+            double iou = Overlap(t, t.Track.Box, Box.Of(d), frame);
             if (iou < _options.MinIou) return double.PositiveInfinity;
             double motion = 1 - iou, direction = _options.Inertia * d.Confidence * t.Consistency(Centre(d), frame, _options.DirectionFrames);
             if (Look(t, d) is { } look)
@@ -259,12 +262,29 @@ public sealed class OcSortTracker : PerClassTracker<OcSortTrack>
         return similar && t.Track.CentreDistance2(det) <= ReidGateScale * Gates.CentreGate ? look : double.PositiveInfinity;
     }
 
-    private double[,] IouCosts(List<OcSortTrack> tracks, List<Detection> dets, bool observed, bool vetoLook = false) => Costs(tracks, dets, (t, d) =>
+    private double[,] IouCosts(List<OcSortTrack> tracks, List<Detection> dets, long frame, bool observed, bool vetoLook = false) => Costs(tracks, dets, (t, d) =>
     {
         if (vetoLook && LooksOther(t, d)) return double.PositiveInfinity;
-        double iou = Box.Iou(observed ? t.Track.LastObserved : t.Track.Box, Box.Of(d));
+        double iou = Overlap(t, observed ? t.Track.LastObserved : t.Track.Box, Box.Of(d), frame);
         return iou >= _options.MinIou ? 1 - iou : double.PositiveInfinity;
     });
+
+    /// <summary>
+    /// The overlap a match is scored and gated by: the IoU of <paramref name="track"/> (the filter's
+    /// box or the last observation), or for a young track (fewer than three
+    /// observations, or whose filter has not yet learned the motion its observations show: <see cref="OcSortTrack.Young"/>) at least the buffered IoU (C-BIoU, <see cref="Box.BufferedIou"/>, buffer
+    /// <see cref="YoungBuffer"/>) of its observation-centric prediction (<see cref="OcSortTrack.Extrapolated"/>).
+    /// Without it a small object moving a good part of its own width per frame (an 8-px box at
+    /// 5 px/frame: IoU 0.2 between frames) never gets past its first frames: a track is born still,
+    /// and the filter's velocity prior, scaled to the box height, learns such a speed only over several
+    /// frames. The buffer scales with the box, so it widens the search in the object's own size, and
+    /// only while the filter is learning the motion.
+    /// </summary>
+    private static double Overlap(OcSortTrack t, in Box track, in Box det, long frame)
+    {
+        double iou = Box.Iou(track, det);
+        return t.Young && t.Extrapolated(frame) is { } seen ? Math.Max(iou, Box.BufferedIou(seen, det, YoungBuffer)) : iou;
+    }
 
     private static double[,] Costs(List<OcSortTrack> tracks, List<Detection> dets, Func<OcSortTrack, Detection, double> cost)
     {

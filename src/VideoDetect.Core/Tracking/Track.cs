@@ -54,6 +54,9 @@ public sealed class Track
     /// <summary>The filter's centre velocity, pixels per frame.</summary>
     internal (double X, double Y) Velocity => _filter.Velocity;
 
+    /// <summary>The standard deviation of <see cref="Velocity"/>, as the filter holds it.</summary>
+    internal (double X, double Y) VelocityStd => _filter.VelocityStd;
+
     /// <summary>Squared Mahalanobis distance of the box's centre from the predicted one (<see cref="KalmanBoxFilter.CentreDistance2"/>).</summary>
     internal double CentreDistance2(in Box box) => _filter.CentreDistance2(box);
 

@@ -20,7 +20,7 @@ public sealed class UnknownTrackerException(string name, string message) : Video
 public static class Trackers
 {
     /// <summary>The tracker Add-DetectionTrack uses without <c>-Tracker</c>.</summary>
-    public const string Default = ByteTracker.TrackerName;
+    public const string Default = OcSortTracker.TrackerName;
 
     private static readonly object s_lock = new();
     private static readonly Dictionary<string, Func<TrackerOptions, ITracker>> s_factories = new(StringComparer.OrdinalIgnoreCase)

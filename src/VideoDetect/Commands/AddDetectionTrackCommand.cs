@@ -136,7 +136,7 @@ public sealed class AddDetectionTrackCommand : PSCmdlet
             catch (FrameOutOfOrderException e)
             {
                 WriteError(ErrorMapping.Record(e, frame));
-                tracked = TrackAssigner.Untracked(frame);
+                tracked = _filter!.Untracked(frame);   // the object filters still apply; no track state changes
             }
             foreach (var linked in _linker!.Push(tracked)) WriteObject(linked);
         }

@@ -22,7 +22,8 @@ public sealed class InvokeFrameDetectionCommand : StoppableCommand
     private (DetectionModel, DetectionOptions, PreprocessOptions, int, MotionGateOptions?) _runKey;
     private (DetectionModel Model, DetectionOptions Options)? _classOptions; // -Class resolved for the last model
     private string? _appearancePath; // -AppearanceModel as a full path
-    private VideoDetect.Inference.AppearanceModel? _reid; // loaded on the first batch, on the detector's provider
+    private VideoDetect.Inference.AppearanceModel? _reid; // on the provider and device of the batch's detector (_reidOn)
+    private (ExecutionProvider Provider, int DeviceId)? _reidOn;
 
     /// <summary>Batches from ConvertTo-FrameBatch, in this process (a batch that came back from a job or remoting is refused: send the clips).</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
@@ -121,14 +122,22 @@ public sealed class InvokeFrameDetectionCommand : StoppableCommand
         }
     }
 
-    /// <summary>The -AppearanceModel network on <paramref name="model"/>'s provider (null without one or with -NoAppearance); a load failure ends the command.</summary>
+    /// <summary>
+    /// The -AppearanceModel network on <paramref name="model"/>'s provider and device (null without one
+    /// or with -NoAppearance): it follows the detector, so batches of detectors on different devices
+    /// (one pipeline fed by two ConvertTo-FrameBatch -Model) each run it where their detector runs;
+    /// sessions are cached per file, provider and device for the process. A load failure ends the command.
+    /// </summary>
     private VideoDetect.Inference.AppearanceModel? ReidFor(DetectionModel model)
     {
         if (_appearancePath is null || NoAppearance) return null;
-        if (_reid is not null) return _reid;
+        var on = (model.Provider, model.DeviceId);
+        if (_reid is not null && _reidOn == on) return _reid;
         try
         {
-            return _reid = VideoDetect.Inference.AppearanceModel.Load(_appearancePath, model.Provider, model.DeviceId);
+            _reid = VideoDetect.Inference.AppearanceModel.Load(_appearancePath, model.Provider, model.DeviceId);
+            _reidOn = on;
+            return _reid;
         }
         catch (ModelException e)
         {

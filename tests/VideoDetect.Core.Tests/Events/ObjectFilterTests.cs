@@ -137,6 +137,38 @@ public class ObjectFilterTests
     }
 
     [Fact]
+    public void A_frame_out_of_order_is_refused_by_the_tracker_but_still_filtered_and_leaves_the_tracks_as_they_were()
+    {
+        var region = new Region("Poster", "0,0 200,0 200,150 0,150");
+        var scene = new ObjectScene(13)
+            .Add(0, 40, Walk(0, 300, 200, 4))                                // a person walking
+            .Add(0, 40, Still(50, 20), w: 40, h: 100)                        // feet in the ignore region
+            .Add(0, 40, Walk(0, 10, 400, 5), w: 8, h: 20);                   // too small
+        var options = new ObjectFilterOptions { IgnoreRegions = new[] { region }, MinArea = new ClassValues(400) };
+        var frames = scene.Frames(40).ToList();
+        var shuffled = frames.Take(20).Append(frames[12]).Concat(frames.Skip(20)).ToList();   // frame 12 again after 19
+        var filter = new ObjectFilter(options);
+        var assigner = new TrackAssigner();
+        var output = new List<FrameDetections>();
+        int refused = 0, given = frames[12].Detections.Length;
+        foreach (var f in shuffled)
+        {
+            try { output.Add(filter.Process(f, assigner.Process)); }
+            catch (FrameOutOfOrderException) { refused++; output.Add(filter.Untracked(f)); }
+        }
+        Assert.Equal(1, refused);
+        var late = output[20];
+        Assert.Equal(12, late.FrameIndex);
+        Assert.All(late.Detections, d => Assert.True(d.TrackId is null && !d.Stationary && d.Width * d.Height >= 400 && !region.Contains(d.X + d.Width / 2, d.Y + d.Height)));
+        Assert.Single(late.Detections);                                      // only the walker is left, as in a tracked frame
+        Assert.Equal(3, given);
+        Assert.Equal(given, frames[12].Detections.Length);                  // the input is not changed
+        // The in-order frames are tracked exactly as without the stray frame.
+        var plain = Track(frames, options);
+        Assert.Equal(All(plain).Select(d => (d.FrameIndex, d.TrackId, d.X)), All(output.Where((_, i) => i != 20).ToList()).Select(d => (d.FrameIndex, d.TrackId, d.X)));
+    }
+
+    [Fact]
     public void Per_class_values_read_a_number_or_a_table_and_bad_settings_carry_InvalidObjectFilter()
     {
         Assert.Equal(400, ClassValues.Parse("MinArea", 400).For("anything"));

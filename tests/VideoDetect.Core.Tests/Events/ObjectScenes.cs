@@ -55,7 +55,7 @@ internal sealed class ObjectScene
             };
     }
 
-    /// <summary>Add-DetectionTrack's stage: the filters around ByteTrack.</summary>
+    /// <summary>Add-DetectionTrack's stage: the filters around the default tracker.</summary>
     public static List<FrameDetections> Track(IEnumerable<FrameDetections> frames, ObjectFilterOptions? options = null, TrackerOptions? tracker = null)
     {
         var filter = new ObjectFilter(options);

@@ -20,7 +20,7 @@ public class AppearanceSceneTests(ITestOutputHelper output)
 {
     private const int Pad = DetectorSceneTests.Pad;
 
-    private static List<Mat> Crops(DetectionModel model)
+    internal static List<Mat> Crops(DetectionModel model)
     {
         var crops = new List<Mat>();
         using var cap = new VideoCapture(Fixtures.Video("vtest.avi"));
@@ -47,7 +47,7 @@ public class AppearanceSceneTests(ITestOutputHelper output)
     }
 
     /// <summary>The scenes: (scene, crop worn by each walker, whether the people look different).</summary>
-    private static IEnumerable<(SyntheticScene Scene, int[] Crops, bool Different)> Scenes(IReadOnlyList<Mat> crops)
+    internal static IEnumerable<(SyntheticScene Scene, int[] Crops, bool Different)> Scenes(IReadOnlyList<Mat> crops)
     {
         Walker Walk(int id, int crop, params (int, double, double)[] path) => new(id, path, crops[crop].Width - 2 * Pad, crops[crop].Height - 2 * Pad);
         double Top(int crop, double bottom) => bottom - (crops[crop].Height - 2 * Pad);

@@ -44,7 +44,7 @@ public class DetectorSceneTests(ITestOutputHelper output)
     }
 
     /// <summary>The scenes, sized to the crops: (scene, which crop each walker wears).</summary>
-    private static IEnumerable<(SyntheticScene Scene, int[] Crops)> Scenes(IReadOnlyList<Mat> crops)
+    internal static IEnumerable<(SyntheticScene Scene, int[] Crops)> Scenes(IReadOnlyList<Mat> crops)
     {
         Walker Walk(int id, int crop, params (int, double, double)[] path) =>
             new(id, path, crops[crop].Width - 2 * Pad, crops[crop].Height - 2 * Pad);
@@ -70,6 +70,31 @@ public class DetectorSceneTests(ITestOutputHelper output)
             Walk(3, 2, (0, 90, 336), (149, 90 + 2.0 * 149, 336)),
             Walk(4, 4, (0, 120, 60), (149, 560, 400)),
         }, Array.Empty<Box>()), new[] { 1, 3, 2, 4 });
+    }
+
+    /// <summary>
+    /// The crops (vtest.avi's first frame's three clear people, with a padding of <see cref="Pad"/>, then
+    /// the second and third mirrored: the first of them, pasted, is detected at 0.1..0.4 only) and the
+    /// background (that frame blurred).
+    /// </summary>
+    internal static (List<Mat> Crops, Mat Background) Setup(DetectionModel model)
+    {
+        var persons = Detect(model, Fixtures.Video("vtest.avi"), 1).Single().Detections
+            .Where(d => d.Confidence > 0.6f && d.Height > 60).OrderByDescending(d => d.Confidence).Take(3).ToList();
+        Assert.Equal(3, persons.Count);
+        using var cap = new VideoCapture(Fixtures.Video("vtest.avi"));
+        using var source = new Mat();
+        Assert.True(cap.Read(source));
+        var crops = persons.Select(d => source[new Rect((int)d.X - Pad, (int)d.Y - Pad, (int)Math.Ceiling(d.Width) + 2 * Pad, (int)Math.Ceiling(d.Height) + 2 * Pad)].Clone()).ToList();
+        foreach (int k in new[] { 1, 2 })
+        {
+            var mirrored = new Mat();
+            Cv2.Flip(crops[k], mirrored, FlipMode.Y);
+            crops.Add(mirrored);
+        }
+        var background = new Mat();
+        Cv2.GaussianBlur(source, background, new Size(0, 0), 40);
+        return (crops, background);
     }
 
     /// <summary>Writes the scene's video: walkers pasted back to front, then the occluders.</summary>
@@ -99,23 +124,8 @@ public class DetectorSceneTests(ITestOutputHelper output)
     public void OcSort_keeps_every_identity_on_the_harder_scenes_through_the_detector_and_ByteTrack_is_reported_beside_it()
     {
         var model = ModelCache.Load(Model, new ModelOptions { Provider = ExecutionProvider.Cpu });
-        var persons = Detect(model, Fixtures.Video("vtest.avi"), 1).Single().Detections
-            .Where(d => d.Confidence > 0.6f && d.Height > 60).OrderByDescending(d => d.Confidence).Take(3).ToList();
-        Assert.Equal(3, persons.Count);
-        using var cap = new VideoCapture(Fixtures.Video("vtest.avi"));
-        using var source = new Mat();
-        Assert.True(cap.Read(source));
-        var crops = persons.Select(d => source[new Rect((int)d.X - Pad, (int)d.Y - Pad, (int)Math.Ceiling(d.Width) + 2 * Pad, (int)Math.Ceiling(d.Height) + 2 * Pad)].Clone()).ToList();
-        // Walkers 3 and 4: the second and third people mirrored (vtest.avi's first frame has three clear
-        // people, and the first of them, pasted, is detected at 0.1..0.4 only).
-        foreach (int k in new[] { 1, 2 })
-        {
-            var mirrored = new Mat();
-            Cv2.Flip(crops[k], mirrored, FlipMode.Y);
-            crops.Add(mirrored);
-        }
-        using var background = new Mat();
-        Cv2.GaussianBlur(source, background, new Size(0, 0), 40);
+        var (crops, background) = Setup(model);
+        using var backgroundMat = background;
         using var dir = new TempDir();
         var options = new TrackerOptions { LostTrackBuffer = VideoPosition.FromSeconds(4) };   // as the synthetic suite: the 3-s occlusion needs more than the default 2 s
         var results = new Dictionary<string, (MotScore Byte, MotScore OcSort)>();

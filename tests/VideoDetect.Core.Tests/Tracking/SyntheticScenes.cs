@@ -169,4 +169,30 @@ public sealed record SyntheticScene(string Name, int Frames, Walker[] Walkers, B
         }, new[] { new Box(330, 100, 100, 190) }));
         return scenes;
     }
+
+    /// <summary>
+    /// Harder than <see cref="Suite"/> where it is easy (kept apart, so the suite's fingerprints stay
+    /// comparable): more people (eight, in both directions on three lanes, two lanes crossing them) and
+    /// longer occlusions (two walkers hidden 3 s behind one occluder at once, one of them overtaking the
+    /// other while hidden). Not tuned: built once and measured as they came.
+    /// </summary>
+    public static IReadOnlyList<SyntheticScene> Harder()
+    {
+        var eight = new List<Walker>();
+        for (int i = 0; i < 3; i++) eight.Add(new Walker(1 + i, new[] { (10 * i, 20.0, 200.0 + 80 * i), (10 * i + 180, 20 + 3.8 * 180, 200.0 + 80 * i) }));
+        for (int i = 0; i < 3; i++) eight.Add(new Walker(4 + i, new[] { (15 * i, 700.0, 215.0 + 80 * i), (15 * i + 180, 700 - 3.6 * 180, 215.0 + 80 * i) }));
+        eight.Add(new Walker(7, new[] { (20, 120.0, 80.0), (220, 600.0, 440.0) }));
+        eight.Add(new Walker(8, new[] { (30, 620.0, 80.0), (230, 140.0, 440.0) }));
+        double occluder = 3 * Fps * 3;   // 3 s at 3 px/frame
+        return new List<SyntheticScene>
+        {
+            new("harder: eight people, two lanes crossing three", 240, eight.ToArray(), Array.Empty<Box>()),
+            new("harder: two hidden 3 s at once, overtaking behind", 300, new[]
+            {
+                new Walker(1, new[] { (0, 40.0, 150.0), (299, 40 + 3.0 * 299, 150.0) }),
+                new Walker(2, new[] { (0, 0.0, 160.0), (299, 3.4 * 299, 160.0) }, 44, 110),
+                new Walker(3, new[] { (20, 720.0, 380.0), (299, 720 - 2.5 * 279, 380.0) }),
+            }, new[] { new Box(220, 110, occluder, 180) }),
+        };
+    }
 }

@@ -56,7 +56,7 @@ public class TrackerContractTests
     public void The_registry_resolves_names_in_any_case_and_an_unknown_name_is_a_typed_error()
     {
         Assert.Contains("ByteTrack", Trackers.Names);
-        Assert.Equal("ByteTrack", Trackers.Default);
+        Assert.Equal("OCSort", Trackers.Default);
         Assert.IsType<ByteTracker>(Trackers.Create("bytetrack"));
         Assert.Equal("ByteTrack", Trackers.Create("BYTETRACK").Name);
         var e = Assert.Throws<UnknownTrackerException>(() => Trackers.Create("NoSuchTracker"));
@@ -140,7 +140,7 @@ public class TrackerContractTests
         Assert.Equivalent(given with { TrackId = 1 }, tracked.Detections[0], strict: true);   // only the id differs (property by property: records compare by reference here)
         Assert.False(frame.Extras.ContainsKey(TrackAssigner.TrackedExtra));
         Assert.Equal(2L, tracked.Extras!["HeldFrom"]);
-        Assert.Equal("ByteTrack", tracked.Extras[TrackAssigner.TrackedExtra]);
+        Assert.Equal(Trackers.Default, tracked.Extras[TrackAssigner.TrackedExtra]);
 
         // Out of order: refused; what passes on is an untracked copy, the input is still untouched.
         var late = On("a.avi", 3, given);

@@ -66,7 +66,7 @@ public class VtestCrossingTests(ITestOutputHelper output)
         [647] = (new(473.7, 227.9, 34.2, 85.6), new(644.4, 194.8, 32.0, 88.7)),
     };
 
-    private static Dictionary<long, List<MotBox>> Truth()
+    internal static Dictionary<long, List<MotBox>> Truth()
     {
         var truth = new Dictionary<long, List<MotBox>>();
         foreach (var (f, (coat, jacket)) in Labels) truth[f] = new List<MotBox> { new(Coat, coat), new(Jacket, jacket) };
