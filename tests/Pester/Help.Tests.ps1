@@ -46,6 +46,7 @@ Describe 'Help' {
             @{ Name = 'Export-FrameDetection'; InputType = 'VideoDetect.Inference.FrameDetections'; OutputType = 'System.IO.FileInfo' }
             @{ Name = 'Import-FrameDetection'; InputType = 'System.String'; OutputType = 'VideoDetect.Inference.FrameDetections' }
             @{ Name = 'Get-DetectionStore'; InputType = 'System.IO.FileInfo'; OutputType = 'VideoDetect.Results.StoreEntry' }
+            @{ Name = 'Export-EventClip'; InputType = 'VideoDetect.Events.DetectionEvent'; OutputType = 'VideoDetect.Events.DetectionEvent' }
         )
     }
     BeforeAll {
@@ -57,7 +58,7 @@ Describe 'Help' {
             (Get-Help $c).Synopsis | Should -Not -BeLike "$c *" -Because "$c needs MAML help"
         }
         @((Get-Module VideoDetect).ExportedCmdlets.Keys | Sort-Object) | Should -Be @(
-            'Add-DetectionTrack', 'ConvertTo-DetectionEvent', 'ConvertTo-FrameBatch', 'Export-AnnotatedVideo', 'Export-FrameDetection', 'Get-DetectionModel', 'Get-DetectionStore', 'Get-VideoInfo', 'Import-DetectionModel', 'Import-FrameDetection', 'Invoke-FrameDetection', 'Remove-DetectionModel', 'Split-VideoClip'
+            'Add-DetectionTrack', 'ConvertTo-DetectionEvent', 'ConvertTo-FrameBatch', 'Export-AnnotatedVideo', 'Export-EventClip', 'Export-FrameDetection', 'Get-DetectionModel', 'Get-DetectionStore', 'Get-VideoInfo', 'Import-DetectionModel', 'Import-FrameDetection', 'Invoke-FrameDetection', 'Remove-DetectionModel', 'Split-VideoClip'
         ) -Because 'a new cmdlet gets a case in $helpCases'
     }
 

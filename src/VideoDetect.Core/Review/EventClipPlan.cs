@@ -15,14 +15,14 @@ public sealed record EventClip(string SourcePath, long First, long Last, IReadOn
 
 /// <summary>
 /// Plans the clips of one video's events: each event's frames widened by the pre- and post-roll
-/// (in time, through the video's exact index, so a variable-rate video gets the right frames),
+/// (frames, or a time read through the video's exact index, so a variable-rate video gets the right frames),
 /// clamped to the video; with merging, clips that overlap or touch (the next starts at most one frame
 /// after the last ends) become one, named after its earliest event.
 /// </summary>
 public static class EventClipPlan
 {
     /// <summary>The clips for <paramref name="events"/> (all of one video, described by <paramref name="index"/>), in order of their first frame.</summary>
-    public static IReadOnlyList<EventClip> Plan(IReadOnlyList<DetectionEvent> events, VideoIndex index, TimeSpan preRoll, TimeSpan postRoll, bool merge, string extension = ".mp4")
+    public static IReadOnlyList<EventClip> Plan(IReadOnlyList<DetectionEvent> events, VideoIndex index, VideoPosition preRoll, VideoPosition postRoll, bool merge, string extension = ".mp4")
     {
         if (index.FrameCount == 0 || events.Count == 0) return Array.Empty<EventClip>();
         var single = new List<EventClip>(events.Count);
@@ -51,12 +51,12 @@ public static class EventClipPlan
     }
 
     /// <summary>The first and last frame of <paramref name="e"/>'s clip: from its start less <paramref name="preRoll"/> to its end plus <paramref name="postRoll"/>, within the video.</summary>
-    public static (long First, long Last) Range(DetectionEvent e, VideoIndex index, TimeSpan preRoll, TimeSpan postRoll)
+    public static (long First, long Last) Range(DetectionEvent e, VideoIndex index, VideoPosition preRoll, VideoPosition postRoll)
     {
         long start = Math.Clamp(e.StartFrame, 0, index.FrameCount - 1), end = Math.Clamp(Math.Max(e.EndFrame, e.StartFrame), 0, index.FrameCount - 1);
-        long first = index.FrameAtOrAfter(index.TimeOfMs(start) - preRoll.TotalMilliseconds);
-        // The last frame shown at or before end + post-roll: the one before the first frame after it.
-        long last = index.FrameAtOrAfter(index.TimeOfMs(end) + postRoll.TotalMilliseconds + 1e-3) - 1;
-        return (Math.Min(first, start), Math.Clamp(last, end, index.FrameCount - 1));
+        // A time: the first frame shown at or after start − pre-roll, the last shown at or before end + post-roll.
+        long first = preRoll.Frames is { } before ? start - before : index.FrameAtOrAfter(index.TimeOfMs(start) - preRoll.Time!.Value.TotalMilliseconds);
+        long last = postRoll.Frames is { } after ? end + after : index.FrameAtOrAfter(index.TimeOfMs(end) + postRoll.Time!.Value.TotalMilliseconds + 1e-3) - 1;
+        return (Math.Clamp(first, 0, start), Math.Clamp(last, end, index.FrameCount - 1));
     }
 }

@@ -9,11 +9,11 @@ namespace VideoDetect.Review;
 /// <summary>How Export-EventClip cuts and writes.</summary>
 public sealed record EventClipOptions
 {
-    /// <summary>Time before an event's first frame the clip starts (clamped to the video).</summary>
-    public TimeSpan PreRoll { get; init; } = TimeSpan.FromSeconds(2);
+    /// <summary>How long before an event's first frame the clip starts, a time or frames (clamped to the video).</summary>
+    public VideoPosition PreRoll { get; init; } = VideoPosition.FromSeconds(2);
 
-    /// <summary>Time after an event's last frame the clip ends (clamped to the video).</summary>
-    public TimeSpan PostRoll { get; init; } = TimeSpan.FromSeconds(2);
+    /// <summary>How long after an event's last frame the clip ends, a time or frames (clamped to the video).</summary>
+    public VideoPosition PostRoll { get; init; } = VideoPosition.FromSeconds(2);
 
     /// <summary>Clips of one video that overlap or touch become one.</summary>
     public bool Merge { get; init; }

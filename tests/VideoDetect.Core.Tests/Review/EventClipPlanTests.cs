@@ -18,18 +18,20 @@ public class EventClipPlanTests
     [Fact]
     public void A_clip_spans_the_event_widened_by_the_rolls_in_time()
     {
-        var clip = Assert.Single(EventClipPlan.Plan(new[] { Event(100, 150) }, Index, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(1), merge: false));
+        var clip = Assert.Single(EventClipPlan.Plan(new[] { Event(100, 150) }, Index, VideoPosition.FromSeconds(2), VideoPosition.FromSeconds(1), merge: false));
         Assert.Equal((50L, 175L), (clip.First, clip.Last));
         Assert.Equal(126, clip.FrameCount);
         Assert.Equal("cam1.person-3.100.mp4", clip.FileName);
+        var inFrames = Assert.Single(EventClipPlan.Plan(new[] { Event(100, 150) }, Index, VideoPosition.FromFrames(7), VideoPosition.FromFrames(3), merge: false));
+        Assert.Equal((93L, 153L), (inFrames.First, inFrames.Last));
     }
 
     [Fact]
     public void The_rolls_are_clamped_to_the_video()
     {
-        var clips = EventClipPlan.Plan(new[] { Event(10, 20), Event(480, 499) }, Index, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2), merge: false);
+        var clips = EventClipPlan.Plan(new[] { Event(10, 20), Event(480, 499) }, Index, VideoPosition.FromSeconds(2), VideoPosition.FromSeconds(2), merge: false);
         Assert.Equal(new[] { (0L, 70L), (430L, 499L) }, clips.Select(c => (c.First, c.Last)));
-        var none = Assert.Single(EventClipPlan.Plan(new[] { Event(200, 210) }, Index, TimeSpan.Zero, TimeSpan.Zero, merge: false));
+        var none = Assert.Single(EventClipPlan.Plan(new[] { Event(200, 210) }, Index, VideoPosition.FromFrames(0), VideoPosition.FromFrames(0), merge: false));
         Assert.Equal((200L, 210L), (none.First, none.Last));
     }
 
@@ -38,7 +40,7 @@ public class EventClipPlanTests
     {
         // Clips (rolls 1 s = 25 frames): 75..175, 150..250 (overlaps it), 251..326 (adjacent), 400..450 (apart).
         var events = new[] { Event(276, 301, track: 9), Event(100, 150, track: 1), Event(175, 225, track: 2), Event(425, 425, track: 4) };
-        var roll = TimeSpan.FromSeconds(1);
+        var roll = VideoPosition.FromSeconds(1);
         Assert.Equal(4, EventClipPlan.Plan(events, Index, roll, roll, merge: false).Count);
         var merged = EventClipPlan.Plan(events, Index, roll, roll, merge: true);
         Assert.Equal(new[] { (75L, 326L), (400L, 450L) }, merged.Select(c => (c.First, c.Last)));

@@ -33,7 +33,7 @@ public class EventClipWriterTests
         return path;
     }
 
-    private static (EventClipExport Export, EventClipOptions Options) Exporter(TimeSpan pre, TimeSpan post, bool merge = false, IReadOnlyList<string>? detections = null)
+    private static (EventClipExport Export, EventClipOptions Options) Exporter(VideoPosition pre, VideoPosition post, bool merge = false, IReadOnlyList<string>? detections = null)
     {
         var options = new EventClipOptions { PreRoll = pre, PostRoll = post, Merge = merge };
         return (new EventClipExport(Encoders.Choose(VideoCodec.H264), options, detections, new VideoIndexCache(null)), options);
@@ -90,7 +90,7 @@ public class EventClipWriterTests
         using var dir = new TempDir();
         string source = MakeSource(dir, gop: 25);
         // Frames 52..70, widened by 0.08 s before (to 50, a key frame) and 1.16 s after (to 99: 100 is a key frame).
-        var (export, _) = Exporter(TimeSpan.FromSeconds(0.08), TimeSpan.FromSeconds(1.16));
+        var (export, _) = Exporter(VideoPosition.FromSeconds(0.08), VideoPosition.FromSeconds(1.16));
         var plan = export.Plan(source, new[] { Event(source, 52, 70) }, dir.Path);
         var written = export.Write(plan, Assert.Single(plan.Clips));
         Assert.Equal(ClipMethod.Copied, written.Method);
@@ -100,11 +100,26 @@ public class EventClipWriterTests
     }
 
     [FfmpegFact]
+    public void The_check_after_a_copy_refuses_a_file_one_frame_off()
+    {
+        using var dir = new TempDir();
+        string source = MakeSource(dir, gop: 25);
+        var probed = VideoProbe.Probe(source, new ProbeOptions { Cache = new VideoIndexCache(null) });
+        var clip = new EventClip(source, 50, 99, new[] { Event(source, 50, 99) }, "x.mp4");
+        string output = dir.File("copy.mp4");
+        Assert.True(ClipCopy.Copy(Encoders.FindFfmpeg()!, probed, clip, null, audio: false, output, default));
+        Assert.True(ClipCopy.Verify(probed, clip, output));
+        Assert.False(ClipCopy.Verify(probed, clip with { First = 51, Last = 100 }, output)); // same length, shifted
+        Assert.False(ClipCopy.Verify(probed, clip with { Last = 100 }, output)); // one frame short
+        Assert.False(ClipCopy.Verify(probed, clip with { Last = 98 }, output)); // one frame long
+    }
+
+    [FfmpegFact]
     public void A_clip_cut_between_key_frames_is_re_encoded_with_exactly_its_frames_and_the_audio()
     {
         using var dir = new TempDir();
         string source = MakeSource(dir, gop: 25);
-        var (export, _) = Exporter(TimeSpan.FromSeconds(0.12), TimeSpan.FromSeconds(0.28));
+        var (export, _) = Exporter(VideoPosition.FromSeconds(0.12), VideoPosition.FromSeconds(0.28));
         var plan = export.Plan(source, new[] { Event(source, 56, 70) }, dir.Path);
         var written = export.Write(plan, Assert.Single(plan.Clips));
         Assert.Equal(ClipMethod.Encoded, written.Method);
@@ -116,14 +131,14 @@ public class EventClipWriterTests
     {
         using var dir = new TempDir();
         string source = MakeSource(dir, gop: 1000); // one key frame, at 0
-        var (export, _) = Exporter(TimeSpan.FromSeconds(0.4), TimeSpan.FromSeconds(0.4));
+        var (export, _) = Exporter(VideoPosition.FromSeconds(0.4), VideoPosition.FromSeconds(0.4));
         var plan = export.Plan(source, new[] { Event(source, 110, 120) }, dir.Path);
         Assert.Equal(new long[] { 0 }, plan.KeyFrames);
         var written = export.Write(plan, Assert.Single(plan.Clips));
         Assert.Equal(ClipMethod.Encoded, written.Method);
         AssertExactly(written.Path, 100, 130);
         // A clip from the one key frame to the end is copied.
-        var (whole, _) = Exporter(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10));
+        var (whole, _) = Exporter(VideoPosition.FromSeconds(10), VideoPosition.FromSeconds(10));
         var all = whole.Plan(source, new[] { Event(source, 60, 61, track: 4) }, dir.Path);
         var copied = whole.Write(all, Assert.Single(all.Clips));
         Assert.Equal(ClipMethod.Copied, copied.Method);
@@ -135,7 +150,7 @@ public class EventClipWriterTests
     {
         using var dir = new TempDir();
         string source = MakeSource(dir, gop: 25);
-        var (export, _) = Exporter(TimeSpan.FromSeconds(0.2), TimeSpan.FromSeconds(0.2), merge: true);
+        var (export, _) = Exporter(VideoPosition.FromSeconds(0.2), VideoPosition.FromSeconds(0.2), merge: true);
         var plan = export.Plan(source, new[] { Event(source, 30, 40, track: 1), Event(source, 45, 60, track: 2), Event(source, 120, 125, track: 3) }, dir.Path);
         Assert.Equal(2, plan.Clips.Count);
         var written = export.Write(plan, plan.Clips[0]);
@@ -166,7 +181,7 @@ public class EventClipWriterTests
             }).ToList());
             w.Commit();
         }
-        var (export, _) = Exporter(TimeSpan.FromSeconds(0.08), TimeSpan.FromSeconds(0.08), detections: TrackBoxes.ResultFilesIn(new[] { dir.Path }));
+        var (export, _) = Exporter(VideoPosition.FromSeconds(0.08), VideoPosition.FromSeconds(0.08), detections: TrackBoxes.ResultFilesIn(new[] { dir.Path }));
         var plan = export.Plan(source, new[] { Event(source, 50, 60, track: 7) }, dir.Path);
         var written = export.Write(plan, Assert.Single(plan.Clips));
         Assert.Equal(ClipMethod.Encoded, written.Method); // drawn on, so never copied
@@ -196,7 +211,7 @@ public class EventClipWriterTests
     {
         using var dir = new TempDir();
         string source = MakeSource(dir, gop: 25);
-        var (export, _) = Exporter(TimeSpan.Zero, TimeSpan.Zero);
+        var (export, _) = Exporter(VideoPosition.FromFrames(0), VideoPosition.FromFrames(0));
         // Past its end, or a start time that is not its frame's: another video under this name.
         Assert.Throws<SourceUnavailableException>(() => export.Plan(source, new[] { Event(source, 140, 160) }, dir.Path));
         Assert.Throws<SourceUnavailableException>(() => export.Plan(source, new[] { Event(source, 40, 50) with { StartTime = TimeSpan.FromSeconds(3) } }, dir.Path));
@@ -205,7 +220,7 @@ public class EventClipWriterTests
         var header = ResultHeader.For(SourceIdentity.Of(source), probed.Info, probed.Index.FrameCount, new DetectionRun(), "1.0", DateTimeOffset.UnixEpoch);
         using (var w = ResultFileWriter.Open(dir.File("cam1.detections.jsonl"), ResultFormat.JsonLines, header, force: false)) w.Commit();
         File.SetLastWriteTimeUtc(source, DateTime.UtcNow.AddHours(1));
-        var (annotating, _) = Exporter(TimeSpan.Zero, TimeSpan.Zero, detections: new[] { dir.File("cam1.detections.jsonl") });
+        var (annotating, _) = Exporter(VideoPosition.FromFrames(0), VideoPosition.FromFrames(0), detections: new[] { dir.File("cam1.detections.jsonl") });
         var changed = Assert.Throws<SourceUnavailableException>(() => annotating.Plan(source, new[] { Event(source, 40, 50) }, dir.Path));
         Assert.Contains("changed", changed.Message);
         File.Delete(source);
@@ -218,12 +233,12 @@ public class EventClipWriterTests
     {
         using var dir = new TempDir();
         string source = MakeSource(dir, gop: 25);
-        var (export, _) = Exporter(TimeSpan.Zero, TimeSpan.Zero);
+        var (export, _) = Exporter(VideoPosition.FromFrames(0), VideoPosition.FromFrames(0));
         var plan = export.Plan(source, new[] { Event(source, 50, 60) }, dir.Path);
         File.WriteAllText(plan.TargetOf(plan.Clips[0]), "old");
         Assert.Throws<OutputExistsException>(() => export.Write(plan, plan.Clips[0]));
         Assert.Equal("old", File.ReadAllText(plan.TargetOf(plan.Clips[0])));
-        var replacing = new EventClipExport(Encoders.Choose(VideoCodec.H264), new EventClipOptions { PreRoll = TimeSpan.Zero, PostRoll = TimeSpan.Zero, Overwrite = true }, null, new VideoIndexCache(null));
+        var replacing = new EventClipExport(Encoders.Choose(VideoCodec.H264), new EventClipOptions { PreRoll = VideoPosition.FromFrames(0), PostRoll = VideoPosition.FromFrames(0), Overwrite = true }, null, new VideoIndexCache(null));
         AssertExactly(replacing.Write(plan, plan.Clips[0]).Path, 50, 60);
     }
 }
