@@ -8,6 +8,9 @@ namespace VideoDetect.Review;
 /// <summary>One video's clips, planned: the source (probed and checked), its key frames, the clips and where they go.</summary>
 public sealed record PlannedClips(ProbedVideo Video, IReadOnlyList<EventClip> Clips, long[]? KeyFrames, string OutputDirectory, (string File, VideoDetect.Video.SourceIdentity Recorded)? Detections)
 {
+    /// <summary>The boxes the clips draw (all their events', over all their frames, read once); null when nothing is drawn.</summary>
+    public TrackBoxes? Boxes { get; init; }
+
     /// <summary>Where <paramref name="clip"/> is written.</summary>
     public string TargetOf(EventClip clip) => Path.Combine(OutputDirectory, clip.FileName);
 }
@@ -32,17 +35,20 @@ public sealed class EventClipExport(EncoderChoice encoder, EventClipOptions opti
     {
         var found = detections is null ? null : TrackBoxes.Find(detections, sourcePath);
         var video = EventSource.Open(sourcePath, events, found?.Recorded, cache, ct);
-        var clips = EventClipPlan.Plan(events, video.Index, options.PreRoll, options.PostRoll, options.Merge);
+        // The clips read the file the probe checked (its full path), whatever form the events' Path has.
+        var clips = EventClipPlan.Plan(events, video.Index, options.PreRoll, options.PostRoll, options.Merge).Select(c => c with { SourcePath = video.Info.Path }).ToList();
         // Key frames matter only to a clip that may be copied (nothing drawn).
         long[]? keys = Annotates ? null : KeyFrames.Of(video.Info.Path, video.Index, cache ?? VideoIndexCache.Shared, ct);
         string folder = outputDirectory ?? Path.GetDirectoryName(video.Info.Path)!;
-        return new PlannedClips(video, clips, keys, folder, found);
+        // The boxes of every clip, in one pass over the result file (one frame in memory at a time).
+        var boxes = Annotates && clips.Count > 0 ? TrackBoxes.Read(found, events, clips.Min(c => c.First), clips.Max(c => c.Last), ct) : null;
+        return new PlannedClips(video, clips, keys, folder, found) { Boxes = boxes };
     }
 
-    /// <summary>Writes one planned clip (drawing its events' tracks when <see cref="Annotates"/>).</summary>
+    /// <summary>Writes one planned clip (drawing its events' boxes when <see cref="Annotates"/>: a track's, or a per-label event's label's).</summary>
     public WrittenClip Write(PlannedClips plan, EventClip clip, CancellationToken ct = default)
     {
-        var boxes = Annotates ? TrackBoxes.Read(plan.Detections, EventClipWriter.TracksOf(clip), clip.First, clip.Last, ct) : null;
+        var boxes = plan.Boxes?.Only(clip.Events, clip.First, clip.Last);
         return EventClipWriter.Write(plan.Video, clip, plan.TargetOf(clip), encoder, plan.KeyFrames, boxes, options, ct);
     }
 }

@@ -89,9 +89,6 @@ public static class EventClipWriter
         writer.Commit();
     }
 
-    /// <summary>The tracks a clip draws: those of its events (per-label events have none).</summary>
-    public static IReadOnlySet<int> TracksOf(EventClip clip) => clip.Events.Where(e => e.TrackId is not null).Select(e => e.TrackId!.Value).ToHashSet();
-
     /// <summary>The events of <paramref name="written"/>, each with <see cref="DetectionEvent.ClipPath"/> set.</summary>
     public static IEnumerable<DetectionEvent> Stamped(WrittenClip written) => written.Clip.Events.Select(e => e with { ClipPath = written.Path });
 }

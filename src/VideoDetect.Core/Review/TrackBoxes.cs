@@ -55,20 +55,45 @@ public sealed class TrackBoxes
     }
 
     /// <summary>
-    /// Reads the boxes of <paramref name="trackIds"/> in frames <paramref name="first"/>..<paramref name="last"/>
+    /// Reads the boxes <paramref name="events"/> draw (<see cref="Drawn"/>) in frames <paramref name="first"/>..<paramref name="last"/>
     /// from <paramref name="found"/> (what <see cref="Find"/> gave; null: no file holds the source, so no boxes).
     /// </summary>
-    public static TrackBoxes Read((string File, SourceIdentity Recorded)? found, IReadOnlySet<int> trackIds, long first, long last, CancellationToken ct = default)
+    public static TrackBoxes Read((string File, SourceIdentity Recorded)? found, IEnumerable<VideoDetect.Events.DetectionEvent> events, long first, long last, CancellationToken ct = default)
     {
+        var wanted = Drawn(events);
         var frames = new Dictionary<long, Detection[]>();
         if (found is not { } f) return new TrackBoxes(frames, null, null);
         foreach (var frame in ResultFileReader.Read(f.File, ct))
         {
             if (frame.FrameIndex < first) continue;
             if (frame.FrameIndex > last) break; // a result file is in frame order
-            frames[frame.FrameIndex] = frame.Detections.Where(d => d.TrackId is { } id && trackIds.Contains(id)).ToArray();
+            frames[frame.FrameIndex] = frame.Detections.Where(wanted).ToArray();
         }
         return new TrackBoxes(frames, f.Recorded, f.File);
+    }
+
+    /// <summary>These boxes, only those <paramref name="events"/> draw, in their frames <paramref name="first"/>..<paramref name="last"/>.</summary>
+    public TrackBoxes Only(IEnumerable<VideoDetect.Events.DetectionEvent> events, long first, long last)
+    {
+        var wanted = Drawn(events);
+        var frames = _frames.Where(kv => kv.Key >= first && kv.Key <= last).ToDictionary(kv => kv.Key, kv => kv.Value.Where(wanted).ToArray());
+        return new TrackBoxes(frames, Recorded, File);
+    }
+
+    /// <summary>
+    /// The detections events draw: a tracked event its track's boxes; a per-label event (no track)
+    /// the boxes of its label, as it is the presence of any such object.
+    /// </summary>
+    public static Func<Detection, bool> Drawn(IEnumerable<VideoDetect.Events.DetectionEvent> events)
+    {
+        var tracks = new HashSet<int>();
+        var labels = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var e in events)
+        {
+            if (e.TrackId is { } id) tracks.Add(id);
+            else labels.Add(e.Label);
+        }
+        return d => d.TrackId is { } id ? tracks.Contains(id) : labels.Contains(d.Label);
     }
 
     /// <summary>A header's source path names <paramref name="sourcePath"/>: the same text, the same full path, or (a path relative to a -Root) its tail.</summary>

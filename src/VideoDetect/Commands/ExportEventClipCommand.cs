@@ -55,7 +55,7 @@ public sealed class ExportEventClipCommand : StoppableCommand
     [Parameter]
     public SwitchParameter Merge { get; set; }
 
-    /// <summary>Draw each event's track (its boxes frame by frame, from -Detections) on its clip; an annotated clip is always re-encoded.</summary>
+    /// <summary>Draw each event's boxes (its track's frame by frame, or a per-label event's label's, from -Detections) on its clip; an annotated clip is always re-encoded.</summary>
     [Parameter(Mandatory = true, ParameterSetName = AnnotateSet)]
     public SwitchParameter Annotate { get; set; }
 
@@ -117,7 +117,9 @@ public sealed class ExportEventClipCommand : StoppableCommand
         PlannedClips plan;
         try
         {
-            plan = UntilStopped(() => _export!.Plan(source, events, _directory, StopToken));
+            // A relative Path is relative to the current location, as PowerShell users mean it.
+            string full = SessionState.Path.GetUnresolvedProviderPathFromPSPath(source);
+            plan = UntilStopped(() => _export!.Plan(full, events, _directory, StopToken));
         }
         catch (VideoDetectException e)
         {

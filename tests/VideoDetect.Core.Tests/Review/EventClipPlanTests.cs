@@ -55,4 +55,15 @@ public class EventClipPlanTests
         Assert.Equal("cam 2.traffic_light-12.7.mp4", EventFileName.Of(Event(7, 9, track: 12, label: "traffic/light", path: "/v/cam 2.avi"), ".mp4"));
         Assert.Equal("cam1._-1.0.mp4", EventFileName.Of(Event(0, 0, track: 1, label: ""), ".mp4"));
     }
+
+    [Fact]
+    public void A_tracked_event_draws_its_track_and_a_per_label_event_its_label()
+    {
+        var drawn = TrackBoxes.Drawn(new[] { Event(1, 2, track: 3), Event(1, 2, track: null, label: "car") });
+        Assert.True(drawn(new VideoDetect.Inference.Detection { Label = "person", TrackId = 3 }));
+        Assert.False(drawn(new VideoDetect.Inference.Detection { Label = "person", TrackId = 4 }));
+        Assert.False(drawn(new VideoDetect.Inference.Detection { Label = "car", TrackId = 5 })); // another track, though a car
+        Assert.True(drawn(new VideoDetect.Inference.Detection { Label = "car" }));
+        Assert.False(drawn(new VideoDetect.Inference.Detection { Label = "person" }));
+    }
 }
