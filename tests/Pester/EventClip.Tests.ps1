@@ -32,7 +32,7 @@ Describe "Export-EventClip on synthetic videos$NoFfmpeg$NoFfprobe" -Skip:(-not (
         $camB = New-TestVideo -Path (Join-Path $src 'camB.mp4') -Frames 100 -Codec @('-c:v', 'libx264', '-g', '25', '-bf', '2')
     }
 
-    It 'writes one clip per event, named <video>.<label>-<track>.<start>.mp4, of the rolled frames, and -PassThru sets ClipPath' {
+    It 'writes one clip per event, named video.label-track.start.mp4, of the rolled frames, and -PassThru sets ClipPath' {
         $out = Join-Path $TestDrive 'clips1'
         $events = @((New-Event $camA 30 40 -Track 3), (New-Event $camA 60 62 -Track 4))
         $written = @($events | Export-EventClip -OutputDirectory $out -PreRoll 5 -PostRoll '0.2s' -PassThru)
