@@ -77,12 +77,13 @@ internal static class ClipCopy
         using (var capture = OpenCvRuntime.OpenCapture(output))
         {
             if (!capture.IsOpened()) return false;
-            using var frame = new Mat();
-            while (capture.Read(frame) && !frame.Empty())
+            // Every frame decoded (Grab), only the first and last converted (Retrieve).
+            while (capture.Grab())
             {
-                if (frames++ == 0) frame.CopyTo(first);
+                frames++;
                 if (frames > clip.FrameCount) return false;
-                if (frames == clip.FrameCount) frame.CopyTo(last);
+                if (frames == 1 && !capture.Retrieve(first)) return false;
+                if (frames == clip.FrameCount && !capture.Retrieve(last)) return false;
             }
         }
         if (frames != clip.FrameCount) return false;
