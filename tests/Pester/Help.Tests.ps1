@@ -51,6 +51,7 @@ Describe 'Help' {
             @{ Name = 'Export-EventSnapshot'; InputType = 'VideoDetect.Events.DetectionEvent'; OutputType = 'VideoDetect.Events.DetectionEvent' }
             @{ Name = 'Measure-DetectionCount'; InputType = 'VideoDetect.Inference.FrameDetections'; OutputType = 'VideoDetect.Review.DetectionCount' }
             @{ Name = 'Export-DetectionReport'; InputType = 'VideoDetect.Events.DetectionEvent'; OutputType = 'System.IO.FileInfo' }
+            @{ Name = 'Export-EventClip'; InputType = 'VideoDetect.Events.DetectionEvent'; OutputType = 'VideoDetect.Events.DetectionEvent' }
         )
     }
     BeforeAll {
@@ -62,7 +63,7 @@ Describe 'Help' {
             (Get-Help $c).Synopsis | Should -Not -BeLike "$c *" -Because "$c needs MAML help"
         }
         @((Get-Module VideoDetect).ExportedCmdlets.Keys | Sort-Object) | Should -Be @(
-            'Add-DetectionTrack', 'ConvertTo-DetectionEvent', 'ConvertTo-FrameBatch', 'Export-AnnotatedVideo', 'Export-DetectionEvent', 'Export-DetectionReport', 'Export-EventSnapshot', 'Export-FrameDetection', 'Get-DetectionModel', 'Get-DetectionStore', 'Get-VideoInfo', 'Import-DetectionEvent', 'Import-DetectionModel', 'Import-FrameDetection', 'Invoke-FrameDetection', 'Measure-DetectionCount', 'Remove-DetectionModel', 'Split-VideoClip'
+            'Add-DetectionTrack', 'ConvertTo-DetectionEvent', 'ConvertTo-FrameBatch', 'Export-AnnotatedVideo', 'Export-DetectionEvent', 'Export-DetectionReport', 'Export-EventClip', 'Export-EventSnapshot', 'Export-FrameDetection', 'Get-DetectionModel', 'Get-DetectionStore', 'Get-VideoInfo', 'Import-DetectionEvent', 'Import-DetectionModel', 'Import-FrameDetection', 'Invoke-FrameDetection', 'Measure-DetectionCount', 'Remove-DetectionModel', 'Split-VideoClip'
         ) -Because 'a new cmdlet gets a case in $helpCases'
     }
 

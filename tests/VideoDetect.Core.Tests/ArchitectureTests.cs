@@ -30,7 +30,7 @@ public class ArchitectureTests
         ["Results"] = new[] { "Errors", "Portable", "Video", "Inference" },
         ["Export"] = new[] { "Errors", "Portable", "Video", "Inference", "Results", "Events" },
         // The morning review (snapshots, clips, the events database, counts, the report): reads everything upstream.
-        ["Review"] = new[] { "Errors", "Portable", "Video", "Inference", "Tracking", "Events", "Results", "Export" },
+        ["Review"] = new[] { "Errors", "Portable", "Video", "Batching", "Inference", "Tracking", "Events", "Results", "Export" },
     };
 
     public static TheoryData<string> Folders() => new(MayUse.Keys);
