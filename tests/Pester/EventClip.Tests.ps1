@@ -37,8 +37,8 @@ Describe "Export-EventClip on synthetic videos$NoFfmpeg$NoFfprobe" -Skip:(-not (
         $events = @((New-Event $camA 30 40 -Track 3), (New-Event $camA 60 62 -Track 4))
         $written = @($events | Export-EventClip -OutputDirectory $out -PreRoll 5 -PostRoll '0.2s' -PassThru)
         $written.Count | Should -Be 2
-        $written[0].ClipPath | Should -Be (Join-Path $out 'camA.person-3.30.mp4')
-        $written[1].ClipPath | Should -Be (Join-Path $out 'camA.person-4.60.mp4')
+        $written[0].ClipPath | Should -Be (Join-Path $out 'camA.person-3.000030.mp4')
+        $written[1].ClipPath | Should -Be (Join-Path $out 'camA.person-4.000060.mp4')
         Get-FrameCount $written[0].ClipPath | Should -Be 21 -Because 'frames 25..45'
         Get-FrameCount $written[1].ClipPath | Should -Be 13 -Because 'frames 55..67'
         $events[0].ClipPath | Should -BeNullOrEmpty -Because 'the input events are not changed'
@@ -48,7 +48,7 @@ Describe "Export-EventClip on synthetic videos$NoFfmpeg$NoFfprobe" -Skip:(-not (
         $out = Join-Path $TestDrive 'clips2'
         $written = @((New-Event $camA 30 40 -Track 3), (New-Event $camA 42 50 -Track 4)) | Export-EventClip -OutputDirectory $out -PreRoll 5 -PostRoll 5 -Merge -PassThru
         $written.Count | Should -Be 2
-        @($written.ClipPath | Select-Object -Unique) | Should -Be (Join-Path $out 'camA.person-3.30.mp4')
+        @($written.ClipPath | Select-Object -Unique) | Should -Be (Join-Path $out 'camA.person-3.000030.mp4')
         Get-FrameCount $written[0].ClipPath | Should -Be 31 -Because 'frames 25..45 and 37..55 make 25..55'
         @(Get-ChildItem $out -Force).Count | Should -Be 1
     }
@@ -57,7 +57,7 @@ Describe "Export-EventClip on synthetic videos$NoFfmpeg$NoFfprobe" -Skip:(-not (
         $out = Join-Path $TestDrive 'clips3'
         $event = New-Event $camA 50 55
         $event | Export-EventClip -OutputDirectory $out
-        $clip = Join-Path $out 'camA.person-1.50.mp4'
+        $clip = Join-Path $out 'camA.person-1.000050.mp4'
         Set-Content -LiteralPath $clip -Value 'old'
         $event | Export-EventClip -OutputDirectory $out -ErrorVariable err -ErrorAction SilentlyContinue
         $err.FullyQualifiedErrorId | Should -Be 'OutputExists,VideoDetect.Commands.ExportEventClipCommand'
@@ -79,7 +79,7 @@ Describe "Export-EventClip on synthetic videos$NoFfmpeg$NoFfprobe" -Skip:(-not (
         $err[0].FullyQualifiedErrorId | Should -Be 'SourceUnavailable,VideoDetect.Commands.ExportEventClipCommand'
         $err[0].TargetObject | Should -Be $gone
         $err[0].Exception.Message | Should -BeLike "*gone.mp4*"
-        $written.ClipPath | Should -Be (Join-Path $out 'camB.person-1.10.mp4')
+        $written.ClipPath | Should -Be (Join-Path $out 'camB.person-1.000010.mp4')
     }
 
     It 'sweeps a killed writer''s temporary clip from the folder, and leaves none of its own' {
@@ -88,7 +88,7 @@ Describe "Export-EventClip on synthetic videos$NoFfmpeg$NoFfprobe" -Skip:(-not (
         Set-Content -LiteralPath $orphan -Value 'half a clip'
         New-Event $camA 20 21 | Export-EventClip -OutputDirectory $out
         Test-Path -LiteralPath $orphan | Should -BeFalse
-        @(Get-ChildItem $out -Force).Name | Should -Be 'camA.person-1.20.mp4'
+        @(Get-ChildItem $out -Force).Name | Should -Be 'camA.person-1.000020.mp4'
     }
 }
 
@@ -106,7 +106,7 @@ Describe "Export-EventClip -Annotate from the result store$NoShared$NoFfmpeg" -S
         $clips = @($written | Where-Object { $_ -is [VideoDetect.Events.DetectionEvent] })
         $clips.Count | Should -Be 2
         foreach ($e in $clips) {
-            Split-Path -Leaf $e.ClipPath | Should -Be "Megamind.face-$($e.TrackId).$($e.StartFrame).mp4"
+            Split-Path -Leaf $e.ClipPath | Should -Be "Megamind.face-$($e.TrackId).$($e.StartFrame.ToString('D6')).mp4"
             Get-FrameCount $e.ClipPath | Should -Be ($e.EndFrame - $e.StartFrame + 1)
             & ffprobe -v error -select_streams a:0 -show_entries stream=codec_type -of csv=p=0 $e.ClipPath | Should -Be 'audio'
         }

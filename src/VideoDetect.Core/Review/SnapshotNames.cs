@@ -25,7 +25,10 @@ public static class SnapshotNames
     public const string CropSuffix = ".crop";
 
     /// <summary>The snapshot's file name for <paramref name="e"/> (<paramref name="crop"/>: the box region's).</summary>
-    public static string For(DetectionEvent e, bool crop = false)
+    public static string For(DetectionEvent e, bool crop = false) => Stem(e) + (crop ? CropSuffix : "") + Extension;
+
+    /// <summary>The name without extension shared by every file written for <paramref name="e"/> (snapshot, clip).</summary>
+    public static string Stem(DetectionEvent e)
     {
         ArgumentNullException.ThrowIfNull(e);
         var inv = CultureInfo.InvariantCulture;
@@ -35,8 +38,7 @@ public static class SnapshotNames
         name.Append(e.StartFrame.ToString("D6", inv));
         if (e.Kind == DetectionEvent.Crossing && e.Line is not null) name.Append('.').Append(Safe(e.Line)).Append('-').Append(Safe(e.Direction ?? ""));
         else if (e.Region is not null) name.Append('.').Append(Safe(e.Region));
-        if (crop) name.Append(CropSuffix);
-        return name.Append(Extension).ToString();
+        return name.ToString();
     }
 
     /// <summary>A name part safe in a file name on every system: letters, digits, '-' and '_' kept, the rest '_'.</summary>

@@ -21,7 +21,7 @@ public class EventClipPlanTests
         var clip = Assert.Single(EventClipPlan.Plan(new[] { Event(100, 150) }, Index, VideoPosition.FromSeconds(2), VideoPosition.FromSeconds(1), merge: false));
         Assert.Equal((50L, 175L), (clip.First, clip.Last));
         Assert.Equal(126, clip.FrameCount);
-        Assert.Equal("cam1.person-3.100.mp4", clip.FileName);
+        Assert.Equal("cam1.person-3.000100.mp4", clip.FileName);
         var inFrames = Assert.Single(EventClipPlan.Plan(new[] { Event(100, 150) }, Index, VideoPosition.FromFrames(7), VideoPosition.FromFrames(3), merge: false));
         Assert.Equal((93L, 153L), (inFrames.First, inFrames.Last));
     }
@@ -45,15 +45,19 @@ public class EventClipPlanTests
         var merged = EventClipPlan.Plan(events, Index, roll, roll, merge: true);
         Assert.Equal(new[] { (75L, 326L), (400L, 450L) }, merged.Select(c => (c.First, c.Last)));
         Assert.Equal(new int?[] { 1, 2, 9 }, merged[0].Events.Select(e => e.TrackId));
-        Assert.Equal("cam1.person-1.100.mp4", merged[0].FileName); // named after its earliest event
+        Assert.Equal("cam1.person-1.000100.mp4", merged[0].FileName); // named after its earliest event
     }
 
     [Fact]
     public void Names_follow_the_rule_and_are_safe_as_file_names()
     {
-        Assert.Equal("cam1.car-n.40.jpg", EventFileName.Of(Event(40, 41, track: null, label: "car"), ".jpg"));
-        Assert.Equal("cam 2.traffic_light-12.7.mp4", EventFileName.Of(Event(7, 9, track: 12, label: "traffic/light", path: "/v/cam 2.avi"), ".mp4"));
-        Assert.Equal("cam1._-1.0.mp4", EventFileName.Of(Event(0, 0, track: 1, label: ""), ".mp4"));
+        Assert.Equal("cam1.car-n.000040.jpg", EventFileName.Of(Event(40, 41, track: null, label: "car"), ".jpg"));
+        Assert.Equal("cam 2.traffic_light-12.000007.mp4", EventFileName.Of(Event(7, 9, track: 12, label: "traffic/light", path: "/v/cam 2.avi"), ".mp4"));
+        Assert.Equal("cam1._-1.000000.mp4", EventFileName.Of(Event(0, 0, track: 1, label: ""), ".mp4"));
+        // One rule for every file of an event: its clip and its snapshot share a name, region or line part included.
+        var inRegion = Event(120, 130) with { Region = "Dock <1>" };
+        Assert.Equal("cam1.person-3.000120.Dock__1_.mp4", EventFileName.Of(inRegion, ".mp4"));
+        Assert.Equal(Path.ChangeExtension(SnapshotNames.For(inRegion), ".mp4"), EventFileName.Of(inRegion, ".mp4"));
     }
 
     [Fact]

@@ -94,7 +94,7 @@ public class EventClipWriterTests
         var plan = export.Plan(source, new[] { Event(source, 52, 70) }, dir.Path);
         var written = export.Write(plan, Assert.Single(plan.Clips));
         Assert.Equal(ClipMethod.Copied, written.Method);
-        Assert.Equal(dir.File("cam1.person-3.52.mp4"), written.Path);
+        Assert.Equal(dir.File("cam1.person-3.000052.mp4"), written.Path);
         AssertExactly(written.Path, 50, 99);
         Assert.Empty(Directory.GetFiles(dir.Path, ".*")); // no temporary file left
     }
@@ -169,7 +169,7 @@ public class EventClipWriterTests
         AssertExactly(written.Path, 25, 65);
         var stamped = EventClipWriter.Stamped(written).ToList();
         Assert.Equal(new int?[] { 1, 2 }, stamped.Select(e => e.TrackId));
-        Assert.All(stamped, e => Assert.Equal(dir.File("cam1.person-1.30.mp4"), e.ClipPath));
+        Assert.All(stamped, e => Assert.Equal(dir.File("cam1.person-1.000030.mp4"), e.ClipPath));
     }
 
     [FfmpegFact]
