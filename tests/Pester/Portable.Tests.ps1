@@ -201,6 +201,33 @@ Describe 'Round trips, field by field' {
         }
     }
 
+    It 'DetectionEvent through <Name>, and the review cmdlets take it' -ForEach @(
+        @{ Name = 'Export-Clixml'; Trip = { param($o) $x = Join-Path $TestDrive 'e.xml'; $o | Export-Clixml $x; Import-Clixml $x } }
+        @{ Name = 'ConvertTo-Json'; Trip = { param($o) $o | ConvertTo-Json | ConvertFrom-Json } }
+        @{ Name = 'ConvertFrom-Json -AsHashtable'; Trip = { param($o) $o | ConvertTo-Json | ConvertFrom-Json -AsHashtable } }
+    ) {
+        $events = @(
+            [VideoDetect.Events.DetectionEvent]@{ Path = (Join-Path $TestDrive 'cam1.mp4'); Label = 'person'; ClassId = 0; TrackId = 7; Region = 'Dock'
+                StartFrame = 3000000000; EndFrame = 3000000042; StartTime = [timespan]::FromTicks(1234567891); EndTime = [timespan]::FromTicks(1276567891)
+                StartedAt = [DateTimeOffset]'2026-12-05T22:15:00.1234567+01:00'; EndedAt = [DateTimeOffset]'2026-12-05T22:15:04.3234567+01:00'
+                FrameCount = 40; MaxConfidence = [float]0.8765432; PeakFrame = 3000000010; X = 10.25; Y = 1 / 3; Width = 40.5; Height = 90.125
+                Stationary = $true; SnapshotPath = '/tmp/a.jpg'; ClipPath = '/tmp/a.mp4' }
+            [VideoDetect.Events.DetectionEvent]@{ Kind = 'Crossing'; Path = (Join-Path $TestDrive 'cam1.mp4'); Label = 'car'; Line = 'Gate'; Direction = 'In'
+                StartFrame = 5; EndFrame = 5; FrameCount = 1; MaxConfidence = [float]0.5; PeakFrame = 5 }
+        )
+        foreach ($o in $events) {
+            $back = [VideoDetect.Commands.PortableObjects]::Convert([VideoDetect.Events.DetectionEvent], (& $Trip $o))
+            Assert-Same $o $back 'DetectionEvent'
+            # CliXml keeps the zone; ConvertFrom-Json parses the ISO text into a DateTime, so JSON keeps the instant (compared above) in UTC.
+            if ($o.StartedAt -and $Name -eq 'Export-Clixml') { $back.StartedAt.Offset | Should -Be $o.StartedAt.Offset -Because 'the time of day keeps its zone' }
+        }
+        # Travelled events bind to the review cmdlets as live ones do.
+        $db = Join-Path $TestDrive "trip-$($Name -replace '\W', '').db"
+        $written = @($events | ForEach-Object { & $Trip $_ } | Export-DetectionEvent -Database $db -PassThru)
+        $written.Count | Should -Be 2
+        @(Import-DetectionEvent -Database $db).Count | Should -Be 2
+    }
+
     It 'a deserialized Detection is not taken for a frame (an error, not an empty frame)' {
         $x = Join-Path $TestDrive 'd.xml'
         $Handmade.Detections[0] | Export-Clixml $x

@@ -25,6 +25,7 @@ public sealed class ExportDetectionEventCommand : PSCmdlet, IDisposable
 
     /// <summary>Events from ConvertTo-DetectionEvent (or Export-EventSnapshot/Export-EventClip -PassThru), each source's together.</summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true)]
+    [PortableObjectTransformation(typeof(DetectionEvent))]
     public DetectionEvent[] InputObject { get; set; } = Array.Empty<DetectionEvent>();
 
     /// <summary>The SQLite file; created when missing (its folder must exist). Several processes may write one file at once.</summary>

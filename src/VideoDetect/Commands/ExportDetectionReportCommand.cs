@@ -24,6 +24,7 @@ public sealed class ExportDetectionReportCommand : PSCmdlet
     /// <summary>Events from ConvertTo-DetectionEvent (or Export-EventSnapshot / Export-EventClip -PassThru, which set SnapshotPath and ClipPath).</summary>
     [Parameter(Position = 1, ValueFromPipeline = true)]
     [AllowEmptyCollection]
+    [PortableObjectTransformation(typeof(DetectionEvent))]
     public DetectionEvent[] InputObject { get; set; } = Array.Empty<DetectionEvent>();
 
     /// <summary>The report folder: made (or, with -Force, an earlier report there replaced) when the report is complete.</summary>

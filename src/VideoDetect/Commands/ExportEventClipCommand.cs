@@ -33,6 +33,7 @@ public sealed class ExportEventClipCommand : StoppableCommand
 
     /// <summary>The events (from ConvertTo-DetectionEvent, live or after Import-FrameDetection).</summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true)]
+    [PortableObjectTransformation(typeof(DetectionEvent))]
     public DetectionEvent InputObject { get; set; } = null!;
 
     /// <summary>The folder the clips are written to (created when missing); default: the current location.</summary>

@@ -27,6 +27,7 @@ public sealed class ExportEventSnapshotCommand : StoppableCommand
 
     /// <summary>Events from ConvertTo-DetectionEvent (or read back), grouped by source as it writes them.</summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true)]
+    [PortableObjectTransformation(typeof(DetectionEvent))]
     public DetectionEvent[] InputObject { get; set; } = Array.Empty<DetectionEvent>();
 
     /// <summary>The folder the snapshots go into; created when missing.</summary>

@@ -27,6 +27,7 @@ public static class PortableObjects
         [typeof(FrameDetections)] = DetectionRecords.ToFrameDetections,
         [typeof(Detection)] = DetectionRecords.ToDetection,
         [typeof(VideoClip)] = ClipRecords.ToClip,
+        [typeof(Events.DetectionEvent)] = Events.EventRecords.ToEvent,
     };
 
     /// <summary>Types that hold process-local state: what the error says to send instead.</summary>
