@@ -275,7 +275,7 @@ Describe 'The about_ topics, the README and ARCHITECTURE.md' {
             @{ Topic = 'about_VideoDetect'; Says = 'Split-VideoClip', 'ConvertTo-FrameBatch', 'Invoke-FrameDetection', 'Export-AnnotatedVideo', 'FrameCountMethod', 'VIDEODETECT_CACHE', '-SkipStatic', '-Family' }
             @{ Topic = 'about_VideoDetect_ResultStore'; Says = 'Export-FrameDetection', 'Import-FrameDetection', 'Get-DetectionStore', '-ResumeFrom', '-Shard', '-Root', 'VIDEODETECT_ROOT', '\.partial', 'ResumeMismatch', 'OutputInUse' }
             @{ Topic = 'about_VideoDetect_Tracking'; Says = 'Add-DetectionTrack', 'ConvertTo-DetectionEvent', 'TrackId', '-Region', '-Line', '-CrossingFrames', 'VideoDetect\.Pester', 'HaveDetectionEvent' }
-            @{ Topic = 'about_VideoDetect_Review'; Says = 'Export-DetectionReport', 'StartedAt', 'SnapshotPath', 'ClipPath', '-Store', 'data-video', 'data-role="timeline"', 'img\.snapshot', 'SourceUnavailable' }
+            @{ Topic = 'about_VideoDetect_Review'; Says = 'Export-DetectionReport', 'StartedAt', 'SnapshotPath', 'ClipPath', '-Store', 'data-video', 'data-role="timeline"', 'img\.snapshot', 'SourceUnavailable', '-RecordingStart', 'Measure-DetectionCount', 'Export-EventSnapshot', 'Export-EventClip', 'Export-DetectionEvent', 'user_version' }
             @{ Topic = 'about_VideoDetect_Errors'; Says = @() }
         )
     }
