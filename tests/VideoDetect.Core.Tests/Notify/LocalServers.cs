@@ -1,0 +1,78 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Xunit;
+
+namespace VideoDetect.Tests.Notify;
+
+/// <summary>Real endpoints the Notify tests start on 127.0.0.1: a free port, Debian's mosquitto broker and its mosquitto_sub.</summary>
+internal static class LocalServers
+{
+    public const string MosquittoPath = "/usr/sbin/mosquitto";
+
+    public static string? MosquittoSubPath => new[] { "/usr/bin/mosquitto_sub", "/usr/local/bin/mosquitto_sub" }.FirstOrDefault(File.Exists);
+
+    public static bool MosquittoAvailable => File.Exists(MosquittoPath) && MosquittoSubPath is not null;
+
+    public const string MosquittoMissing = "Debian's mosquitto and mosquitto-clients are not installed (build.ps1 deps installs them as root).";
+
+    public static int FreePort()
+    {
+        var l = new TcpListener(IPAddress.Loopback, 0);
+        l.Start();
+        int port = ((IPEndPoint)l.LocalEndpoint).Port;
+        l.Stop();
+        return port;
+    }
+
+    /// <summary>Waits until something accepts connections on the port.</summary>
+    public static void WaitListening(int port, TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < timeout)
+        {
+            try
+            {
+                using var c = new TcpClient();
+                c.Connect(IPAddress.Loopback, port);
+                return;
+            }
+            catch (SocketException) { Thread.Sleep(50); }
+        }
+        throw new TimeoutException($"Nothing listens on 127.0.0.1:{port} after {timeout}.");
+    }
+
+    /// <summary>A mosquitto broker on 127.0.0.1:<paramref name="port"/>, killed at dispose.</summary>
+    public static Process StartBroker(int port)
+    {
+        var p = Process.Start(new ProcessStartInfo(MosquittoPath, $"-p {port}") { RedirectStandardError = true, RedirectStandardOutput = true })!;
+        WaitListening(port, TimeSpan.FromSeconds(10));
+        return p;
+    }
+
+    /// <summary>mosquitto_sub taking <paramref name="count"/> messages of <paramref name="topic"/> with QoS 1 ("%q %p": the QoS and the payload per line).</summary>
+    public static Process Subscribe(int port, string topic, int count)
+    {
+        var psi = new ProcessStartInfo(MosquittoSubPath!) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { "-h", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-t", topic, "-q", "1", "-C", count.ToString(System.Globalization.CultureInfo.InvariantCulture), "-F", "%q %p", "-W", "30" })
+            psi.ArgumentList.Add(a);
+        return Process.Start(psi)!;
+    }
+
+    public static void Stop(Process? p)
+    {
+        if (p is null) return;
+        try { if (!p.HasExited) { p.Kill(); p.WaitForExit(5000); } }
+        catch (InvalidOperationException) { /* gone */ }
+        p.Dispose();
+    }
+}
+
+/// <summary>A fact that needs Debian's mosquitto; skipped with the reason when it is absent.</summary>
+public sealed class MosquittoFactAttribute : FactAttribute
+{
+    public MosquittoFactAttribute()
+    {
+        if (!LocalServers.MosquittoAvailable) Skip = LocalServers.MosquittoMissing;
+    }
+}
