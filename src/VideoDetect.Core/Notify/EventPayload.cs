@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using VideoDetect.Events;
 
@@ -27,7 +28,8 @@ public static class EventPayload
     {
         ArgumentNullException.ThrowIfNull(e);
         using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer))
+        // Relaxed escaping: '+' of an offset and non-ASCII labels stay as they are (the payload is never embedded in HTML).
+        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             w.WriteStartObject();
             w.WriteString("type", TypeOf(e));
