@@ -42,13 +42,42 @@ internal static class LocalServers
         throw new TimeoutException($"Nothing listens on 127.0.0.1:{port} after {timeout}.");
     }
 
-    /// <summary>A mosquitto broker on 127.0.0.1:<paramref name="port"/>, killed at dispose.</summary>
-    public static Process StartBroker(int port)
+    /// <summary>A mosquitto broker on 127.0.0.1:<paramref name="port"/>, verbose (its log tells when a subscriber is in place); stop it with <see cref="Stop(Broker?)"/>.</summary>
+    public static Broker StartBroker(int port)
     {
-        var p = Process.Start(new ProcessStartInfo(MosquittoPath, $"-p {port}") { RedirectStandardError = true, RedirectStandardOutput = true })!;
+        var b = new Broker(Process.Start(new ProcessStartInfo(MosquittoPath, $"-v -p {port}") { RedirectStandardError = true, RedirectStandardOutput = true })!);
         WaitListening(port, TimeSpan.FromSeconds(10));
-        return p;
+        return b;
     }
+
+    /// <summary>A running broker and the lines of its log.</summary>
+    public sealed class Broker
+    {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<string> _log = new();
+        public Process Process { get; }
+
+        public Broker(Process process)
+        {
+            Process = process;
+            process.ErrorDataReceived += (_, e) => { if (e.Data is not null) _log.Enqueue(e.Data); };
+            process.OutputDataReceived += (_, e) => { if (e.Data is not null) _log.Enqueue(e.Data); };
+            process.BeginErrorReadLine();
+            process.BeginOutputReadLine();
+        }
+
+        /// <summary>Waits until <paramref name="count"/> SUBSCRIBEs have reached the broker (so nothing published after it is missed).</summary>
+        public void WaitSubscribed(int count = 1)
+        {
+            var clock = Stopwatch.StartNew();
+            while (_log.Count(l => l.Contains("Received SUBSCRIBE", StringComparison.Ordinal)) < count)
+            {
+                if (clock.Elapsed > TimeSpan.FromSeconds(20)) throw new TimeoutException("No subscriber reached the broker: " + string.Join(" | ", _log));
+                Thread.Sleep(20);
+            }
+        }
+    }
+
+    public static void Stop(Broker? b) => Stop(b?.Process);
 
     /// <summary>mosquitto_sub taking <paramref name="count"/> messages of <paramref name="topic"/> with QoS 1 ("%q %p": the QoS and the payload per line).</summary>
     public static Process Subscribe(int port, string topic, int count)
@@ -57,6 +86,30 @@ internal static class LocalServers
         foreach (var a in new[] { "-h", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-t", topic, "-q", "1", "-C", count.ToString(System.Globalization.CultureInfo.InvariantCulture), "-F", "%q %p", "-W", "30" })
             psi.ArgumentList.Add(a);
         return Process.Start(psi)!;
+    }
+
+    /// <summary>The sender's next report, waiting for it up to <paramref name="timeout"/> (a loaded machine may start the sender task late).</summary>
+    public static async Task<VideoDetect.Notify.SendReport> NextReport(VideoDetect.Notify.EventSender sender, TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            if (sender.TryTakeReport(out var r)) return r;
+            if (clock.Elapsed > timeout) throw new TimeoutException($"No report from the sender within {timeout}.");
+            await Task.Delay(20);
+        }
+    }
+
+    /// <summary>Waits until <paramref name="condition"/> holds, up to <paramref name="timeout"/>; false if it never did.</summary>
+    public static async Task<bool> WaitUntil(Func<bool> condition, TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!condition())
+        {
+            if (clock.Elapsed > timeout) return false;
+            await Task.Delay(20);
+        }
+        return true;
     }
 
     public static void Stop(Process? p)

@@ -19,7 +19,7 @@ public class MqttTransportTests
         try
         {
             sub = LocalServers.Subscribe(port, "videodetect/cam3", 3);
-            await Task.Delay(500); // the subscription is in place
+            broker.WaitSubscribed();
             await using var sender = new EventSender(new MqttTransport(new MqttEndpoint("127.0.0.1", port), "videodetect/cam3"));
             for (int i = 1; i <= 3; i++) sender.TryEnqueue(EventPayloadTests.Sample(i) with { IsOpen = i == 1 });
             sender.Complete();
@@ -44,16 +44,15 @@ public class MqttTransportTests
     public async Task A_broker_down_at_the_start_gets_the_queued_events_once_it_is_started()
     {
         int port = LocalServers.FreePort();
-        System.Diagnostics.Process? broker = null, sub = null;
+        LocalServers.Broker? broker = null;
+        System.Diagnostics.Process? sub = null;
         try
         {
             var held = new HeldTransport(new MqttTransport(new MqttEndpoint("127.0.0.1", port), "vd/late"));
             await using var sender = new EventSender(held,
                 new NotifyOptions { RetryDelay = TimeSpan.FromMilliseconds(100), MaxRetryDelay = TimeSpan.FromMilliseconds(400) });
             for (int i = 1; i <= 5; i++) Assert.True(sender.TryEnqueue(EventPayloadTests.Sample(i)));
-            await Task.Delay(1000);
-            var reports = new List<SendReport>();
-            while (sender.TryTakeReport(out var r)) reports.Add(r);
+            var reports = new List<SendReport> { await LocalServers.NextReport(sender, TimeSpan.FromSeconds(20)) };
             Assert.Equal(SendReportKind.Down, reports[0].Kind);
             Assert.Equal(5, reports[0].Waiting);
             Assert.Equal((0L, 5), (sender.Sent, sender.Waiting));
@@ -63,7 +62,7 @@ public class MqttTransportTests
             held.Hold = true;
             broker = LocalServers.StartBroker(port);
             sub = LocalServers.Subscribe(port, "vd/late", 5);
-            await Task.Delay(500);
+            broker.WaitSubscribed();
             held.Hold = false;
             sender.Complete();
             Assert.True(sender.WaitIdle(TimeSpan.FromSeconds(20)));

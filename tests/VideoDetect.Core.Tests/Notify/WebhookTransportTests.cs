@@ -91,8 +91,7 @@ public class WebhookTransportTests
         int port = LocalServers.FreePort();
         await using var sender = new EventSender(new WebhookTransport(new Uri($"http://127.0.0.1:{port}/hook/")), Fast);
         for (int i = 1; i <= 4; i++) sender.TryEnqueue(EventPayloadTests.Sample(i));
-        await Task.Delay(700);
-        Assert.True(sender.TryTakeReport(out var first));
+        var first = await LocalServers.NextReport(sender, TimeSpan.FromSeconds(20));
         Assert.Equal((SendReportKind.Down, 4), (first.Kind, first.Waiting));
         Assert.Equal(4, sender.Waiting);
 
