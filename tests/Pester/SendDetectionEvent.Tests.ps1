@@ -133,8 +133,10 @@ Describe 'Send-DetectionEvent to MQTT' {
         $errs | Should -BeNullOrEmpty
     }
 
-    It 'a -MqttServer that is not host:port is a terminating parameter error' {
+    It 'a -MqttServer that is not host:port, a -Uri that is not http(s) and a negative -FlushTimeout are parameter errors' {
         { New-Events 1 | Send-DetectionEvent -MqttServer 'mqtt://broker:1883' -Topic vd/x } | Should -Throw -ErrorId 'ParameterArgumentValidationError,VideoDetect.Commands.SendDetectionEventCommand'
+        { New-Events 1 | Send-DetectionEvent -Uri 'ftp://host/hook' } | Should -Throw -ErrorId 'ParameterArgumentValidationError,VideoDetect.Commands.SendDetectionEventCommand'
+        { New-Events 1 | Send-DetectionEvent -Uri 'http://127.0.0.1:9/hook' -FlushTimeout '-00:00:01' } | Should -Throw -ErrorId 'ParameterArgumentValidationError,VideoDetect.Commands.SendDetectionEventCommand'
     }
 }
 

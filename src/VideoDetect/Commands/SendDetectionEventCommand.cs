@@ -27,6 +27,7 @@ public sealed class SendDetectionEventCommand : StoppableCommand
     /// <summary>The MQTT broker, host:port (port 1883, or 8883 with -UseTls, when left out).</summary>
     [Parameter(Mandatory = true, ParameterSetName = MqttSet)]
     [ValidateNotNullOrEmpty]
+    [ValidateMqttServer]
     public string MqttServer { get; set; } = "";
 
     /// <summary>The topic each event is published to (no wildcards).</summary>
@@ -41,6 +42,7 @@ public sealed class SendDetectionEventCommand : StoppableCommand
     /// <summary>The webhook: each event is POSTed as application/json.</summary>
     [Parameter(Mandatory = true, ParameterSetName = WebhookSet)]
     [ValidateNotNull]
+    [ValidateWebhookUri]
     public Uri? Uri { get; set; }
 
     /// <summary>User name and password: the broker's login, or the webhook's Basic authentication.</summary>
@@ -59,30 +61,17 @@ public sealed class SendDetectionEventCommand : StoppableCommand
 
     /// <summary>How long the end of the pipeline waits for the queue to be sent.</summary>
     [Parameter]
+    [ValidatePositive(AllowZero = true)]
     public TimeSpan FlushTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>The longest wait between retries (they start at 0.5 s and double).</summary>
+    /// <summary>The longest wait between retries (they start at 0.5 s, or at this when it is shorter, and double).</summary>
     [Parameter]
+    [ValidatePositive]
     public TimeSpan MaxRetryDelay { get; set; } = new NotifyOptions().MaxRetryDelay;
 
     /// <summary>Write each closed event once it has been delivered (opened messages are not passed on).</summary>
     [Parameter]
     public SwitchParameter PassThru { get; set; }
-
-    protected override void BeginProcessing()
-    {
-        if (FlushTimeout < TimeSpan.Zero) ThrowTerminatingError(new ErrorRecord(new ArgumentOutOfRangeException(nameof(FlushTimeout), "-FlushTimeout cannot be negative."), "ParameterArgumentValidationError", ErrorCategory.InvalidArgument, FlushTimeout));
-        if (MaxRetryDelay < new NotifyOptions().RetryDelay) ThrowTerminatingError(new ErrorRecord(new ArgumentOutOfRangeException(nameof(MaxRetryDelay), "-MaxRetryDelay is at least 0.5 s."), "ParameterArgumentValidationError", ErrorCategory.InvalidArgument, MaxRetryDelay));
-        if (ParameterSetName == MqttSet)
-        {
-            try { _ = MqttEndpoint.Parse(MqttServer, UseTls); }
-            catch (FormatException e) { ThrowTerminatingError(new ErrorRecord(e, "ParameterArgumentValidationError", ErrorCategory.InvalidArgument, MqttServer)); }
-        }
-        else if (Uri is not { IsAbsoluteUri: true } u || (u.Scheme != System.Uri.UriSchemeHttp && u.Scheme != System.Uri.UriSchemeHttps))
-        {
-            ThrowTerminatingError(new ErrorRecord(new ArgumentException($"-Uri is an absolute http:// or https:// address, not '{Uri}'."), "ParameterArgumentValidationError", ErrorCategory.InvalidArgument, Uri));
-        }
-    }
 
     protected override void ProcessRecord()
     {
@@ -90,7 +79,7 @@ public sealed class SendDetectionEventCommand : StoppableCommand
         {
             if (e is null || (e.IsOpen && !OnOpen)) continue;
             if (!ShouldProcess(TargetName, $"Send the {EventPayload.TypeOf(e)} message of {e.Describe()}")) continue;
-            _sender ??= new EventSender(OpenTransport(), new NotifyOptions { QueueLimit = QueueLimit, MaxRetryDelay = MaxRetryDelay });
+            _sender ??= new EventSender(OpenTransport(), Options());
             if (_sender.TryEnqueue(e)) _overflowing = false;
             else if (!_overflowing)
             {
@@ -148,6 +137,12 @@ public sealed class SendDetectionEventCommand : StoppableCommand
                     break;
             }
         }
+    }
+
+    private NotifyOptions Options()
+    {
+        var defaults = new NotifyOptions();
+        return defaults with { QueueLimit = QueueLimit, MaxRetryDelay = MaxRetryDelay, RetryDelay = MaxRetryDelay < defaults.RetryDelay ? MaxRetryDelay : defaults.RetryDelay };
     }
 
     private string TargetName => ParameterSetName == MqttSet ? $"{MqttEndpoint.Parse(MqttServer, UseTls)}/{Topic}" : Uri!.ToString();
