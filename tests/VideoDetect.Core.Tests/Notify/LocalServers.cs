@@ -50,6 +50,19 @@ internal static class LocalServers
         return b;
     }
 
+    /// <summary>A broker that takes only <paramref name="user"/>/<paramref name="password"/> (a password file made by mosquitto_passwd in <paramref name="dir"/>).</summary>
+    public static Broker StartBrokerWithLogin(int port, string dir, string user, string password)
+    {
+        string passwords = Path.Combine(dir, "passwords"), conf = Path.Combine(dir, "mosquitto.conf");
+        var made = Process.Start(new ProcessStartInfo("/usr/bin/mosquitto_passwd") { ArgumentList = { "-b", "-c", passwords, user, password } })!;
+        made.WaitForExit(10_000);
+        // As this user: run as root, mosquitto would switch to its own user, which may not read the temporary folder.
+        File.WriteAllText(conf, $"listener {port} 127.0.0.1\nallow_anonymous false\npassword_file {passwords}\nuser {Environment.UserName}\n");
+        var b = new Broker(Process.Start(new ProcessStartInfo(MosquittoPath, $"-v -c {conf}") { RedirectStandardError = true, RedirectStandardOutput = true })!);
+        WaitListening(port, TimeSpan.FromSeconds(10));
+        return b;
+    }
+
     /// <summary>A running broker and the lines of its log.</summary>
     public sealed class Broker
     {
@@ -80,9 +93,10 @@ internal static class LocalServers
     public static void Stop(Broker? b) => Stop(b?.Process);
 
     /// <summary>mosquitto_sub taking <paramref name="count"/> messages of <paramref name="topic"/> with QoS 1 ("%q %p": the QoS and the payload per line).</summary>
-    public static Process Subscribe(int port, string topic, int count)
+    public static Process Subscribe(int port, string topic, int count, string? user = null, string? password = null)
     {
         var psi = new ProcessStartInfo(MosquittoSubPath!) { RedirectStandardOutput = true, RedirectStandardError = true };
+        if (user is not null) foreach (var a in new[] { "-u", user, "-P", password ?? "" }) psi.ArgumentList.Add(a);
         foreach (var a in new[] { "-h", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-t", topic, "-q", "1", "-C", count.ToString(System.Globalization.CultureInfo.InvariantCulture), "-F", "%q %p", "-W", "30" })
             psi.ArgumentList.Add(a);
         return Process.Start(psi)!;

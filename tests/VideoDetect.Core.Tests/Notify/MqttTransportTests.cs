@@ -78,6 +78,38 @@ public class MqttTransportTests
         }
     }
 
+    [MosquittoFact]
+    public async Task With_a_login_the_right_credentials_deliver_and_wrong_ones_are_a_failure_that_is_retried()
+    {
+        using var dir = new TempDir();
+        int port = LocalServers.FreePort();
+        var broker = LocalServers.StartBrokerWithLogin(port, dir.Path, "ops", "s3cret");
+        System.Diagnostics.Process? sub = null;
+        try
+        {
+            await using (var wrong = new EventSender(new MqttTransport(new MqttEndpoint("127.0.0.1", port), "vd/login", "ops", "nope")))
+            {
+                wrong.TryEnqueue(EventPayloadTests.Sample(1));
+                var down = await LocalServers.NextReport(wrong, TimeSpan.FromSeconds(20));
+                Assert.Equal(SendReportKind.Down, down.Kind);
+                Assert.Equal(0, wrong.Sent);
+            }
+            sub = LocalServers.Subscribe(port, "vd/login", 1, "ops", "s3cret");
+            broker.WaitSubscribed();
+            await using var right = new EventSender(new MqttTransport(new MqttEndpoint("127.0.0.1", port), "vd/login", "ops", "s3cret"));
+            right.TryEnqueue(EventPayloadTests.Sample(2));
+            right.Complete();
+            Assert.True(right.WaitIdle(TimeSpan.FromSeconds(20)));
+            string output = await sub.StandardOutput.ReadToEndAsync();
+            Assert.Equal(new[] { 2 }, Lines(output).Select(l => l.Json.GetProperty("trackId").GetInt32()));
+        }
+        finally
+        {
+            LocalServers.Stop(sub);
+            LocalServers.Stop(broker);
+        }
+    }
+
     /// <summary>Passes sends to the real transport, or fails them while <see cref="Hold"/> is set (the test's window to subscribe).</summary>
     private sealed class HeldTransport(INotificationTransport inner) : INotificationTransport
     {
