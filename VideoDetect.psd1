@@ -10,7 +10,7 @@
     CompatiblePSEditions = @('Core')
     FormatsToProcess     = @('VideoDetect.format.ps1xml')
     TypesToProcess       = @('VideoDetect.types.ps1xml')
-    CmdletsToExport      = @('Get-VideoInfo', 'Split-VideoClip', 'ConvertTo-FrameBatch', 'Import-DetectionModel', 'Get-DetectionModel', 'Remove-DetectionModel', 'Invoke-FrameDetection', 'Add-DetectionTrack', 'ConvertTo-DetectionEvent', 'Export-AnnotatedVideo', 'Export-FrameDetection', 'Import-FrameDetection', 'Get-DetectionStore', 'Export-DetectionEvent', 'Import-DetectionEvent', 'Export-EventSnapshot', 'Measure-DetectionCount', 'Export-DetectionReport', 'Export-EventClip')
+    CmdletsToExport      = @('Get-VideoInfo', 'Split-VideoClip', 'ConvertTo-FrameBatch', 'Import-DetectionModel', 'Get-DetectionModel', 'Remove-DetectionModel', 'Invoke-FrameDetection', 'Add-DetectionTrack', 'ConvertTo-DetectionEvent', 'Export-AnnotatedVideo', 'Export-FrameDetection', 'Import-FrameDetection', 'Get-DetectionStore', 'Export-DetectionEvent', 'Import-DetectionEvent', 'Export-EventSnapshot', 'Measure-DetectionCount', 'Export-DetectionReport', 'Export-EventClip', 'Send-DetectionEvent')
     FunctionsToExport    = @()
     VariablesToExport    = @()
     AliasesToExport      = @()

@@ -88,6 +88,9 @@ function Invoke-Deps {
         if (-not (Test-Path /usr/bin/chromium)) { $missing += 'chromium' }
         if (-not (Test-Path /usr/bin/chromedriver)) { $missing += 'chromium-driver' }
         if (-not (Get-Command sqlite3 -ErrorAction Ignore)) { $missing += 'sqlite3' }
+        # Send-DetectionEvent's broker and subscriber (tests/Pester/SendDetectionEvent.Tests.ps1, Notify xunit tests).
+        if (-not (Test-Path /usr/sbin/mosquitto)) { $missing += 'mosquitto' }
+        if (-not (Get-Command mosquitto_sub -ErrorAction Ignore)) { $missing += 'mosquitto-clients' }
     }
     if ($missing) {
         if ($isRoot -and (Get-Command apt-get -ErrorAction Ignore)) {

@@ -60,11 +60,14 @@ Import-Module VideoDetect
 `$d = @(Split-VideoClip '$video' -Length 8 -End 8 | ConvertTo-FrameBatch -WarningVariable +w -WarningAction SilentlyContinue | Invoke-FrameDetection)
 `$db = Join-Path '$TempHome' 'events.db'
 [VideoDetect.Events.DetectionEvent]@{ Path = '$video'; Label = 'face'; TrackId = 1; EndFrame = 7 } | Export-DetectionEvent -Database `$db
+# Send-DetectionEvent to a port where no broker listens: MQTTnet must load from the module folder to try it.
+[VideoDetect.Events.DetectionEvent]@{ Path = '$video'; Label = 'face'; TrackId = 1 } | Send-DetectionEvent -MqttServer 127.0.0.1:1 -Topic vd/t -FlushTimeout 00:00:01 -ErrorAction SilentlyContinue -ErrorVariable mqErr
 [pscustomobject]@{
     Installed = `$installed.InstalledLocation; Base = `$m.ModuleBase; Version = "`$(`$m.Version)"
     Cmdlets = @(`$m.ExportedCmdlets.Keys | Sort-Object); Functions = `$m.ExportedFunctions.Count
     Frames = `$info.FrameCount; Width = `$info.Width; Detected = `$d.Count; Warnings = `$w.Count
     Events = @(Import-DetectionEvent `$db -Label face).Count
+    Mqtt = @(`$mqErr | ForEach-Object FullyQualifiedErrorId | Select-Object -Unique); MqttLoadedFrom = @([AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { `$_.GetName().Name -eq 'MQTTnet' } | ForEach-Object Location)
     Provider = "`$((Get-DetectionModel).Provider)"; Reason = (Get-DetectionModel).FallbackReason
     Topics = @(foreach (`$t in 'about_VideoDetect', 'about_VideoDetect_ResultStore', 'about_VideoDetect_Tracking', 'about_VideoDetect_Errors') {
         if ((Get-Help `$t -ErrorAction SilentlyContinue | Out-String) -match "(?m)^\s*(TOPIC\s*\r?\n\s*)?`$t\b") { `$t } })
@@ -95,6 +98,11 @@ Import-Module VideoDetect
 
     It 'writes and reads an events database (its native e_sqlite3 found in the installed module folder)' {
         $result.Events | Should -Be 1
+    }
+
+    It 'loads MQTTnet from the installed module folder: Send-DetectionEvent tries the broker and says it cannot reach it' {
+        $result.Mqtt | Should -Be 'NotificationFailed,VideoDetect.Commands.SendDetectionEventCommand'
+        $result.MqttLoadedFrom | Should -BeLike "$($result.Base)*MQTTnet.dll"
     }
 
     It 'serves the about_ topics with Get-Help, installed as a user installs it' {

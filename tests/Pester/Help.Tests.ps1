@@ -52,6 +52,7 @@ Describe 'Help' {
             @{ Name = 'Measure-DetectionCount'; InputType = 'VideoDetect.Inference.FrameDetections'; OutputType = 'VideoDetect.Review.DetectionCount' }
             @{ Name = 'Export-DetectionReport'; InputType = 'VideoDetect.Events.DetectionEvent'; OutputType = 'System.IO.FileInfo' }
             @{ Name = 'Export-EventClip'; InputType = 'VideoDetect.Events.DetectionEvent'; OutputType = 'VideoDetect.Events.DetectionEvent' }
+            @{ Name = 'Send-DetectionEvent'; InputType = 'VideoDetect.Events.DetectionEvent'; OutputType = 'VideoDetect.Events.DetectionEvent' }
         )
     }
     BeforeAll {
@@ -63,7 +64,7 @@ Describe 'Help' {
             (Get-Help $c).Synopsis | Should -Not -BeLike "$c *" -Because "$c needs MAML help"
         }
         @((Get-Module VideoDetect).ExportedCmdlets.Keys | Sort-Object) | Should -Be @(
-            'Add-DetectionTrack', 'ConvertTo-DetectionEvent', 'ConvertTo-FrameBatch', 'Export-AnnotatedVideo', 'Export-DetectionEvent', 'Export-DetectionReport', 'Export-EventClip', 'Export-EventSnapshot', 'Export-FrameDetection', 'Get-DetectionModel', 'Get-DetectionStore', 'Get-VideoInfo', 'Import-DetectionEvent', 'Import-DetectionModel', 'Import-FrameDetection', 'Invoke-FrameDetection', 'Measure-DetectionCount', 'Remove-DetectionModel', 'Split-VideoClip'
+            'Add-DetectionTrack', 'ConvertTo-DetectionEvent', 'ConvertTo-FrameBatch', 'Export-AnnotatedVideo', 'Export-DetectionEvent', 'Export-DetectionReport', 'Export-EventClip', 'Export-EventSnapshot', 'Export-FrameDetection', 'Get-DetectionModel', 'Get-DetectionStore', 'Get-VideoInfo', 'Import-DetectionEvent', 'Import-DetectionModel', 'Import-FrameDetection', 'Invoke-FrameDetection', 'Measure-DetectionCount', 'Remove-DetectionModel', 'Send-DetectionEvent', 'Split-VideoClip'
         ) -Because 'a new cmdlet gets a case in $helpCases'
     }
 
@@ -170,6 +171,7 @@ Describe 'Help' {
                 @{ Type = [VideoDetect.Commands.ConvertToDetectionEventCommand]; Name = 'ConvertTo-DetectionEvent'; Params = 'MaxGap', 'MinDuration', 'MinConfidence', 'CrossingFrames' }
                 @{ Type = [VideoDetect.Commands.ExportDetectionEventCommand]; Name = 'Export-DetectionEvent'; Params = 'BusyTimeout' }
                 @{ Type = [VideoDetect.Commands.MeasureDetectionCountCommand]; Name = 'Measure-DetectionCount'; Params = 'Interval', 'MinConfidence' }
+                @{ Type = [VideoDetect.Commands.SendDetectionEventCommand]; Name = 'Send-DetectionEvent'; Params = 'QueueLimit', 'FlushTimeout', 'MaxRetryDelay' }
             )) {
             $instance = [Activator]::CreateInstance($c.Type)
             foreach ($p in $c.Params) {
@@ -275,7 +277,7 @@ Describe 'The about_ topics, the README and ARCHITECTURE.md' {
             @{ Topic = 'about_VideoDetect'; Says = 'Split-VideoClip', 'ConvertTo-FrameBatch', 'Invoke-FrameDetection', 'Export-AnnotatedVideo', 'FrameCountMethod', 'VIDEODETECT_CACHE', '-SkipStatic', '-Family' }
             @{ Topic = 'about_VideoDetect_ResultStore'; Says = 'Export-FrameDetection', 'Import-FrameDetection', 'Get-DetectionStore', '-ResumeFrom', '-Shard', '-Root', 'VIDEODETECT_ROOT', '\.partial', 'ResumeMismatch', 'OutputInUse' }
             @{ Topic = 'about_VideoDetect_Tracking'; Says = 'Add-DetectionTrack', 'ConvertTo-DetectionEvent', 'TrackId', '-Region', '-Line', '-CrossingFrames', 'VideoDetect\.Pester', 'HaveDetectionEvent' }
-            @{ Topic = 'about_VideoDetect_Review'; Says = 'Export-DetectionReport', 'StartedAt', 'SnapshotPath', 'ClipPath', '-Store', 'data-video', 'data-role="timeline"', 'img\.snapshot', 'SourceUnavailable', '-RecordingStart', 'Measure-DetectionCount', 'Export-EventSnapshot', 'Export-EventClip', 'Export-DetectionEvent', 'user_version' }
+            @{ Topic = 'about_VideoDetect_Review'; Says = 'Export-DetectionReport', 'StartedAt', 'SnapshotPath', 'ClipPath', '-Store', 'data-video', 'data-role="timeline"', 'img\.snapshot', 'SourceUnavailable', '-RecordingStart', 'Measure-DetectionCount', 'Export-EventSnapshot', 'Export-EventClip', 'Export-DetectionEvent', 'user_version', 'Send-DetectionEvent', '-EmitOpen', 'NotificationFailed', 'startedAt' }
             @{ Topic = 'about_VideoDetect_Errors'; Says = @() }
         )
     }

@@ -31,6 +31,8 @@ public class ArchitectureTests
         ["Export"] = new[] { "Errors", "Portable", "Video", "Inference", "Results", "Events" },
         // The morning review (snapshots, clips, the events database, counts, the report): reads everything upstream.
         ["Review"] = new[] { "Errors", "Portable", "Video", "Batching", "Inference", "Tracking", "Events", "Results", "Export" },
+        // Events sent as they happen (Send-DetectionEvent): the event types and the JSON payload.
+        ["Notify"] = new[] { "Errors", "Portable", "Video", "Inference", "Tracking", "Events" },
     };
 
     public static TheoryData<string> Folders() => new(MayUse.Keys);

@@ -77,4 +77,7 @@ public static class ErrorIds
 
     // The events database (Export-DetectionEvent -Database, Import-DetectionEvent).
     public const string InvalidEventDatabase = "InvalidEventDatabase";
+
+    // Events sent as they happen (Send-DetectionEvent).
+    public const string NotificationFailed = "NotificationFailed";
 }

@@ -82,6 +82,7 @@ public static class ErrorTable
         new(ErrorIds.OutputWriteFailed, ErrorKind.WriteError, "An output cannot be created or written (a folder not writable, a folder in the file's place, disk full); that source is skipped (a result file keeps its whole clips), the next one is written."),
         new(ErrorIds.ResultNotFound, ErrorKind.ObjectNotFound, "Import-FrameDetection: a result file path names no file or folder, or a -Path wildcard matches none; Import-DetectionEvent: the -Database file does not exist."),
         new(ErrorIds.InvalidEventDatabase, ErrorKind.InvalidData, "Export-DetectionEvent or Import-DetectionEvent: the -Database file is not a VideoDetect events database (not SQLite, another application's database, or a newer schema); nothing is written to it (terminating)."),
+        new(ErrorIds.NotificationFailed, ErrorKind.ResourceUnavailable, "Send-DetectionEvent: the MQTT broker or webhook cannot be reached or refuses an event (events wait in the queue and are retried with backoff), the queue of -QueueLimit overflowed, or events were still unsent at the end after -FlushTimeout; the message gives the count (non-terminating)."),
     };
 
     private static readonly Dictionary<string, ErrorEntry> ById = Entries.ToDictionary(e => e.Id, StringComparer.Ordinal);

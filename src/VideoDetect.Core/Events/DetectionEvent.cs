@@ -49,6 +49,8 @@ public sealed record DetectionEvent
     public string? SnapshotPath { get; set; }
     /// <summary>The MP4 Export-EventClip wrote for this event (its -PassThru output); null until one is written.</summary>
     public string? ClipPath { get; set; }
+    /// <summary>True on the copy ConvertTo-DetectionEvent -EmitOpen writes when the event opens (for Send-DetectionEvent -OnOpen: a "new" message); false on every closed event.</summary>
+    public bool IsOpen { get; set; }
 
     public const string Presence = "Presence";
     public const string Crossing = "Crossing";

@@ -28,6 +28,7 @@ public sealed class EventFolder
     {
         public required DetectionEvent Event;
         public long SeenFrame = -1;
+        public bool Announced; // its open copy was returned (EmitOpen)
     }
 
     private readonly EventOptions _options;
@@ -84,6 +85,7 @@ public sealed class EventFolder
             if (track is { } id && _options.Lines.Count > 0 && (!d.Stationary || _options.IncludeStationary))
                 _lines.Observe(d, id, frame.FrameIndex, frame.Timestamp, closed);
         }
+        if (_options.EmitOpen) Announce(closed);
         foreach (var (key, open) in _open.Where(kv => kv.Value.SeenFrame != frame.FrameIndex).ToList())
         {
             if (!Expired(open.Event.EndFrame, open.Event.EndTime, frame)) continue;
@@ -159,8 +161,25 @@ public sealed class EventFolder
 
     private void Emit(DetectionEvent e, List<DetectionEvent> closed)
     {
+        if (Counts(e)) closed.Add(e);
+    }
+
+    /// <summary>Whether an event is long enough and (unless IncludeStationary) not a stationary object's: it will be emitted when it closes.</summary>
+    private bool Counts(DetectionEvent e)
+    {
         bool longEnough = _options.MinDuration.Time is { } min ? e.Duration >= min : e.EndFrame - e.StartFrame + 1 >= (_options.MinDuration.Frames ?? 0);
-        if (longEnough && (!e.Stationary || _options.IncludeStationary)) closed.Add(e);
+        return longEnough && (!e.Stationary || _options.IncludeStationary);
+    }
+
+    /// <summary>EmitOpen: a snapshot (IsOpen) of each open event that now counts and was not announced yet.</summary>
+    private void Announce(List<DetectionEvent> output)
+    {
+        foreach (var open in _open.Values)
+        {
+            if (open.Announced || !Counts(open.Event)) continue;
+            open.Announced = true;
+            output.Add(open.Event with { IsOpen = true });
+        }
     }
 
     /// <summary>Gives the events closed from <paramref name="from"/> on (all of the current source's) their time of day: the source's recording start plus their offsets.</summary>

@@ -29,6 +29,9 @@ public sealed record EventOptions
     /// <summary>Make events (marked <see cref="DetectionEvent.Stationary"/>) and count crossings for stationary tracks too; by default they are left out.</summary>
     public bool IncludeStationary { get; init; }
 
+    /// <summary>Also return a copy of a presence event marked <see cref="DetectionEvent.IsOpen"/> at the frame it opens, once it has lasted <see cref="MinDuration"/> (so a too-short event never opens); its closing comes later as usual.</summary>
+    public bool EmitOpen { get; init; }
+
     /// <summary>Whether presence events are made: always, except with lines and no regions.</summary>
     public bool MakesPresence => Regions.Count > 0 || Lines.Count == 0;
 

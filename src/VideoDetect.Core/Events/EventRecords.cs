@@ -41,6 +41,7 @@ public static class EventRecords
             Stationary = bag.Boolean(nameof(DetectionEvent.Stationary), false),
             SnapshotPath = bag.NullableString(nameof(DetectionEvent.SnapshotPath)),
             ClipPath = bag.NullableString(nameof(DetectionEvent.ClipPath)),
+            IsOpen = bag.Boolean(nameof(DetectionEvent.IsOpen), false),
         };
     }
 }

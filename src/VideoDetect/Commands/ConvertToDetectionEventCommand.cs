@@ -62,13 +62,17 @@ public sealed class ConvertToDetectionEventCommand : PSCmdlet
     [Parameter]
     public SwitchParameter IncludeStationary { get; set; }
 
+    /// <summary>Also write a copy of each presence event (IsOpen = $true) when it opens, once it has lasted -MinDuration: for Send-DetectionEvent -OnOpen.</summary>
+    [Parameter]
+    public SwitchParameter EmitOpen { get; set; }
+
     protected override void BeginProcessing()
     {
         try
         {
             _folder = new EventFolder(new EventOptions
             {
-                MaxGap = MaxGap, MinDuration = MinDuration, Classes = Class, MinConfidence = MinConfidence, CrossingFrames = CrossingFrames, IncludeStationary = IncludeStationary,
+                MaxGap = MaxGap, MinDuration = MinDuration, Classes = Class, MinConfidence = MinConfidence, CrossingFrames = CrossingFrames, IncludeStationary = IncludeStationary, EmitOpen = EmitOpen,
                 Regions = ObjectFilterArguments.Named(Region).Select(p => new Region(p.Name, p.Points)).ToList(),
                 Lines = ObjectFilterArguments.Named(Line).Select(p => new CrossingLine(p.Name, p.Points)).ToList(),
             });

@@ -132,4 +132,19 @@ public class EventFolderTests
         Assert.Equal(400, events.Count);
         Assert.Empty(folder.Complete());
     }
+
+    [Fact]
+    public void EmitOpen_returns_a_snapshot_when_an_event_has_lasted_MinDuration_and_the_closed_event_later()
+    {
+        var options = new EventOptions { MinDuration = VideoPosition.FromFrames(5), EmitOpen = true };
+        var events = Fold(options, Presence(missing: 0));
+        // The person opens at frame 14 (10..14 = 5 frames) and closes at 29; the car (2 frames) never counts, so never opens.
+        Assert.Equal(new[] { (true, 10L, 14L), (false, 10L, 29L) }, events.Select(e => (e.IsOpen, e.StartFrame, e.EndFrame)));
+        Assert.NotSame(events[0], events[1]);
+        Assert.Equal(("person", 5), (events[0].Label, events[0].FrameCount));
+
+        var without = Fold(options with { EmitOpen = false }, Presence(missing: 0));
+        Assert.DoesNotContain(without, e => e.IsOpen);
+        Assert.Equal(new[] { (10L, 29L) }, without.Select(e => (e.StartFrame, e.EndFrame)));
+    }
 }
