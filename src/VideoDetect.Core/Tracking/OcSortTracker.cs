@@ -28,8 +28,8 @@ namespace VideoDetect.Tracking;
 /// </list>
 /// <b>Appearance</b> (<see cref="Detection.Appearance"/>): each track keeps an exponential moving
 /// average of its detections' descriptors (<see cref="TrackerOptions.AppearanceMomentum"/>, rising to 1 at
-/// the track threshold as Deep OC-SORT's dynamic appearance; a detection over a fifth covered by another,
-/// whose box holds two people, has no look: motion alone places it). Pass 1 fuses it with motion
+/// the track threshold as Deep OC-SORT's dynamic appearance; a detection over a fifth covered by another
+/// not behind it (<see cref="Gates.Crowded"/>: depth from the bottom edge), whose box holds two people, has no look: motion alone places it). Pass 1 fuses it with motion
 /// (<see cref="TrackerOptions.Fusion"/>: BoT-SORT's gated minimum or Deep OC-SORT's weighted sum);
 /// passes 3 and 4 refuse a detection farther than <see cref="TrackerOptions.ReidDistance"/> from a
 /// lost track's look; the re-identification pass uses it alone. Where a track or a detection has no
@@ -84,8 +84,8 @@ public sealed class OcSortTracker : PerClassTracker<OcSortTrack>
         _crowded.Clear();
     }
 
-    // Decodes each descriptor once per step; a detection partly covered by another (over Gates.CrowdedCover of
-    // its area) is marked crowded: its box mixes two looks, so it is compared but not folded into a track's look.
+    // Decodes each descriptor once per step; a detection partly covered by another not behind it (over Gates.CrowdedCover
+    // of its area) is marked crowded: its box mixes two looks, so it is compared but not folded into a track's look.
     private void DecodeAppearance(Detection[] detections)
     {
         _seen.Clear();
