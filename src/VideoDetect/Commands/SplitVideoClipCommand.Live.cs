@@ -49,7 +49,7 @@ public sealed partial class SplitVideoClipCommand
             if (MyInvocation.BoundParameters.ContainsKey(name))
                 WriteWarning($"{url}: -{name} applies to video files, not to a live stream; it is ignored.");
         }
-        var deadline = DateTimeOffset.Now + (For ?? TimeSpan.MaxValue - TimeSpan.FromDays(365 * 100));
+        var deadline = For is { } span ? DateTimeOffset.Now + span : DateTimeOffset.MaxValue;
         if (Until is { } until && until < deadline) deadline = until;
         var stream = LiveStreams.Start(new LiveStreamOptions
         {
