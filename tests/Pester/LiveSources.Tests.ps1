@@ -93,6 +93,32 @@ Describe "Split-VideoClip on a live HTTP stream$NoFfmpeg" -Skip:(-not $HaveFfmpe
     }
 }
 
+Describe "Stopping a live run$NoFfmpeg" -Skip:(-not $HaveFfmpeg) {
+    It 'Ctrl+C (a stopped pipeline) ends the run at once and ends the ffmpeg reading the stream' {
+        $port = Get-FreePort
+        $server = Start-Server ffmpeg (Get-HttpServerArgs $port)
+        $ps = [powershell]::Create()
+        try {
+            Start-Sleep -Milliseconds 300
+            $null = $ps.AddCommand('Import-Module').AddArgument($ModulePath).AddStatement().AddCommand('Split-VideoClip').AddParameter('Path', "http://127.0.0.1:$port").AddParameter('Length', 5)
+            $clips = [System.Management.Automation.PSDataCollection[psobject]]::new()
+            $in = [System.Management.Automation.PSDataCollection[psobject]]::new()
+            $in.Complete()   # no pipeline input: else the run waits for it
+            $run = $ps.BeginInvoke($in, $clips)
+            $deadline = [DateTime]::Now.AddSeconds(15)
+            while ($clips.Count -lt 2 -and [DateTime]::Now -lt $deadline) { Start-Sleep -Milliseconds 100 }
+            $clips.Count | Should -BeGreaterOrEqual 2 -Because 'clips come while the stream runs (no -For: until stopped)'
+            $reader = @(Get-Process ffmpeg -ErrorAction Ignore | Where-Object { $_.CommandLine -like "*-i http://127.0.0.1:$port*" })
+            $reader.Count | Should -Be 1
+            $clock = [Diagnostics.Stopwatch]::StartNew()
+            $ps.Stop()   # what Ctrl+C does to a pipeline
+            $clock.Elapsed.TotalSeconds | Should -BeLessThan 5
+            $run.IsCompleted | Should -BeTrue
+            $reader[0].WaitForExit(5000) | Should -BeTrue -Because 'the ffmpeg child is ended with the run'
+        } finally { $ps.Dispose(); Stop-Server $server }
+    }
+}
+
 Describe "Reconnect$NoFfmpeg" -Skip:(-not $HaveFfmpeg) {
     It 'a server killed and restarted mid-stream: the run goes on, one gap warning, indices go on, nothing doubled' {
         $port = Get-FreePort

@@ -9,9 +9,12 @@ namespace VideoDetect.Video;
 /// One live stream being received: FFmpeg (Debian's, the one that also encodes) reads the URL and
 /// decodes it to raw BGR frames on its stdout, which a reader thread cuts into frames
 /// (<see cref="Frames"/>, bounded) and announces on <see cref="Events"/>.
-/// <para>Why FFmpeg and not OpenCV: OpenCvSharp's bundled OpenCV refuses network URLs ("backend is
-/// generally available but can't be used to capture by name": its FFmpeg was built without network
-/// protocols), while FFmpeg reads rtsp/http(s)/udp/... and gives us the process to kill, the timeouts and the transport.</para>
+/// <para>Why FFmpeg and not OpenCV: OpenCvSharp's bundled OpenCV refuses every network URL with
+/// "backend is generally available but can't be used to capture by name" — a build limit, not an
+/// option: the FFmpeg linked into libOpenCvSharpExtern.so was configured with --disable-network (its
+/// configure line is in the library's strings; it holds no tcp/udp protocol, so http and rtsp, which
+/// ride on tcp, fail to open too). Debian's ffmpeg reads rtsp/http(s)/udp/..., and a child process
+/// gives us the transport, the I/O timeouts, and a clean stop (kill it).</para>
 /// <para>Reconnect: when the pipe ends (camera gone, connection reset) or no frame comes for
 /// <see cref="LiveStreamOptions.StallTimeout"/>, FFmpeg is stopped and started again after a delay
 /// that doubles per failed try; the first frame back is announced after a <see cref="LiveGap"/>, and
