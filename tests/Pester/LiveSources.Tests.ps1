@@ -9,8 +9,10 @@
 BeforeDiscovery {
     . $PSScriptRoot/TestHelpers.ps1
     $script:HaveRtsp = $false
-    if ($HaveFfmpeg -and (Get-Command python3 -ErrorAction Ignore)) {
-        & python3 -c "import gi; gi.require_version('GstRtspServer', '1.0'); from gi.repository import GstRtspServer" 2>$null
+    # Debian's python3, where python3-gi is installed (a python3 earlier on the PATH, e.g. pyenv's, lacks it).
+    $script:Python = if (Test-Path /usr/bin/python3) { '/usr/bin/python3' } else { (Get-Command python3 -ErrorAction Ignore).Source }
+    if ($HaveFfmpeg -and $Python) {
+        & $Python -c "import gi; gi.require_version('GstRtspServer', '1.0'); from gi.repository import GstRtspServer" 2>$null
         $script:HaveRtsp = $LASTEXITCODE -eq 0
     }
     $script:NoRtsp = if ($HaveRtsp) { '' } else { ' [skipped: no RTSP server: python3-gi and gir1.2-gst-rtsp-server-1.0 are not installed (build.ps1 deps installs them)]' }
@@ -19,6 +21,7 @@ BeforeDiscovery {
 BeforeAll {
     . $PSScriptRoot/TestHelpers.ps1
     Import-Module $ModulePath -Force -ErrorAction Stop
+    $script:Python = if (Test-Path /usr/bin/python3) { '/usr/bin/python3' } else { (Get-Command python3 -ErrorAction Ignore).Source }
 
     function Get-FreePort {
         $l = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
@@ -139,7 +142,9 @@ Describe "Reconnect$NoFfmpeg" -Skip:(-not $HaveFfmpeg) {
         $after[0].GapBefore.TotalSeconds | Should -BeGreaterThan 1
         $i = [array]::IndexOf($clips, $after[0])
         $i | Should -BeGreaterThan 0 -Because 'frames came before the drop'
-        $clips[$i - 1].IsPartial | Should -BeTrue -Because 'the clip in hand at the drop ends there: no clip spans a gap'
+        # The clip in hand at the drop ends there (IsPartial), unless the drop fell on a clip boundary: no clip spans a gap.
+        ($clips[$i - 1].IsPartial -or $clips[$i - 1].FrameCount -eq 5) | Should -BeTrue
+        @($clips | Where-Object IsPartial).Count | Should -BeLessOrEqual 2 -Because 'at most the clip cut by the gap and the last one'
         $clips.Count | Should -BeGreaterThan ($i + 1) -Because 'frames came after the reconnect'
         ($after[0].StartTime - $clips[$i - 1].EndTime).TotalSeconds | Should -BeGreaterThan 1 -Because 'the times say the gap'
     }
@@ -172,7 +177,7 @@ Describe "Split-VideoClip on a live UDP stream$NoFfmpeg" -Skip:(-not $HaveFfmpeg
 Describe "Split-VideoClip on a live RTSP stream$NoRtsp" -Skip:(-not $HaveRtsp) {
     It 'receives rtsp:// over TCP (the default) and UDP' -ForEach @(@{ Transport = 'Tcp' }, @{ Transport = 'Udp' }) {
         $port = Get-FreePort
-        $server = Start-Server python3 @((Join-Path $PSScriptRoot 'Scripts/rtsp_server.py'), $port)
+        $server = Start-Server $Python @((Join-Path $PSScriptRoot 'Scripts/rtsp_server.py'), $port)
         try {
             Start-Sleep -Seconds 1
             $clips = @(Split-VideoClip -Path "rtsp://127.0.0.1:$port/live" -Length 5 -For 4s -RtspTransport $Transport)

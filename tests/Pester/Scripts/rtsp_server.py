@@ -2,11 +2,11 @@
 """A small RTSP server for the live-source tests (GStreamer's RTSP server from Debian:
 python3-gi, gir1.2-gst-rtsp-server-1.0, gstreamer1.0-plugins-ugly for x264enc).
 
-    rtsp_server.py PORT [FILE]
+    rtsp_server.py PORT
 
-Serves rtsp://127.0.0.1:PORT/live on 127.0.0.1 only: with FILE, that H.264 MP4 file looped
-(decoded and re-encoded, so each loop continues the stream's clock); without, a 160x120, 10 fps test
-pattern. Prints "ready" once listening; runs until killed."""
+Serves rtsp://127.0.0.1:PORT/live on 127.0.0.1 only: a live 160x120, 10 fps test pattern encoded to
+H.264 (an endless source: a looped MP4 through multifilesrc + qtdemux played once and stopped, tried
+here). Prints "ready" once listening; runs until killed."""
 import sys
 
 import gi
@@ -21,12 +21,7 @@ ENCODE = "x264enc tune=zerolatency speed-preset=ultrafast key-int-max=10 ! rtph2
 def main():
     port = sys.argv[1]
     Gst.init(None)
-    if len(sys.argv) > 2:
-        # multifilesrc loop=true restarts the file; decoding and re-encoding keeps the output's timestamps monotonic.
-        source = (f"multifilesrc location={sys.argv[2]} loop=true ! qtdemux ! h264parse ! avdec_h264 ! videoconvert "
-                  f"! videorate ! video/x-raw,framerate=10/1 ! clocksync")
-    else:
-        source = "videotestsrc is-live=true ! video/x-raw,width=160,height=120,framerate=10/1"
+    source = "videotestsrc is-live=true ! video/x-raw,width=160,height=120,framerate=10/1"
     server = GstRtspServer.RTSPServer()
     server.set_address("127.0.0.1")
     server.set_service(port)
