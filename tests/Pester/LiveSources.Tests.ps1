@@ -131,8 +131,15 @@ Describe "Reconnect$NoFfmpeg" -Skip:(-not $HaveFfmpeg) {
         $restarter = Start-Server bash @('-c', "`"sleep 3; kill $($server.Id); sleep 1.5; exec ffmpeg $args2`"")
         try {
             Start-Sleep -Milliseconds 300
-            $clips = @(Split-VideoClip -Path "http://127.0.0.1:$port" -Length 5 -For 10s -ReconnectDelay 0.3 -WarningVariable warns -WarningAction SilentlyContinue)
+            # Through detection and tracking too: the gap reaches the tracker as Extras.GapBefore.
+            $frames = @(Split-VideoClip -Path "http://127.0.0.1:$port" -Length 5 -For 10s -ReconnectDelay 0.3 -WarningVariable warns -WarningAction SilentlyContinue -OutVariable clips |
+                ConvertTo-FrameBatch -BatchSize 4 | Invoke-FrameDetection | Add-DetectionTrack)
+            $clips = @($clips)
         } finally { Stop-Server $restarter; Stop-Server $server }
+        $frames.FrameIndex | Should -Be (0..($frames.Count - 1)) -Because 'every frame received, once, indices going on across the gap'
+        $marked = @($frames | Where-Object { $_.Extras -and $_.Extras.ContainsKey('GapBefore') })
+        $marked.Count | Should -Be 1
+        $marked[0].Extras.Tracker | Should -Not -BeNullOrEmpty -Because 'the tracker saw the marked frame (and started afresh there)'
         $gaps = @($warns | Where-Object { "$_" -like '*stream lost at*' })
         $gaps.Count | Should -Be 1 -Because "one drop, one warning (got: $($warns -join ' | '))"
         "$($gaps[0])" | Should -Match 'back after \d+\.\d s'
@@ -146,6 +153,7 @@ Describe "Reconnect$NoFfmpeg" -Skip:(-not $HaveFfmpeg) {
         ($clips[$i - 1].IsPartial -or $clips[$i - 1].FrameCount -eq 5) | Should -BeTrue
         @($clips | Where-Object IsPartial).Count | Should -BeLessOrEqual 2 -Because 'at most the clip cut by the gap and the last one'
         $clips.Count | Should -BeGreaterThan ($i + 1) -Because 'frames came after the reconnect'
+        $marked[0].FrameIndex | Should -Be $after[0].StartFrame -Because 'the first frame after the gap carries the marker'
         ($after[0].StartTime - $clips[$i - 1].EndTime).TotalSeconds | Should -BeGreaterThan 1 -Because 'the times say the gap'
     }
 
