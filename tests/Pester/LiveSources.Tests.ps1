@@ -170,12 +170,16 @@ Describe "Reconnect$NoFfmpeg" -Skip:(-not $HaveFfmpeg) {
 }
 
 Describe "Split-VideoClip on a live UDP stream$NoFfmpeg" -Skip:(-not $HaveFfmpeg) {
-    It 'receives MPEG-TS on udp:// and cuts clips' {
+    It 'receives MPEG-TS on udp:// and cuts clips until -Until' {
         $port = Get-FreePort
         $server = Start-Server ffmpeg @('-hide_banner', '-loglevel', 'quiet', '-re', '-stream_loop', '-1', '-i', $Source, '-c', 'copy', '-f', 'mpegts', "udp://127.0.0.1:$($port)?pkt_size=1316")
         try {
-            $clips = @(Split-VideoClip -Path "udp://127.0.0.1:$port" -Length 5 -For 4s)
+            $until = [DateTimeOffset]::Now.AddSeconds(4)
+            $clips = @(Split-VideoClip -Path "udp://127.0.0.1:$port" -Length 5 -Until $until)
+            [DateTimeOffset]::Now | Should -BeLessThan $until.AddSeconds(3) -Because '-Until ends the run'
         } finally { Stop-Server $server }
+        $last = $clips[-1]
+        ($last.RecordingStart + $last.StartTime) | Should -BeLessOrEqual $until -Because 'no frame after -Until is cut'
         $clips.Count | Should -BeGreaterOrEqual 2
         Assert-Contiguous $clips
         $clips[0].SourceKind | Should -Be ([VideoDetect.Video.FrameSourceKind]::Live)
