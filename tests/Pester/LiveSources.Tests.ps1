@@ -115,8 +115,9 @@ Describe "Stopping a live run$NoFfmpeg" -Skip:(-not $HaveFfmpeg) {
             $reader.Count | Should -Be 1
             $clock = [Diagnostics.Stopwatch]::StartNew()
             $ps.Stop()   # what Ctrl+C does to a pipeline
+            $run.AsyncWaitHandle.WaitOne(5000) | Should -BeTrue -Because 'the run ends'
             $clock.Elapsed.TotalSeconds | Should -BeLessThan 5
-            $run.IsCompleted | Should -BeTrue
+            $ps.InvocationStateInfo.State | Should -Be 'Stopped'
             $reader[0].WaitForExit(5000) | Should -BeTrue -Because 'the ffmpeg child is ended with the run'
         } finally { $ps.Dispose(); Stop-Server $server }
     }
