@@ -151,14 +151,21 @@ public sealed class LiveStream : IDisposable
         var stderr = new Thread(() =>
         {
             bool output = false;
-            while (process.StandardError.ReadLine() is { } line)
+            try
             {
-                if (line.StartsWith("Output #", StringComparison.Ordinal)) output = true;
-                else if (output && OutputSize.Match(line) is { Success: true } m)
-                    size.TrySetResult((int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture)));
-                else if (!line.StartsWith(' ') && line.Length > 0 && !line.StartsWith("Input #", StringComparison.Ordinal) && !line.StartsWith("Stream mapping", StringComparison.Ordinal)
-                         && !line.StartsWith("Press [q]", StringComparison.Ordinal) && !line.StartsWith("frame=", StringComparison.Ordinal))
-                    last = line;
+                while (process.StandardError.ReadLine() is { } line)
+                {
+                    if (line.StartsWith("Output #", StringComparison.Ordinal)) output = true;
+                    else if (output && OutputSize.Match(line) is { Success: true } m)
+                        size.TrySetResult((int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture)));
+                    else if (!line.StartsWith(' ') && line.Length > 0 && !line.StartsWith("Input #", StringComparison.Ordinal) && !line.StartsWith("Stream mapping", StringComparison.Ordinal)
+                             && !line.StartsWith("Press [q]", StringComparison.Ordinal) && !line.StartsWith("frame=", StringComparison.Ordinal))
+                        last = line;
+                }
+            }
+            catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException)
+            {
+                // the process was ended and disposed while its last words were read
             }
             size.TrySetResult((0, 0));
         }) { IsBackground = true, Name = "VideoDetect live stderr" };
