@@ -91,6 +91,11 @@ function Invoke-Deps {
         # Send-DetectionEvent's broker and subscriber (tests/Pester/SendDetectionEvent.Tests.ps1, Notify xunit tests).
         if (-not (Test-Path /usr/sbin/mosquitto)) { $missing += 'mosquitto' }
         if (-not (Get-Command mosquitto_sub -ErrorAction Ignore)) { $missing += 'mosquitto-clients' }
+        # The live-source tests' RTSP server (tests/Pester/Scripts/rtsp_server.py): GStreamer's RTSP server and x264enc.
+        if (-not (Test-Path /usr/lib/x86_64-linux-gnu/girepository-1.0/GstRtspServer-1.0.typelib) -and -not (Get-ChildItem /usr/lib/*/girepository-1.0/GstRtspServer-1.0.typelib -ErrorAction Ignore)) { $missing += 'gir1.2-gst-rtsp-server-1.0' }
+        if (-not (Get-ChildItem /usr/lib/python3/dist-packages/gi -ErrorAction Ignore)) { $missing += 'python3-gi' }
+        if (-not (Get-ChildItem /usr/lib/*/gstreamer-1.0/libgstx264.so -ErrorAction Ignore)) { $missing += 'gstreamer1.0-plugins-ugly' }
+        if (-not (Get-ChildItem /usr/lib/*/gstreamer-1.0/libgstrtp.so -ErrorAction Ignore)) { $missing += 'gstreamer1.0-plugins-good' }
     }
     if ($missing) {
         if ($isRoot -and (Get-Command apt-get -ErrorAction Ignore)) {

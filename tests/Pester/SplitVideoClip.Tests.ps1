@@ -30,8 +30,8 @@ Describe "Split-VideoClip on the sample videos$NoShared" -Skip:(-not $HaveShared
             Should -Be (@('Megamind.avi=3', 'Megamind_bugy.avi=3', 'tree.avi=1', 'vtest.avi=8') | Sort-Object)
     }
 
-    It 'a clip has exactly the properties Path, Video, Index, StartFrame, EndFrame, FrameCount, StartTime, EndTime, IsPartial, PlanStartFrame, RelativePath, Root, SourceKind, RecordingStart' {
-        $v[0].PSObject.Properties.Name | Should -Be @('Path', 'Video', 'Index', 'StartFrame', 'EndFrame', 'FrameCount', 'StartTime', 'EndTime', 'IsPartial', 'PlanStartFrame', 'RelativePath', 'Root', 'SourceKind', 'RecordingStart')
+    It 'a clip has exactly the properties Path, Video, Index, StartFrame, EndFrame, FrameCount, StartTime, EndTime, IsPartial, PlanStartFrame, RelativePath, Root, SourceKind, RecordingStart, GapBefore' {
+        $v[0].PSObject.Properties.Name | Should -Be @('Path', 'Video', 'Index', 'StartFrame', 'EndFrame', 'FrameCount', 'StartTime', 'EndTime', 'IsPartial', 'PlanStartFrame', 'RelativePath', 'Root', 'SourceKind', 'RecordingStart', 'GapBefore')
         $v[0].RecordingStart | Should -BeNullOrEmpty -Because 'an AVI states no creation time and none was given'
         $v[0].SourceKind | Should -Be ([VideoDetect.Video.FrameSourceKind]::File) -Because 'a file is seekable and re-readable'
         $v[0].RelativePath | Should -BeNullOrEmpty -Because 'only -Root makes a clip relative'

@@ -19,6 +19,13 @@ public sealed class FrameRef
     /// <summary>The time of day of the source's time 0 (<see cref="VideoClip.RecordingStart"/>); null when unknown.</summary>
     public DateTimeOffset? RecordingStart { get; set; }
 
+    /// <summary>
+    /// A live stream dropped just before this frame for this long (the first frame batched of a clip
+    /// with <see cref="VideoClip.GapBefore"/>); Invoke-FrameDetection puts it in the frame's
+    /// <see cref="Inference.FrameDetections.GapBeforeExtra"/> so trackers never bridge the gap. Null: no gap.
+    /// </summary>
+    public TimeSpan? GapBefore { get; set; }
+
     public int SourceWidth { get; set; }
 
     public int SourceHeight { get; set; }

@@ -69,6 +69,7 @@ internal sealed class RangeDecoder : IDisposable
             if (reader.SeekCount != seeks) _tally?.Sought(range.Path, range.First);
         }
         _gate?.Restart(); // each clip's first frame is inferred: see MotionGate for why
+        var gap = clip.GapBefore; // a live stream's gap before the clip: marked on its first frame batched
         while (reader.Position < range.End)
         {
             ct.ThrowIfCancellationRequested();
@@ -104,9 +105,11 @@ internal sealed class RangeDecoder : IDisposable
                 FrameIndex = frame,
                 Timestamp = reader.CurrentTime,
                 RecordingStart = clip.RecordingStart,
+                GapBefore = gap,
                 SourceWidth = mat.Cols,
                 SourceHeight = mat.Rows,
             };
+            gap = null;
             if (_gate is not null && !_gate.Admit(mat, frame, reference.Timestamp))
             {
                 _mats.Return(mat);

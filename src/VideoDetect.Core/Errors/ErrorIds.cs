@@ -19,6 +19,7 @@ public static class ErrorIds
     public const string VideoReadFailed = "VideoReadFailed";
     public const string NotFileSystemPath = "NotFileSystemPath";
     public const string LiveSourceNotSupported = "LiveSourceNotSupported";
+    public const string LiveSourceUnavailable = "LiveSourceUnavailable";
 
     // Parameters (terminating).
     public const string InvalidClipRange = "InvalidClipRange";

@@ -86,6 +86,16 @@ public sealed record FrameDetections
     /// </summary>
     public Dictionary<string, object?>? Extras { get; set; }
 
+    /// <summary>
+    /// The <see cref="Extras"/> key on the first frame after a live stream's gap: the gap's length in
+    /// seconds (frames the camera sent meanwhile were lost). Trackers start afresh there (new ids, no
+    /// track carried across), and the track linker does not link across it.
+    /// </summary>
+    public const string GapBeforeExtra = "GapBefore";
+
+    /// <summary>True when <paramref name="frame"/> follows a live stream's gap (<see cref="GapBeforeExtra"/>).</summary>
+    public static bool FollowsGap(FrameDetections frame) => frame.Extras?.ContainsKey(GapBeforeExtra) == true;
+
     /// <summary>The model and parameters that produced this frame's detections (shared by the frames of a run); null when unknown (made by hand).</summary>
     public DetectionRun? Run { get; set; }
 

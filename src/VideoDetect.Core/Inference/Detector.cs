@@ -108,6 +108,7 @@ public static class Detector
             Path = frame.Path, ClipIndex = frame.ClipIndex, FrameIndex = frame.FrameIndex, Timestamp = frame.Timestamp,
             SourceWidth = frame.SourceWidth, SourceHeight = frame.SourceHeight, Detections = detections.ToArray(),
             RecordingStart = frame.RecordingStart,
+            Extras = frame.GapBefore is { } gap ? new Dictionary<string, object?> { [FrameDetections.GapBeforeExtra] = gap.TotalSeconds } : null,
         };
     }
 

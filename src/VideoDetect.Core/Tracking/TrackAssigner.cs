@@ -6,7 +6,8 @@ namespace VideoDetect.Tracking;
 /// <summary>
 /// Tracks a stream of <see cref="FrameDetections"/> that may hold several sources one after another
 /// (what Add-DetectionTrack receives) with one <see cref="ITracker"/> chosen by name from
-/// <see cref="Trackers"/>, reset (ids from 1 again) whenever the Path changes, so ids are stable across
+/// <see cref="Trackers"/>, reset (ids from 1 again) whenever the Path changes (and after a live gap,
+/// <see cref="FrameDetections.GapBeforeExtra"/>, with ids going on), so ids are stable across
 /// clip and batch boundaries within a video. Returns each frame as a copy with its detections' TrackId
 /// set and <see cref="TrackedExtra"/> in <see cref="FrameDetections.Extras"/> naming the tracker (which
 /// tells the event folder to group by track); the frames given are never changed.
@@ -20,6 +21,7 @@ public sealed class TrackAssigner
     private readonly ITracker _tracker;
     private string? _path;
     private long _lastFrame = -1;
+    private int _idBase;   // ids given out before the source's last gap: ids after it go on from there
 
     /// <param name="tracker">A name from <see cref="Trackers.Names"/> (any case); <see cref="UnknownTrackerException"/> otherwise.</param>
     public TrackAssigner(TrackerOptions? options = null, string tracker = Trackers.Default)
@@ -42,6 +44,13 @@ public sealed class TrackAssigner
             if (_path is not null) _tracker.Reset();
             _path = frame.Path;
             _lastFrame = -1;
+            _idBase = 0;
+        }
+        else if (FrameDetections.FollowsGap(frame) && frame.FrameIndex > _lastFrame)
+        {
+            // A live stream's gap: no track is carried across it; ids go on (never reused within the source).
+            _idBase += _tracker.TrackCount;
+            _tracker.Reset();
         }
         else if (frame.FrameIndex <= _lastFrame)
         {
@@ -50,6 +59,11 @@ public sealed class TrackAssigner
         }
         _lastFrame = frame.FrameIndex;
         var tracked = _tracker.Step(frame.FrameIndex, frame.Timestamp, frame.Detections);
+        if (_idBase > 0)
+        {
+            for (int i = 0; i < tracked.Length; i++)
+                if (tracked[i].TrackId is { } id) tracked[i] = tracked[i] with { TrackId = id + _idBase };
+        }
         var extras = frame.Extras is null ? new Dictionary<string, object?>() : new Dictionary<string, object?>(frame.Extras, frame.Extras.Comparer);
         extras[TrackedExtra] = _tracker.Name;
         return frame with { Detections = tracked, Extras = extras };

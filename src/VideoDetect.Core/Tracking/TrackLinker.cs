@@ -71,6 +71,14 @@ public sealed class TrackLinker
             Clear();
             _path = frame.Path;
         }
+        else if (FrameDetections.FollowsGap(frame))
+        {
+            // A live stream's gap: nothing is linked across it (fresh ids go on counting).
+            Drain(output);
+            var fresh = _nextFresh;
+            Clear();
+            _nextFresh = fresh;
+        }
         Ingest(frame);
         _buffer.Enqueue(frame);
         while (_buffer.Count > 0 && (Exceeds(_buffer.Peek(), frame) || _buffer.Count > MaxBuffered)) output.Add(Emit(_buffer.Dequeue()));

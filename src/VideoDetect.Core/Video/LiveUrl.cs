@@ -4,8 +4,8 @@ namespace VideoDetect.Video;
 
 /// <summary>
 /// Recognises a live stream's URL given where a video file is expected (rtsp://, http(s)://, udp://,
-/// ...). Live input is not supported yet: the cmdlets say so (<see cref="LiveSourceNotSupportedException"/>)
-/// instead of PowerShell's "Cannot find drive 'rtsp'". A name without "://" is never a URL, so a file
+/// ...). Split-VideoClip receives such a stream (<see cref="LiveStream"/>); the cmdlets that read files
+/// say <see cref="LiveSourceNotSupportedException"/> instead of PowerShell's "Cannot find drive 'rtsp'". A name without "://" is never a URL, so a file
 /// or folder named "rtsp" is still a file.
 /// </summary>
 public static class LiveUrl
@@ -26,12 +26,12 @@ public static class LiveUrl
 }
 
 /// <summary>
-/// A live stream's URL was given as a video: <see cref="ErrorIds.LiveSourceNotSupported"/>. The other
-/// inputs go on.
+/// A live stream's URL was given to a cmdlet that reads video files only: <see cref="ErrorIds.LiveSourceNotSupported"/>.
+/// The other inputs go on.
 /// </summary>
 public sealed class LiveSourceNotSupportedException(string url)
     : VideoDetectException(ErrorIds.LiveSourceNotSupported,
-        $"'{url}' is a live stream: live input is not supported yet; VideoDetect reads video files (record the stream to a file, e.g. with ffmpeg, and give that file).")
+        $"'{url}' is a live stream: live input is not supported by this cmdlet, which reads video files; Split-VideoClip -Path '{url}' receives the stream (its clips go on through ConvertTo-FrameBatch).")
 {
     /// <summary>The URL as given.</summary>
     public string Url { get; } = url;

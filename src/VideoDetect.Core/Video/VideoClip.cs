@@ -65,6 +65,13 @@ public sealed record VideoClip
     /// </summary>
     public DateTimeOffset? RecordingStart { get; set; }
 
+    /// <summary>
+    /// A live clip only: the stream dropped just before <see cref="StartFrame"/> for this long (the
+    /// frames the camera sent meanwhile are lost; indices go on counting). Trackers do not carry a
+    /// track across it. Null: no gap (always for files).
+    /// </summary>
+    public TimeSpan? GapBefore { get; set; }
+
     // Reference equality, as when this was a class: the properties are settable (PowerShell users and
     // the CliXml/JSON round trips need that), so a value hash would change under a key in a hash set;
     // and PowerShell's -eq, Compare-Object, Group-Object and Should -Be on these objects keep their meaning.

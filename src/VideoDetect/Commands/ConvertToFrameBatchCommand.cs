@@ -181,23 +181,41 @@ public sealed class ConvertToFrameBatchCommand : StoppableCommand
             ThrowTerminatingError(ErrorMapping.Record(e, null));
             return;
         }
-        _batcher = new FrameBatcher(options, StopToken);
+        // Live clips decode from their running stream (LiveStreams); file clips from their files.
+        _batchOptions = options with { Sources = LiveStreams.Sources() };
+    }
+
+    private BatchOptions? _batchOptions;
+
+    /// <summary>
+    /// The batcher, made at the first clip: a live first clip with -ThrottleLimit Auto gets one decode
+    /// worker (a forward-only stream is read in order by one worker; an explicit -ThrottleLimit above 1
+    /// rejects its clips with SourceNotSeekable).
+    /// </summary>
+    private FrameBatcher Batcher(VideoClip first)
+    {
+        if (_batcher is not null) return _batcher;
+        var options = _batchOptions!;
+        if (first.SourceKind == FrameSourceKind.Live && !MyInvocation.BoundParameters.ContainsKey(nameof(ThrottleLimit)))
+            options = options with { ThrottleLimit = 1 };
+        return _batcher = new FrameBatcher(options, StopToken);
     }
 
     protected override void ProcessRecord()
     {
         foreach (var clip in InputObject)
         {
-            _batcher!.Add(ClipRoot.Resolve(clip, _root));
+            Batcher(clip).Add(ClipRoot.Resolve(clip, _root));
         }
         // Write what is ready, and keep at most a couple of clips waiting, so output streams while
         // input is still coming.
-        while (ReadOne(b => b.ReadWhilePending(b.PendingLimit, StopToken))) { }
+        while (_batcher is not null && ReadOne(b => b.ReadWhilePending(b.PendingLimit, StopToken))) { }
     }
 
     protected override void EndProcessing()
     {
-        _batcher!.Complete();
+        if (_batcher is null) return;
+        _batcher.Complete();
         while (ReadOne(b => b.Read(StopToken))) { }
         CompleteProgress();
     }

@@ -8,11 +8,12 @@ namespace VideoDetect.Commands;
 /// <para>Split-VideoClip: cuts each video into fixed-length, pixel-free clip descriptors
 /// (<see cref="VideoClip"/>) that later stages decode.</para>
 /// The frame count and timestamps are exact (see Get-VideoInfo for how they are established). The
-/// last, shorter clip is kept and flagged IsPartial unless -DropPartial.
+/// last, shorter clip is kept and flagged IsPartial unless -DropPartial. A live stream's URL is
+/// received instead, its clips cut as the frames arrive (SplitVideoClipCommand.Live.cs).
 /// </summary>
 [Cmdlet(VerbsCommon.Split, "VideoClip", DefaultParameterSetName = PathLengthSet)]
 [OutputType(typeof(VideoClip))]
-public sealed class SplitVideoClipCommand : VideoCommandBase
+public sealed partial class SplitVideoClipCommand : VideoCommandBase
 {
     private const string PathLengthSet = "PathLength";
     private const string PathDurationSet = "PathDuration";
@@ -223,11 +224,18 @@ public sealed class SplitVideoClipCommand : VideoCommandBase
 
     protected override void ProcessRecord()
     {
+        bool literal = ParameterSetName is LiteralLengthSet or LiteralDurationSet;
+        string[] given = literal ? LiteralPath : Path;
+        if (ParameterSetName is not (InfoLengthSet or InfoDurationSet))
+        {
+            // Live URLs are received here, each until -For / -Until / Ctrl+C (see SplitVideoClipCommand.Live.cs).
+            foreach (string url in given.Where(LiveUrl.IsLive)) ReceiveLive(url);
+            given = given.Where(p => !LiveUrl.IsLive(p)).ToArray();
+        }
         IEnumerable<string> files = ParameterSetName switch
         {
             InfoLengthSet or InfoDurationSet => InputObject.Where(i => i is not null).Select(i => i.Path),
-            LiteralLengthSet or LiteralDurationSet => ResolveFilePaths(LiteralPath, literal: true),
-            _ => ResolveFilePaths(Path, literal: false),
+            _ => ResolveFilePaths(given, literal),
         };
         foreach (string file in files)
         {

@@ -36,7 +36,8 @@ public class LiveUrlTests
         Assert.Equal(ErrorIds.LiveSourceNotSupported, e.ErrorId);
         Assert.Equal(ErrorKind.NotImplemented, ErrorTable.KindOf(e.ErrorId));
         Assert.Contains("'rtsp://cam/1'", e.Message);
-        Assert.Contains("live input is not supported yet", e.Message);
+        Assert.Contains("live input is not supported by this cmdlet", e.Message);
+        Assert.Contains("Split-VideoClip -Path 'rtsp://cam/1' receives the stream", e.Message);
         Assert.Equal("rtsp://cam/1", e.Url);
     }
 }
