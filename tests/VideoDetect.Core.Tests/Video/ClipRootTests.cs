@@ -48,7 +48,7 @@ public class ClipRootTests
                 var t when t == typeof(int) => 100 + n,
                 var t when t == typeof(long) => 1000L + n,
                 var t when t == typeof(bool) => true,
-                var t when t == typeof(TimeSpan) => TimeSpan.FromSeconds(n),
+                var t when t == typeof(TimeSpan) || t == typeof(TimeSpan?) => TimeSpan.FromSeconds(n),
                 var t when t == typeof(DateTimeOffset?) => new DateTimeOffset(2026, 12, 5, 22, 0, n, TimeSpan.FromHours(1)),
                 var t when t == typeof(VideoInfo) => new VideoInfo { Path = "described" },
                 var t when t.IsEnum => Enum.GetValues(t).GetValue(Enum.GetValues(t).Length - 1)!, // not the default
