@@ -29,6 +29,17 @@ public sealed class ExportFrameDetectionCommand : SourceWriterCommand
     [ValidateNotNullOrEmpty]
     public string? Root { get; set; }
 
+    /// <summary>
+    /// Roll the result files: one complete file per segment of this length (seconds, a TimeSpan, or
+    /// "3s" / "1h") of each source's frames by their offset, committed as its segment ends and named
+    /// &lt;name&gt;.&lt;yyyyMMddTHHmmss&gt;.detections.jsonl after the segment's start time of day (without one,
+    /// &lt;name&gt;.t&lt;HHHmmss&gt;… after its start offset). For live streams; a file source is cut the same way.
+    /// </summary>
+    [Parameter]
+    [SecondsTransformation]
+    [ValidatePositive]
+    public TimeSpan? Segment { get; set; }
+
     /// <summary>The finished files come out unless -PassThru (the frames) is given alone.</summary>
     protected override bool EmitsFilesByDefault => true;
 
@@ -42,7 +53,7 @@ public sealed class ExportFrameDetectionCommand : SourceWriterCommand
         }
         CheckStoreIsOutput();
         // -Force also starts over a partial file made with other settings.
-        OpenWriter(locate, full => new FrameDetectionExport(new FrameDetectionExportOptions
+        OpenWriter(locate, full => ResultSink(new FrameDetectionExportOptions
         {
             Format = MyInvocation.BoundParameters.ContainsKey(nameof(Format)) || ToDirectory ? Format : ResultFiles.FormatOf(full),
             Force = Force,
@@ -50,7 +61,25 @@ public sealed class ExportFrameDetectionCommand : SourceWriterCommand
             StartTime = DateTimeOffset.Now,
             Root = (Root ?? Environment.GetEnvironmentVariable(VideoDetect.Video.ClipRoot.Variable)) is { Length: > 0 } root
                 ? SessionState.Path.GetUnresolvedProviderPathFromPSPath(root) : null,
-        }, StopToken), recordOutputs: false);
+        }), recordOutputs: false);
+    }
+
+    /// <summary>The result-file sink: one file per source, or with -Segment one per segment.</summary>
+    private ISourceSink ResultSink(FrameDetectionExportOptions options)
+    {
+        var export = new FrameDetectionExport(options, StopToken);
+        return Segment is { } length ? new SegmentedExport(export, options, length) : export;
+    }
+
+    /// <summary>With -Segment, each segment file is emitted as soon as it is committed.</summary>
+    protected override void OnAdded(FrameDetections frame, ISourceOutput output)
+    {
+        if (output is not SegmentedOutput segmented) return;
+        foreach (var file in segmented.TakeCommitted())
+        {
+            WriteVerbose($"Wrote segment {file.FullName}.");
+            EmitFile(file.FullName);
+        }
     }
 
     /// <summary>
