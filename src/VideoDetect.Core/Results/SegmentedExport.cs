@@ -32,7 +32,8 @@ public sealed class SegmentedExport(FrameDetectionExport export, FrameDetectionE
     /// The file of the segment whose first frame is <paramref name="first"/>: <c>&lt;base&gt;.&lt;stamp&gt;&lt;suffix&gt;</c>,
     /// the stamp being the segment's start as a time of day, <c>yyyyMMddTHHmmss</c> in the recording's own
     /// offset (the source's RecordingStart + k·length); without a time of day, the segment's start offset as
-    /// <c>tHHHmmss</c> (t0001500 is 15 min in).
+    /// <c>tHHHmmss</c> (t0001500 is 15 min in). A base target not ending in <paramref name="suffix"/> (a -Path
+    /// such as results.jsonl) takes the stamp before its own extension.
     /// </summary>
     public static string PathFor(string baseTarget, string suffix, FrameDetections first, TimeSpan length)
     {
@@ -40,8 +41,9 @@ public sealed class SegmentedExport(FrameDetectionExport export, FrameDetectionE
         string stamp = first.RecordingStart is { } at
             ? (at + start).ToString("yyyyMMdd'T'HHmmss", CultureInfo.InvariantCulture)
             : "t" + ((long)start.TotalHours).ToString("000", CultureInfo.InvariantCulture) + start.ToString("mmss", CultureInfo.InvariantCulture);
-        string stem = baseTarget.EndsWith(suffix, StringComparison.Ordinal) ? baseTarget[..^suffix.Length] : baseTarget;
-        return $"{stem}.{stamp}{suffix}";
+        // A -Path of another name (results.jsonl) takes the stamp before its own extension: results.<stamp>.jsonl.
+        if (!baseTarget.EndsWith(suffix, StringComparison.Ordinal)) suffix = System.IO.Path.GetExtension(baseTarget);
+        return $"{baseTarget[..^suffix.Length]}.{stamp}{suffix}";
     }
 }
 

@@ -25,6 +25,7 @@ public class SegmentNameTests
         var frame = new FrameDetections { Path = "rtsp://cam3/stream", Timestamp = TimeSpan.FromMinutes(95), RecordingStart = start };
         Assert.Equal("/s/cam3_stream.20261205T142000.detections.jsonl", SegmentedExport.PathFor("/s/cam3_stream.detections.jsonl", ".detections.jsonl", frame, Hour));
         var offsetOnly = frame with { RecordingStart = null, Timestamp = TimeSpan.FromHours(101.5) };
+        Assert.Equal("/s/results.20261205T142000.jsonl", SegmentedExport.PathFor("/s/results.jsonl", ".detections.jsonl", frame, Hour));
         Assert.Equal("/s/cam1.t1013000.detections.csv", SegmentedExport.PathFor("/s/cam1.detections.csv", ".detections.csv", offsetOnly, TimeSpan.FromMinutes(30)));
     }
 
