@@ -11,7 +11,8 @@ namespace VideoDetect.Commands;
 /// the source's frames end. A partial file left by a killed run is resumed when the same source,
 /// model and parameters come again (Split-VideoClip -ResumeFrom). The sink lives in Core
 /// (<see cref="FrameDetectionExport"/>), the lifecycle in <see cref="SourceWriterCommand"/>; this
-/// command binds its parameters and says when a file resumes or starts over.
+/// command binds its parameters and says when a file resumes or starts over. With -Segment the sink is
+/// <see cref="SegmentedExport"/> (one complete file per segment, emitted as each is committed).
 /// </summary>
 [Cmdlet(VerbsData.Export, "FrameDetection", DefaultParameterSetName = PathSet, SupportsShouldProcess = true)]
 [OutputType(typeof(FileInfo), typeof(FrameDetections))]
