@@ -93,5 +93,12 @@ Describe "Export-FrameDetection -Segment$NoFfmpeg" -Skip:(-not $HaveFfmpeg) {
         $segments = @(Read-Segments $store)
         $segments.Name | Should -Be @('cam1.t0000000.detections.jsonl', 'cam1.t0000002.detections.jsonl', 'cam1.t0000004.detections.jsonl')
         $segments | ForEach-Object { '{0}..{1}' -f $_.Frames[0].FrameIndex, $_.Frames[-1].FrameIndex } | Should -Be @('0..49', '50..99', '100..129')
+        # -Path takes the stamp before its own extension; a MOT export is written whole, with a warning.
+        $one = Join-Path $TestDrive 'results.jsonl'
+        $named = @(Import-FrameDetection -Path (Join-Path $store 'cam1.t0000002.detections.jsonl') | Export-FrameDetection -Path $one -Segment 2s)
+        $named.Name | Should -Be 'results.t0000002.jsonl'
+        $mot = Import-FrameDetection -Path (Join-Path $store 'cam1.t0000000.detections.jsonl') | Export-FrameDetection -OutputDirectory (Join-Path $TestDrive 'mot') -Format Mot -Segment 2s -WarningVariable w -WarningAction SilentlyContinue
+        @($mot).Count | Should -Be 1
+        "$w" | Should -BeLike '*-Format Mot export is written whole*'
     }
 }

@@ -49,6 +49,7 @@ public sealed class ExportFrameDetectionCommand : SourceWriterCommand
         Func<string, OutputLocation> locate = full => ToDirectory ? OutputLocation.ForDirectory(full) : OutputLocation.ForFile(full);
         if (Format == ResultFormat.Mot)
         {
+            if (Segment is not null) WriteWarning("-Segment rolls result files; a -Format Mot export is written whole, one file per source.");
             OpenWriter(locate, _ => new MotExport(Force)); // -Store records the MOT file as an output of the store
             return;
         }
