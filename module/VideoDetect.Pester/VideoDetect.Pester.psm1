@@ -30,6 +30,13 @@ function Format-VdPosition([VideoDetect.Video.VideoPosition] $Position) {
     if ($Position.IsTime) { Format-VdSeconds $Position.Time } else { "frame $($Position.Frames)" }
 }
 
+# A file by its name; a live source (rtsp://, http://, udp:// ...) by its whole URL, since its last
+# segment ('stream') says nothing, less any user:password@ (a failure message must not show it).
+function Format-VdSource([string] $Path) {
+    if ($Path -match '^[a-z][a-z0-9+.-]*://') { return $Path -replace '^([a-z][a-z0-9+.-]*://)[^/@]*@', '$1' }
+    Split-Path -Leaf $Path
+}
+
 function Format-VdEvent([object] $e) {
     $inv = [cultureinfo]::InvariantCulture
     $who = if ($null -ne $e.TrackId) { "$($e.Label) #$($e.TrackId)" } else { $e.Label }
@@ -94,7 +101,7 @@ function Test-VdDetectionEvent {
     $message = $null
     if (-not $succeeded) {
         $what = if ($Label -eq '*') { 'detection' } else { $Label }
-        $sources = @(@($events) + @($frames) | ForEach-Object { Split-Path -Leaf $_.Path } | Select-Object -Unique)
+        $sources = @(@($events) + @($frames) | ForEach-Object { Format-VdSource $_.Path } | Select-Object -Unique)
         $in = if ($sources) { " in $($sources -join ', ')" } else { '' }
         $between = if ($window) { " between $(Format-VdPosition $window[0]) and $(Format-VdPosition $window[1])" } else { '' }
         $regionText = if ($regionNames) { " in region $($regionNames -join ', ')" } else { '' }

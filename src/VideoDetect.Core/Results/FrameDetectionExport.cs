@@ -73,7 +73,30 @@ public sealed class FrameDetectionExport(FrameDetectionExportOptions options, Ca
     /// </summary>
     public ISourceOutput Open(SinkTarget target, FrameDetections first)
     {
-        string source = target.SourcePath;
+        var header = HeaderFor(target.SourcePath, first);
+        target.Location.EnsureDirectory();
+        var writer = ResultFileWriter.Open(target.Path, options.Format, header, options.Force);
+        if (!writer.Resumed && first.ClipIndex > 0 && first.FrameIndex > 0)
+        {
+            // A file begun (or started over) here must hold the video from its first clip; these frames start at a later one.
+            writer.Dispose();
+            throw new ResumeMismatchException(target.Path, new[] { $"the frames start at clip {first.ClipIndex} but the file holds no earlier clip{(writer.StartedOverBecause is { } why ? $" (started over: {why})" : "")}; run the video again from its start (without -ResumeFrom)" });
+        }
+        return new FrameDetectionOutput(target.SourcePath, writer);
+    }
+
+    /// <summary>
+    /// The header of <paramref name="source"/>'s result file, whose first frame here is <paramref name="first"/>:
+    /// a file is probed (its identity, frame rate and count); a live stream (<see cref="LiveUrl.IsLive"/>) has
+    /// no whole to probe, so its header names the URL, the frame size and no frame count.
+    /// </summary>
+    internal ResultHeader HeaderFor(string source, FrameDetections first)
+    {
+        if (LiveUrl.IsLive(source))
+        {
+            var live = new VideoInfo { Path = source, Width = first.SourceWidth, Height = first.SourceHeight };
+            return ResultHeader.For(new SourceIdentity(source, 0, default), live, 0, first.Run, options.ModuleVersion, options.StartTime, first.RecordingStart);
+        }
         SourceIdentity identity;
         ProbedVideo probed;
         try
@@ -85,16 +108,7 @@ public sealed class FrameDetectionExport(FrameDetectionExportOptions options, Ca
         {
             throw new SourceUnavailableException(source, $"'{source}' cannot be read to describe it in the header: {e.Message}", e);
         }
-        var header = ResultHeader.For(identity, probed.Info, probed.Index.FrameCount, first.Run, options.ModuleVersion, options.StartTime, first.RecordingStart);
-        target.Location.EnsureDirectory();
-        var writer = ResultFileWriter.Open(target.Path, options.Format, header, options.Force);
-        if (!writer.Resumed && first.ClipIndex > 0 && first.FrameIndex > 0)
-        {
-            // A file begun (or started over) here must hold the video from its first clip; these frames start at a later one.
-            writer.Dispose();
-            throw new ResumeMismatchException(target.Path, new[] { $"the frames start at clip {first.ClipIndex} but the file holds no earlier clip{(writer.StartedOverBecause is { } why ? $" (started over: {why})" : "")}; run the video again from its start (without -ResumeFrom)" });
-        }
-        return new FrameDetectionOutput(source, writer);
+        return ResultHeader.For(identity, probed.Info, probed.Index.FrameCount, first.Run, options.ModuleVersion, options.StartTime, first.RecordingStart);
     }
 }
 

@@ -38,8 +38,21 @@ public sealed class OutputLocation
         return new OutputLocation(fullPath, true);
     }
 
-    /// <summary>The naming rule: the file for <paramref name="sourcePath"/>'s output ending in <paramref name="suffix"/>.</summary>
-    public static string NameFor(string sourcePath, string suffix) => Path.GetFileNameWithoutExtension(sourcePath) + suffix;
+    /// <summary>
+    /// The naming rule: the file for <paramref name="sourcePath"/>'s output ending in <paramref name="suffix"/>:
+    /// a file's name without its extension; a live stream's host, port and path joined by '_' (rtsp://user:pw@cam3:554/stream
+    /// → cam3_554_stream; the credentials never), every character but letters, digits, '.' and '-' made '_'.
+    /// </summary>
+    public static string NameFor(string sourcePath, string suffix) =>
+        (VideoDetect.Video.LiveUrl.IsLive(sourcePath) ? LiveName(sourcePath) : Path.GetFileNameWithoutExtension(sourcePath)) + suffix;
+
+    private static string LiveName(string url)
+    {
+        string name = Uri.TryCreate(url, UriKind.Absolute, out var uri)
+            ? string.Join('_', new[] { uri.Host, uri.IsDefaultPort || uri.Port < 0 ? "" : uri.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), uri.AbsolutePath.Trim('/') }.Where(p => p.Length > 0))
+            : url;
+        return new string(name.Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' ? c : '_').ToArray());
+    }
 
     /// <summary>The target for one source: the -Path file, or &lt;folder&gt;/<see cref="NameFor"/>.</summary>
     public string TargetFor(string sourcePath, string suffix) => IsDirectory ? Path.Combine(FullPath, NameFor(sourcePath, suffix)) : FullPath;

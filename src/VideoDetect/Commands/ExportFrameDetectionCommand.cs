@@ -11,7 +11,8 @@ namespace VideoDetect.Commands;
 /// the source's frames end. A partial file left by a killed run is resumed when the same source,
 /// model and parameters come again (Split-VideoClip -ResumeFrom). The sink lives in Core
 /// (<see cref="FrameDetectionExport"/>), the lifecycle in <see cref="SourceWriterCommand"/>; this
-/// command binds its parameters and says when a file resumes or starts over.
+/// command binds its parameters and says when a file resumes or starts over. With -Segment the sink is
+/// <see cref="SegmentedExport"/> (one complete file per segment, emitted as each is committed).
 /// </summary>
 [Cmdlet(VerbsData.Export, "FrameDetection", DefaultParameterSetName = PathSet, SupportsShouldProcess = true)]
 [OutputType(typeof(FileInfo), typeof(FrameDetections))]
@@ -29,6 +30,17 @@ public sealed class ExportFrameDetectionCommand : SourceWriterCommand
     [ValidateNotNullOrEmpty]
     public string? Root { get; set; }
 
+    /// <summary>
+    /// Roll the result files: one complete file per segment of this length (seconds, a TimeSpan, or
+    /// "3s" / "1h") of each source's frames by their offset, committed as its segment ends and named
+    /// &lt;name&gt;.&lt;yyyyMMddTHHmmss&gt;.detections.jsonl after the segment's start time of day (without one,
+    /// &lt;name&gt;.t&lt;HHHmmss&gt;… after its start offset). For live streams; a file source is cut the same way.
+    /// </summary>
+    [Parameter]
+    [SecondsTransformation]
+    [ValidatePositive]
+    public TimeSpan? Segment { get; set; }
+
     /// <summary>The finished files come out unless -PassThru (the frames) is given alone.</summary>
     protected override bool EmitsFilesByDefault => true;
 
@@ -37,12 +49,13 @@ public sealed class ExportFrameDetectionCommand : SourceWriterCommand
         Func<string, OutputLocation> locate = full => ToDirectory ? OutputLocation.ForDirectory(full) : OutputLocation.ForFile(full);
         if (Format == ResultFormat.Mot)
         {
+            if (Segment is not null) WriteWarning("-Segment rolls result files; a -Format Mot export is written whole, one file per source.");
             OpenWriter(locate, _ => new MotExport(Force)); // -Store records the MOT file as an output of the store
             return;
         }
         CheckStoreIsOutput();
         // -Force also starts over a partial file made with other settings.
-        OpenWriter(locate, full => new FrameDetectionExport(new FrameDetectionExportOptions
+        OpenWriter(locate, full => ResultSink(new FrameDetectionExportOptions
         {
             Format = MyInvocation.BoundParameters.ContainsKey(nameof(Format)) || ToDirectory ? Format : ResultFiles.FormatOf(full),
             Force = Force,
@@ -50,7 +63,25 @@ public sealed class ExportFrameDetectionCommand : SourceWriterCommand
             StartTime = DateTimeOffset.Now,
             Root = (Root ?? Environment.GetEnvironmentVariable(VideoDetect.Video.ClipRoot.Variable)) is { Length: > 0 } root
                 ? SessionState.Path.GetUnresolvedProviderPathFromPSPath(root) : null,
-        }, StopToken), recordOutputs: false);
+        }), recordOutputs: false);
+    }
+
+    /// <summary>The result-file sink: one file per source, or with -Segment one per segment.</summary>
+    private ISourceSink ResultSink(FrameDetectionExportOptions options)
+    {
+        var export = new FrameDetectionExport(options, StopToken);
+        return Segment is { } length ? new SegmentedExport(export, options, length) : export;
+    }
+
+    /// <summary>With -Segment, each segment file is emitted as soon as it is committed.</summary>
+    protected override void OnAdded(FrameDetections frame, ISourceOutput output)
+    {
+        if (output is not SegmentedOutput segmented) return;
+        foreach (var file in segmented.TakeCommitted())
+        {
+            WriteVerbose($"Wrote segment {file.FullName}.");
+            EmitFile(file.FullName);
+        }
     }
 
     /// <summary>

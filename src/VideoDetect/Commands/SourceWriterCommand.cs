@@ -144,7 +144,13 @@ public abstract class SourceWriterCommand : StoppableCommand, ISinkHost
             return;
         }
         WriteVerbose(result.ToString());
-        if (PassThruFile || (EmitsFilesByDefault && !PassThru)) WriteFile(result.File.FullName);
+        EmitFile(result.File.FullName);
+    }
+
+    /// <summary>Emits a finished file when -PassThruFile (or the command's default) asks for files.</summary>
+    protected void EmitFile(string fullName)
+    {
+        if (PassThruFile || (EmitsFilesByDefault && !PassThru)) WriteFile(fullName);
     }
 
     void ISinkHost.Failed(VideoDetectException error, object? about) => WriteError(ErrorMapping.WriterRecord(error, about));
