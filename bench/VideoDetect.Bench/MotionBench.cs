@@ -157,7 +157,7 @@ internal static class MotionBench
                 if (i >= walkStart && i < walkStart + walkFrames) walking.Add(m.Clone());
             }
         }
-        using var background = Median(samples, size);
+        using var background = VideoDetect.Tests.FixedCameraVideo.Median(samples, size);
         using var writer = new VideoWriter(path, FourCC.MJPG, fps, size);
         using var noisy = new Mat();
         using var noise = new Mat(size, MatType.CV_16SC3);
@@ -176,22 +176,5 @@ internal static class MotionBench
         Still((int)Math.Round(24 * fps));
         foreach (var m in samples.Concat(walking)) m.Dispose();
         return path;
-    }
-
-    private static Mat Median(List<Mat> frames, Size size)
-    {
-        var result = new Mat(size, MatType.CV_8UC3);
-        int n = frames.Count, length = size.Width * size.Height * 3;
-        var data = frames.Select(f => { var b = new byte[length]; System.Runtime.InteropServices.Marshal.Copy(f.Data, b, 0, length); return b; }).ToArray();
-        var outBytes = new byte[length];
-        var column = new byte[n];
-        for (int p = 0; p < length; p++)
-        {
-            for (int k = 0; k < n; k++) column[k] = data[k][p];
-            Array.Sort(column);
-            outBytes[p] = column[n / 2];
-        }
-        System.Runtime.InteropServices.Marshal.Copy(outBytes, 0, result.Data, length);
-        return result;
     }
 }

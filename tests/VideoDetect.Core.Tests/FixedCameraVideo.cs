@@ -112,7 +112,8 @@ public static class FixedCameraVideo
         return plan;
     }
 
-    private static Mat Median(List<Mat> frames, Size size)
+    /// <summary>The per-pixel median of <paramref name="frames"/>: an empty scene's background (also the motion bench's).</summary>
+    public static Mat Median(List<Mat> frames, Size size)
     {
         var result = new Mat(size, MatType.CV_8UC3);
         int n = frames.Count, length = size.Width * size.Height * 3;

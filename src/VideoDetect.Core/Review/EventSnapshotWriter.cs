@@ -129,7 +129,7 @@ public sealed class EventSnapshotWriter
                 var e = results[i].Event;
                 try
                 {
-                    Check(probed, e);
+                    EventSource.Fit(probed.Index, path, e);
                     if (decoded != e.PeakFrame)
                     {
                         reader ??= FrameSources.OpenFile(path, probed.Index);
@@ -180,21 +180,6 @@ public sealed class EventSnapshotWriter
                 Error = new SourceUnavailableException(path, $"'{path}' changed or went away while the snapshot of {results[i].Event.Describe()} was taken from it; none was kept."),
             };
         }
-    }
-
-    /// <summary>Whether the source is still the one the event was detected in, as far as its exact index tells.</summary>
-    private static void Check(ProbedVideo probed, DetectionEvent e)
-    {
-        var index = probed.Index;
-        string path = probed.Info.Path;
-        if (e.PeakFrame < 0 || e.PeakFrame >= index.FrameCount || e.StartFrame < 0 || e.StartFrame >= index.FrameCount)
-            throw new SourceUnavailableException(path, $"'{path}' has {index.FrameCount} frames, and {e.Describe()} peaks at frame {e.PeakFrame}: the source has changed since it was detected.");
-        // An event's start time is its start frame's time in the exact index it was detected with; a
-        // replaced file tells by another time there (half a frame of slack for times that travelled as text).
-        if (e.StartTime == TimeSpan.Zero && e.StartFrame > 0) return; // a time not given (a hand-made event)
-        double off = Math.Abs(index.TimeOfMs(e.StartFrame) - e.StartTime.TotalMilliseconds);
-        if (off > Math.Max(1, index.PeriodMs / 2))
-            throw new SourceUnavailableException(path, $"Frame {e.StartFrame} of '{path}' is at {index.TimeOf(e.StartFrame)}, but {e.Describe()} says {e.StartTime}: the source has changed since it was detected.");
     }
 
     /// <summary>Decodes exactly frame <paramref name="target"/> into <paramref name="frame"/>.</summary>

@@ -37,18 +37,33 @@ public static class EventSource
             if (!now.IsSameVersionAs(recorded))
                 throw new SourceUnavailableException(path, $"The source '{path}' of {Count(events)} has changed since it was detected on ({string.Join(", ", now.DifferencesFrom(recorded with { Path = now.Path }))}).");
         }
-        var index = video.Index;
         foreach (var e in events)
         {
-            if (e.StartFrame < 0 || e.EndFrame >= index.FrameCount || e.EndFrame < e.StartFrame)
-                throw new SourceUnavailableException(path, $"The source '{path}' has {index.FrameCount} frames, but the event {e.Describe()} spans frames {e.StartFrame}..{e.EndFrame}: the file has changed since it was detected on.");
-            double drift = Math.Abs(index.TimeOfMs(e.StartFrame) - e.StartTime.TotalMilliseconds);
-            if (drift > index.PeriodMs / 2 + 1e-3)
-                throw new SourceUnavailableException(path, string.Format(CultureInfo.InvariantCulture,
-                    "Frame {0} of '{1}' is at {2:0.###} s, but the event {3} says {4:0.###} s: the file has changed since it was detected on.",
-                    e.StartFrame, path, index.TimeOfMs(e.StartFrame) / 1000, e.Describe(), e.StartTime.TotalSeconds));
+            // A clip also needs its last frame (a snapshot only its start and peak).
+            if (e.EndFrame < e.StartFrame || e.EndFrame >= video.Index.FrameCount)
+                throw new SourceUnavailableException(path, $"The source '{path}' has {video.Index.FrameCount} frames, but the event {e.Describe()} spans frames {e.StartFrame}..{e.EndFrame}: the file has changed since it was detected on.");
+            Fit(video.Index, path, e);
         }
         return video;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="e"/> still fits the file as its exact index describes it now (the one
+    /// rule of Export-EventClip and Export-EventSnapshot): its start and peak frames exist, and its
+    /// start time is its start frame's time within half a frame (times that travelled as text keep that
+    /// much). A hand-made event without a time (StartTime 0 past frame 0) is checked by its frames only.
+    /// </summary>
+    public static void Fit(VideoIndex index, string path, DetectionEvent e)
+    {
+        foreach (long frame in new[] { e.StartFrame, e.PeakFrame })
+            if (frame < 0 || frame >= index.FrameCount)
+                throw new SourceUnavailableException(path, $"The source '{path}' has {index.FrameCount} frames, but the event {e.Describe()} starts at frame {e.StartFrame} and peaks at frame {e.PeakFrame}: the file has changed since it was detected on.");
+        if (e.StartTime == TimeSpan.Zero && e.StartFrame > 0) return;
+        double drift = Math.Abs(index.TimeOfMs(e.StartFrame) - e.StartTime.TotalMilliseconds);
+        if (drift > Math.Max(1, index.PeriodMs / 2))
+            throw new SourceUnavailableException(path, string.Format(CultureInfo.InvariantCulture,
+                "Frame {0} of '{1}' is at {2:0.###} s, but the event {3} says {4:0.###} s: the file has changed since it was detected on.",
+                e.StartFrame, path, index.TimeOfMs(e.StartFrame) / 1000, e.Describe(), e.StartTime.TotalSeconds));
     }
 
     private static string Count(IReadOnlyList<DetectionEvent> events) => events.Count == 1 ? "1 event" : $"{events.Count} events";
