@@ -39,6 +39,14 @@ BeforeAll {
         Start-Sleep -Milliseconds 300
         $s
     }
+    # Waits until something listens on <port> (a server still starting under load), at most 15 s.
+    function Wait-Listening([int] $Port) {
+        $deadline = [DateTime]::Now.AddSeconds(15)
+        while ([DateTime]::Now -lt $deadline) {
+            $c = [System.Net.Sockets.TcpClient]::new()
+            try { $c.Connect('127.0.0.1', $Port); return } catch { Start-Sleep -Milliseconds 200 } finally { $c.Dispose() }
+        }
+    }
     # The ffmpeg processes reading <url> (the module's children).
     function Get-Reader([string] $Url) { @(Get-Process ffmpeg -ErrorAction Ignore | Where-Object { $_.CommandLine -like "*-i $Url *" }) }
     # A live run through detection into a result file, and the file's header record.
@@ -104,7 +112,7 @@ Describe "The frame rate in a live result file's header$NoFfmpeg" -Skip:(-not $H
         $server = Start-Server $Python @((Join-Path $PSScriptRoot 'Scripts/rtsp_server.py'), $port)
         $store = Join-Path $TestDrive 'rtsp'
         try {
-            Start-Sleep -Seconds 1
+            Wait-Listening $port
             $null = Split-VideoClip -Path "rtsp://127.0.0.1:$port/live" -Length 10 -For 3s | ConvertTo-FrameBatch -BatchSize 8 | Invoke-FrameDetection | Export-FrameDetection -OutputDirectory $store
         } finally { Stop-Server $server }
         $file = @(Get-ChildItem -LiteralPath $store -Filter '*.detections.jsonl')
@@ -152,5 +160,29 @@ Split-VideoClip -Path http://127.0.0.1:$port -Duration 1s | ConvertTo-FrameBatch
         $stored = @($finished | Sort-Object Name | ForEach-Object { Import-FrameDetection -Path $_.FullName -ErrorAction Stop } | ForEach-Object FrameIndex)
         $stored | Should -Be (0..($stored.Count - 1)) -Because 'each committed segment reads back whole, every frame once'
         @(Get-ChildItem -LiteralPath $store -Filter '*.partial').Count | Should -BeLessOrEqual 1 -Because 'at most the segment open at Ctrl+C is left unfinished, as a stopped file run leaves it'
+    }
+}
+
+Describe "Which clock a live frame's time comes from$NoRtsp" -Skip:(-not $HaveRtsp) {
+    # The receive clock, for every source. The facts behind it, checked here so that a change shows:
+    # the RTSP server does send its own clock (RTCP sender reports), but ffmpeg/ffprobe 5.1 give it out
+    # nowhere (FFmpeg keeps it in AVFormatContext.start_time_realtime, which the CLI does not print). If
+    # the second assertion fails, this ffmpeg gives out the stream's clock: use it in LiveStream.
+    It 'the RTSP server sends RTCP sender reports, ffprobe does not give out their clock, and RecordingStart is the receive time' {
+        $port = Get-FreePort
+        $server = Start-Server $Python @((Join-Path $PSScriptRoot 'Scripts/rtsp_server.py'), $port)
+        try {
+            Wait-Listening $port
+            $reports = @(& $Python (Join-Path $PSScriptRoot 'Scripts/rtcp_probe.py') "rtsp://127.0.0.1:$port/live" 7 | ConvertFrom-Json)
+            $probe = & ffprobe -hide_banner -loglevel error -rtsp_transport tcp -show_format -show_streams -of json "rtsp://127.0.0.1:$port/live" | ConvertFrom-Json
+            $began = [DateTimeOffset]::Now
+            $clips = @(Split-VideoClip -Path "rtsp://127.0.0.1:$port/live" -Length 5 -For 2s)
+        } finally { Stop-Server $server }
+        $reports.Count | Should -BeGreaterOrEqual 1 -Because 'GStreamer''s RTSP server sends a sender report every few seconds'
+        [Math]::Abs($reports[0].ntp - $reports[0].received) | Should -BeLessThan 5 -Because 'its NTP time is the server''s wall clock (the same machine here)'
+        $probe.format.PSObject.Properties.Name | Should -Not -Contain 'start_time_realtime'
+        [double]$probe.format.start_time | Should -BeLessThan 10 -Because 'timestamps count from the first RTP packet, not from a wall clock'
+        $clips[0].RecordingStart | Should -BeGreaterOrEqual $began -Because 'frame 0''s time of day is its receive time'
+        ($clips[0].RecordingStart - $began).TotalSeconds | Should -BeLessThan 10
     }
 }
