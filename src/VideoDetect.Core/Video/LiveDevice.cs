@@ -12,9 +12,11 @@ public readonly record struct FfmpegInput(string? Format, string Input);
 /// and the result files key it like any stream: <c>v4l2:///dev/video0</c> (Linux, Video4Linux2),
 /// <c>dshow://video=Integrated Camera</c> (Windows, DirectShow), <c>avfoundation://0</c> (macOS).
 /// Split-VideoClip -Device builds it from "0", "/dev/video2" or a camera's name (<see cref="UrlOf"/>).
-/// Why FFmpeg and not OpenCV's VideoCapture(int): the same child process, pipe, stall watchdog,
-/// reconnect and Ctrl+C as network streams, and the FFmpeg that ships with the OS has every one of
-/// these device demuxers; OpenCvSharp's bundled OpenCV would be a second, untested capture path.
+/// Why FFmpeg and not OpenCV's VideoCapture(int): OpenCvSharp's bundled OpenCV could open a Linux
+/// camera (its build information says "v4l/v4l2: YES"; its FFmpeg has no avdevice), but that would be a
+/// second capture path with its own blocking reads, no stall watchdog, reconnect or clean stop; FFmpeg
+/// gives a device the same child process, pipe, watchdog, reconnect and Ctrl+C as a network camera,
+/// and it has the device demuxers of every OS (v4l2, dshow, avfoundation).
 /// </summary>
 public static class LiveDevice
 {
