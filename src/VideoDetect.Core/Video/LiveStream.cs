@@ -52,7 +52,13 @@ public sealed class LiveStream : IDisposable
     public DateTimeOffset? RecordingStart { get; private set; }
 
     /// <summary>The frame rate the stream declares (FFmpeg's "25 fps" for its input), or null before it is open or when it declares none.</summary>
-    public Rational? NominalFrameRate { get; private set; }
+    public Rational? NominalFrameRate
+    {
+        get => _rate as Rational?;
+        private set => _rate = value; // boxed: set by the stderr reader, read by other threads whole
+    }
+
+    private volatile object? _rate;
 
     /// <summary>What happens, in order: frames, gaps, the end.</summary>
     public ChannelReader<LiveEvent> Events => _events.Reader;
