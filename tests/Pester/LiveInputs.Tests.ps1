@@ -92,7 +92,7 @@ Describe "The frame rate in a live result file's header$NoFfmpeg" -Skip:(-not $H
         $camera = Start-Camera $Loop25 $port
         $store = Join-Path $TestDrive 'http'
         try {
-            $frames = @(Split-VideoClip -Path "http://127.0.0.1:$port" -Length 25 -For 3s | ConvertTo-FrameBatch -BatchSize 8 | Invoke-FrameDetection |
+            $frames = @(Split-VideoClip -Path "http://127.0.0.1:$port" -Length 25 -For 5s | ConvertTo-FrameBatch -BatchSize 8 | Invoke-FrameDetection |
                     Export-FrameDetection -OutputDirectory $store -PassThru)
         } finally { Stop-Server $camera }
         $file = @(Get-ChildItem -LiteralPath $store -Filter '*.detections.jsonl')
@@ -113,7 +113,7 @@ Describe "The frame rate in a live result file's header$NoFfmpeg" -Skip:(-not $H
         $store = Join-Path $TestDrive 'rtsp'
         try {
             Wait-Listening $port
-            $null = Split-VideoClip -Path "rtsp://127.0.0.1:$port/live" -Length 10 -For 3s | ConvertTo-FrameBatch -BatchSize 8 | Invoke-FrameDetection | Export-FrameDetection -OutputDirectory $store
+            $null = Split-VideoClip -Path "rtsp://127.0.0.1:$port/live" -Length 10 -For 5s | ConvertTo-FrameBatch -BatchSize 8 | Invoke-FrameDetection | Export-FrameDetection -OutputDirectory $store
         } finally { Stop-Server $server }
         $file = @(Get-ChildItem -LiteralPath $store -Filter '*.detections.jsonl')
         $file.Count | Should -Be 1
@@ -176,12 +176,13 @@ Describe "Which clock a live frame's time comes from$NoRtsp" -Skip:(-not $HaveRt
             $reports = @(& $Python (Join-Path $PSScriptRoot 'Scripts/rtcp_probe.py') "rtsp://127.0.0.1:$port/live" 7 | ConvertFrom-Json)
             $probe = & ffprobe -hide_banner -loglevel error -rtsp_transport tcp -show_format -show_streams -of json "rtsp://127.0.0.1:$port/live" | ConvertFrom-Json
             $began = [DateTimeOffset]::Now
-            $clips = @(Split-VideoClip -Path "rtsp://127.0.0.1:$port/live" -Length 5 -For 2s)
+            $clips = @(Split-VideoClip -Path "rtsp://127.0.0.1:$port/live" -Length 5 -For 6s)
         } finally { Stop-Server $server }
         $reports.Count | Should -BeGreaterOrEqual 1 -Because 'GStreamer''s RTSP server sends a sender report every few seconds'
         [Math]::Abs($reports[0].ntp - $reports[0].received) | Should -BeLessThan 5 -Because 'its NTP time is the server''s wall clock (the same machine here)'
         $probe.format.PSObject.Properties.Name | Should -Not -Contain 'start_time_realtime'
         [double]$probe.format.start_time | Should -BeLessThan 10 -Because 'timestamps count from the first RTP packet, not from a wall clock'
+        $clips.Count | Should -BeGreaterOrEqual 1
         $clips[0].RecordingStart | Should -BeGreaterOrEqual $began -Because 'frame 0''s time of day is its receive time'
         ($clips[0].RecordingStart - $began).TotalSeconds | Should -BeLessThan 10
     }
