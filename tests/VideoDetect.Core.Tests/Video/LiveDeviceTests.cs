@@ -34,6 +34,12 @@ public class LiveDeviceTests
         Assert.Equal(new FfmpegInput(null, "rtsp://cam3/stream"), LiveDevice.InputOf("rtsp://cam3/stream"));
     }
 
+    [Theory]
+    [InlineData("v4l2:///dev/video0", "dev_video0.detections.jsonl")]
+    [InlineData("dshow://video=Integrated Camera", "dshow___video_Integrated_Camera.detections.jsonl")]
+    public void A_devices_result_file_is_named_after_the_device(string url, string name) =>
+        Assert.Equal(name, VideoDetect.Results.OutputLocation.NameFor(url, ".detections.jsonl"));
+
     [Fact]
     public void FFmpeg_is_given_the_device_demuxer_without_network_timeouts()
     {
