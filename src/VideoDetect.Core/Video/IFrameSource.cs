@@ -69,6 +69,23 @@ public interface IFrameSource : IDisposable
 }
 
 /// <summary>
+/// An optional capability of an <see cref="IFrameSource"/>: the luma plane of the frame last grabbed,
+/// without a BGR conversion (the motion gate of -SkipStatic reads only grey, and most frames of a
+/// still camera are held, never converted). <see cref="FfmpegFileSource"/> has it; a source without it
+/// (<see cref="VideoReader"/>: OpenCV's FFmpeg cannot switch between grey and BGR output per frame)
+/// does not implement this, and the gate reads the BGR frame.
+/// </summary>
+public interface ILumaFrameSource
+{
+    /// <summary>
+    /// The luma (Y) plane of the frame last grabbed, 8-bit limited range (16..235, as the video stores
+    /// it). The Mat is the source's, lent until its next Grab, Seek or Dispose: read it, do not keep or
+    /// dispose it. False when this frame has none.
+    /// </summary>
+    bool TryGetLuma(out Mat luma);
+}
+
+/// <summary>
 /// A forward-only source was asked to go back or to be read a second time: <see cref="Errors.ErrorIds.SourceNotSeekable"/>.
 /// </summary>
 public sealed class SourceNotSeekableException(string path, string message) : Errors.VideoDetectException(Errors.ErrorIds.SourceNotSeekable, message)
