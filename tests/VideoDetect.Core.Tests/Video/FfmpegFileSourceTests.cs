@@ -203,13 +203,16 @@ public class FfmpegFileSourceTests
         string path = H264(dir, 120);
         var index = Index(path);
         using var pipe = Open(path, index);
-        var options = new MotionGateOptions { Threshold = 0.02 };
+        // Threshold 0: every frame that changed at all is inferred, so both gates compare each frame with
+        // the one before it and the changes they measure can be compared frame by frame (with a
+        // threshold, one decision that differs would give the two different references from then on).
+        var options = new MotionGateOptions { Threshold = 0 };
         using var onLuma = new MotionGate(options);
         using var onBgr = new MotionGate(options);
         using var bgr = new Mat();
         using var grey = new Mat();
         using var full = new Mat();
-        int differ = 0;
+        double worstChange = 0;
         while (pipe.Grab())
         {
             Assert.True(pipe.TryGetLuma(out var luma));
@@ -222,9 +225,37 @@ public class FfmpegFileSourceTests
             // colours at the edges of the painted blocks, where chroma is shared by 2×2 pixels).
             double mean = Cv2.Mean(full).Val0;
             Assert.True(mean <= 1.0, $"frame {pipe.Current}: luma and grey differ by {mean:F2} levels on average");
-            if (onLuma.AdmitLuma(luma, pipe.Current, pipe.CurrentTime) != onBgr.Admit(bgr, pipe.Current, pipe.CurrentTime)) differ++;
-            Assert.InRange(Math.Abs(onLuma.LastChange - onBgr.LastChange), 0, 0.02); // a few of the 3,072 pixels of the copy, at the threshold's edge
+            Assert.Equal(onBgr.Admit(bgr, pipe.Current, pipe.CurrentTime), onLuma.AdmitLuma(luma, pipe.Current, pipe.CurrentTime));
+            worstChange = Math.Max(worstChange, Math.Abs(onLuma.LastChange - onBgr.LastChange));
         }
-        Assert.Equal(0, differ);
+        // This video's gradient moves 1–3 grey levels a frame everywhere, so many pixels sit at the
+        // pixel delta's edge, and its saturated colours are clipped in BGR: a worst case for rounding.
+        Assert.True(worstChange < 0.015, $"the changes measured differ by up to {worstChange:P2}");
+    }
+
+    [VideoDetect.Tests.Batching.FixedCameraFact]
+    public void On_real_footage_the_gate_on_luma_decides_as_the_gate_on_BGR_but_at_the_threshold_s_edge()
+    {
+        string path = Fixtures.Video("vtest.avi");
+        var index = Index(path);
+        using var pipe = Open(path, index);
+        using var onLuma = new MotionGate(new MotionGateOptions());
+        using var onBgr = new MotionGate(new MotionGateOptions());
+        using var bgr = new Mat();
+        int inferred = 0, differ = 0;
+        var log = new System.Text.StringBuilder();
+        while (pipe.Grab() && pipe.Current < 400)
+        {
+            if (pipe.Current % 64 == 0) { onLuma.Restart(); onBgr.Restart(); } // clips of 64, as the bench runs
+            Assert.True(pipe.TryGetLuma(out var luma));
+            pipe.Retrieve(bgr);
+            bool a = onLuma.AdmitLuma(luma, pipe.Current, pipe.CurrentTime), b = onBgr.Admit(bgr, pipe.Current, pipe.CurrentTime);
+            if (a) inferred++;
+            if (a != b) { differ++; log.Append($"{pipe.Current}:{onLuma.LastChange:F4}/{onBgr.LastChange:F4} "); }
+        }
+        Assert.True(inferred > 20, $"only {inferred} frames inferred: the footage does not exercise the gate");
+        // Not bit-identical (MotionGate.AdmitLuma): a frame whose change is within a rounding of the
+        // threshold may go the other way (one in these 400 frames: 0.42 % against 0.39 %, threshold 0.4 %).
+        Assert.True(differ <= 2, $"{differ} decisions differ ({inferred} inferred): {log}");
     }
 }
