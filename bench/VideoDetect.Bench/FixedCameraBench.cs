@@ -154,6 +154,7 @@ internal static class FixedCameraBench
         var admit = new Stopwatch();
         long n = 0, clipStarts = 0, motion = 0, maxSkip = 0;
         double fps = capture.Fps > 0 ? capture.Fps : 10;
+        var selfCpu = Process.GetCurrentProcess().TotalProcessorTime;
         var total = Stopwatch.StartNew();
         while (n < ProfileFrames)
         {
@@ -179,7 +180,7 @@ internal static class FixedCameraBench
         }
         double PerFrame(Stopwatch s) => s.Elapsed.TotalMilliseconds * 1000 / Math.Max(1, n);
         string line = $"profile over {n} frames ({total.Elapsed.TotalSeconds:F1} s): FFmpeg decode (grab) {PerFrame(grab):F0} µs/frame, BGR conversion (retrieve) {PerFrame(retrieve):F0} µs/frame, " +
-            $"gate {PerFrame(admit):F0} µs/frame; the gate infers {clipStarts + motion + maxSkip} frames ({100.0 * (clipStarts + motion + maxSkip) / Math.Max(1, n):F2} %): " +
+            $"gate {PerFrame(admit):F0} µs/frame; CPU {(Process.GetCurrentProcess().TotalProcessorTime - selfCpu).TotalSeconds:F1} s; the gate infers {clipStarts + motion + maxSkip} frames ({100.0 * (clipStarts + motion + maxSkip) / Math.Max(1, n):F2} %): " +
             $"{clipStarts} clip starts, {motion} on motion, {maxSkip} at -MaxSkip ({options.MaxSkip})";
         Console.WriteLine("  " + line);
         results.Note("12: " + line);

@@ -17,7 +17,10 @@ public enum FrameSourceKind
 /// second decode): frames come in increasing frame order, each as (frame index, timestamp, pixels).
 /// <list type="bullet">
 /// <item><see cref="FrameSourceKind.File"/> (<see cref="VideoReader"/>): indices and timestamps from the
-/// video's exact <see cref="VideoIndex"/>; <see cref="Seek"/> goes exactly to any frame.</item>
+/// video's exact <see cref="VideoIndex"/>; <see cref="Seek"/> goes exactly to any frame. A gated decode
+/// (-SkipStatic) may get <see cref="FfmpegFileSource"/> instead (the system's ffmpeg, same index, same
+/// exactness; <see cref="FrameSources.OpenGatedFile"/> says when), which also offers the luma plane
+/// (<see cref="ILumaFrameSource"/>).</item>
 /// <item><see cref="FrameSourceKind.Live"/> (<see cref="ForwardOnlyFrameSource"/>): indices count the
 /// frames since the source was opened, timestamps are the source's own; <see cref="Seek"/> only skips
 /// forward, and a source is opened once (<see cref="FrameSources"/>): a seek back or a second read

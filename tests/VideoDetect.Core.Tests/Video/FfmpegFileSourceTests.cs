@@ -259,3 +259,35 @@ public class FfmpegFileSourceTests
         Assert.True(differ <= 2, $"{differ} decisions differ ({inferred} inferred): {log}");
     }
 }
+
+/// <summary>The pipe source on the sample files: every frame with VideoReader's index, time and lost-frame report.</summary>
+public class FfmpegFileSourceSampleTests
+{
+    public static TheoryData<string> Samples => new() { "vtest.avi", "Megamind.avi", "Megamind_bugy.avi", "tree.avi" };
+
+    [SharedTheory]
+    [MemberData(nameof(Samples))]
+    public void Every_frame_has_VideoReader_s_index_time_and_gap_report(string name)
+    {
+        string path = Fixtures.Video(name);
+        var index = VideoProbe.Probe(path, new ProbeOptions { Cache = new VideoIndexCache(null) }).Index;
+        using var source = FrameSources.OpenGatedFile(path, index);
+        if (index.HasRecordedTimestamps || Ffmpeg.Path is null)
+        {
+            Assert.IsType<VideoReader>(source); // a counted index stays with OpenCV; without ffmpeg every file does
+            return;
+        }
+        var pipe = Assert.IsType<FfmpegFileSource>(source);
+        using var reader = new VideoReader(path, index);
+        var log = new System.Text.StringBuilder();
+        while (true)
+        {
+            bool a = reader.Grab(), b = pipe.Grab();
+            Assert.True(a == b, $"{name}: VideoReader {(a ? "has" : "ended before")} frame {reader.Current}, the pipe {(b ? "has" : "ended before")} frame {pipe.Current}; {pipe.LastWords}");
+            if (!a) break;
+            Assert.Equal(reader.Current, pipe.Current);
+            Assert.Equal(reader.SkippedBeforeCurrent, pipe.SkippedBeforeCurrent);
+            Assert.Equal(reader.CurrentTime, pipe.CurrentTime);
+        }
+    }
+}
