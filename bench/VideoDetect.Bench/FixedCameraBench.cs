@@ -12,9 +12,12 @@ using VideoDetect.Tests;
 /// the output folder and reused. One child pwsh imports the module once and, per round, times
 /// `ffmpeg -i f -f null -` (the baseline), `Split-VideoClip | ConvertTo-FrameBatch -SkipStatic` alone
 /// (decode + gate + preprocessing, no inference), then the default gated pipeline down to
-/// ConvertTo-DetectionEvent; goal: the pipeline ≤ 2× ffmpeg's decode, an event for every burst. The
-/// profile (this process, one pass): per frame, FFmpeg's decode (grab), the BGR conversion (retrieve)
-/// and the gate, and why each inferred frame was inferred (clip start, motion, -MaxSkip).
+/// ConvertTo-DetectionEvent, and that pipeline again with VIDEODETECT_DECODER=opencv (OpenCV's FFmpeg,
+/// every frame converted to BGR: the decoder before the ffmpeg pipe); CPU seconds include the decoding
+/// ffmpeg children. Goal: the pipeline ≤ 2× ffmpeg's decode, an event for every burst. The profiles
+/// (this process, one pass each): per frame, OpenCV's decode (grab), BGR conversion (retrieve) and the
+/// gate, and why each inferred frame was inferred (clip start, motion, -MaxSkip); then the ffmpeg pipe
+/// source's read, gate on luma and BGR conversion of the inferred frames only, with ffmpeg's CPU.
 /// </summary>
 internal static class FixedCameraBench
 {
