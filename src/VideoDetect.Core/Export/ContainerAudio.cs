@@ -5,7 +5,8 @@ namespace VideoDetect.Export;
 
 /// <summary>
 /// Whether a source's container declares an audio stream, read from its header without starting a
-/// process: AVI (each <c>strl</c>'s <c>strh</c> names its stream type: <c>auds</c> is audio) and
+/// process: AVI (each <c>strl</c>'s <c>strh</c> names its stream type: <c>auds</c> is audio; a type other
+/// than video, audio or text, e.g. DV's <c>iavs</c>, cannot tell) and
 /// MP4/MOV/3GP (each <c>trak</c>'s <c>mdia/hdlr</c> handler: <c>soun</c> is audio). Export-AnnotatedVideo
 /// asks it before the audio plan's ffprobe: a source that surely has no audio (most cameras' files)
 /// needs no probe, which cost about 0.2 s of CPU a source (a process start) — a fifth of the encoder's
@@ -54,7 +55,10 @@ public static class ContainerAudio
                 stream.Position = position + 12;
                 if (stream.ReadAtLeast(strh, 12, throwOnEndOfStream: false) < 12 || Tag(strh, 0) != "strh") return null;
                 anyStream = true;
-                if (Tag(strh, 8) == "auds") return true;
+                string type = Tag(strh, 8);
+                if (type == "auds") return true;
+                // 'iavs' (DV with its audio interleaved) carries sound without an 'auds' stream: unknown types cannot tell.
+                if (type is not ("vids" or "txts")) return null;
             }
             position += 8 + size + (size & 1); // chunks are padded to an even size
         }

@@ -64,6 +64,33 @@ public class ContainerAudioTests
         Assert.Null(ContainerAudio.HasAudio(dir.File("missing.avi")));
     }
 
+    /// <summary>A bare AVI header: RIFF 'AVI ', LIST 'hdrl' with an 'avih' and one 'strl' per stream type given.</summary>
+    private static byte[] AviHeader(params string[] streamTypes)
+    {
+        static byte[] Chunk(string id, byte[] payload) =>
+            System.Text.Encoding.ASCII.GetBytes(id).Concat(BitConverter.GetBytes(payload.Length)).Concat(payload).ToArray();
+        static byte[] List(string type, IEnumerable<byte> children) =>
+            Chunk("LIST", System.Text.Encoding.ASCII.GetBytes(type).Concat(children).ToArray());
+        var strls = streamTypes.SelectMany(t => List("strl", Chunk("strh", System.Text.Encoding.ASCII.GetBytes(t).Concat(new byte[52]).ToArray())));
+        var hdrl = List("hdrl", Chunk("avih", new byte[56]).Concat(strls));
+        return Chunk("RIFF", System.Text.Encoding.ASCII.GetBytes("AVI ").Concat(hdrl).ToArray());
+    }
+
+    [Fact]
+    public void AnAviStreamTypeItDoesNotKnowCannotTell()
+    {
+        using var dir = new TempDir();
+        void Write(string name, params string[] types) => File.WriteAllBytes(dir.File(name), AviHeader(types));
+        Write("video.avi", "vids");
+        Write("sound.avi", "vids", "auds");
+        Write("dv.avi", "iavs"); // DV type 1: its audio is inside the one interleaved stream
+        Write("none.avi");
+        Assert.False(ContainerAudio.HasAudio(dir.File("video.avi")));
+        Assert.True(ContainerAudio.HasAudio(dir.File("sound.avi")));
+        Assert.Null(ContainerAudio.HasAudio(dir.File("dv.avi")));
+        Assert.Null(ContainerAudio.HasAudio(dir.File("none.avi")));
+    }
+
     [SharedFact]
     public void TheSampleVideoHasNoAudio()
     {
