@@ -27,6 +27,7 @@ namespace VideoDetect.Video;
 /// </summary>
 public sealed class LiveStream : IDisposable
 {
+    private static readonly Regex OutputRate = new(@", (\d+(?:\.\d+)?) fps", RegexOptions.Compiled);
     private static readonly Regex OutputSize = new(@"Stream #\d+:\d+.*: Video: rawvideo.*?, (\d{1,5})x(\d{1,5})", RegexOptions.Compiled);
     private readonly LiveStreamOptions _options;
     private readonly Channel<LiveEvent> _events = Channel.CreateUnbounded<LiveEvent>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
@@ -50,6 +51,9 @@ public sealed class LiveStream : IDisposable
 
     /// <summary>The wall-clock time frame 0 was received: the time of day of the stream's time 0; null before.</summary>
     public DateTimeOffset? RecordingStart { get; private set; }
+
+    /// <summary>The stream's nominal frame rate as FFmpeg reports it on its output stream (null: not reported yet, or none).</summary>
+    public double? FramesPerSecond { get; private set; }
 
     /// <summary>What happens, in order: frames, gaps, the end.</summary>
     public ChannelReader<LiveEvent> Events => _events.Reader;
@@ -157,7 +161,11 @@ public sealed class LiveStream : IDisposable
                 {
                     if (line.StartsWith("Output #", StringComparison.Ordinal)) output = true;
                     else if (output && OutputSize.Match(line) is { Success: true } m)
+                    {
+                        if (OutputRate.Match(line) is { Success: true } r && double.TryParse(r.Groups[1].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out double fps) && fps > 0)
+                            FramesPerSecond = fps;
                         size.TrySetResult((int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture)));
+                    }
                     else if (!line.StartsWith(' ') && line.Length > 0 && !line.StartsWith("Input #", StringComparison.Ordinal) && !line.StartsWith("Stream mapping", StringComparison.Ordinal)
                              && !line.StartsWith("Press [q]", StringComparison.Ordinal) && !line.StartsWith("frame=", StringComparison.Ordinal))
                         last = line;
