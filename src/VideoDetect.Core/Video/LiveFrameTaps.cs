@@ -41,14 +41,17 @@ public static class LiveFrameTaps
     }
 
     /// <summary>The decoder took <paramref name="frame"/> of <paramref name="stream"/>: copied into its tap while wanted.</summary>
-    internal static void Offer(LiveStream stream, in LiveFrameData frame)
+    internal static void Offer(LiveStream stream, in LiveFrameData frame) => Offer(stream.Url, stream.FramesPerSecond, frame);
+
+    /// <summary>A frame of the stream <paramref name="url"/> (nominal rate <paramref name="framesPerSecond"/>) was decoded: copied into its tap while wanted.</summary>
+    internal static void Offer(string url, double? framesPerSecond, in LiveFrameData frame)
     {
         if (!Wanted) return;
         LiveFrameTap tap;
         lock (Taps)
         {
             if (_leases == 0) return;
-            if (!Taps.TryGetValue(stream.Url, out tap!)) Taps[stream.Url] = tap = new LiveFrameTap(stream.Url, _capacity, stream.FramesPerSecond);
+            if (!Taps.TryGetValue(url, out tap!)) Taps[url] = tap = new LiveFrameTap(url, _capacity, framesPerSecond);
         }
         tap.Add(frame.Index, frame.Time, frame.Pixels, frame.Width, frame.Height);
     }
