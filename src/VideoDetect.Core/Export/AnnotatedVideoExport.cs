@@ -23,9 +23,9 @@ public sealed record AnnotatedVideoResult(FileInfo File, string SourcePath, long
 /// draws and feeds its encoder, to a hidden temporary file renamed on commit): a sealed source keeps
 /// encoding while the next one's frames arrive, as many at once as the driver's -ThrottleLimit.
 /// A live source (an rtsp/http/udp URL) cannot be decoded a second time: its writer draws on the
-/// frames kept from the first decode (<see cref="LiveFrameTaps"/>, bounded; kept while the cmdlet holds
-/// its lease), so it must run in the pipeline that decodes the stream; otherwise the source is
-/// <see cref="SourceNotSeekableException"/> (SourceNotSeekable).
+/// frames kept from the first decode (the taps of the <see cref="LiveFrameKeep"/> lease it is given,
+/// bounded; the cmdlet takes it in BeginProcessing), so it must run in the pipeline that decodes the
+/// stream; otherwise the source is <see cref="SourceNotSeekableException"/> (SourceNotSeekable).
 /// </summary>
 public sealed class AnnotatedVideoExport : ISourceSink
 {
@@ -40,11 +40,14 @@ public sealed class AnnotatedVideoExport : ISourceSink
     private readonly ProbeOptions? _probe;
     private readonly CancellationToken _ct;
     private readonly Func<SinkOptions, IFrameSink>? _sinkFactory;
+    private readonly LiveFrameKeep? _liveFrames;
 
     /// <param name="sinkFactory">Opens each source's encoder sink (tests); by default the encoder's.</param>
+    /// <param name="liveFrames">The lease whose taps hold live sources' frames (owned by the caller); null: live sources are SourceNotSeekable.</param>
     public AnnotatedVideoExport(EncoderChoice encoder, AnnotationOptions options, CancellationToken cancellationToken = default,
-        ProbeOptions? probe = null, Func<SinkOptions, IFrameSink>? sinkFactory = null)
+        ProbeOptions? probe = null, Func<SinkOptions, IFrameSink>? sinkFactory = null, LiveFrameKeep? liveFrames = null)
     {
+        _liveFrames = liveFrames;
         _encoder = encoder;
         _options = options;
         _probe = probe;
@@ -80,7 +83,7 @@ public sealed class AnnotatedVideoExport : ISourceSink
         ProbedVideo probed;
         if (LiveUrl.IsLive(target.SourcePath))
         {
-            tap = LiveFrameTaps.Find(target.SourcePath) ?? throw new SourceNotSeekableException(target.SourcePath,
+            tap = _liveFrames?.Find(target.SourcePath) ?? throw new SourceNotSeekableException(target.SourcePath,
                 $"'{target.SourcePath}' is a live source: its frames cannot be decoded a second time, and none were kept from the first decode. " +
                 $"Export-AnnotatedVideo draws on a live source only in the pipeline that decodes it (Split-VideoClip -Path {target.SourcePath} | ConvertTo-FrameBatch | Invoke-FrameDetection | Export-AnnotatedVideo).");
             probed = LiveSource(tap, first);

@@ -159,7 +159,7 @@ public sealed class LiveFrameTap
 /// <summary>
 /// The writer's side of a <see cref="LiveFrameTap"/>: a forward-only <see cref="IFrameSource"/> over the
 /// frames kept from the first decode (the writer's "second decode" of a live source). Indices the tap
-/// dropped surface as lost frames. It never ends the tap (the tap belongs to <see cref="LiveFrameTaps"/>);
+/// dropped surface as lost frames. It never ends the tap (the tap belongs to its <see cref="LiveFrameKeep"/> lease);
 /// each segment's writer opens one over the same tap, one after another.
 /// </summary>
 public sealed class LiveTapFrameSource(LiveFrameTap tap, CancellationToken cancellationToken = default) : ForwardOnlyFrameSource(tap.Url)

@@ -1,80 +1,102 @@
 namespace VideoDetect.Video;
 
 /// <summary>
-/// The <see cref="LiveFrameTap"/>s of this process, by URL, and who wants them: the meeting point of
-/// the decoder (ConvertTo-FrameBatch's <see cref="LiveClipSource"/> offers each frame it takes) and a
-/// writer that draws on live frames (Export-AnnotatedVideo, in the same pipeline). Frames are kept
-/// only while someone holds a <see cref="Keep"/> lease, so a pipeline without such a writer copies
-/// nothing. A pipeline's commands all begin (BeginProcessing) before the first clip is decoded, so a
-/// writer that takes its lease there sees every frame from the stream's first.
-/// <para>Ownership: a lease's holder (the writer command) disposes it when its pipeline ends; when the
-/// last lease goes, every tap is cleared and forgotten. Thread-safe.</para>
+/// Who wants the frames of this process's live streams kept (<see cref="LiveFrameKeep"/> leases): the
+/// meeting point of the decoder (ConvertTo-FrameBatch's <see cref="LiveClipSource"/> offers each frame
+/// it takes) and the writers that draw on live frames (Export-AnnotatedVideo, in the same pipeline).
+/// Each lease is one consumer with its own <see cref="LiveFrameTap"/> per URL, so two writers of one
+/// stream (say a boxed and a blurred video) each see every frame. Frames are copied only while a lease
+/// is held, so a pipeline without such a writer copies nothing. A pipeline's commands all begin
+/// (BeginProcessing) before the first clip is decoded, so a writer that takes its lease there sees
+/// every frame from the stream's first.
+/// <para>Ownership: a lease's holder (the writer command) disposes it when its pipeline ends, which
+/// clears its taps. Thread-safe.</para>
 /// </summary>
 public static class LiveFrameTaps
 {
     /// <summary>What one tap holds at most by default: frames waiting to be drawn (256 MiB, about 90 s of 720p at 10 fps).</summary>
     public const long DefaultCapacityBytes = 256L << 20;
 
-    private static readonly Dictionary<string, LiveFrameTap> Taps = new(StringComparer.Ordinal);
-    private static int _leases;
-    private static long _capacity = DefaultCapacityBytes;
+    private static readonly List<LiveFrameKeep> Leases = new();
+    private static volatile bool _wanted;
 
     /// <summary>True while a lease is held: the decoder copies live frames into taps.</summary>
-    public static bool Wanted => Volatile.Read(ref _leases) > 0;
+    public static bool Wanted => _wanted;
 
-    /// <summary>Starts keeping live frames (each tap bounded by <paramref name="capacityBytes"/>) until the lease is disposed.</summary>
-    public static IDisposable Keep(long capacityBytes = DefaultCapacityBytes)
+    /// <summary>Starts keeping live frames for one consumer (each tap bounded by <paramref name="capacityBytes"/>) until the lease is disposed.</summary>
+    public static LiveFrameKeep Keep(long capacityBytes = DefaultCapacityBytes)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacityBytes, 1);
-        lock (Taps)
+        var lease = new LiveFrameKeep(capacityBytes);
+        lock (Leases)
         {
-            _leases++;
-            _capacity = capacityBytes;
+            Leases.Add(lease);
+            _wanted = true;
         }
-        return new Lease();
+        return lease;
     }
 
-    /// <summary>The tap of <paramref name="url"/>: null when no lease is held or no frame of it was offered.</summary>
-    public static LiveFrameTap? Find(string url)
-    {
-        lock (Taps) return Taps.GetValueOrDefault(url);
-    }
-
-    /// <summary>The decoder took <paramref name="frame"/> of <paramref name="stream"/>: copied into its tap while wanted.</summary>
+    /// <summary>The decoder took <paramref name="frame"/> of <paramref name="stream"/>: copied into each lease's tap of it.</summary>
     internal static void Offer(LiveStream stream, in LiveFrameData frame) => Offer(stream.Url, stream.FramesPerSecond, frame);
 
-    /// <summary>A frame of the stream <paramref name="url"/> (nominal rate <paramref name="framesPerSecond"/>) was decoded: copied into its tap while wanted.</summary>
+    /// <summary>A frame of the stream <paramref name="url"/> (nominal rate <paramref name="framesPerSecond"/>) was decoded: copied into each lease's tap of it.</summary>
     internal static void Offer(string url, double? framesPerSecond, in LiveFrameData frame)
     {
-        if (!Wanted) return;
-        LiveFrameTap tap;
-        lock (Taps)
-        {
-            if (_leases == 0) return;
-            if (!Taps.TryGetValue(url, out tap!)) Taps[url] = tap = new LiveFrameTap(url, _capacity, framesPerSecond);
-        }
-        tap.Add(frame.Index, frame.Time, frame.Pixels, frame.Width, frame.Height);
+        if (!_wanted) return;
+        LiveFrameKeep[] leases;
+        lock (Leases) leases = Leases.ToArray();
+        foreach (var lease in leases) lease.TapFor(url, framesPerSecond)?.Add(frame.Index, frame.Time, frame.Pixels, frame.Width, frame.Height);
     }
 
-    private static void Release()
+    internal static void Release(LiveFrameKeep lease)
+    {
+        lock (Leases)
+        {
+            Leases.Remove(lease);
+            _wanted = Leases.Count > 0;
+        }
+    }
+}
+
+/// <summary>
+/// One consumer's lease on live frames (<see cref="LiveFrameTaps.Keep"/>): its taps, one per stream URL,
+/// made at the stream's first frame. Disposing it clears its taps (a writer still waiting on one returns).
+/// </summary>
+public sealed class LiveFrameKeep : IDisposable
+{
+    private readonly Dictionary<string, LiveFrameTap> _taps = new(StringComparer.Ordinal);
+    private readonly long _capacity;
+    private bool _disposed;
+
+    internal LiveFrameKeep(long capacityBytes) => _capacity = capacityBytes;
+
+    /// <summary>The tap of <paramref name="url"/>: null when no frame of it was decoded while this lease was held.</summary>
+    public LiveFrameTap? Find(string url)
+    {
+        lock (_taps) return _taps.GetValueOrDefault(url);
+    }
+
+    internal LiveFrameTap? TapFor(string url, double? framesPerSecond)
+    {
+        lock (_taps)
+        {
+            if (_disposed) return null;
+            if (!_taps.TryGetValue(url, out var tap)) _taps[url] = tap = new LiveFrameTap(url, _capacity, framesPerSecond);
+            return tap;
+        }
+    }
+
+    public void Dispose()
     {
         List<LiveFrameTap> gone;
-        lock (Taps)
+        lock (_taps)
         {
-            if (--_leases > 0) return;
-            gone = Taps.Values.ToList();
-            Taps.Clear();
+            if (_disposed) return;
+            _disposed = true;
+            gone = _taps.Values.ToList();
+            _taps.Clear();
         }
+        LiveFrameTaps.Release(this);
         foreach (var tap in gone) tap.Clear();
-    }
-
-    private sealed class Lease : IDisposable
-    {
-        private int _disposed;
-
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref _disposed, 1) == 0) Release();
-        }
     }
 }

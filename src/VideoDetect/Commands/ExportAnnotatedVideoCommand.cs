@@ -28,7 +28,7 @@ public sealed class ExportAnnotatedVideoCommand : SourceWriterCommand
 {
     private EncoderChoice? _encoder;
     private ProgressRecord? _progress;
-    private IDisposable? _keepLiveFrames;
+    private LiveFrameKeep? _keepLiveFrames;
 
     /// <summary>H264 (default; needs ffmpeg with libx264, else mp4v with a warning), Mp4v or Mjpg.</summary>
     [Parameter]
@@ -105,7 +105,7 @@ public sealed class ExportAnnotatedVideoCommand : SourceWriterCommand
         int limit = ThrottleLimitArgument.Resolve(ThrottleLimit, () => ExportParallelism.Auto(Environment.ProcessorCount));
         OpenWriter(full => AnnotatedVideoExport.Resolve(full, ToDirectory), _ =>
         {
-            var export = new AnnotatedVideoExport(_encoder, options, StopToken);
+            var export = new AnnotatedVideoExport(_encoder, options, StopToken, liveFrames: _keepLiveFrames);
             return Segment is { } length ? new SegmentedAnnotatedVideoExport(export, length) : export;
         }, limit);
     }

@@ -72,8 +72,8 @@ public class SegmentedAnnotatedVideoTests
         }
     }
 
-    private static AnnotatedVideoExport Export(Counter counter, bool read = true) =>
-        new(new EncoderChoice(VideoCodec.Mjpg, null), new AnnotationOptions(), probe: new ProbeOptions { Cache = new VideoIndexCache(null) }, sinkFactory: o => counter.Sink(o, read));
+    private static AnnotatedVideoExport Export(Counter counter, bool read = true, LiveFrameKeep? keep = null) =>
+        new(new EncoderChoice(VideoCodec.Mjpg, null), new AnnotationOptions(), probe: new ProbeOptions { Cache = new VideoIndexCache(null) }, sinkFactory: o => counter.Sink(o, read), liveFrames: keep);
 
     private static FrameDetections Frame(string path, long index, double fps, DateTimeOffset? start = null) =>
         new() { Path = path, FrameIndex = index, Timestamp = TimeSpan.FromSeconds(index / fps), RecordingStart = start, SourceWidth = SyntheticVideo.Width, SourceHeight = SyntheticVideo.Height };
@@ -119,12 +119,13 @@ public class SegmentedAnnotatedVideoTests
     {
         using var dir = new TempDir();
         var counter = new Counter();
-        var sink = new SegmentedAnnotatedVideoExport(Export(counter), TimeSpan.FromSeconds(1));
+        var keep = LiveFrameTaps.Keep();
+        var sink = new SegmentedAnnotatedVideoExport(Export(counter, keep: keep), TimeSpan.FromSeconds(1));
         var host = new Host();
         using var canvas = new Mat(SyntheticVideo.Height, SyntheticVideo.Width, MatType.CV_8UC3);
         var pixels = new byte[SyntheticVideo.Width * SyntheticVideo.Height * 3];
         LiveFrameTap tap;
-        using (LiveFrameTaps.Keep())
+        using (keep)
         {
             using (var driver = new SourceSinkDriver(sink, new OutputClaims(AnnotatedVideoExport.Resolve(dir.File("out"), true), force: false), host))
             {
@@ -136,11 +137,12 @@ public class SegmentedAnnotatedVideoTests
                 }
                 driver.Complete();
             }
-            tap = LiveFrameTaps.Find(Url)!;
+            tap = keep.Find(Url)!;
             Assert.Equal((0, 0L), (tap.Count, tap.Dropped)); // every kept frame was drawn and given back
             Assert.InRange(tap.FreeCount, 0, LiveFrameTap.FreeArrays);
         }
-        Assert.Null(LiveFrameTaps.Find(Url)); // the last lease gone: the taps are cleared and forgotten
+        Assert.Null(keep.Find(Url)); // the lease gone: its taps are cleared and forgotten
+        Assert.False(LiveFrameTaps.Wanted);
         Assert.Empty(host.Errors);
         string[] names = { "127.0.0.1_9_cam.20261205T132000.annotated.mp4", "127.0.0.1_9_cam.20261205T132001.annotated.mp4", "127.0.0.1_9_cam.20261205T132002.annotated.mp4" };
         Assert.Equal(names, host.Written);
@@ -165,13 +167,31 @@ public class SegmentedAnnotatedVideoTests
     }
 
     [Fact]
+    public void Two_writers_of_one_stream_each_get_every_frame()
+    {
+        using var first = LiveFrameTaps.Keep();
+        using var second = LiveFrameTaps.Keep();
+        var pixels = new byte[12];
+        for (int i = 0; i < 5; i++) LiveFrameTaps.Offer(Url, 10, new LiveFrameData(i, TimeSpan.FromSeconds(i / 10.0), pixels, 2, 2));
+        foreach (var keep in new[] { first, second })
+        {
+            using var source = new LiveTapFrameSource(keep.Find(Url)!);
+            var seen = new List<long>();
+            while (seen.Count < 5 && source.Grab()) seen.Add(source.Current);
+            Assert.Equal(new long[] { 0, 1, 2, 3, 4 }, seen);
+        }
+        first.Dispose();
+        Assert.True(LiveFrameTaps.Wanted); // the other lease still holds
+    }
+
+    [Fact]
     public void The_tap_is_bounded_drops_the_oldest_and_keeps_the_newest()
     {
-        using (LiveFrameTaps.Keep(capacityBytes: 10 * 12))
+        using (var keep = LiveFrameTaps.Keep(capacityBytes: 10 * 12))
         {
             var pixels = new byte[12]; // 2x2 BGR
             for (int i = 0; i < 100; i++) LiveFrameTaps.Offer(Url, null, new LiveFrameData(i, TimeSpan.FromSeconds(i), pixels, 2, 2));
-            var tap = LiveFrameTaps.Find(Url)!;
+            var tap = keep.Find(Url)!;
             Assert.Equal((10, 120L, 90L), (tap.Count, tap.Bytes, tap.Dropped));
             using var source = new LiveTapFrameSource(tap);
             Assert.True(source.Grab());
@@ -211,12 +231,12 @@ public class SegmentedAnnotatedVideoTests
         const double Fps = 4; // one segment a second
         using var dir = new TempDir();
         var counter = new Counter();
-        var video = new SegmentedAnnotatedVideoExport(Export(counter, read: false), TimeSpan.FromSeconds(1));
+        using var keep = LiveFrameTaps.Keep();
+        var video = new SegmentedAnnotatedVideoExport(Export(counter, read: false, keep: keep), TimeSpan.FromSeconds(1));
         var results = new SegmentedExport(new FrameDetectionExport(new FrameDetectionExportOptions()), new FrameDetectionExportOptions(), TimeSpan.FromSeconds(1));
         var pixels = new byte[SyntheticVideo.Width * SyntheticVideo.Height * 3];
         var videoHost = new Host();
         var resultHost = new Host();
-        using (LiveFrameTaps.Keep())
         {
             using var videoDriver = new SourceSinkDriver(video, new OutputClaims(AnnotatedVideoExport.Resolve(dir.File("video"), true), force: false), videoHost);
             using var resultDriver = new SourceSinkDriver(results, new OutputClaims(OutputLocation.ForDirectory(dir.File("store")), force: false), resultHost);
@@ -226,7 +246,7 @@ public class SegmentedAnnotatedVideoTests
                 var refs = PushSegment(new[] { videoDriver, resultDriver }, s, PerSegment, Fps,
                     i => LiveFrameTaps.Offer(Url, Fps, new LiveFrameData(i, TimeSpan.FromSeconds(i / Fps), pixels, SyntheticVideo.Width, SyntheticVideo.Height)));
                 if (s < 10) early.AddRange(refs);
-                var tap = LiveFrameTaps.Find(Url)!;
+                var tap = keep.Find(Url)!;
                 // Bounded, whatever the hour: one writer open, at most one segment's frames waiting in the tap, a few arrays for reuse.
                 Assert.InRange(counter.MostOpen, 1, 1);
                 Assert.InRange(tap.Count, 0, PerSegment);
