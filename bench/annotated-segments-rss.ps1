@@ -30,7 +30,7 @@ New-Item -ItemType Directory -Force $work | Out-Null
 $loop = Join-Path $work 'loop.ts'
 & ffmpeg -hide_banner -loglevel error -y -f lavfi -i "testsrc=size=${Size}:rate=10" -t 20 -c:v libx264 -g 10 -pix_fmt yuv420p $loop
 $pwsh = Join-Path $PSHOME ($IsWindows ? 'pwsh.exe' : 'pwsh')
-$pwsh = if (Test-Path -LiteralPath $pwsh) { @($pwsh) } else { @([Environment]::ProcessPath, (Join-Path $PSHOME 'pwsh.dll')) }
+$pwsh = @(if (Test-Path -LiteralPath $pwsh -PathType Leaf) { $pwsh } else { [Environment]::ProcessPath; Join-Path $PSHOME 'pwsh.dll' })
 
 function Measure-Run([bool] $Annotate) {
     $l = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0); $l.Start(); $port = $l.LocalEndpoint.Port; $l.Stop()
@@ -41,10 +41,11 @@ function Measure-Run([bool] $Annotate) {
     $script = "Import-Module '$Module'; Split-VideoClip -Path http://127.0.0.1:$port -Duration 2s -For ${Seconds}s | ConvertTo-FrameBatch -BatchSize 8 | Invoke-FrameDetection | Export-FrameDetection -OutputDirectory '$store' -Segment ${Segment}s -PassThru $tail | Out-Null"
     $psi = [Diagnostics.ProcessStartInfo]::new($pwsh[0])
     foreach ($a in @($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-Command', $script)) { $psi.ArgumentList.Add($a) }
-    $child = [Diagnostics.Process]::Start($psi)
-    $clock = [Diagnostics.Stopwatch]::StartNew()
     $samples = [Collections.Generic.List[object]]::new()
+    $child = $null
     try {
+        $child = [Diagnostics.Process]::Start($psi)
+        $clock = [Diagnostics.Stopwatch]::StartNew()
         while (-not $child.HasExited) {
             $status = Get-Content -LiteralPath "/proc/$($child.Id)/status" -ErrorAction Ignore | Where-Object { $_ -like 'VmRSS:*' }
             if ($status) { $samples.Add([pscustomobject]@{ T = $clock.Elapsed.TotalSeconds; MiB = [math]::Round([double]($status -split '\s+')[1] / 1024, 1) }) }
@@ -52,7 +53,7 @@ function Measure-Run([bool] $Annotate) {
         }
     }
     finally {
-        if (-not $child.HasExited) { $child.Kill() }
+        if ($child -and -not $child.HasExited) { $child.Kill() }
         if (-not $camera.HasExited) { $camera.Kill() }
     }
     # Warm: the first sample after the first segment is committed (the stream's start plus a segment, plus startup).

@@ -69,7 +69,7 @@ Describe "Export-AnnotatedVideo -Segment$NoFfprobe" -Skip:(-not ($HaveFfmpeg -an
         for ($i = 1; $i -lt $stamps.Count; $i++) { ($stamps[$i] - $stamps[$i - 1]).TotalSeconds | Should -Be 3 }
     }
 
-    It 'draws a live camera whole without -Segment (it used to fail: the URL cannot be probed or read twice)' {
+    It 'draws a live camera whole without -Segment (before: SourceUnavailable, the URL was probed as a file)' {
         $port = Get-FreePort
         $camera = Start-Camera $port
         $out = Join-Path $TestDrive 'whole'
