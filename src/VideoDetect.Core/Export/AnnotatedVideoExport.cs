@@ -11,8 +11,12 @@ public sealed record AnnotatedVideoResult(FileInfo File, string SourcePath, long
     /// <summary>Each line's final counts as drawn ("Gate in 2 out 1"), when lines were drawn.</summary>
     public IReadOnlyList<string> LineCounts { get; init; } = Array.Empty<string>();
 
+    /// <summary>Frames the source did not give, each replaced by the next (for a live source: dropped by the stream, or by the kept frames when drawing fell behind).</summary>
+    public long FramesLost { get; init; }
+
     public override string ToString() =>
         $"Wrote {File.FullName}: frames {FirstFrame}..{LastFrame} of {Path.GetFileName(SourcePath)}, {FramesWritten} frames ({Encoder})."
+        + (FramesLost > 0 ? $" {FramesLost} frames lost, each replaced by the next." : "")
         + (LineCounts.Count > 0 ? " Lines: " + string.Join(", ", LineCounts) + "." : "");
 }
 
@@ -182,6 +186,7 @@ public sealed class AnnotatedVideoOutput : ISourceOutput
             var file = Writer.Commit();
             return new AnnotatedVideoResult(file, Writer.SourcePath, Writer.FirstFrame, Writer.LastFrame, Writer.FramesWritten, _encoder)
             {
+                FramesLost = Writer.FramesLost,
                 LineCounts = Writer.Overlay is { } overlay ? overlay.Counts.Keys.Select(overlay.CountText).ToList() : Array.Empty<string>(),
             };
         }

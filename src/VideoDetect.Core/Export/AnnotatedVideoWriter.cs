@@ -81,6 +81,7 @@ public sealed class AnnotatedVideoWriter : IDisposable
     private readonly LiveFrameTap? _tap;  // a live source: the frames kept from the first decode
     private readonly long _startFrame;    // the first frame to encode when before the first handed in (-1: that one)
     private long _framesWritten;
+    private long _framesLost;
     private bool _committed;
     private bool _disposed;
 
@@ -163,6 +164,9 @@ public sealed class AnnotatedVideoWriter : IDisposable
 
     /// <summary>Frames encoded so far (read from any thread).</summary>
     public long FramesWritten => Interlocked.Read(ref _framesWritten);
+
+    /// <summary>Frames the source did not give (corrupt data; for a live source, frames the stream or the kept frames dropped), each replaced by the next one.</summary>
+    public long FramesLost => Interlocked.Read(ref _framesLost);
 
     /// <summary>
     /// Queues one frame's detections (waits while the queue is full). Throws
@@ -266,6 +270,7 @@ public sealed class AnnotatedVideoWriter : IDisposable
                         renderer.Draw(frame, draw);
                         timings.Drawn();
                         // A frame the decoder dropped (corrupt data) is replaced by the next one that decodes.
+                        if (reader.SkippedBeforeCurrent > 0) Interlocked.Add(ref _framesLost, reader.SkippedBeforeCurrent);
                         for (long i = 0; i <= reader.SkippedBeforeCurrent; i++)
                         {
                             sink!.Write(frame);

@@ -61,13 +61,23 @@ public class SegmentedAnnotatedVideoTests
         public bool Confirm(string sourcePath, string target) => true;
         public void Opened(ISourceOutput output) { }
         public void SourceEnded() { }
-        public void Committed(ISourceResult result) => Written.Add(result.File!.Name);
+        public readonly List<ISourceResult> Results = new();
+        public void Committed(ISourceResult result)
+        {
+            Written.Add(result.File!.Name);
+            Results.Add(result);
+        }
         public void Failed(VideoDetectException error, object? about) => Errors.Add(error);
 
         // As the cmdlet does: the segments committed so far, taken after every frame.
         public void Added(FrameDetections frame, ISourceOutput output)
         {
-            if (output is SegmentedAnnotatedVideoOutput s) Written.AddRange(s.TakeCommitted().Select(r => r.File.Name));
+            if (output is SegmentedAnnotatedVideoOutput s)
+            {
+                var taken = s.TakeCommitted();
+                Written.AddRange(taken.Select(r => r.File.Name));
+                Results.AddRange(taken);
+            }
             if (output is SegmentedOutput r) Written.AddRange(r.TakeCommitted().Select(f => f.Name));
         }
     }
@@ -148,6 +158,8 @@ public class SegmentedAnnotatedVideoTests
         Assert.Equal(names, host.Written);
         Assert.Equal(Range(0, 9), Indices(dir.File("out/" + names[0])));
         Assert.Equal(new[] { 10, 11, 12, 13, 14, 16, 16, 17, 18, 19 }, Indices(dir.File("out/" + names[1])));
+        Assert.Equal(new long[] { 0, 1, 0 }, host.Results.Select(r => ((AnnotatedVideoResult)r).FramesLost));
+        Assert.Contains("1 frames lost", host.Results[1].ToString());
         Assert.Equal(Range(20, 29), Indices(dir.File("out/" + names[2])));
         Assert.Equal(0, counter.Open);
     }
