@@ -54,7 +54,7 @@ public static class ErrorTable
         new(ErrorIds.ClipOutOfRange, ErrorKind.InvalidData, "A clip asks for frames its video does not have (the file changed since it was planned)."),
         new(ErrorIds.FrameDecodeFailed, ErrorKind.ReadError, "A frame of a clip did not decode; the clip's batches stop there."),
         new(ErrorIds.BatchWorkerFailed, ErrorKind.NotSpecified, "A decode worker of ConvertTo-FrameBatch failed unexpectedly (terminating)."),
-        new(ErrorIds.SourceNotSeekable, ErrorKind.InvalidOperation, "A forward-only (live) source was asked to seek back, to be read a second time, or to be split between -ThrottleLimit workers."),
+        new(ErrorIds.SourceNotSeekable, ErrorKind.InvalidOperation, "A forward-only (live) source was asked to seek back, to be read a second time, or to be split between -ThrottleLimit workers; or Export-AnnotatedVideo got a live source whose frames were not kept (its detections did not come from a decode in the same pipeline)."),
         new(ErrorIds.ModelNotFound, ErrorKind.ObjectNotFound, "A model path names no file."),
         new(ErrorIds.ModelUnreadable, ErrorKind.InvalidData, "A model file is not an ONNX model ONNX Runtime can load."),
         new(ErrorIds.ModelNotRecognised, ErrorKind.InvalidData, "A model's inputs and outputs fit no supported family (or not the -Family given)."),

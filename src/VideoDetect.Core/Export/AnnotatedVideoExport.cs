@@ -11,8 +11,12 @@ public sealed record AnnotatedVideoResult(FileInfo File, string SourcePath, long
     /// <summary>Each line's final counts as drawn ("Gate in 2 out 1"), when lines were drawn.</summary>
     public IReadOnlyList<string> LineCounts { get; init; } = Array.Empty<string>();
 
+    /// <summary>Frames the source did not give, each replaced by the next (for a live source: dropped by the stream, or by the kept frames when drawing fell behind).</summary>
+    public long FramesLost { get; init; }
+
     public override string ToString() =>
         $"Wrote {File.FullName}: frames {FirstFrame}..{LastFrame} of {Path.GetFileName(SourcePath)}, {FramesWritten} frames ({Encoder})."
+        + (FramesLost > 0 ? $" {FramesLost} frames lost, each replaced by the next." : "")
         + (LineCounts.Count > 0 ? " Lines: " + string.Join(", ", LineCounts) + "." : "");
 }
 
@@ -22,6 +26,10 @@ public sealed record AnnotatedVideoResult(FileInfo File, string SourcePath, long
 /// Each source gets one <see cref="AnnotatedVideoWriter"/> (one background worker that re-decodes,
 /// draws and feeds its encoder, to a hidden temporary file renamed on commit): a sealed source keeps
 /// encoding while the next one's frames arrive, as many at once as the driver's -ThrottleLimit.
+/// A live source (an rtsp/http/udp URL) cannot be decoded a second time: its writer draws on the
+/// frames kept from the first decode (the taps of the <see cref="LiveFrameKeep"/> lease it is given,
+/// bounded; the cmdlet takes it in BeginProcessing), so it must run in the pipeline that decodes the
+/// stream; otherwise the source is <see cref="SourceNotSeekableException"/> (SourceNotSeekable).
 /// </summary>
 public sealed class AnnotatedVideoExport : ISourceSink
 {
@@ -36,17 +44,23 @@ public sealed class AnnotatedVideoExport : ISourceSink
     private readonly ProbeOptions? _probe;
     private readonly CancellationToken _ct;
     private readonly Func<SinkOptions, IFrameSink>? _sinkFactory;
+    private readonly LiveFrameKeep? _liveFrames;
 
     /// <param name="sinkFactory">Opens each source's encoder sink (tests); by default the encoder's.</param>
+    /// <param name="liveFrames">The lease whose taps hold live sources' frames (owned by the caller); null: live sources are SourceNotSeekable.</param>
     public AnnotatedVideoExport(EncoderChoice encoder, AnnotationOptions options, CancellationToken cancellationToken = default,
-        ProbeOptions? probe = null, Func<SinkOptions, IFrameSink>? sinkFactory = null)
+        ProbeOptions? probe = null, Func<SinkOptions, IFrameSink>? sinkFactory = null, LiveFrameKeep? liveFrames = null)
     {
+        _liveFrames = liveFrames;
         _encoder = encoder;
         _options = options;
         _probe = probe;
         _ct = cancellationToken;
         _sinkFactory = sinkFactory;
     }
+
+    /// <summary>Replace an existing target (-Force).</summary>
+    internal bool Overwrite => _options.Overwrite;
 
     /// <summary>Checks -Path or -OutputDirectory for a video writer (extension, folders); throws <see cref="InvalidOutputPathException"/>.</summary>
     public static OutputLocation Resolve(string fullPath, bool isDirectory) =>
@@ -60,21 +74,54 @@ public sealed class AnnotatedVideoExport : ISourceSink
     /// the output folder, starts the writer. Throws <see cref="SourceUnavailableException"/> or
     /// <see cref="InvalidOutputPathException"/>; <see cref="OperationCanceledException"/> when stopped.
     /// </summary>
-    public ISourceOutput Open(SinkTarget target, FrameDetections first)
+    public ISourceOutput Open(SinkTarget target, FrameDetections first) => OpenAt(target, first, -1);
+
+    /// <summary>
+    /// <see cref="Open"/>, the video starting at <paramref name="startFrame"/> when that comes before
+    /// <paramref name="first"/> (a segment continuing where the one before ended; -1: at <paramref name="first"/>).
+    /// A live source's writer draws on its kept frames; none kept is <see cref="SourceNotSeekableException"/>.
+    /// </summary>
+    internal AnnotatedVideoOutput OpenAt(SinkTarget target, FrameDetections first, long startFrame)
     {
+        LiveFrameTap? tap = null;
         ProbedVideo probed;
-        try
+        if (LiveUrl.IsLive(target.SourcePath))
         {
-            probed = VideoProbe.Probe(target.SourcePath, _probe, _ct);
+            tap = _liveFrames?.Find(target.SourcePath) ?? throw new SourceNotSeekableException(target.SourcePath,
+                $"'{target.SourcePath}' is a live source: its frames cannot be decoded a second time, and none were kept from the first decode. " +
+                $"Export-AnnotatedVideo draws on a live source only in the pipeline that decodes it (Split-VideoClip -Path {target.SourcePath} | ConvertTo-FrameBatch | Invoke-FrameDetection | Export-AnnotatedVideo).");
+            probed = LiveSource(tap, first);
         }
-        catch (VideoException e)
+        else
         {
-            throw new SourceUnavailableException(target.SourcePath, e.Message, e);
+            try
+            {
+                probed = VideoProbe.Probe(target.SourcePath, _probe, _ct);
+            }
+            catch (VideoException e)
+            {
+                throw new SourceUnavailableException(target.SourcePath, e.Message, e);
+            }
         }
         target.Location.EnsureDirectory();
         // FFmpeg threads from the sources encoding now, this one included: a source that encodes alone keeps FFmpeg's defaults.
         var options = _options with { Threads = ExportParallelism.ThreadsPerSource(1 + target.Alongside, Environment.ProcessorCount) };
-        return new AnnotatedVideoOutput(new AnnotatedVideoWriter(probed, target.Path, _encoder, options, _ct, _sinkFactory), _encoder, _options.Overwrite, _ct);
+        return new AnnotatedVideoOutput(new AnnotatedVideoWriter(probed, target.Path, _encoder, options, _ct, _sinkFactory, tap, startFrame), _encoder, _options.Overwrite, _ct);
+    }
+
+    /// <summary>What the writer needs of a live source: its URL, frame size (the kept frames', else the detections') and nominal rate (FFmpeg's; 25 when it said none).</summary>
+    private static ProbedVideo LiveSource(LiveFrameTap tap, FrameDetections first)
+    {
+        double fps = tap.FramesPerSecond ?? 25;
+        var info = new VideoInfo
+        {
+            Path = tap.Url,
+            Width = tap.Width > 0 ? tap.Width : first.SourceWidth,
+            Height = tap.Height > 0 ? tap.Height : first.SourceHeight,
+            FrameRate = Rational.FromDouble(fps, 1001),
+            FramesPerSecond = fps,
+        };
+        return new ProbedVideo(info, VideoIndex.ConstantRate(0, 0, 1000 / fps));
     }
 }
 
@@ -139,6 +186,7 @@ public sealed class AnnotatedVideoOutput : ISourceOutput
             var file = Writer.Commit();
             return new AnnotatedVideoResult(file, Writer.SourcePath, Writer.FirstFrame, Writer.LastFrame, Writer.FramesWritten, _encoder)
             {
+                FramesLost = Writer.FramesLost,
                 LineCounts = Writer.Overlay is { } overlay ? overlay.Counts.Keys.Select(overlay.CountText).ToList() : Array.Empty<string>(),
             };
         }

@@ -58,9 +58,10 @@ public sealed record AnnotationOptions
 /// <c>.name.xxxxxxxx.tmp.ext</c>); <see cref="Commit"/> renames it onto the target. Dispose without a successful commit (an error,
 /// cancellation) stops the worker, kills the encoder and deletes the temporary file.
 /// </para>
-/// Second decode: the source is read again through the frame-source seam (<see cref="FrameSources.OpenFile"/>,
+/// Second decode: a file is read again through the frame-source seam (<see cref="FrameSources.OpenFile"/>,
 /// the exact, seekable kind of <see cref="IFrameSource"/>); a forward-only (live) source cannot be read
-/// again, so a live writer must draw on the frames as they pass instead.
+/// again, so a live writer draws on the frames kept from the first decode instead (its
+/// <see cref="LiveFrameTap"/>, read through <see cref="LiveTapFrameSource"/>; no audio).
 /// Ownership: the worker owns the frame source, the one frame <see cref="Mat"/> and the
 /// sink (opened at the first frame, whose time is where the source's audio starts: <see cref="AudioInput"/>),
 /// and frees them when it ends. Failure: the worker's exception completes the queue, so a
@@ -77,7 +78,10 @@ public sealed class AnnotatedVideoWriter : IDisposable
     private readonly string _container;
     private readonly Task _worker;
     private readonly PendingFile _file;
+    private readonly LiveFrameTap? _tap;  // a live source: the frames kept from the first decode
+    private readonly long _startFrame;    // the first frame to encode when before the first handed in (-1: that one)
     private long _framesWritten;
+    private long _framesLost;
     private bool _committed;
     private bool _disposed;
 
@@ -87,8 +91,22 @@ public sealed class AnnotatedVideoWriter : IDisposable
     /// </summary>
     public AnnotatedVideoWriter(ProbedVideo source, string targetPath, EncoderChoice encoder, AnnotationOptions? options = null,
         CancellationToken cancellationToken = default, Func<SinkOptions, IFrameSink>? sinkFactory = null)
+        : this(source, targetPath, encoder, options, cancellationToken, sinkFactory, null, -1)
+    {
+    }
+
+    /// <summary>
+    /// Starts the worker over a file (<paramref name="tap"/> null) or over a live source's kept frames
+    /// (<paramref name="source"/> then says only its URL, size and rate). <paramref name="startFrame"/>:
+    /// the first frame to encode when it comes before the first frame handed in (a segment that starts
+    /// where the one before ended, -FrameStride frames included); -1: the first frame handed in.
+    /// </summary>
+    internal AnnotatedVideoWriter(ProbedVideo source, string targetPath, EncoderChoice encoder, AnnotationOptions? options,
+        CancellationToken cancellationToken, Func<SinkOptions, IFrameSink>? sinkFactory, LiveFrameTap? tap, long startFrame)
     {
         _source = source;
+        _tap = tap;
+        _startFrame = startFrame;
         _options = options ?? new AnnotationOptions();
         string full = Path.GetFullPath(targetPath);
         // The caller checked the extension (Encoders.ExtensionProblem, through OutputLocation): one here is a bug.
@@ -118,8 +136,11 @@ public sealed class AnnotatedVideoWriter : IDisposable
     }
 
     public string SourcePath => _source.Info.Path;
-    /// <summary>How many frames the source has.</summary>
-    public long SourceFrameCount => _source.Index.FrameCount;
+    /// <summary>How many frames the source has (0: a live source, which has no end).</summary>
+    public long SourceFrameCount => _tap is null ? _source.Index.FrameCount : 0;
+
+    /// <summary>True when the frames drawn on are a live source's, kept from the first decode.</summary>
+    public bool IsLive => _tap is not null;
     public string TargetPath => _file.TargetPath;
     /// <summary>The hidden file the frames are written to until <see cref="Commit"/>.</summary>
     public string TempPath => _file.TempPath;
@@ -144,6 +165,9 @@ public sealed class AnnotatedVideoWriter : IDisposable
     /// <summary>Frames encoded so far (read from any thread).</summary>
     public long FramesWritten => Interlocked.Read(ref _framesWritten);
 
+    /// <summary>Frames the source did not give (corrupt data; for a live source, frames the stream or the kept frames dropped), each replaced by the next one.</summary>
+    public long FramesLost => Interlocked.Read(ref _framesLost);
+
     /// <summary>
     /// Queues one frame's detections (waits while the queue is full). Throws
     /// <see cref="FrameOutOfOrderException"/>, and queues nothing, for a frame not after the last one
@@ -154,7 +178,7 @@ public sealed class AnnotatedVideoWriter : IDisposable
         ArgumentNullException.ThrowIfNull(frame);
         if (frame.FrameIndex <= LastFrame)
             throw new FrameOutOfOrderException(SourcePath, frame.FrameIndex, $"Frame {frame.FrameIndex} of '{SourcePath}' arrived after frame {LastFrame}: frames must arrive in increasing order, each once.");
-        if (frame.FrameIndex < 0 || frame.FrameIndex >= _source.Index.FrameCount)
+        if (frame.FrameIndex < 0 || (_tap is null && frame.FrameIndex >= _source.Index.FrameCount))
             throw new FrameOutOfOrderException(SourcePath, frame.FrameIndex, $"Frame {frame.FrameIndex} is not a frame of '{SourcePath}', which has {_source.Index.FrameCount}.");
         try
         {
@@ -225,8 +249,9 @@ public sealed class AnnotatedVideoWriter : IDisposable
                     timings.Waited();
                     if (!started)
                     {
-                        sink = _openSink(detections.FrameIndex);
-                        if (detections.FrameIndex > 0) reader.Seek(detections.FrameIndex);
+                        long start = _startFrame >= 0 && _startFrame < detections.FrameIndex ? _startFrame : detections.FrameIndex;
+                        sink = _openSink(start);
+                        if (start > 0) reader.Seek(start);
                         started = true;
                     }
                     // The gap before this frame: decoded and written with what was held (or nothing).
@@ -245,6 +270,7 @@ public sealed class AnnotatedVideoWriter : IDisposable
                         renderer.Draw(frame, draw);
                         timings.Drawn();
                         // A frame the decoder dropped (corrupt data) is replaced by the next one that decodes.
+                        if (reader.SkippedBeforeCurrent > 0) Interlocked.Add(ref _framesLost, reader.SkippedBeforeCurrent);
                         for (long i = 0; i <= reader.SkippedBeforeCurrent; i++)
                         {
                             sink!.Write(frame);
@@ -284,7 +310,7 @@ public sealed class AnnotatedVideoWriter : IDisposable
     /// </summary>
     private AudioInput? PlanAudio(long first)
     {
-        if (!_options.Audio || _encoder.FfmpegPath is not { } ffmpeg) return null;
+        if (!_options.Audio || _tap is not null || _encoder.FfmpegPath is not { } ffmpeg) return null;
         if (ContainerAudio.HasAudio(SourcePath) == false) return null;
         var probe = AudioTrack.FfprobeBeside(ffmpeg) is { } ffprobe ? AudioTrack.Probe(ffprobe, SourcePath, _cts.Token) : null;
         if (probe is { AudioCodec: null }) return null;
@@ -294,6 +320,7 @@ public sealed class AnnotatedVideoWriter : IDisposable
 
     private IFrameSource OpenReader()
     {
+        if (_tap is not null) return new LiveTapFrameSource(_tap, _cts.Token);
         try
         {
             VideoProbe.CheckFile(_source.Info.Path);
@@ -309,7 +336,12 @@ public sealed class AnnotatedVideoWriter : IDisposable
     private long Decode(IFrameSource reader, Mat frame)
     {
         if (!reader.Grab() || !reader.Retrieve(frame) || frame.Empty())
-            throw new SourceUnavailableException(SourcePath, $"'{SourcePath}' did not decode frame {reader.Position}; it has changed since it was probed ({_source.Index.FrameCount} frames).");
+        {
+            _cts.Token.ThrowIfCancellationRequested(); // a stop ended the kept frames: not a failure of the source
+            throw new SourceUnavailableException(SourcePath, _tap is not null
+                ? $"The frames of the live source '{SourcePath}' kept from the first decode ended before frame {reader.Position} (the pipeline stopped)."
+                : $"'{SourcePath}' did not decode frame {reader.Position}; it has changed since it was probed ({_source.Index.FrameCount} frames).");
+        }
         if (frame.Cols != _source.Info.Width || frame.Rows != _source.Info.Height || frame.Type() != MatType.CV_8UC3)
             throw new SourceUnavailableException(SourcePath, $"Frame {reader.Current} of '{SourcePath}' is {frame.Cols}x{frame.Rows}, not {_source.Info.Width}x{_source.Info.Height}: a size change mid-video cannot be encoded.");
         return reader.Current;

@@ -45,6 +45,21 @@ public sealed class SegmentedExport(FrameDetectionExport export, FrameDetectionE
         if (!baseTarget.EndsWith(suffix, StringComparison.Ordinal)) suffix = System.IO.Path.GetExtension(baseTarget);
         return $"{baseTarget[..^suffix.Length]}.{stamp}{suffix}";
     }
+
+    /// <summary>
+    /// The segment stamp of <paramref name="fileName"/> when it is a segment file of <paramref name="sourcePath"/>
+    /// under -OutputDirectory (<see cref="PathFor"/>'s rule read back: <c>&lt;source name&gt;.&lt;stamp&gt;&lt;suffix&gt;</c>,
+    /// a <c>.partial</c> ending allowed); null for the source's one unsegmented file or any other name.
+    /// Get-DetectionStore shows it per segment.
+    /// </summary>
+    public static string? StampOf(string fileName, string sourcePath, string suffix)
+    {
+        if (fileName.EndsWith(PendingFile.PartialSuffix, StringComparison.Ordinal)) fileName = fileName[..^PendingFile.PartialSuffix.Length];
+        string stem = OutputLocation.NameFor(sourcePath, suffix)[..^suffix.Length] + ".";
+        if (!fileName.StartsWith(stem, StringComparison.Ordinal) || !fileName.EndsWith(suffix, StringComparison.Ordinal) || fileName.Length <= stem.Length + suffix.Length) return null;
+        string stamp = fileName[stem.Length..^suffix.Length];
+        return System.Text.RegularExpressions.Regex.IsMatch(stamp, @"^(\d{8}T\d{6}|t\d{7})$") ? stamp : null;
+    }
 }
 
 /// <summary>

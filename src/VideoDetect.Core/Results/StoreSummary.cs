@@ -27,6 +27,13 @@ public sealed record StoreEntry(string Source, StoreState State, string? File, i
     /// <summary>Each output the store expects of this video, Detections first (<see cref="StoreOutputs"/>).</summary>
     public IReadOnlyList<OutputStatus> Outputs { get; init; } = Array.Empty<OutputStatus>();
 
+    /// <summary>
+    /// For a segment file (Export-FrameDetection -Segment): the segment's start as its name carries it
+    /// (<c>yyyyMMddTHHmmss</c> time of day, or <c>tHHHmmss</c> offset); null for a source's one whole file.
+    /// A segmented source has one entry per segment, in time order.
+    /// </summary>
+    public string? Segment { get; init; }
+
     public override string ToString() => $"{Source}: {State}";
 }
 
@@ -34,6 +41,10 @@ public sealed record StoreEntry(string Source, StoreState State, string? File, i
 /// The state of every video in a shared result store (Get-DetectionStore): from the store alone
 /// (each result or partial file is a video), or for a listing of sources (a source with nothing
 /// there is Pending). Reads headers and checkpoints only; never takes a writer's claim.
+/// A source cut into segments (Export-FrameDetection -Segment) has one entry per segment file, each
+/// with its <see cref="StoreEntry.Segment"/> and its own state: the finished ones Done, the open one
+/// Running, one cut short by a stopped or killed live run Partial (its frames cannot be read again,
+/// so nothing resumes it; the records it holds stand).
 /// </summary>
 public static class StoreSummary
 {
@@ -118,7 +129,7 @@ public static class StoreSummary
         return header is null
             ? (new StoreEntry(source ?? Path.GetFileName(file), StoreState.Failed, file, -1, -1, 0, problem), null)
             : (new StoreEntry(source ?? header.Source.Path, header.Source.Truncated ? StoreState.Truncated : StoreState.Done, file, -1,
-                header.Source.FrameCount - 1, header.Source.FrameCount, header.Source.TruncationText), header);
+                header.Source.FrameCount - 1, header.Source.FrameCount, header.Source.TruncationText) { Segment = SegmentOf(file, header, format) }, header);
     }
 
     private static StoreEntry OfPartial(string? source, string partial, ResultFormat format, bool? claimed)
@@ -128,6 +139,14 @@ public static class StoreSummary
         var checkpoint = ResultCheckpoint.Load(ResultFiles.CheckpointOf(partial));
         if (header is null || checkpoint is null)
             return new StoreEntry(source ?? Path.GetFileName(partial), StoreState.Failed, partial, -1, -1, 0, problem ?? "its checkpoint is missing or unreadable");
-        return new StoreEntry(source ?? header.Source.Path, StoreState.Partial, partial, checkpoint.ClipIndex, checkpoint.LastFrame, header.Source.FrameCount, null);
+        string? segment = SegmentOf(partial, header, format);
+        // A live segment cut short: the stream's frames are gone, so the records up to the checkpoint are all there will be.
+        string? reason = segment is not null && LiveUrl.IsLive(header.Source.Path)
+            ? $"a live segment cut short when its run stopped; it holds frames up to {checkpoint.LastFrame} (a live stream cannot be read again: nothing resumes it)"
+            : null;
+        return new StoreEntry(source ?? header.Source.Path, StoreState.Partial, partial, checkpoint.ClipIndex, checkpoint.LastFrame, header.Source.FrameCount, reason) { Segment = segment };
     }
+
+    private static string? SegmentOf(string file, ResultHeader header, ResultFormat format) =>
+        SegmentedExport.StampOf(Path.GetFileName(file), header.Source.Path, ResultFiles.Suffix(format));
 }

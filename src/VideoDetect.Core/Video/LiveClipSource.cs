@@ -9,7 +9,8 @@ namespace VideoDetect.Video;
 /// batch run). It takes the frames FFmpeg already decoded from the stream's buffer, in index order;
 /// indices the buffer dropped (a decoder slower than the camera) surface as lost frames. Timestamps
 /// are receive times after frame 0 (<see cref="LiveStream.RecordingStart"/>). It never stops the
-/// stream: the stream belongs to the Split-VideoClip that started it.
+/// stream: the stream belongs to the Split-VideoClip that started it. Every frame it takes is offered
+/// to <see cref="LiveFrameTaps"/> (kept only while a writer wants them).
 /// </summary>
 internal sealed class LiveClipSource(LiveStream stream) : ForwardOnlyFrameSource(stream.Url)
 {
@@ -21,6 +22,8 @@ internal sealed class LiveClipSource(LiveStream stream) : ForwardOnlyFrameSource
     {
         if (_has) stream.Frames.Return(_current.Pixels);
         _has = stream.Frames.Take(next, () => _closed, out _current);
+        // A writer that draws on live frames (Export-AnnotatedVideo) gets a copy of every frame taken.
+        if (_has) LiveFrameTaps.Offer(stream, _current);
         index = _current.Index;
         timestamp = _current.Time;
         return _has;

@@ -60,6 +60,9 @@ public sealed class LiveStream : IDisposable
 
     private volatile object? _rate;
 
+    /// <summary>The declared rate as a number (null: none declared, or not open yet).</summary>
+    public double? FramesPerSecond => NominalFrameRate is { Value: > 0 } r ? r.Value : null;
+
     /// <summary>What happens, in order: frames, gaps, the end.</summary>
     public ChannelReader<LiveEvent> Events => _events.Reader;
 

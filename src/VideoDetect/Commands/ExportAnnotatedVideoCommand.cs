@@ -5,6 +5,7 @@ using VideoDetect.Events;
 using VideoDetect.Export;
 using VideoDetect.Inference;
 using VideoDetect.Results;
+using VideoDetect.Video;
 
 namespace VideoDetect.Commands;
 
@@ -16,7 +17,10 @@ namespace VideoDetect.Commands;
 /// source's encoder works on while the next one's frames arrive); results come in input order. The
 /// sink lives in Core (<see cref="AnnotatedVideoExport"/>), the per-source lifecycle, naming and
 /// conflict rules in <see cref="SourceWriterCommand"/> and Core's driver; this command binds its
-/// parameters and reports progress.
+/// parameters and reports progress. With -Segment the sink is <see cref="SegmentedAnnotatedVideoExport"/>
+/// (one complete video per segment, emitted as each is committed). A live source is drawn on the frames
+/// kept from the first decode: this command holds a <see cref="LiveFrameTaps.Keep"/> lease from
+/// BeginProcessing (before any clip is decoded) until it is disposed.
 /// </summary>
 [Cmdlet(VerbsData.Export, "AnnotatedVideo", DefaultParameterSetName = PathSet, SupportsShouldProcess = true)]
 [OutputType(typeof(FileInfo), typeof(FrameDetections))]
@@ -24,6 +28,7 @@ public sealed class ExportAnnotatedVideoCommand : SourceWriterCommand
 {
     private EncoderChoice? _encoder;
     private ProgressRecord? _progress;
+    private LiveFrameKeep? _keepLiveFrames;
 
     /// <summary>H264 (default; needs ffmpeg with libx264, else mp4v with a warning), Mp4v or Mjpg.</summary>
     [Parameter]
@@ -70,8 +75,21 @@ public sealed class ExportAnnotatedVideoCommand : SourceWriterCommand
     [ValidatePattern(ThrottleLimitArgument.Pattern)]
     public string ThrottleLimit { get; set; } = "Auto";
 
+    /// <summary>
+    /// Roll the videos: one complete, playable video per segment of this length (seconds, a TimeSpan, or
+    /// "10m" / "1h") of each source's frames by their offset, committed as its segment ends and named
+    /// like Export-FrameDetection -Segment's files: &lt;name&gt;.&lt;yyyyMMddTHHmmss&gt;.annotated.mp4 after the
+    /// segment's start time of day (without one, &lt;name&gt;.t&lt;HHHmmss&gt;… after its start offset).
+    /// </summary>
+    [Parameter]
+    [SecondsTransformation]
+    [ValidatePositive]
+    public TimeSpan? Segment { get; set; }
+
     protected override void BeginProcessing()
     {
+        // Before any clip of this pipeline is decoded: live frames are kept for drawing from the first.
+        _keepLiveFrames = LiveFrameTaps.Keep();
         try
         {
             _encoder = Encoders.Choose(MyInvocation.BoundParameters.ContainsKey(nameof(Codec)) ? Codec : null) with { Preset = Preset.ToLowerInvariant() };
@@ -85,7 +103,11 @@ public sealed class ExportAnnotatedVideoCommand : SourceWriterCommand
         // -Path: the one file (.mp4, .m4v, .mov, .mkv or .avi); -OutputDirectory: <source name>.annotated.mp4 each.
         var options = new AnnotationOptions { Blur = Blur, HoldDetections = !NoHold, Overwrite = Force, Trail = Trail, Audio = !NoAudio, Overlay = Overlay() };
         int limit = ThrottleLimitArgument.Resolve(ThrottleLimit, () => ExportParallelism.Auto(Environment.ProcessorCount));
-        OpenWriter(full => AnnotatedVideoExport.Resolve(full, ToDirectory), _ => new AnnotatedVideoExport(_encoder, options, StopToken), limit);
+        OpenWriter(full => AnnotatedVideoExport.Resolve(full, ToDirectory), _ =>
+        {
+            var export = new AnnotatedVideoExport(_encoder, options, StopToken, liveFrames: _keepLiveFrames);
+            return Segment is { } length ? new SegmentedAnnotatedVideoExport(export, length) : export;
+        }, limit);
     }
 
     /// <summary>The regions and lines to draw (null when none), with the crossing rule ConvertTo-DetectionEvent uses by default.</summary>
@@ -111,9 +133,28 @@ public sealed class ExportAnnotatedVideoCommand : SourceWriterCommand
     protected override string ActionFor(string sourcePath) => $"Write the annotated video of {System.IO.Path.GetFileName(sourcePath)} ({_encoder})";
 
     protected override void OnOpened(ISourceOutput output) =>
-        _progress = new ProgressRecord(3, "Writing annotated video", System.IO.Path.GetFileName(((AnnotatedVideoOutput)output).Writer.TargetPath));
+        _progress = new ProgressRecord(3, "Writing annotated video", System.IO.Path.GetFileName(WriterOf(output)?.TargetPath ?? output.SourcePath));
 
-    protected override void OnAdded(FrameDetections frame, ISourceOutput output) => ReportProgress(frame, ((AnnotatedVideoOutput)output).Writer);
+    protected override void OnAdded(FrameDetections frame, ISourceOutput output)
+    {
+        if (output is SegmentedAnnotatedVideoOutput segmented)
+        {
+            // With -Segment, each segment's video is emitted as soon as it is committed.
+            foreach (var result in segmented.TakeCommitted())
+            {
+                WriteVerbose(result.ToString());
+                EmitFile(result.File.FullName);
+            }
+        }
+        if (WriterOf(output) is { } writer) ReportProgress(frame, writer);
+    }
+
+    private static AnnotatedVideoWriter? WriterOf(ISourceOutput output) => output switch
+    {
+        AnnotatedVideoOutput one => one.Writer,
+        SegmentedAnnotatedVideoOutput segmented => segmented.Writer,
+        _ => null,
+    };
 
     protected override void OnSourceEnded() => CompleteProgress();
 
@@ -121,7 +162,9 @@ public sealed class ExportAnnotatedVideoCommand : SourceWriterCommand
     {
         if (_progress is null || !ProgressDue()) return;
         long total = writer.SourceFrameCount;
-        _progress.StatusDescription = $"{System.IO.Path.GetFileName(frame.Path)}: frame {frame.FrameIndex} of {total}, {writer.FramesWritten} frames encoded";
+        _progress.StatusDescription = total > 0
+            ? $"{System.IO.Path.GetFileName(frame.Path)}: frame {frame.FrameIndex} of {total}, {writer.FramesWritten} frames encoded"
+            : $"{System.IO.Path.GetFileName(writer.TargetPath)}: frame {frame.FrameIndex}, {writer.FramesWritten} frames encoded";
         _progress.PercentComplete = total > 0 ? (int)Math.Clamp(frame.FrameIndex * 100 / total, 0, 100) : -1;
         WriteProgress(_progress);
     }
@@ -132,5 +175,13 @@ public sealed class ExportAnnotatedVideoCommand : SourceWriterCommand
         _progress.RecordType = ProgressRecordType.Completed;
         WriteProgress(_progress);
         _progress = null;
+    }
+
+    /// <summary>Abandons what is open, then lets the kept live frames go.</summary>
+    protected override void DisposeCore()
+    {
+        base.DisposeCore();
+        _keepLiveFrames?.Dispose();
+        _keepLiveFrames = null;
     }
 }
