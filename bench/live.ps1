@@ -122,11 +122,12 @@ function Stop-LiveRun($Run) {
     foreach ($f in $Run.FrameLog, $Run.SubFile, $Run.WarnLog) { if (Test-Path $f) { Copy-Item $f $logs } }
 }
 
-# The first frame's log line appears: the stream runs (returns its time); $Timeout s at most.
+# The first frame's log line appears: the stream runs. Returns frame 0's arrival (its StartedAt), which
+# is earlier than the line by the pipeline's delay; $Timeout s at most.
 function Wait-FirstFrame($Run, [double] $Timeout = 120) {
     $clock = [Diagnostics.Stopwatch]::StartNew()
     while ($clock.Elapsed.TotalSeconds -lt $Timeout) {
-        if ((Test-Path $Run.FrameLog) -and (Get-Item $Run.FrameLog).Length -gt 0) { return [DateTimeOffset]::UtcNow }
+        if ((Test-Path $Run.FrameLog) -and ($line = [IO.File]::ReadAllLines($Run.FrameLog) | Select-Object -First 1)) { return [DateTimeOffset]::FromUnixTimeMilliseconds([long]$line.Split(' ')[1]) }
         if ($Run.Child.HasExited) { throw "the pipeline ended before its first frame: $(Get-Content (Join-Path $work "$($Run.Name)-pipeline.err") -Raw)" }
         Start-Sleep -Milliseconds 200
     }

@@ -116,7 +116,11 @@ public sealed class LiveStream : IDisposable
         _events.Writer.TryComplete();
     }
 
-    /// <summary>FFmpeg's arguments: quiet but for the stream lines, a 1 s probe (the default 5 s delays the first frame), the transport, I/O timeouts (µs), first video stream to raw BGR on stdout.</summary>
+    /// <summary>
+    /// FFmpeg's arguments: quiet but for the stream lines, a 1 s probe (the default 5 s delays the first frame), the transport, I/O timeouts (µs),
+    /// first video stream to raw BGR on stdout, each decoded frame once (<c>-fps_mode passthrough</c>, FFmpeg 5.1 and later: the rawvideo
+    /// muxer's default is a constant rate, which repeats frames over a camera's timestamp gaps, e.g. 23 frames out of 20 sent with a gap each 5th).
+    /// </summary>
     private string[] Arguments()
     {
         var args = new List<string> { "-hide_banner", "-nostdin", "-nostats", "-loglevel", "info", "-analyzeduration", "1000000", "-probesize", "1000000" };
@@ -125,7 +129,7 @@ public sealed class LiveStream : IDisposable
             args.AddRange(new[] { "-rtsp_transport", _options.RtspTransport == RtspTransport.Udp ? "udp" : "tcp", "-timeout", us });
         else
             args.AddRange(new[] { "-rw_timeout", us });
-        args.AddRange(new[] { "-i", Url, "-map", "0:v:0", "-an", "-sn", "-f", "rawvideo", "-pix_fmt", "bgr24", "pipe:1" });
+        args.AddRange(new[] { "-i", Url, "-map", "0:v:0", "-an", "-sn", "-fps_mode", "passthrough", "-f", "rawvideo", "-pix_fmt", "bgr24", "pipe:1" });
         return args.ToArray();
     }
 
