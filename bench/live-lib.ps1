@@ -95,7 +95,7 @@ function Get-Summary([double[]] $Values) {
 function Read-FrameLog([string] $Path) {
     foreach ($line in [IO.File]::ReadAllLines($Path)) {
         $f = $line.Split(' ')
-        if ($f.Count -eq 5) { [pscustomobject]@{ Index = [long]$f[0]; At = [long]$f[1]; Detected = [long]$f[2]; Left = [long]$f[3]; Gap = $f[4] -eq '1' } }
+        if ($f.Count -ge 5) { [pscustomobject]@{ Index = [long]$f[0]; At = [long]$f[1]; Detected = [long]$f[2]; Left = [long]$f[3]; Gap = $f[4] -eq '1' } }
     }
 }
 
@@ -153,7 +153,7 @@ function Measure-Loss($Run, [double] $Down) {
 }
 
 function Measure-Rss([string] $Csv, [double] $Minutes) {
-    $rows = @(Import-Csv $Csv | ForEach-Object { [pscustomobject]@{ T = [double]$_.seconds; Pwsh = [double]$_.pwsh_mb; Ffmpeg = [double]$_.ffmpeg_mb; Frames = [long]$_.frames } })
+    $rows = @(Import-Csv $Csv | ForEach-Object { [pscustomobject]@{ T = [double]$_.seconds; Pwsh = [double]$_.pwsh_mb; Ffmpeg = [double]$_.ffmpeg_mb; Frames = [long]$_.frames; Heap = [double]$_.heap_mb } })
     $end = $rows[-1].T
     $first = @($rows | Where-Object { $_.T -ge 60 -and $_.T -lt 300 })
     $last = @($rows | Where-Object { $_.T -ge $end - 300 })
@@ -174,6 +174,12 @@ function Measure-Rss([string] $Csv, [double] $Minutes) {
         PwshSlopeMbPerHourAfter5Min = & $slope $late 'Pwsh'
         FfmpegFirst5MinMedianMb = & $median @($first.Ffmpeg); FfmpegLast5MinMedianMb = & $median @($last.Ffmpeg)
         FfmpegSlopeMbPerHourAfter5Min = & $slope $late 'Ffmpeg'
+        ManagedHeapFirst5MinMedianMb = & $median @($first.Heap); ManagedHeapLast5MinMedianMb = & $median @($last.Heap)
+        ManagedHeapSlopeMbPerHourAfter5Min = & $slope $late 'Heap'
+        PerFiveMinutes = @(for ($w = 0; $w -lt $end; $w += 300) {
+                $in = @($rows | Where-Object { $_.T -ge $w -and $_.T -lt $w + 300 })
+                if ($in.Count) { [ordered]@{ FromMinute = $w / 60; PwshMedianMb = & $median @($in.Pwsh); PwshMinMb = ($in.Pwsh | Measure-Object -Minimum).Minimum; HeapMedianMb = & $median @($in.Heap) } }
+            })
     }
 }
 
@@ -210,7 +216,7 @@ function Write-LiveSummary([string] $Dir) {
     }
     if ($r = & $read 'rss') {
         $md.Add("## RSS ($($r.Context.Date), $($r.Context.Machine))"); $md.Add('')
-        $md.Add("$($r.Minutes) min, $($r.FramesProcessed) frames. pwsh median $($r.PwshFirst5MinMedianMb) MB (minutes 1–5) → $($r.PwshLast5MinMedianMb) MB (last 5), max $($r.PwshMaxMb) MB, slope after 5 min $($r.PwshSlopeMbPerHourAfter5Min) MB/h; ffmpeg reader $($r.FfmpegFirst5MinMedianMb) → $($r.FfmpegLast5MinMedianMb) MB. Samples: rss.csv.")
+        $md.Add("$($r.Minutes) min, $($r.FramesProcessed) frames. pwsh median $($r.PwshFirst5MinMedianMb) MB (minutes 1–5) → $($r.PwshLast5MinMedianMb) MB (last 5), max $($r.PwshMaxMb) MB, slope after 5 min $($r.PwshSlopeMbPerHourAfter5Min) MB/h; ffmpeg reader $($r.FfmpegFirst5MinMedianMb) → $($r.FfmpegLast5MinMedianMb) MB; managed heap $($r.ManagedHeapFirst5MinMedianMb) → $($r.ManagedHeapLast5MinMedianMb) MB. Per 5 min, pwsh median (min): $(@($r.PerFiveMinutes | ForEach-Object { "$($_.PwshMedianMb) ($($_.PwshMinMb))" }) -join ', '). Samples: rss.csv.")
         $md.Add('')
     }
     if ($c = & $read 'cpu') {

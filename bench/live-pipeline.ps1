@@ -8,7 +8,8 @@
     "FrameIndex StartedAtMs DetectedMs LeftMs Gap" (StartedAt: the frame's arrival as the live reader
     stamped it; DetectedMs: when it left Invoke-FrameDetection; LeftMs: when it left the tracker; Gap: 1
     on the frame that carries the GapBefore marker), times in Unix ms. -LinkWindow (seconds; empty: the
-    default) and -BatchSize (0: the default) are passed on when given.
+    default) and -BatchSize (0: the default) are passed on when given. -Heap adds a sixth field: the managed
+    heap in MB (GC.GetTotalMemory, no collection), to tell managed growth from native in an RSS run.
     Split-VideoClip's warnings (gaps) go to -WarnLog when the run ends. -Clip is a frame count ("5") or
     a duration ("2s").
 #>
@@ -23,7 +24,8 @@ param(
     [Parameter(Mandatory)] [string] $FrameLog,
     [Parameter(Mandatory)] [string] $WarnLog,
     [string] $LinkWindow = '',
-    [int] $BatchSize = 0
+    [int] $BatchSize = 0,
+    [switch] $Heap
 )
 $ErrorActionPreference = 'Stop'
 Import-Module $Module
@@ -42,7 +44,9 @@ try {
         ForEach-Object {
             $d = $detected[$_.FrameIndex]; $null = $detected.Remove($_.FrameIndex)
             $gap = if ($_.Extras -and $_.Extras.ContainsKey('GapBefore')) { 1 } else { 0 }
-            $log.WriteLine([string]::Format([cultureinfo]::InvariantCulture, '{0} {1} {2} {3} {4}', $_.FrameIndex, $_.StartedAt.ToUnixTimeMilliseconds(), $d, [DateTimeOffset]::UtcNow.ToUnixTimeMilliseconds(), $gap))
+            $line = [string]::Format([cultureinfo]::InvariantCulture, '{0} {1} {2} {3} {4}', $_.FrameIndex, $_.StartedAt.ToUnixTimeMilliseconds(), $d, [DateTimeOffset]::UtcNow.ToUnixTimeMilliseconds(), $gap)
+            if ($Heap) { $line += ' ' + [math]::Round([GC]::GetTotalMemory($false) / 1MB).ToString([cultureinfo]::InvariantCulture) }
+            $log.WriteLine($line)
             $_
         } |
         ConvertTo-DetectionEvent -EmitOpen | Send-DetectionEvent -MqttServer $Broker -Topic $Topic -OnOpen

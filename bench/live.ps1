@@ -66,7 +66,7 @@ param(
     [string[]] $Streams = @('1', '2'),
     [double] $CpuWindow = 60,
     [double] $Warmup = 15,
-    [string] $Load = 'quiet'
+    [string] $Load = "$([Environment]::ProcessorCount)-core, quiet"
 )
 $ErrorActionPreference = 'Stop'
 # Lists may come as one comma-separated word (pwsh -File passes "a,b" as one string).
@@ -89,10 +89,10 @@ $pwsh = Join-Path $PSHOME ($IsWindows ? 'pwsh.exe' : 'pwsh')
 $script:PwshExe, $script:PwshPre = if (Test-Path $pwsh) { $pwsh, @() } else { [Environment]::ProcessPath, @(Join-Path $PSHOME 'pwsh.dll') }
 $script:ChildScript = Join-Path $PSScriptRoot 'live-pipeline.ps1'
 
-function Get-Context { [ordered]@{ Date = [DateTimeOffset]::UtcNow.ToString('u'); Machine = "$([Environment]::ProcessorCount)-core, $Load"; LoadAverage = (Get-Content /proc/loadavg) -replace ' \S+ \S+$', ''; Model = $Model; Fps = 10; Size = '768x576' } }
+function Get-Context { [ordered]@{ Date = [DateTimeOffset]::UtcNow.ToString('u'); Machine = $Load; LoadAverage = (Get-Content /proc/loadavg) -replace ' \S+ \S+$', ''; Model = $Model; Fps = 10; Size = '768x576' } }
 
 # One camera, a broker and a subscriber, a pipeline child, started; Stop-LiveRun ends them all.
-function Start-LiveRun([string] $Name, [string] $ClipArg, [double] $Seconds, [string] $LinkWindow = '', [int] $BatchSize = 0) {
+function Start-LiveRun([string] $Name, [string] $ClipArg, [double] $Seconds, [string] $LinkWindow = '', [int] $BatchSize = 0, [switch] $Heap) {
     $run = @{ Name = $Name; Port = Get-FreePort; BrokerPort = Get-FreePort; Topic = "bench/live/$Name" }
     $run.Url = "http://127.0.0.1:$($run.Port)"
     $run.Broker = Start-Child /usr/sbin/mosquitto @('-p', $run.BrokerPort) "$Name-broker"
@@ -108,6 +108,7 @@ function Start-LiveRun([string] $Name, [string] $ClipArg, [double] $Seconds, [st
         '-Seconds', $Seconds, '-Broker', "127.0.0.1:$($run.BrokerPort)", '-Topic', $run.Topic, '-FrameLog', $run.FrameLog, '-WarnLog', $run.WarnLog)
     if ($LinkWindow) { $a += '-LinkWindow', $LinkWindow }
     if ($BatchSize) { $a += '-BatchSize', $BatchSize }
+    if ($Heap) { $a += '-Heap' }
     $run.Child = Start-Child $script:PwshExe $a "$Name-pipeline"
     $run
 }
@@ -177,16 +178,17 @@ try {
             'Rss' {
                 $seconds = $RssMinutes * 60
                 $csv = Join-Path $OutDir 'rss.csv'
-                $run = $r = Start-LiveRun 'rss' '2s' $seconds
+                $run = $r = Start-LiveRun 'rss' '2s' $seconds -Heap
                 try {
                     $first = Wait-FirstFrame $r
-                    'seconds,pwsh_mb,ffmpeg_mb,frames' | Set-Content $csv
+                    'seconds,pwsh_mb,ffmpeg_mb,frames,heap_mb' | Set-Content $csv
                     while (-not $r.Child.HasExited) {
                         $t = ([DateTimeOffset]::UtcNow - $first).TotalSeconds
                         $pw = Get-RssMb $r.Child.Id
                         $ff = (Get-Descendants $r.Child.Id | ForEach-Object { Get-RssMb $_ } | Measure-Object -Sum).Sum
-                        $frames = [IO.File]::ReadAllLines($r.FrameLog).Count
-                        if ($pw) { '{0:F0},{1:F1},{2:F1},{3}' -f $t, $pw, $ff, $frames | Add-Content $csv }
+                        $lines = [IO.File]::ReadAllLines($r.FrameLog)
+                        $heap = if ($lines.Count) { $lines[-1].Split(' ')[5] }
+                        if ($pw) { [string]::Format([cultureinfo]::InvariantCulture, '{0:F0},{1:F1},{2:F1},{3},{4}', $t, $pw, $ff, $lines.Count, $heap) | Add-Content $csv }
                         $null = $r.Child.WaitForExit([int]($RssInterval * 1000))
                     }
                 }
