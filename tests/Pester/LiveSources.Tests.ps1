@@ -94,6 +94,22 @@ Describe "Split-VideoClip on a live HTTP stream$NoFfmpeg" -Skip:(-not $HaveFfmpe
         $d[-1].StartedAt | Should -BeLessOrEqual $ended
         for ($i = 1; $i -lt $d.Count; $i++) { $d[$i].StartedAt | Should -BeGreaterOrEqual $d[$i - 1].StartedAt }
     }
+
+    It 'a camera that skips frames (timestamp gaps): each frame it sent once, none repeated to fill the gaps' {
+        # 20 frames, a frame's time missing after every 5th (as a camera that drops frames in low light); sent once, not looped.
+        # The reader once kept ffmpeg's constant-rate default for raw output and received 23 (found by bench/live.ps1).
+        $gappy = Join-Path $TestDrive 'gappy.mp4'
+        & ffmpeg -hide_banner -loglevel error -y -f lavfi -i 'testsrc=size=160x120:rate=10' -frames:v 20 -vf "setpts='(N+floor(N/5))/(10*TB)'" (Get-VfrOption) passthrough -c:v libx264 -g 10 -pix_fmt yuv420p $gappy
+        $port = Get-FreePort
+        $server = Start-Server ffmpeg @('-hide_banner', '-loglevel', 'quiet', '-re', '-i', $gappy, '-c', 'copy', '-f', 'mpegts', '-listen', '1', "http://127.0.0.1:$port")
+        try {
+            Start-Sleep -Milliseconds 500
+            # -For leaves room for a refused first try (a loaded machine starts the server late) and the 1 s probe.
+            $clips = @(Split-VideoClip -Path "http://127.0.0.1:$port" -Length 5 -For 8s -WarningAction SilentlyContinue)
+        } finally { Stop-Server $server }
+        ($clips | Measure-Object FrameCount -Sum).Sum | Should -Be 20 -Because 'the camera sent 20 frames'
+        Assert-Contiguous $clips
+    }
 }
 
 Describe "Stopping a live run$NoFfmpeg" -Skip:(-not $HaveFfmpeg) {

@@ -132,6 +132,8 @@ public sealed class LiveStream : IDisposable
     /// FFmpeg's arguments: quiet but for the stream lines, a 1 s probe (the default 5 s delays the first
     /// frame), the transport and I/O timeouts (µs) of a network URL, or the demuxer of a capture device
     /// (<see cref="LiveDevice"/>: no I/O timeout there, the stall watchdog covers it), first video stream to raw BGR on stdout.
+    /// Each decoded frame is written once (<c>-fps_mode passthrough</c>, FFmpeg 5.1 and later: the rawvideo muxer's default is a
+    /// constant rate, which repeats frames over a camera's timestamp gaps, e.g. 23 frames out of 20 sent with a gap each 5th).
     /// </summary>
     internal static string[] Arguments(LiveStreamOptions options)
     {
@@ -144,7 +146,7 @@ public sealed class LiveStream : IDisposable
             args.AddRange(new[] { "-rtsp_transport", options.RtspTransport == RtspTransport.Udp ? "udp" : "tcp", "-timeout", us });
         else
             args.AddRange(new[] { "-rw_timeout", us });
-        args.AddRange(new[] { "-i", input.Input, "-map", "0:v:0", "-an", "-sn", "-f", "rawvideo", "-pix_fmt", "bgr24", "pipe:1" });
+        args.AddRange(new[] { "-i", input.Input, "-map", "0:v:0", "-an", "-sn", "-fps_mode", "passthrough", "-f", "rawvideo", "-pix_fmt", "bgr24", "pipe:1" });
         return args.ToArray();
     }
 
