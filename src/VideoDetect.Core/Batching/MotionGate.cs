@@ -111,6 +111,42 @@ public sealed class MotionGate : IDisposable
     /// </summary>
     public bool Admit(Mat frame, long frameIndex, TimeSpan timestamp)
     {
+        Shrink(frame);
+        if (_small.Channels() == 1) _small.CopyTo(_current);
+        else Cv2.CvtColor(_small, _current, _small.Channels() == 4 ? ColorConversionCodes.BGRA2GRAY : ColorConversionCodes.BGR2GRAY);
+        return Decide(frameIndex, timestamp);
+    }
+
+    /// <summary>
+    /// <see cref="Admit"/> for a frame given as its luma plane (8-bit, limited range 16..235, as a
+    /// decoder stores it; only read), so a held frame needs no BGR conversion. The small copy is
+    /// mapped to full range grey (<c>(Y - 16) × 255 / 219</c>), which is what BGR → grey gives for a
+    /// frame converted from the same YUV by BT.601 (the chroma terms cancel to within 0.1 %): the
+    /// pixel delta and threshold mean the same grey levels. Not bit-identical to <see cref="Admit"/>
+    /// on the BGR frame (rounding, and the copy is shrunk before the mapping), so a run decides on
+    /// one of the two for every frame (<see cref="VideoDetect.Video.FrameSources.OpenGatedFile"/>).
+    /// </summary>
+    public bool AdmitLuma(Mat luma, long frameIndex, TimeSpan timestamp)
+    {
+        if (luma.Channels() != 1) throw new ArgumentException("The luma plane has one channel.", nameof(luma));
+        Shrink(luma);
+        Cv2.LUT(_small, LimitedToFull.Value, _current);
+        return Decide(frameIndex, timestamp);
+    }
+
+    /// <summary>Limited range luma (16..235) to full range grey (0..255), rounded and clamped.</summary>
+    private static readonly Lazy<Mat> LimitedToFull = new(() =>
+    {
+        var table = new byte[256];
+        for (int y = 0; y < 256; y++) table[y] = (byte)Math.Clamp((int)Math.Round((y - 16) * 255.0 / 219), 0, 255);
+        var lut = new Mat(1, 256, MatType.CV_8UC1);
+        lut.SetArray(table);
+        return lut;
+    });
+
+    /// <summary>The small copy of <paramref name="frame"/> into <c>_small</c> (same channels).</summary>
+    private void Shrink(Mat frame)
+    {
         int width = Math.Min(_options.Width, frame.Cols);
         int height = Math.Max(1, (int)Math.Round((double)frame.Rows * width / frame.Cols));
         // Bilinear sampling to twice the copy's size first (each sample averages 2×2 pixels, and it
@@ -126,9 +162,10 @@ public sealed class MotionGate : IDisposable
         {
             Cv2.Resize(frame, _small, new Size(width, height), 0, 0, InterpolationFlags.Area);
         }
-        if (_small.Channels() == 1) _small.CopyTo(_current);
-        else Cv2.CvtColor(_small, _current, _small.Channels() == 4 ? ColorConversionCodes.BGRA2GRAY : ColorConversionCodes.BGR2GRAY);
+    }
 
+    private bool Decide(long frameIndex, TimeSpan timestamp)
+    {
         bool first = _lastFrame < 0 || _reference.Size() != _current.Size();
         double change = 1;
         if (!first)

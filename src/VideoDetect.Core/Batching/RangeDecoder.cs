@@ -25,6 +25,10 @@ internal interface IRangeSink
 /// <see cref="FrameSources"/>): a file exactly and seekably; a forward-only source in order (a range
 /// that starts before where it stands, or a reopen after <see cref="Close"/>, is refused by the source
 /// with <see cref="SourceNotSeekableException"/>). Timestamps are the source's (a file's: its exact index).</para>
+/// <para>With the motion gate (-SkipStatic) a file opens through <see cref="FrameSources.OpenGatedFile"/>:
+/// when the source offers the luma plane (<see cref="ILumaFrameSource"/>), the gate decides on it before
+/// any conversion and only admitted frames are converted to BGR; else every frame on the grid is
+/// converted and the gate reads the BGR frame.</para>
 /// <para>Ownership: the decoder owns its source (one capture) and disposes it on
 /// <see cref="Close"/>, on a range of another video and on <see cref="Dispose"/>. One thread at a time.</para>
 /// </summary>
@@ -87,17 +91,9 @@ internal sealed class RangeDecoder : IDisposable
             }
             if (frame >= range.End) { reader.Seek(frame); break; } // the gap ran past this range: leave that frame for the next
             if (!range.Emits(frame)) continue;
-            var mat = _mats.Rent();
-            try
-            {
-                if (!reader.Retrieve(mat) || mat.Empty())
-                    throw new InvalidDataException($"Frame {frame} of '{clip.Path}' was decoded but could not be converted.");
-            }
-            catch
-            {
-                _mats.Return(mat);
-                throw;
-            }
+            // With a luma plane the gate decides before any conversion: a held frame is never converted to BGR.
+            Mat? luma = _gate is not null && reader is ILumaFrameSource grey && grey.TryGetLuma(out var plane) ? plane : null;
+            Mat? mat = luma is null ? Converted(reader, frame, clip.Path) : null;
             var reference = new FrameRef
             {
                 Path = clip.Path,
@@ -106,17 +102,35 @@ internal sealed class RangeDecoder : IDisposable
                 Timestamp = reader.CurrentTime,
                 RecordingStart = clip.RecordingStart,
                 GapBefore = gap,
-                SourceWidth = mat.Cols,
-                SourceHeight = mat.Rows,
+                SourceWidth = luma?.Cols ?? mat!.Cols,
+                SourceHeight = luma?.Rows ?? mat!.Rows,
             };
             gap = null;
-            if (_gate is not null && !_gate.Admit(mat, frame, reference.Timestamp))
+            if (_gate is not null && !(luma is not null ? _gate.AdmitLuma(luma, frame, reference.Timestamp) : _gate.Admit(mat!, frame, reference.Timestamp)))
             {
-                _mats.Return(mat);
+                if (mat is not null) _mats.Return(mat);
                 await sink.HeldAsync(reference, ct).ConfigureAwait(false);
                 continue;
             }
+            mat ??= Converted(reader, frame, clip.Path);
             await sink.FrameAsync(reference, mat, ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The frame last grabbed, converted to BGR into a pooled Mat (the caller owns it).</summary>
+    private Mat Converted(IFrameSource reader, long frame, string path)
+    {
+        var mat = _mats.Rent();
+        try
+        {
+            if (!reader.Retrieve(mat) || mat.Empty())
+                throw new InvalidDataException($"Frame {frame} of '{path}' was decoded but could not be converted.");
+            return mat;
+        }
+        catch
+        {
+            _mats.Return(mat);
+            throw;
         }
     }
 
@@ -125,7 +139,7 @@ internal sealed class RangeDecoder : IDisposable
         if (_reader is not null && string.Equals(_path, range.Path, StringComparison.Ordinal)
             && (_readerThreads == DecodeThreads || _reader.Position == range.First)) return _reader;
         Close();
-        _reader = _sources.Open(range.Clip, range.Index, DecodeThreads);
+        _reader = _sources.Open(range.Clip, range.Index, DecodeThreads, gated: _gate is not null);
         _readerThreads = DecodeThreads;
         _path = range.Path;
         return _reader;

@@ -20,6 +20,7 @@ public static class ErrorIds
     public const string NotFileSystemPath = "NotFileSystemPath";
     public const string LiveSourceNotSupported = "LiveSourceNotSupported";
     public const string LiveSourceUnavailable = "LiveSourceUnavailable";
+    public const string CaptureDeviceNotFound = "CaptureDeviceNotFound";
 
     // Parameters (terminating).
     public const string InvalidClipRange = "InvalidClipRange";

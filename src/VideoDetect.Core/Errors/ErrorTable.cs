@@ -45,6 +45,7 @@ public static class ErrorTable
         new(ErrorIds.NotFileSystemPath, ErrorKind.InvalidArgument, "A path of another provider than the file system (Env:, HKLM:)."),
         new(ErrorIds.LiveSourceNotSupported, ErrorKind.NotImplemented, "A live URL (rtsp://, http(s)://, udp://, ...) given to a cmdlet that reads video files only (Split-VideoClip reads live streams)."),
         new(ErrorIds.LiveSourceUnavailable, ErrorKind.ResourceUnavailable, "A live stream gave no frame through its whole reconnect budget (-MaxReconnect): refused, not found, or silent."),
+        new(ErrorIds.CaptureDeviceNotFound, ErrorKind.ObjectNotFound, "Split-VideoClip -Device (or a v4l2:// path) names a capture device this machine does not have."),
         new(ErrorIds.InvalidClipRange, ErrorKind.InvalidArgument, "Split-VideoClip: -Start, -End, -Length or -Duration give no frames (terminating)."),
         new(ErrorIds.InvalidPreprocessing, ErrorKind.InvalidArgument, "ConvertTo-FrameBatch: preprocessing parameters that do not fit together (terminating)."),
         new(ErrorIds.InvalidShard, ErrorKind.InvalidArgument, "Split-VideoClip -Shard is not 'index/count' with 0 <= index < count (terminating)."),

@@ -300,11 +300,13 @@ public sealed class AnnotatedVideoWriter : IDisposable
 
     /// <summary>
     /// The audio to carry for an export starting at <paramref name="first"/>: none without ffmpeg, with
-    /// <see cref="AnnotationOptions.Audio"/> off, or when ffprobe finds no audio stream.
+    /// <see cref="AnnotationOptions.Audio"/> off, when the container's header declares no audio stream
+    /// (<see cref="ContainerAudio"/>: no ffprobe process then), or when ffprobe finds none.
     /// </summary>
     private AudioInput? PlanAudio(long first)
     {
         if (!_options.Audio || _tap is not null || _encoder.FfmpegPath is not { } ffmpeg) return null;
+        if (ContainerAudio.HasAudio(SourcePath) == false) return null;
         var probe = AudioTrack.FfprobeBeside(ffmpeg) is { } ffprobe ? AudioTrack.Probe(ffprobe, SourcePath, _cts.Token) : null;
         if (probe is { AudioCodec: null }) return null;
         double offset = (_source.Index.TimeOfMs(first) - _source.Index.TimeOfMs(0)) / 1000;

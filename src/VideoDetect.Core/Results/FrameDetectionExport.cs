@@ -88,13 +88,15 @@ public sealed class FrameDetectionExport(FrameDetectionExportOptions options, Ca
     /// <summary>
     /// The header of <paramref name="source"/>'s result file, whose first frame here is <paramref name="first"/>:
     /// a file is probed (its identity, frame rate and count); a live stream (<see cref="LiveUrl.IsLive"/>) has
-    /// no whole to probe, so its header names the URL, the frame size and no frame count.
+    /// no whole to probe, so its header names the URL, the frame size, the rate the stream declares and no frame count.
     /// </summary>
     internal ResultHeader HeaderFor(string source, FrameDetections first)
     {
         if (LiveUrl.IsLive(source))
         {
-            var live = new VideoInfo { Path = source, Width = first.SourceWidth, Height = first.SourceHeight };
+            // The rate the stream declares, from its reader in this process (unknown, 0/0, when it is not received here).
+            var rate = LiveStreams.NominalFrameRate(source) ?? default;
+            var live = new VideoInfo { Path = source, Width = first.SourceWidth, Height = first.SourceHeight, FrameRate = rate, FramesPerSecond = rate.IsPositive ? rate.Value : 0 };
             return ResultHeader.For(new SourceIdentity(source, 0, default), live, 0, first.Run, options.ModuleVersion, options.StartTime, first.RecordingStart);
         }
         SourceIdentity identity;

@@ -24,15 +24,34 @@ public sealed class FrameSources
         new VideoReader(System.IO.Path.GetFullPath(path), index, decodeThreads);
 
     /// <summary>
-    /// Opens the source of <paramref name="clip"/>. A file clip needs its video's <paramref name="index"/>;
-    /// a live clip has none. Throws <see cref="VideoException"/> when no live source can be opened here,
-    /// <see cref="SourceNotSeekableException"/> when the live source was opened before.
+    /// The source of a file decoded for the motion gate: <see cref="FfmpegFileSource"/> (the system's
+    /// ffmpeg, grey for the gate, BGR only for the frames inferred) when <see cref="FfmpegDecoding.For"/>
+    /// says this file can be decoded so, else <see cref="VideoReader"/>. The choice depends only on the
+    /// file, its index and the machine, never on the range, so every range of a run — any
+    /// -ThrottleLimit, a resume, a shard — decodes the same way and the gate decides the same.
     /// </summary>
-    public IFrameSource Open(VideoClip clip, VideoIndex? index, int decodeThreads = 0)
+    public static IFrameSource OpenGatedFile(string path, VideoIndex index, int decodeThreads = 0)
+    {
+        string full = System.IO.Path.GetFullPath(path);
+        return FfmpegDecoding.For(full, index) is { } d
+            ? new FfmpegFileSource(d.Ffmpeg, full, index, d.Info, decodeThreads)
+            : new VideoReader(full, index, decodeThreads);
+    }
+
+    /// <summary>
+    /// Opens the source of <paramref name="clip"/>. A file clip needs its video's <paramref name="index"/>;
+    /// a live clip has none. <paramref name="gated"/> (-SkipStatic) asks for a source the motion gate can
+    /// read grey from (<see cref="OpenGatedFile"/>). Throws <see cref="VideoException"/> when no live source
+    /// can be opened here, <see cref="SourceNotSeekableException"/> when the live source was opened before.
+    /// </summary>
+    public IFrameSource Open(VideoClip clip, VideoIndex? index, int decodeThreads = 0, bool gated = false)
     {
         ArgumentNullException.ThrowIfNull(clip);
         if (clip.SourceKind != FrameSourceKind.Live)
-            return OpenFile(clip.Path, index ?? throw new ArgumentNullException(nameof(index), "A file source needs its video's index."), decodeThreads);
+        {
+            var fileIndex = index ?? throw new ArgumentNullException(nameof(index), "A file source needs its video's index.");
+            return gated ? OpenGatedFile(clip.Path, fileIndex, decodeThreads) : OpenFile(clip.Path, fileIndex, decodeThreads);
+        }
         if (_openLive is null)
             throw new VideoException(VideoErrorKind.Unreadable, clip.Path, $"'{clip.Path}' is a live source, and no live source can be opened here.");
         lock (_liveOpened)

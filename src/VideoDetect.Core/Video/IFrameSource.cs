@@ -17,7 +17,10 @@ public enum FrameSourceKind
 /// second decode): frames come in increasing frame order, each as (frame index, timestamp, pixels).
 /// <list type="bullet">
 /// <item><see cref="FrameSourceKind.File"/> (<see cref="VideoReader"/>): indices and timestamps from the
-/// video's exact <see cref="VideoIndex"/>; <see cref="Seek"/> goes exactly to any frame.</item>
+/// video's exact <see cref="VideoIndex"/>; <see cref="Seek"/> goes exactly to any frame. A gated decode
+/// (-SkipStatic) may get <see cref="FfmpegFileSource"/> instead (the system's ffmpeg, same index, same
+/// exactness; <see cref="FrameSources.OpenGatedFile"/> says when), which also offers the luma plane
+/// (<see cref="ILumaFrameSource"/>).</item>
 /// <item><see cref="FrameSourceKind.Live"/> (<see cref="ForwardOnlyFrameSource"/>): indices count the
 /// frames since the source was opened, timestamps are the source's own; <see cref="Seek"/> only skips
 /// forward, and a source is opened once (<see cref="FrameSources"/>): a seek back or a second read
@@ -66,6 +69,23 @@ public interface IFrameSource : IDisposable
     /// anything else is <see cref="SourceNotSeekableException"/>.
     /// </summary>
     void Seek(long frame);
+}
+
+/// <summary>
+/// An optional capability of an <see cref="IFrameSource"/>: the luma plane of the frame last grabbed,
+/// without a BGR conversion (the motion gate of -SkipStatic reads only grey, and most frames of a
+/// still camera are held, never converted). <see cref="FfmpegFileSource"/> has it; a source without it
+/// (<see cref="VideoReader"/>: OpenCV's FFmpeg cannot switch between grey and BGR output per frame)
+/// does not implement this, and the gate reads the BGR frame.
+/// </summary>
+public interface ILumaFrameSource
+{
+    /// <summary>
+    /// The luma (Y) plane of the frame last grabbed, 8-bit limited range (16..235, as the video stores
+    /// it). The Mat is the source's, lent until its next Grab, Seek or Dispose: read it, do not keep or
+    /// dispose it. False when this frame has none.
+    /// </summary>
+    bool TryGetLuma(out Mat luma);
 }
 
 /// <summary>

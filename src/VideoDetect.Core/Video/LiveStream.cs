@@ -27,7 +27,6 @@ namespace VideoDetect.Video;
 /// </summary>
 public sealed class LiveStream : IDisposable
 {
-    private static readonly Regex OutputRate = new(@", (\d+(?:\.\d+)?) fps", RegexOptions.Compiled);
     private static readonly Regex OutputSize = new(@"Stream #\d+:\d+.*: Video: rawvideo.*?, (\d{1,5})x(\d{1,5})", RegexOptions.Compiled);
     private readonly LiveStreamOptions _options;
     private readonly Channel<LiveEvent> _events = Channel.CreateUnbounded<LiveEvent>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
@@ -52,8 +51,17 @@ public sealed class LiveStream : IDisposable
     /// <summary>The wall-clock time frame 0 was received: the time of day of the stream's time 0; null before.</summary>
     public DateTimeOffset? RecordingStart { get; private set; }
 
-    /// <summary>The stream's nominal frame rate as FFmpeg reports it on its output stream (null: not reported yet, or none).</summary>
-    public double? FramesPerSecond { get; private set; }
+    /// <summary>The frame rate the stream declares (FFmpeg's "25 fps" for its input), or null before it is open or when it declares none.</summary>
+    public Rational? NominalFrameRate
+    {
+        get => _rate as Rational?;
+        private set => _rate = value; // boxed: set by the stderr reader, read by other threads whole
+    }
+
+    private volatile object? _rate;
+
+    /// <summary>The declared rate as a number (null: none declared, or not open yet).</summary>
+    public double? FramesPerSecond => NominalFrameRate is { Value: > 0 } r ? r.Value : null;
 
     /// <summary>What happens, in order: frames, gaps, the end.</summary>
     public ChannelReader<LiveEvent> Events => _events.Reader;
@@ -120,16 +128,23 @@ public sealed class LiveStream : IDisposable
         _events.Writer.TryComplete();
     }
 
-    /// <summary>FFmpeg's arguments: quiet but for the stream lines, a 1 s probe (the default 5 s delays the first frame), the transport, I/O timeouts (µs), first video stream to raw BGR on stdout.</summary>
-    private string[] Arguments()
+    /// <summary>
+    /// FFmpeg's arguments: quiet but for the stream lines, a 1 s probe (the default 5 s delays the first
+    /// frame), the transport and I/O timeouts (µs) of a network URL, or the demuxer of a capture device
+    /// (<see cref="LiveDevice"/>: no I/O timeout there, the stall watchdog covers it), first video stream to raw BGR on stdout.
+    /// </summary>
+    internal static string[] Arguments(LiveStreamOptions options)
     {
         var args = new List<string> { "-hide_banner", "-nostdin", "-nostats", "-loglevel", "info", "-analyzeduration", "1000000", "-probesize", "1000000" };
-        string us = ((long)_options.StallTimeout.TotalMicroseconds).ToString(CultureInfo.InvariantCulture);
-        if (Url.StartsWith("rtsp", StringComparison.OrdinalIgnoreCase))
-            args.AddRange(new[] { "-rtsp_transport", _options.RtspTransport == RtspTransport.Udp ? "udp" : "tcp", "-timeout", us });
+        string us = ((long)options.StallTimeout.TotalMicroseconds).ToString(CultureInfo.InvariantCulture);
+        var input = options.Input ?? LiveDevice.InputOf(options.Url);
+        if (input.Format is { } format)
+            args.AddRange(new[] { "-f", format });
+        else if (input.Input.StartsWith("rtsp", StringComparison.OrdinalIgnoreCase))
+            args.AddRange(new[] { "-rtsp_transport", options.RtspTransport == RtspTransport.Udp ? "udp" : "tcp", "-timeout", us });
         else
             args.AddRange(new[] { "-rw_timeout", us });
-        args.AddRange(new[] { "-i", Url, "-map", "0:v:0", "-an", "-sn", "-f", "rawvideo", "-pix_fmt", "bgr24", "pipe:1" });
+        args.AddRange(new[] { "-i", input.Input, "-map", "0:v:0", "-an", "-sn", "-f", "rawvideo", "-pix_fmt", "bgr24", "pipe:1" });
         return args.ToArray();
     }
 
@@ -146,7 +161,7 @@ public sealed class LiveStream : IDisposable
             UseShellExecute = false,
             CreateNoWindow = true,
         };
-        foreach (string a in Arguments()) start.ArgumentList.Add(a);
+        foreach (string a in Arguments(_options)) start.ArgumentList.Add(a);
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"'{_options.Ffmpeg}' did not start.");
         Volatile.Write(ref _process, process);
         if (ct.IsCancellationRequested) Kill(process);
@@ -154,18 +169,19 @@ public sealed class LiveStream : IDisposable
         string? last = null;
         var stderr = new Thread(() =>
         {
-            bool output = false;
+            bool output = false, rated = false;
             try
             {
                 while (process.StandardError.ReadLine() is { } line)
                 {
                     if (line.StartsWith("Output #", StringComparison.Ordinal)) output = true;
-                    else if (output && OutputSize.Match(line) is { Success: true } m)
+                    else if (!output && !rated && FfmpegStreamLine.NominalRate(line) is { } rate)
                     {
-                        if (OutputRate.Match(line) is { Success: true } r && double.TryParse(r.Groups[1].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out double fps) && fps > 0)
-                            FramesPerSecond = fps;
-                        size.TrySetResult((int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture)));
+                        NominalFrameRate = rate; // the input's first video stream: the one mapped
+                        rated = true;
                     }
+                    else if (output && OutputSize.Match(line) is { Success: true } m)
+                        size.TrySetResult((int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture)));
                     else if (!line.StartsWith(' ') && line.Length > 0 && !line.StartsWith("Input #", StringComparison.Ordinal) && !line.StartsWith("Stream mapping", StringComparison.Ordinal)
                              && !line.StartsWith("Press [q]", StringComparison.Ordinal) && !line.StartsWith("frame=", StringComparison.Ordinal))
                         last = line;

@@ -37,6 +37,10 @@ public sealed record LiveStreamOptions
     /// <summary>The ffmpeg executable (default: "ffmpeg" on the PATH).</summary>
     public string Ffmpeg { get; init; } = "ffmpeg";
 
+    /// <summary>What FFmpeg opens; null (always, outside tests): what <see cref="Url"/> stands for (<see cref="LiveDevice.InputOf"/>).
+    /// Tests give a device-like input here (FFmpeg's lavfi test source) to read through the device path without a camera.</summary>
+    internal FfmpegInput? Input { get; init; }
+
     public void Validate()
     {
         if (!LiveUrl.IsLive(Url)) throw new ArgumentException($"'{Url}' is not a live stream's URL.", nameof(Url));

@@ -40,6 +40,12 @@ public static class LiveStreams
         stream.Dispose();
     }
 
+    /// <summary>The frame rate the stream of <paramref name="url"/> being received here declares; null when none is received here or it declares none.</summary>
+    public static Rational? NominalFrameRate(string url)
+    {
+        lock (Open) return Open.TryGetValue(url, out var stream) ? stream.NominalFrameRate : null;
+    }
+
     /// <summary>A frame-source opener for one batch run: live clips decode from their running stream, file clips from their files.</summary>
     public static FrameSources Sources() => new(OpenClipSource);
 

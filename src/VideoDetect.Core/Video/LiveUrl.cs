@@ -4,7 +4,7 @@ namespace VideoDetect.Video;
 
 /// <summary>
 /// Recognises a live stream's URL given where a video file is expected (rtsp://, http(s)://, udp://,
-/// ...). Split-VideoClip receives such a stream (<see cref="LiveStream"/>); the cmdlets that read files
+/// ..., and the capture devices of <see cref="LiveDevice"/>: v4l2://, dshow://, avfoundation://). Split-VideoClip receives such a stream (<see cref="LiveStream"/>); the cmdlets that read files
 /// say <see cref="LiveSourceNotSupportedException"/> instead of PowerShell's "Cannot find drive 'rtsp'". A name without "://" is never a URL, so a file
 /// or folder named "rtsp" is still a file.
 /// </summary>
@@ -21,7 +21,7 @@ public static class LiveUrl
     {
         if (string.IsNullOrEmpty(path)) return false;
         int colon = path.IndexOf("://", StringComparison.Ordinal);
-        return colon > 0 && Schemes.Contains(path[..colon], StringComparer.OrdinalIgnoreCase);
+        return colon > 0 && (Schemes.Contains(path[..colon], StringComparer.OrdinalIgnoreCase) || LiveDevice.IsDevice(path));
     }
 }
 

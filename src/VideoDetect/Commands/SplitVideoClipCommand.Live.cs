@@ -4,7 +4,8 @@ using VideoDetect.Video;
 namespace VideoDetect.Commands;
 
 /// <summary>
-/// Split-VideoClip on a live stream's URL (rtsp://, http(s)://, udp://, ...): the stream is received
+/// Split-VideoClip on a live stream's URL (rtsp://, http(s)://, udp://, ...) or a local capture device
+/// (-Device, <see cref="LiveDevice"/>): the stream is received
 /// (<see cref="LiveStream"/>, FFmpeg decoding to raw frames) and its clips are written as the frames
 /// arrive (<see cref="LiveClipCutter"/>), until -For has passed, -Until is reached, the stream is given
 /// up (LiveSourceUnavailable) or Ctrl+C. A dropped stream is reopened (-ReconnectDelay, -MaxReconnect);
@@ -15,6 +16,16 @@ namespace VideoDetect.Commands;
 public sealed partial class SplitVideoClipCommand
 {
     private readonly List<LiveStream> _live = new();
+
+    /// <summary>
+    /// A local capture device, received like a live stream: a number ("0": /dev/video0 on Linux, the
+    /// first camera on macOS), a device node ("/dev/video2"), or on Windows the camera's name. A device
+    /// this machine does not have (Linux: no such node) is CaptureDeviceNotFound.
+    /// </summary>
+    [Parameter(Mandatory = true, ParameterSetName = DeviceLengthSet)]
+    [Parameter(Mandatory = true, ParameterSetName = DeviceDurationSet)]
+    [ValidateNotNullOrEmpty]
+    public string Device { get; set; } = "";
 
     /// <summary>Live streams only: stop after this long (seconds, a TimeSpan, or "30s" / "8h"). Default: until -Until or Ctrl+C.</summary>
     [Parameter]
@@ -48,6 +59,15 @@ public sealed partial class SplitVideoClipCommand
         {
             if (MyInvocation.BoundParameters.ContainsKey(name))
                 WriteWarning($"{url}: -{name} applies to video files, not to a live stream; it is ignored.");
+        }
+        try
+        {
+            LiveDevice.EnsureExists(url);
+        }
+        catch (CaptureDeviceNotFoundException e)
+        {
+            WriteError(ErrorMapping.Record(e, url));
+            return;
         }
         var deadline = For is { } span ? DateTimeOffset.Now + span : DateTimeOffset.MaxValue;
         if (Until is { } until && until < deadline) deadline = until;

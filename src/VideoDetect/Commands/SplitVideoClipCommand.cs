@@ -21,6 +21,8 @@ public sealed partial class SplitVideoClipCommand : VideoCommandBase
     private const string LiteralDurationSet = "LiteralPathDuration";
     private const string InfoLengthSet = "InputObjectLength";
     private const string InfoDurationSet = "InputObjectDuration";
+    private const string DeviceLengthSet = "DeviceLength";
+    private const string DeviceDurationSet = "DeviceDuration";
 
     private ClipOptions _options = new();
     private string? _resumeFrom;   // the result folder, resolved
@@ -54,6 +56,7 @@ public sealed partial class SplitVideoClipCommand : VideoCommandBase
     [Parameter(Mandatory = true, ParameterSetName = PathLengthSet)]
     [Parameter(Mandatory = true, ParameterSetName = LiteralLengthSet)]
     [Parameter(Mandatory = true, ParameterSetName = InfoLengthSet)]
+    [Parameter(Mandatory = true, ParameterSetName = DeviceLengthSet)]
     [ValidateRange(1, long.MaxValue)]
     public long Length { get; set; }
 
@@ -61,6 +64,7 @@ public sealed partial class SplitVideoClipCommand : VideoCommandBase
     [Parameter(Mandatory = true, ParameterSetName = PathDurationSet)]
     [Parameter(Mandatory = true, ParameterSetName = LiteralDurationSet)]
     [Parameter(Mandatory = true, ParameterSetName = InfoDurationSet)]
+    [Parameter(Mandatory = true, ParameterSetName = DeviceDurationSet)]
     [SecondsTransformation]
     [ValidatePositive]
     public TimeSpan Duration { get; set; }
@@ -224,6 +228,12 @@ public sealed partial class SplitVideoClipCommand : VideoCommandBase
 
     protected override void ProcessRecord()
     {
+        if (ParameterSetName is DeviceLengthSet or DeviceDurationSet)
+        {
+            // A local camera: received like a live URL (see SplitVideoClipCommand.Live.cs).
+            ReceiveLive(LiveDevice.UrlOf(Device));
+            return;
+        }
         bool literal = ParameterSetName is LiteralLengthSet or LiteralDurationSet;
         string[] given = literal ? LiteralPath : Path;
         if (ParameterSetName is not (InfoLengthSet or InfoDurationSet))

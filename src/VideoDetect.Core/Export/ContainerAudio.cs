@@ -1,0 +1,151 @@
+using System.Buffers.Binary;
+using System.Text;
+
+namespace VideoDetect.Export;
+
+/// <summary>
+/// Whether a source's container declares an audio stream, read from its header without starting a
+/// process: AVI (each <c>strl</c>'s <c>strh</c> names its stream type: <c>auds</c> is audio; a type other
+/// than video, audio or text, e.g. DV's <c>iavs</c>, cannot tell) and
+/// MP4/MOV/3GP (each <c>trak</c>'s <c>mdia/hdlr</c> handler: <c>soun</c> is audio). Export-AnnotatedVideo
+/// asks it before the audio plan's ffprobe: a source that surely has no audio (most cameras' files)
+/// needs no probe, which cost about 0.2 s of CPU a source (a process start) — a fifth of the encoder's
+/// CPU over 192 frames (bench/README.md, export overhead). Null (ask ffprobe, as before) for any
+/// other container (Matroska, MPEG-TS…) or a header that does not parse; never throws.
+/// </summary>
+public static class ContainerAudio
+{
+    /// <summary>True or false when the header says whether <paramref name="path"/> has an audio stream; null when it cannot tell.</summary>
+    public static bool? HasAudio(string path)
+    {
+        try
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 4096);
+            var head = new byte[12];
+            if (stream.ReadAtLeast(head, 12, throwOnEndOfStream: false) < 12) return null;
+            if (Tag(head, 0) == "RIFF" && Tag(head, 8) == "AVI ") return AviHasAudio(stream);
+            return IsoHasAudio(stream, Tag(head, 4));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or EndOfStreamException or OverflowException)
+        {
+            return null;
+        }
+    }
+
+    private static string Tag(ReadOnlySpan<byte> bytes, int offset) => Encoding.ASCII.GetString(bytes.Slice(offset, 4));
+
+    /// <summary>AVI: the first RIFF's <c>LIST hdrl</c>, its <c>LIST strl</c> children, each one's <c>strh</c> type.</summary>
+    private static bool? AviHasAudio(Stream stream)
+    {
+        long riffEnd = Math.Min(stream.Length, 8 + (long)ReadUInt32Le(stream, 4));
+        var (hdrl, hdrlEnd) = FindRiffList(stream, 12, riffEnd, "hdrl") ?? default;
+        if (hdrlEnd == 0) return null;
+        bool anyStream = false;
+        var header = new byte[12];
+        long position = hdrl;
+        for (int chunks = 0; position + 8 <= hdrlEnd && chunks < 1000; chunks++)
+        {
+            stream.Position = position;
+            if (stream.ReadAtLeast(header, 12, throwOnEndOfStream: false) < 12) return null;
+            long size = BinaryPrimitives.ReadUInt32LittleEndian(header.AsSpan(4));
+            if (Tag(header, 0) == "LIST" && Tag(header, 8) == "strl")
+            {
+                // strl's first chunk is its strh; the stream type is strh's first four bytes.
+                var strh = new byte[12];
+                stream.Position = position + 12;
+                if (stream.ReadAtLeast(strh, 12, throwOnEndOfStream: false) < 12 || Tag(strh, 0) != "strh") return null;
+                anyStream = true;
+                string type = Tag(strh, 8);
+                if (type == "auds") return true;
+                // 'iavs' (DV with its audio interleaved) carries sound without an 'auds' stream: unknown types cannot tell.
+                if (type is not ("vids" or "txts")) return null;
+            }
+            position += 8 + size + (size & 1); // chunks are padded to an even size
+        }
+        return anyStream ? false : null;
+    }
+
+    /// <summary>The payload range (after the list type) of the <c>LIST</c> of type <paramref name="listType"/> among the chunks in [start, end).</summary>
+    private static (long Start, long End)? FindRiffList(Stream stream, long start, long end, string listType)
+    {
+        var header = new byte[12];
+        long position = start;
+        for (int chunks = 0; position + 12 <= end && chunks < 1000; chunks++)
+        {
+            stream.Position = position;
+            if (stream.ReadAtLeast(header, 12, throwOnEndOfStream: false) < 12) return null;
+            long size = BinaryPrimitives.ReadUInt32LittleEndian(header.AsSpan(4));
+            if (Tag(header, 0) == "LIST" && Tag(header, 8) == listType) return (position + 12, Math.Min(end, position + 8 + size));
+            position += 8 + size + (size & 1);
+        }
+        return null;
+    }
+
+    private static uint ReadUInt32Le(Stream stream, long at)
+    {
+        var bytes = new byte[4];
+        stream.Position = at;
+        stream.ReadExactly(bytes);
+        return BinaryPrimitives.ReadUInt32LittleEndian(bytes);
+    }
+
+    /// <summary>ISO base media: the <c>moov</c> box (it may follow the media data), each <c>trak/mdia/hdlr</c>'s handler type.</summary>
+    private static bool? IsoHasAudio(Stream stream, string firstBox)
+    {
+        // An ISO file starts with ftyp (or, in old QuickTime files, another top-level box): anything else is not one.
+        if (firstBox is not ("ftyp" or "moov" or "mdat" or "free" or "skip" or "wide" or "pnot")) return null;
+        var (moov, moovEnd) = FindBox(stream, 0, stream.Length, "moov") ?? default;
+        if (moovEnd == 0) return null;
+        bool anyTrack = false;
+        long position = moov;
+        while (NextBox(stream, ref position, moovEnd, "trak") is var (trak, trakEnd))
+        {
+            var (mdia, mdiaEnd) = FindBox(stream, trak, trakEnd, "mdia") ?? default;
+            var (hdlr, hdlrEnd) = mdiaEnd == 0 ? default : FindBox(stream, mdia, mdiaEnd, "hdlr") ?? default;
+            if (hdlrEnd < hdlr + 12) return null;
+            // hdlr: version and flags (4), pre_defined (4), handler_type (4).
+            var handler = new byte[12];
+            stream.Position = hdlr;
+            stream.ReadExactly(handler);
+            anyTrack = true;
+            if (Tag(handler, 8) == "soun") return true;
+        }
+        return anyTrack ? false : null;
+    }
+
+    private static (long Start, long End)? FindBox(Stream stream, long start, long end, string type)
+    {
+        long position = start;
+        return NextBox(stream, ref position, end, type);
+    }
+
+    /// <summary>
+    /// The payload range of the next box named <paramref name="type"/> from <paramref name="position"/>
+    /// (moved past it); null when none is left. A box that does not fit throws (the caller's answer is
+    /// then "cannot tell", never "no audio").
+    /// </summary>
+    private static (long Start, long End)? NextBox(Stream stream, ref long position, long end, string type)
+    {
+        var header = new byte[16];
+        for (int boxes = 0; position + 8 <= end; boxes++)
+        {
+            if (boxes == 10_000) throw new EndOfStreamException("Too many boxes.");
+            stream.Position = position;
+            stream.ReadExactly(header, 0, 8);
+            long size = BinaryPrimitives.ReadUInt32BigEndian(header);
+            int headerLength = 8;
+            if (size == 1)
+            {
+                stream.ReadExactly(header, 8, 8);
+                size = (long)BinaryPrimitives.ReadUInt64BigEndian(header.AsSpan(8));
+                headerLength = 16;
+            }
+            else if (size == 0) size = end - position; // the box runs to the end
+            if (size < headerLength || position + size > end) throw new EndOfStreamException($"A '{Tag(header, 4)}' box runs past its parent.");
+            long start = position;
+            position += size;
+            if (Tag(header, 4) == type) return (start + headerLength, start + size);
+        }
+        return null;
+    }
+}

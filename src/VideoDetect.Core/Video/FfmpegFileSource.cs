@@ -1,0 +1,209 @@
+using System.Runtime.InteropServices;
+using OpenCvSharp;
+
+namespace VideoDetect.Video;
+
+/// <summary>
+/// A <see cref="FrameSourceKind.File"/> <see cref="IFrameSource"/> that decodes through Debian's ffmpeg
+/// (a child process writing raw yuv420p frames, <see cref="FfmpegDecodeProcess"/>) instead of
+/// OpenCV's bundled FFmpeg: the same frames by the same <see cref="VideoIndex"/>, at the CPU cost of
+/// the system's decoder (OpenCvSharp's build spends ~1.6× as much on the same decode), and with the
+/// BGR conversion only for the frames asked for (<see cref="Retrieve"/>, OpenCV's
+/// <c>YUV2BGR_I420</c>: BT.601 limited range, as OpenCV's FFmpeg converts). The motion gate reads the
+/// luma plane (<see cref="ILumaFrameSource"/>), so a held frame is never converted.
+/// <para>Exactness: every frame is identified by its presentation timestamp (showinfo's pts on the
+/// stream's clock, made relative to the video stream's start as OpenCV's <c>PosMsec</c> is) in the
+/// exact index, as <see cref="VideoReader"/> identifies its frames: a pts gap is frames that did not
+/// decode (<see cref="SkippedBeforeCurrent"/>), indices are never shifted. A seek starts ffmpeg at an
+/// input <c>-ss</c> half a period before the target and checks the first frame it gets; when that
+/// cannot be identified, or lies past the target, it backs off further (8, 32, 128 … frames, in the end
+/// from frame 0) — the same rule as <see cref="VideoReader.Seek"/>.</para>
+/// <para>When it is used: chosen by <see cref="FrameSources"/>, for a whole run, only for gated
+/// decodes (-SkipStatic) of files with a verified constant-rate index, when ffmpeg and ffprobe are
+/// found and ffprobe says the file is decodable this way (<see cref="FfmpegStreamInfo.Decodable"/>).</para>
+/// <para>Ownership: the source owns its ffmpeg process (killed and reaped on a seek and on
+/// <see cref="Dispose"/>), one pinned frame buffer and two Mat headers over it (the I420 frame and its
+/// luma plane); <see cref="TryGetLuma"/> lends the luma header until the next Grab, Seek or Dispose;
+/// <see cref="Retrieve"/> writes into a Mat the caller owns. One thread at a time.</para>
+/// </summary>
+public sealed class FfmpegFileSource : IFrameSource, ILumaFrameSource
+{
+    private const long ForwardDecodeLimit = 48; // at or below this many frames ahead, decoding forward beats a restart
+    private readonly string _ffmpeg;
+    private readonly FfmpegStreamInfo _info;
+    private readonly int _threads;
+    private readonly byte[] _frame;
+    private readonly Mat _i420;
+    private readonly Mat _luma;
+    private FfmpegDecodeProcess? _process;
+    private bool _pendingGrabbed; // the buffer already holds frame Position (landed on by a seek)
+    private bool _ended;          // the process's output ended
+
+    internal FfmpegFileSource(string ffmpeg, string path, VideoIndex index, FfmpegStreamInfo info, int threads)
+    {
+        _ffmpeg = ffmpeg;
+        Path = path;
+        Index = index;
+        _info = info;
+        _threads = threads;
+        _frame = GC.AllocateArray<byte>(checked(info.Width * info.Height * 3 / 2), pinned: true);
+        IntPtr data = Marshal.UnsafeAddrOfPinnedArrayElement(_frame, 0);
+        _i420 = Mat.FromPixelData(info.Height * 3 / 2, info.Width, MatType.CV_8UC1, data);
+        _luma = Mat.FromPixelData(info.Height, info.Width, MatType.CV_8UC1, data);
+    }
+
+    public VideoIndex Index { get; }
+
+    public string Path { get; }
+
+    public FrameSourceKind Kind => FrameSourceKind.File;
+
+    public long Position { get; private set; }
+
+    public long Current { get; private set; } = -1;
+
+    public TimeSpan CurrentTime => Index.TimeOf(Current);
+
+    /// <summary>The decoder's presentation time (ms from the video stream's start) of the frame last grabbed.</summary>
+    public double CurrentTimestampMs { get; private set; }
+
+    public long SkippedBeforeCurrent { get; private set; }
+
+    public int SeekCount { get; private set; }
+
+    public long FramesGrabbed { get; private set; }
+
+    /// <summary>The running ffmpeg's process id, or null (tests check it is gone after Dispose).</summary>
+    internal int? ProcessId => _process?.ProcessId;
+
+    /// <summary>ffmpeg's last words (why its output ended), for warnings and tests.</summary>
+    public string? LastWords => _process?.LastWords;
+
+    public bool Grab()
+    {
+        if (_pendingGrabbed)
+        {
+            _pendingGrabbed = false;
+        }
+        else if (Position >= Index.FrameCount || !ReadNext())
+        {
+            return false;
+        }
+        long byTime = double.IsNaN(CurrentTimestampMs) ? -1 : Index.FrameAt(CurrentTimestampMs);
+        SkippedBeforeCurrent = byTime > Position ? byTime - Position : 0;
+        Position += SkippedBeforeCurrent;
+        Current = Position++;
+        return true;
+    }
+
+    public bool Retrieve(Mat destination)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        if (Current < 0) throw new InvalidOperationException("Grab a frame before retrieving it.");
+        Cv2.CvtColor(_i420, destination, ColorConversionCodes.YUV2BGR_I420);
+        return true;
+    }
+
+    /// <summary>The luma plane of the frame last grabbed (limited range, 16..235), lent until the next Grab, Seek or Dispose.</summary>
+    public bool TryGetLuma(out Mat luma)
+    {
+        if (Current < 0) throw new InvalidOperationException("Grab a frame before reading it.");
+        luma = _luma;
+        return true;
+    }
+
+    public void Seek(long frame)
+    {
+        if ((ulong)frame > (ulong)Index.FrameCount) throw new ArgumentOutOfRangeException(nameof(frame), frame, $"Frame must be in 0..{Index.FrameCount}.");
+        if (frame >= Position && frame - Position <= ForwardDecodeLimit && (_process is not null || Position == 0))
+        {
+            SkipForward(frame);
+            return;
+        }
+        for (long backoff = 0; ; backoff = backoff == 0 ? 8 : backoff * 4)
+        {
+            long from = frame - backoff;
+            if (from <= 0)
+            {
+                Reset(); // the next read starts ffmpeg from the file's start
+                SkipForward(frame);
+                return;
+            }
+            if (TrySeekNear(from, frame)) return;
+        }
+    }
+
+    private bool TrySeekNear(long from, long target)
+    {
+        SeekCount++;
+        // ffmpeg's -ss counts from the container's start; the index from the video stream's start.
+        double seconds = _info.StreamStartSeconds + (Index.TimeOfMs(from) - Index.PeriodMs / 2) / 1000 - _info.ContainerStartSeconds;
+        Restart(Math.Max(0, seconds));
+        if (!ReadNext()) return false;
+        long landed = double.IsNaN(CurrentTimestampMs) ? -1 : Index.FrameAt(CurrentTimestampMs);
+        // Trust the landing only when it is identified and plausibly near where we asked to go.
+        if (landed < 0 || landed > target || landed < from - 4 * ForwardDecodeLimit) return false;
+        Position = landed;
+        _pendingGrabbed = true;
+        SkipForward(target);
+        return true;
+    }
+
+    private void SkipForward(long frame)
+    {
+        while (Position < frame)
+        {
+            if (!Grab()) throw new InvalidDataException($"'{Path}' ended at frame {Position} while seeking to frame {frame}; the index says it has {Index.FrameCount}.");
+            if (Current >= frame)
+            {
+                // Frames that did not decode carried the decode past the target: the frame in hand is next.
+                Position = Current;
+                _pendingGrabbed = true;
+                return;
+            }
+        }
+    }
+
+    /// <summary>Reads the next frame of the running process (starting one from the file's start when none runs).</summary>
+    private bool ReadNext()
+    {
+        if (_process is null)
+        {
+            if (Position != 0) throw new InvalidOperationException("No decoder runs at a position other than 0.");
+            _process = new FfmpegDecodeProcess(_ffmpeg, Path, null, _threads);
+        }
+        if (_ended || !_process!.ReadFrame(_frame, out long pts))
+        {
+            _ended = true;
+            return false;
+        }
+        FramesGrabbed++;
+        CurrentTimestampMs = _info.MsOf(pts);
+        return true;
+    }
+
+    /// <summary>Ends the running ffmpeg (if any): the next read starts one from the file's start.</summary>
+    private void Reset()
+    {
+        _process?.Dispose();
+        _process = null;
+        _pendingGrabbed = false;
+        _ended = false;
+        Position = 0;
+        Current = -1;
+    }
+
+    private void Restart(double seekSeconds)
+    {
+        Reset();
+        _process = new FfmpegDecodeProcess(_ffmpeg, Path, seekSeconds, _threads);
+    }
+
+    public void Dispose()
+    {
+        _process?.Dispose();
+        _process = null;
+        _luma.Dispose();
+        _i420.Dispose();
+    }
+}
