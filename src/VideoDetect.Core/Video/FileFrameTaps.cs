@@ -16,28 +16,27 @@ namespace VideoDetect.Video;
 /// order, so a file's frames are held sorted by index; the writer takes them in increasing order, and
 /// every frame below the one it takes is let go.</para>
 /// <para>Bounded: all files together hold at most <see cref="CapacityBytes"/>; a full store never
-/// blocks the decoder: it makes room only by dropping this file's frames of a higher index than the one
-/// offered (they are needed later than it), else drops the offer (<see cref="Dropped"/>).
+/// blocks the decoder: for a file a writer draws on now it makes room from the files no writer draws on
+/// yet (their highest indices first), for any file from its own frames of a higher index than the one
+/// offered (they are needed later than it); else it drops the offer (<see cref="Dropped"/>).
 /// A file's frames go when its writer has passed them; a file whose writer is done, or whose export was
 /// skipped (an output that exists, an error), goes when the export announces the next source
 /// (<see cref="Announce"/>); everything goes when the lease is disposed (<see cref="Close"/>), and
 /// nothing is kept after that.</para>
 /// <para>Ownership: the store owns each frame's byte array (plain managed memory, no <see cref="Mat"/>
 /// is held) until <see cref="Take"/> hands it to the taker, who gives it back with <see cref="Return"/>
-/// (reused for later frames, at most <see cref="FreeArrays"/> kept; after <see cref="Close"/> it is
-/// left to the GC). An offered Mat stays the offerer's: its pixels are copied. Thread-safe (one lock).</para>
+/// (kept for reuse while the frames held and the free arrays together stay within <see cref="CapacityBytes"/>:
+/// a frame is about a megabyte, and a new large array each frame, zeroed and faulted in, then
+/// collected, cost more CPU than the decode it saves; after <see cref="Close"/> it is left to the GC). An offered Mat stays the offerer's: its pixels are copied. Thread-safe (one lock).</para>
 /// </summary>
 public sealed class FileFrameTaps
 {
-    /// <summary>Free arrays kept for reuse.</summary>
-    public const int FreeArrays = 4;
-
     private readonly object _lock = new();
     private readonly Dictionary<SourceIdentity, FileFrameTap> _taps = new();
     private readonly HashSet<string> _announced = new(StringComparer.Ordinal);
     private readonly HashSet<SourceIdentity> _retired = new();
     private readonly Stack<byte[]> _free = new();
-    private long _bytes;
+    private long _bytes, _freeBytes;
     private bool _closed;
 
     internal FileFrameTaps(long capacityBytes) => CapacityBytes = capacityBytes;
@@ -71,10 +70,10 @@ public sealed class FileFrameTaps
 
     private long _dropped;
 
-    /// <summary>Arrays waiting for reuse now (at most <see cref="FreeArrays"/>).</summary>
-    public int FreeCount
+    /// <summary>Bytes of the arrays waiting for reuse now (with <see cref="Bytes"/>, at most <see cref="CapacityBytes"/>).</summary>
+    public long FreeBytes
     {
-        get { lock (_lock) return _free.Count; }
+        get { lock (_lock) return _freeBytes; }
     }
 
     /// <summary>
@@ -88,7 +87,8 @@ public sealed class FileFrameTaps
             if (_closed || _retired.Contains(file)) return false;
             if (!_taps.TryGetValue(file, out var tap)) return _bytes + length <= CapacityBytes;
             if (index < tap.Passed || tap.Frames.ContainsKey(index)) return false;
-            return _bytes + length <= CapacityBytes || (tap.Frames.Count > 0 && tap.Frames.Keys[^1] > index);
+            return _bytes + length <= CapacityBytes || (tap.Frames.Count > 0 && tap.Frames.Keys[^1] > index)
+                || (tap.Readers > 0 && _taps.Values.Any(t => t.Readers == 0 && t.Frames.Count > 0));
         }
     }
 
@@ -105,15 +105,18 @@ public sealed class FileFrameTaps
             if (index < tap.Passed || tap.Frames.ContainsKey(index)) return;
             while (_bytes + length > CapacityBytes)
             {
-                // Room only at this file's far end: the frames its writer needs last.
-                if (tap.Frames.Count == 0 || tap.Frames.Keys[^1] < index)
+                // Room, for a file being written, from files no writer draws on yet (decoded ahead, or
+                // another pipeline's); else only at this file's far end: the frames its writer needs last.
+                var from = tap.Readers > 0 ? _taps.Values.FirstOrDefault(t => t.Readers == 0 && t.Frames.Count > 0) : null;
+                if (from is null && (tap.Frames.Count == 0 || tap.Frames.Keys[^1] < index))
                 {
                     _dropped++;
                     return;
                 }
-                int last = tap.Frames.Count - 1;
-                Release(tap.Frames.Values[last].Pixels);
-                tap.Frames.RemoveAt(last);
+                from ??= tap;
+                int last = from.Frames.Count - 1;
+                Release(from.Frames.Values[last].Pixels);
+                from.Frames.RemoveAt(last);
                 _dropped++;
             }
             var copy = Rent(length);
@@ -210,7 +213,7 @@ public sealed class FileFrameTaps
     {
         lock (_lock)
         {
-            if (!_closed && _free.Count < FreeArrays) _free.Push(pixels);
+            if (!_closed) Free(pixels);
         }
     }
 
@@ -223,7 +226,7 @@ public sealed class FileFrameTaps
             foreach (var tap in _taps.Values) tap.Frames.Clear();
             _taps.Clear();
             _free.Clear();
-            _bytes = 0;
+            _bytes = _freeBytes = 0;
         }
     }
 
@@ -231,7 +234,15 @@ public sealed class FileFrameTaps
     private void Release(byte[] pixels)
     {
         _bytes -= pixels.Length;
-        if (_free.Count < FreeArrays) _free.Push(pixels);
+        Free(pixels);
+    }
+
+    // Under the lock: kept for reuse while held and free together fit the capacity.
+    private void Free(byte[] pixels)
+    {
+        if (_bytes + _freeBytes + pixels.Length > CapacityBytes) return;
+        _free.Push(pixels);
+        _freeBytes += pixels.Length;
     }
 
     private byte[] Rent(int length)
@@ -239,9 +250,10 @@ public sealed class FileFrameTaps
         while (_free.Count > 0)
         {
             var a = _free.Pop();
+            _freeBytes -= a.Length;
             if (a.Length == length) return a;
         }
-        return new byte[length];
+        return GC.AllocateUninitializedArray<byte>(length); // every byte is written by the copy
     }
 }
 

@@ -65,7 +65,8 @@ public sealed class KeptFrameSource : IFrameSource
         if (!_file.Grab()) return false;
         Current = _file.Current;
         CurrentTime = _file.CurrentTime;
-        SkippedBeforeCurrent = _file.SkippedBeforeCurrent;
+        // Lost frames counted from the frame asked for (a seek past a corrupt frame lands after it).
+        SkippedBeforeCurrent = Math.Max(0, _file.Current - next);
         Position = _file.Position;
         return true;
     }

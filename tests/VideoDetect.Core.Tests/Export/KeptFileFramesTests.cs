@@ -113,7 +113,7 @@ public class KeptFileFramesTests
             files = keep.Files!;
             kept = Run(videos, dir.File("kept"), keep, throttle, stride);
             Assert.InRange(files.Bytes, 0, files.CapacityBytes);
-            Assert.InRange(files.FreeCount, 0, FileFrameTaps.FreeArrays);
+            Assert.InRange(files.Bytes + files.FreeBytes, 0, files.CapacityBytes);
         }
 
         Assert.Equal(decoded.Written, kept.Written);
@@ -138,35 +138,62 @@ public class KeptFileFramesTests
     [Fact]
     public void The_store_keeps_out_of_order_offers_within_its_bound_and_lets_go_what_the_writer_passed()
     {
-        using var keep = LiveFrameTaps.Keep(capacityBytes: 4 * 12);
-        var files = keep.Files!;
-        var id = new SourceIdentity("/v/a.avi", 100, new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc));
-        using var mat = new Mat(2, 2, MatType.CV_8UC3);
-        void Offer(long i)
+        var files = default(FileFrameTaps)!;
+        using (var keep = LiveFrameTaps.Keep(capacityBytes: 4 * 12)) // four 2x2 frames
         {
-            mat.SetTo(new Scalar(i, i, i));
-            LiveFrameTaps.OfferFile(id, i, mat);
+            files = keep.Files!;
+            var id = new SourceIdentity("/v/a.avi", 100, new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc));
+            var other = id with { Path = "/v/other.avi" };
+            using var mat = new Mat(2, 2, MatType.CV_8UC3);
+            void Offer(SourceIdentity file, long i)
+            {
+                mat.SetTo(new Scalar(i, i, i));
+                LiveFrameTaps.OfferFile(file, i, mat);
+            }
+
+            Offer(other, 0);
+            Offer(other, 1);
+            Offer(id, 10); // a second worker's clip first
+            Offer(id, 11); // full
+            Offer(id, 2);  // a lower index: room is made at this file's far end (11 goes)
+            Offer(id, 30); // past everything it holds, no room: dropped
+            Assert.Equal(4, files.Count);
+            Assert.Equal(2, files.Dropped);
+
+            using (var source = new KeptFrameSource(new NoFile(), VideoIndex.ConstantRate(40, 0, 40), files, id))
+            {
+                Offer(id, 12); // a file being written takes room from one no writer draws on (other's 1 goes)
+                Assert.Equal(4, files.Count);
+                Assert.Equal(3, files.Dropped);
+                source.Seek(2);
+                Assert.True(source.Grab());
+                Assert.Equal(2, source.Current);
+                using var frame = new Mat();
+                Assert.True(source.Retrieve(frame));
+                Assert.Equal(2, frame.At<Vec3b>(1, 1).Item0);
+                source.Seek(12); // passes 10: let go
+                Assert.True(source.Grab());
+                Assert.True(source.Retrieve(frame));
+                Assert.Equal(12, frame.At<Vec3b>(0, 0).Item0);
+                Assert.Equal(1, files.Count); // other's 0
+                Offer(id, 5); // below what the writer passed: not taken
+                Assert.Equal(1, files.Count);
+                Assert.Equal(2, source.FramesKept);
+                Offer(id, 20);
+                Assert.Equal(2, files.Count);
+            }
+
+            // The export moves on: a's writer is gone, its frames go and later offers of it are refused;
+            // 'other' (never announced: decoded ahead) stays.
+            files.Announce("/v/b.avi");
+            Assert.Equal(1, files.Count);
+            Offer(id, 21);
+            Assert.Equal(1, files.Count);
+            Assert.Equal(1, files.Files);
         }
-
-        foreach (long i in new long[] { 10, 11, 12, 13 }) Offer(i); // a second worker's clip first: fills the store
-        Offer(2); // a lower index: room is made at the far end (13 goes)
-        Offer(20); // past everything held, no room: dropped
-        Assert.Equal(4, files.Count);
-        Assert.Equal(2, files.Dropped);
-
-        using var source = new KeptFrameSource(new NoFile(), VideoIndex.ConstantRate(30, 0, 40), files, id);
-        source.Seek(2);
-        Assert.True(source.Grab());
-        Assert.Equal(2, source.Current);
-        using var frame = new Mat();
-        Assert.True(source.Retrieve(frame));
-        Assert.Equal(2, frame.At<Vec3b>(1, 1).Item0);
-        source.Seek(11); // passes 10: let go
-        Assert.True(source.Grab());
-        Assert.Equal(1, files.Count); // 12 left
-        Offer(5); // below what the writer passed: not taken
-        Assert.Equal(1, files.Count);
-        Assert.Equal(2, source.FramesKept);
+        Assert.Equal(0, files.Bytes);
+        Assert.Equal(0, files.Count);
+        Assert.Equal(0, files.Files);
     }
 
     /// <summary>A file source that must not be read: every frame of these tests comes from the store.</summary>
