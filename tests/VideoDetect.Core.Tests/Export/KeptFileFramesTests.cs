@@ -22,10 +22,13 @@ public class KeptFileFramesTests
     private static readonly long FrameBytes = 3L * SyntheticVideo.Width * SyntheticVideo.Height;
 
     /// <summary>Records, per frame handed to the encoder, its painted index and a hash of its pixels; writes them on Complete.</summary>
-    private sealed class HashSink(SinkOptions options, List<string> frames) : IFrameSink
+    private sealed class HashSink(SinkOptions options, List<string> frames, int failAt) : IFrameSink
     {
+        private int _written;
+
         public void Write(Mat frame)
         {
+            if (_written++ == failAt) throw new IOException("the encoder went away");
             var bytes = new byte[frame.Total() * frame.ElemSize()];
             System.Runtime.InteropServices.Marshal.Copy(frame.Data, bytes, 0, bytes.Length);
             lock (frames) frames.Add($"{Path.GetFileName(options.Path).Split('.')[1]} {SyntheticVideo.ReadIndex(frame)} {Convert.ToHexString(SHA256.HashData(bytes))[..16]}");
@@ -53,12 +56,14 @@ public class KeptFileFramesTests
     /// the videos, each batched frame's detections (one box) pushed to the export as the batches come.
     /// Returns what the encoder was handed, and the frames kept/encoded per writer.
     /// </summary>
-    private static (List<string> Handed, long Kept, long Written) Run(string[] videos, string outDir, LiveFrameKeep? keep, int throttle, int stride)
+    private static (List<string> Handed, long Kept, long Written) Run(string[] videos, string outDir, LiveFrameKeep? keep, int throttle, int stride,
+        int failAt = -1, Host? host = null)
     {
         var handed = new List<string>();
         var export = new AnnotatedVideoExport(new EncoderChoice(VideoCodec.Mjpg, null), new AnnotationOptions(),
-            probe: new ProbeOptions { Cache = new VideoIndexCache(null) }, sinkFactory: o => new HashSink(o, handed), liveFrames: keep);
-        var host = new Host();
+            probe: new ProbeOptions { Cache = new VideoIndexCache(null) }, sinkFactory: o => new HashSink(o, handed, failAt), liveFrames: keep);
+        bool expectErrors = host is not null;
+        host ??= new Host();
         var options = new BatchOptions
         {
             BatchSize = 4, FrameStride = stride, Preprocess = new PreprocessOptions { Width = 64, Height = 48 }, ThrottleLimit = throttle,
@@ -84,7 +89,7 @@ public class KeptFileFramesTests
             }
             driver.Complete();
         }
-        Assert.Empty(host.Errors);
+        if (!expectErrors) Assert.Empty(host.Errors);
         Assert.Equal(videos.Length, host.Writers.Count);
         return (handed, host.Writers.Sum(w => w.FramesKept), host.Writers.Sum(w => w.FramesWritten));
     }
@@ -132,6 +137,31 @@ public class KeptFileFramesTests
         // Nothing is kept after the lease: no bytes, no frames, no more offers taken.
         Assert.Equal(0, files.Bytes);
         Assert.Equal(0, files.Count);
+        Assert.False(LiveFrameTaps.FilesWanted);
+    }
+
+    [Fact]
+    public void An_export_that_fails_keeps_nothing_past_the_next_source_and_the_lease()
+    {
+        using var dir = new TempDir();
+        string a = dir.File("a.avi");
+        SyntheticVideo.Write(a, Frames, "mp4v");
+        var files = default(FileFrameTaps)!;
+        var host = new Host();
+        using (var keep = LiveFrameTaps.Keep())
+        {
+            files = keep.Files!;
+            Run(new[] { a }, dir.File("out"), keep, throttle: 2, stride: 1, failAt: 20, host: host);
+            Assert.Single(host.Errors);
+            Assert.IsType<EncoderFailedException>(host.Errors[0]);
+            Assert.True(host.Writers[0].Encoded);
+            Assert.False(File.Exists(dir.File("out/a.annotated.mp4")));
+            // The writer is gone: the frames it never drew go when the export moves on to another source.
+            files.Announce(dir.File("b.avi"));
+            Assert.Equal(0, files.Count);
+            Assert.Equal(0, files.Bytes);
+        }
+        Assert.Equal(0, files.Bytes + files.FreeBytes);
         Assert.False(LiveFrameTaps.FilesWanted);
     }
 
