@@ -29,6 +29,13 @@ internal interface IRangeSink
 /// when the source offers the luma plane (<see cref="ILumaFrameSource"/>), the gate decides on it before
 /// any conversion and only admitted frames are converted to BGR; else every frame on the grid is
 /// converted and the gate reads the BGR frame.</para>
+/// <para>Kept frames: while a writer wants file frames (<see cref="LiveFrameTaps.FilesWanted"/>: an
+/// Export-AnnotatedVideo in the pipeline), each frame of a file decoded by OpenCV's <see cref="VideoReader"/>
+/// (the writer's own decoder and conversion, so the same pixels) is offered to it (copied; the Mat stays
+/// this decoder's): the frames on the grid as converted anyway, the frames between them converted only
+/// when a tap has room for them (a conversion here is cheaper than the writer's decode). A gated
+/// decode through <see cref="FfmpegFileSource"/> offers nothing: most of its frames are never converted
+/// (held), and its conversion is not OpenCV's; the writer decodes those files itself.</para>
 /// <para>Ownership: the decoder owns its source (one capture) and disposes it on
 /// <see cref="Close"/>, on a range of another video and on <see cref="Dispose"/>. One thread at a time.</para>
 /// </summary>
@@ -73,6 +80,7 @@ internal sealed class RangeDecoder : IDisposable
             if (reader.SeekCount != seeks) _tally?.Sought(range.Path, range.First);
         }
         _gate?.Restart(); // each clip's first frame is inferred: see MotionGate for why
+        var keepAs = KeptAs(reader, clip.Path);
         var gap = clip.GapBefore; // a live stream's gap before the clip: marked on its first frame batched
         while (reader.Position < range.End)
         {
@@ -90,10 +98,15 @@ internal sealed class RangeDecoder : IDisposable
                     $"{name}: frames {frame - reader.SkippedBeforeCurrent}..{frame - 1} failed to decode (corrupt data) and are missing; later frames keep their own indices."), ct).ConfigureAwait(false);
             }
             if (frame >= range.End) { reader.Seek(frame); break; } // the gap ran past this range: leave that frame for the next
-            if (!range.Emits(frame)) continue;
+            if (!range.Emits(frame))
+            {
+                if (keepAs is not null) OfferBetween(reader, keepAs, frame, clip.Video);
+                continue;
+            }
             // With a luma plane the gate decides before any conversion: a held frame is never converted to BGR.
             Mat? luma = _gate is not null && reader is ILumaFrameSource grey && grey.TryGetLuma(out var plane) ? plane : null;
             Mat? mat = luma is null ? Converted(reader, frame, clip.Path) : null;
+            if (keepAs is not null && mat is not null) LiveFrameTaps.OfferFile(keepAs, frame, mat);
             var reference = new FrameRef
             {
                 Path = clip.Path,
@@ -114,6 +127,35 @@ internal sealed class RangeDecoder : IDisposable
             }
             mat ??= Converted(reader, frame, clip.Path);
             await sink.FrameAsync(reference, mat, ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The identity the writer keys kept frames by, when this source's frames are to be offered (else null).</summary>
+    private static SourceIdentity? KeptAs(IFrameSource reader, string path)
+    {
+        if (!LiveFrameTaps.FilesWanted || reader is not VideoReader) return null;
+        try
+        {
+            return SourceIdentity.Of(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null; // the decode reports the file's trouble itself
+        }
+    }
+
+    /// <summary>A frame between two on the grid: converted and offered only when a tap would keep it.</summary>
+    private void OfferBetween(IFrameSource reader, SourceIdentity file, long frame, VideoInfo? video)
+    {
+        if (!LiveFrameTaps.WantsFile(file, frame, video is null ? 0 : 3L * video.Width * video.Height)) return;
+        var mat = _mats.Rent();
+        try
+        {
+            if (reader.Retrieve(mat) && !mat.Empty()) LiveFrameTaps.OfferFile(file, frame, mat);
+        }
+        finally
+        {
+            _mats.Return(mat);
         }
     }
 

@@ -30,6 +30,9 @@ public sealed record AnnotatedVideoResult(FileInfo File, string SourcePath, long
 /// frames kept from the first decode (the taps of the <see cref="LiveFrameKeep"/> lease it is given,
 /// bounded; the cmdlet takes it in BeginProcessing), so it must run in the pipeline that decodes the
 /// stream; otherwise the source is <see cref="SourceNotSeekableException"/> (SourceNotSeekable).
+/// A file's writer draws on the frames the batcher kept of it in the same lease (<see cref="LiveFrameKeep.Files"/>)
+/// and decodes only those not kept (<see cref="KeptFrameSource"/>); <see cref="Claim"/> announces each
+/// source so that a finished or skipped file's frames are let go.
 /// </summary>
 public sealed class AnnotatedVideoExport : ISourceSink
 {
@@ -67,7 +70,17 @@ public sealed class AnnotatedVideoExport : ISourceSink
         isDirectory ? OutputLocation.ForDirectory(fullPath) : OutputLocation.ForFile(fullPath, Encoders.ExtensionProblem);
 
     /// <summary>Claims the target; throws <see cref="OutputPathConflictException"/> or <see cref="OutputExistsException"/>.</summary>
-    public string Claim(OutputClaims claims, string sourcePath) => claims.Claim(sourcePath, Suffix);
+    public string Claim(OutputClaims claims, string sourcePath)
+    {
+        AnnounceKept(sourcePath);
+        return claims.Claim(sourcePath, Suffix);
+    }
+
+    /// <summary>The export moves on to <paramref name="sourcePath"/>: the frames kept of the files before it, whose writers are gone, are let go (<see cref="FileFrameTaps.Announce"/>).</summary>
+    internal void AnnounceKept(string sourcePath)
+    {
+        if (_liveFrames?.Files is { } files && !LiveUrl.IsLive(sourcePath)) files.Announce(Path.GetFullPath(sourcePath));
+    }
 
     /// <summary>
     /// Starts writing the claimed source: probes it (the exact index the writer seeks with), creates
@@ -83,6 +96,7 @@ public sealed class AnnotatedVideoExport : ISourceSink
     /// </summary>
     internal AnnotatedVideoOutput OpenAt(SinkTarget target, FrameDetections first, long startFrame)
     {
+        AnnounceKept(target.SourcePath); // a segment's writer: its source is the current one
         LiveFrameTap? tap = null;
         ProbedVideo probed;
         if (LiveUrl.IsLive(target.SourcePath))
@@ -106,7 +120,9 @@ public sealed class AnnotatedVideoExport : ISourceSink
         target.Location.EnsureDirectory();
         // FFmpeg threads from the sources encoding now, this one included: a source that encodes alone keeps FFmpeg's defaults.
         var options = _options with { Threads = ExportParallelism.ThreadsPerSource(1 + target.Alongside, Environment.ProcessorCount) };
-        return new AnnotatedVideoOutput(new AnnotatedVideoWriter(probed, target.Path, _encoder, options, _ct, _sinkFactory, tap, startFrame), _encoder, _options.Overwrite, _ct);
+        // A file draws on the frames the batcher kept of it, when it kept any (the lease's Files), else decodes it again.
+        var writer = new AnnotatedVideoWriter(probed, target.Path, _encoder, options, _ct, _sinkFactory, tap, startFrame, tap is null ? _liveFrames?.Files : null);
+        return new AnnotatedVideoOutput(writer, _encoder, _options.Overwrite, _ct);
     }
 
     /// <summary>What the writer needs of a live source: its URL, frame size (the kept frames', else the detections') and nominal rate (FFmpeg's; 25 when it said none).</summary>

@@ -59,7 +59,9 @@ public sealed record AnnotationOptions
 /// cancellation) stops the worker, kills the encoder and deletes the temporary file.
 /// </para>
 /// Second decode: a file is read again through the frame-source seam (<see cref="FrameSources.OpenFile"/>,
-/// the exact, seekable kind of <see cref="IFrameSource"/>); a forward-only (live) source cannot be read
+/// the exact, seekable kind of <see cref="IFrameSource"/>), only for the frames the batcher did not keep
+/// when the writer is given kept frames (<see cref="FileFrameTaps"/>, read through <see cref="KeptFrameSource"/>:
+/// the same pixels, without the decode); a forward-only (live) source cannot be read
 /// again, so a live writer draws on the frames kept from the first decode instead (its
 /// <see cref="LiveFrameTap"/>, read through <see cref="LiveTapFrameSource"/>; no audio).
 /// Ownership: the worker owns the frame source, the one frame <see cref="Mat"/> and the
@@ -79,9 +81,11 @@ public sealed class AnnotatedVideoWriter : IDisposable
     private readonly Task _worker;
     private readonly PendingFile _file;
     private readonly LiveFrameTap? _tap;  // a live source: the frames kept from the first decode
+    private readonly FileFrameTaps? _keptFiles; // a file: the frames the batcher kept of it (some, all or none)
     private readonly long _startFrame;    // the first frame to encode when before the first handed in (-1: that one)
     private long _framesWritten;
     private long _framesLost;
+    private long _framesKept;
     private bool _committed;
     private bool _disposed;
 
@@ -91,7 +95,7 @@ public sealed class AnnotatedVideoWriter : IDisposable
     /// </summary>
     public AnnotatedVideoWriter(ProbedVideo source, string targetPath, EncoderChoice encoder, AnnotationOptions? options = null,
         CancellationToken cancellationToken = default, Func<SinkOptions, IFrameSink>? sinkFactory = null)
-        : this(source, targetPath, encoder, options, cancellationToken, sinkFactory, null, -1)
+        : this(source, targetPath, encoder, options, cancellationToken, sinkFactory, null, -1, null)
     {
     }
 
@@ -100,12 +104,14 @@ public sealed class AnnotatedVideoWriter : IDisposable
     /// (<paramref name="source"/> then says only its URL, size and rate). <paramref name="startFrame"/>:
     /// the first frame to encode when it comes before the first frame handed in (a segment that starts
     /// where the one before ended, -FrameStride frames included); -1: the first frame handed in.
+    /// <paramref name="keptFiles"/>: a file's frames kept from the first decode, drawn on where kept (null: decode every frame again).
     /// </summary>
     internal AnnotatedVideoWriter(ProbedVideo source, string targetPath, EncoderChoice encoder, AnnotationOptions? options,
-        CancellationToken cancellationToken, Func<SinkOptions, IFrameSink>? sinkFactory, LiveFrameTap? tap, long startFrame)
+        CancellationToken cancellationToken, Func<SinkOptions, IFrameSink>? sinkFactory, LiveFrameTap? tap, long startFrame, FileFrameTaps? keptFiles)
     {
         _source = source;
         _tap = tap;
+        _keptFiles = tap is null ? keptFiles : null;
         _startFrame = startFrame;
         _options = options ?? new AnnotationOptions();
         string full = Path.GetFullPath(targetPath);
@@ -161,6 +167,9 @@ public sealed class AnnotatedVideoWriter : IDisposable
 
     /// <summary>True once the worker has ended (the file is encoded, or it failed): <see cref="Commit"/> will not wait.</summary>
     public bool Encoded => _worker.IsCompleted;
+
+    /// <summary>Frames drawn from those kept from the first decode instead of decoded again (a file's; set when the worker has encoded the last).</summary>
+    public long FramesKept => Interlocked.Read(ref _framesKept);
 
     /// <summary>Frames encoded so far (read from any thread).</summary>
     public long FramesWritten => Interlocked.Read(ref _framesWritten);
@@ -286,6 +295,7 @@ public sealed class AnnotatedVideoWriter : IDisposable
                 timings.Mark();
                 sink?.Complete();
                 timings.Written(); // the encoder's tail: the pipe closed, ffmpeg finishing
+                if (reader is KeptFrameSource kept) Interlocked.Exchange(ref _framesKept, timings.Kept = kept.FramesKept);
                 timings.Report(SourcePath);
             }
             finally
@@ -324,7 +334,8 @@ public sealed class AnnotatedVideoWriter : IDisposable
         try
         {
             VideoProbe.CheckFile(_source.Info.Path);
-            return FrameSources.OpenFile(_source.Info.Path, _source.Index, _options.Threads);
+            var file = FrameSources.OpenFile(_source.Info.Path, _source.Index, _options.Threads);
+            return _keptFiles is null ? file : new KeptFrameSource(file, _source.Index, _keptFiles, SourceIdentity.Of(_source.Info));
         }
         catch (VideoException e)
         {

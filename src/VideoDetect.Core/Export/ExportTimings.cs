@@ -20,6 +20,9 @@ internal sealed class ExportTimings
     /// <summary>Frames written.</summary>
     public long Frames { get; set; }
 
+    /// <summary>Frames drawn from the ones the batcher kept (not decoded again).</summary>
+    public long Kept { get; set; }
+
     /// <summary>Starts the clock for the next step.</summary>
     public void Mark() => _mark = Stopwatch.GetTimestamp();
 
@@ -41,7 +44,7 @@ internal sealed class ExportTimings
         if (Environment.GetEnvironmentVariable(Variable) is not { Length: > 0 } file) return;
         static double Ms(long ticks) => ticks * 1000.0 / Stopwatch.Frequency;
         string line = string.Create(CultureInfo.InvariantCulture,
-            $"{{\"source\":\"{Path.GetFileName(source)}\",\"frames\":{Frames},\"decodeMs\":{Ms(_decode):F1},\"drawMs\":{Ms(_draw):F1},\"writeMs\":{Ms(_write):F1},\"waitMs\":{Ms(_wait):F1}}}");
+            $"{{\"source\":\"{Path.GetFileName(source)}\",\"frames\":{Frames},\"kept\":{Kept},\"decodeMs\":{Ms(_decode):F1},\"drawMs\":{Ms(_draw):F1},\"writeMs\":{Ms(_write):F1},\"waitMs\":{Ms(_wait):F1}}}");
         try { File.AppendAllLines(file, new[] { line }); }
         catch (IOException) { }
         catch (UnauthorizedAccessException) { }

@@ -1,7 +1,7 @@
 namespace VideoDetect.Video;
 
 /// <summary>
-/// Who wants the frames of this process's live streams kept (<see cref="LiveFrameKeep"/> leases): the
+/// Who wants the frames of this process's live streams (and video files) kept (<see cref="LiveFrameKeep"/> leases): the
 /// meeting point of the decoder (ConvertTo-FrameBatch's <see cref="LiveClipSource"/> offers each frame
 /// it takes) and the writers that draw on live frames (Export-AnnotatedVideo, in the same pipeline).
 /// Each lease is one consumer with its own <see cref="LiveFrameTap"/> per URL, so two writers of one
@@ -9,6 +9,10 @@ namespace VideoDetect.Video;
 /// is held, so a pipeline without such a writer copies nothing. A pipeline's commands all begin
 /// (BeginProcessing) before the first clip is decoded, so a writer that takes its lease there sees
 /// every frame from the stream's first.
+/// <para>Files: the same lease also keeps the frames the batcher decodes from video files
+/// (<see cref="OfferFile"/>, into the lease's <see cref="LiveFrameKeep.Files"/>), so the writer need not
+/// decode a file a second time (<see cref="KeptFrameSource"/>); <see cref="FileFramesVariable"/>=0 turns
+/// that off for leases taken after it is set (then every file is decoded again, as before).</para>
 /// <para>Ownership: a lease's holder (the writer command) disposes it when its pipeline ends, which
 /// clears its taps. Thread-safe.</para>
 /// </summary>
@@ -20,20 +24,54 @@ public static class LiveFrameTaps
     private static readonly List<LiveFrameKeep> Leases = new();
     private static volatile bool _wanted;
 
+    /// <summary>The environment variable that, set to 0, keeps no file frames (the writer decodes every file again).</summary>
+    public const string FileFramesVariable = "VIDEODETECT_KEEP_FILE_FRAMES";
+
+    private static volatile bool _filesWanted;
+
     /// <summary>True while a lease is held: the decoder copies live frames into taps.</summary>
     public static bool Wanted => _wanted;
+
+    /// <summary>True while a lease that keeps file frames is held: the batcher's decoder offers them (<see cref="OfferFile"/>).</summary>
+    public static bool FilesWanted => _filesWanted;
 
     /// <summary>Starts keeping live frames for one consumer (each tap bounded by <paramref name="capacityBytes"/>) until the lease is disposed.</summary>
     public static LiveFrameKeep Keep(long capacityBytes = DefaultCapacityBytes)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacityBytes, 1);
-        var lease = new LiveFrameKeep(capacityBytes);
+        bool files = Environment.GetEnvironmentVariable(FileFramesVariable) is not "0";
+        var lease = new LiveFrameKeep(capacityBytes, files);
         lock (Leases)
         {
             Leases.Add(lease);
             _wanted = true;
+            _filesWanted |= files;
         }
         return lease;
+    }
+
+    /// <summary>
+    /// Whether a lease could keep frame <paramref name="index"/> of <paramref name="file"/> (<paramref name="bytes"/>
+    /// pixel bytes) now: the decoder asks before converting a frame only for the taps.
+    /// </summary>
+    internal static bool WantsFile(SourceIdentity file, long index, long bytes)
+    {
+        if (!_filesWanted) return false;
+        LiveFrameKeep[] leases;
+        lock (Leases) leases = Leases.ToArray();
+        return leases.Any(l => l.Files is { } f && f.Wants(file, index, bytes));
+    }
+
+    /// <summary>
+    /// The batcher decoded frame <paramref name="index"/> of the file <paramref name="file"/> (8-bit BGR,
+    /// still the caller's): copied into each lease's <see cref="LiveFrameKeep.Files"/> that has room.
+    /// </summary>
+    internal static void OfferFile(SourceIdentity file, long index, OpenCvSharp.Mat bgr)
+    {
+        if (!_filesWanted) return;
+        LiveFrameKeep[] leases;
+        lock (Leases) leases = Leases.ToArray();
+        foreach (var lease in leases) lease.Files?.Offer(file, index, bgr);
     }
 
     /// <summary>The decoder took <paramref name="frame"/> of <paramref name="stream"/>: copied into each lease's tap of it.</summary>
@@ -54,13 +92,15 @@ public static class LiveFrameTaps
         {
             Leases.Remove(lease);
             _wanted = Leases.Count > 0;
+            _filesWanted = Leases.Any(l => l.Files is not null);
         }
     }
 }
 
 /// <summary>
 /// One consumer's lease on live frames (<see cref="LiveFrameTaps.Keep"/>): its taps, one per stream URL,
-/// made at the stream's first frame. Disposing it clears its taps (a writer still waiting on one returns).
+/// made at the stream's first frame, and its kept file frames (<see cref="Files"/>). Disposing it clears
+/// its taps (a writer still waiting on one returns) and lets every kept file frame go.
 /// </summary>
 public sealed class LiveFrameKeep : IDisposable
 {
@@ -68,7 +108,14 @@ public sealed class LiveFrameKeep : IDisposable
     private readonly long _capacity;
     private bool _disposed;
 
-    internal LiveFrameKeep(long capacityBytes) => _capacity = capacityBytes;
+    internal LiveFrameKeep(long capacityBytes, bool keepFiles = true)
+    {
+        _capacity = capacityBytes;
+        Files = keepFiles ? new FileFrameTaps(capacityBytes) : null;
+    }
+
+    /// <summary>The frames of video files kept for this consumer (null: <see cref="LiveFrameTaps.FileFramesVariable"/>=0, none kept).</summary>
+    public FileFrameTaps? Files { get; }
 
     /// <summary>The tap of <paramref name="url"/>: null when no frame of it was decoded while this lease was held.</summary>
     public LiveFrameTap? Find(string url)
@@ -98,5 +145,6 @@ public sealed class LiveFrameKeep : IDisposable
         }
         LiveFrameTaps.Release(this);
         foreach (var tap in gone) tap.Clear();
+        Files?.Close();
     }
 }

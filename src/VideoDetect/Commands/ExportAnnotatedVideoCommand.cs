@@ -20,7 +20,9 @@ namespace VideoDetect.Commands;
 /// parameters and reports progress. With -Segment the sink is <see cref="SegmentedAnnotatedVideoExport"/>
 /// (one complete video per segment, emitted as each is committed). A live source is drawn on the frames
 /// kept from the first decode: this command holds a <see cref="LiveFrameTaps.Keep"/> lease from
-/// BeginProcessing (before any clip is decoded) until it is disposed.
+/// BeginProcessing (before any clip is decoded) until it is disposed. The same lease keeps the frames
+/// the batcher decodes from files (<see cref="LiveFrameKeep.Files"/>), so a file is decoded a second
+/// time only for the frames not kept (VIDEODETECT_KEEP_FILE_FRAMES=0: every frame, as before).
 /// </summary>
 [Cmdlet(VerbsData.Export, "AnnotatedVideo", DefaultParameterSetName = PathSet, SupportsShouldProcess = true)]
 [OutputType(typeof(FileInfo), typeof(FrameDetections))]
@@ -88,7 +90,7 @@ public sealed class ExportAnnotatedVideoCommand : SourceWriterCommand
 
     protected override void BeginProcessing()
     {
-        // Before any clip of this pipeline is decoded: live frames are kept for drawing from the first.
+        // Before any clip of this pipeline is decoded: live (and file) frames are kept for drawing from the first.
         _keepLiveFrames = LiveFrameTaps.Keep();
         try
         {
