@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using VideoDetect.Video;
 
 namespace VideoDetect.Export;
 
@@ -62,13 +63,7 @@ public static class AudioTrack
     }
 
     /// <summary>The ffprobe beside <paramref name="ffmpeg"/> (same folder), else null.</summary>
-    public static string? FfprobeBeside(string ffmpeg)
-    {
-        string name = OperatingSystem.IsWindows() ? "ffprobe.exe" : "ffprobe";
-        string? dir = Path.GetDirectoryName(ffmpeg);
-        string candidate = dir is null ? name : Path.Combine(dir, name);
-        return File.Exists(candidate) ? candidate : null;
-    }
+    public static string? FfprobeBeside(string ffmpeg) => FfmpegExecutables.FfprobeBeside(ffmpeg);
 
     /// <summary>Asks ffprobe for the first audio stream's codec and end, the first video stream's start and end, and the file's start; null when ffprobe fails.</summary>
     public static AudioProbe? Probe(string ffprobe, string path, CancellationToken ct = default)

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using VideoDetect.Video;
 
 namespace VideoDetect.Export;
 
@@ -54,23 +55,11 @@ public sealed class EncoderUnavailableException(string message) : VideoDetect.Er
 /// </summary>
 public static class Encoders
 {
-    public const string FfmpegVariable = "VIDEODETECT_FFMPEG";
+    public const string FfmpegVariable = FfmpegExecutables.Variable;
     private static readonly ConcurrentDictionary<string, string> EncoderLists = new(StringComparer.Ordinal);
 
     /// <summary>The ffmpeg executable to use, or null (none on PATH, or VIDEODETECT_FFMPEG=off). Read on every call.</summary>
-    public static string? FindFfmpeg()
-    {
-        string? configured = Environment.GetEnvironmentVariable(FfmpegVariable);
-        if (string.Equals(configured, "off", StringComparison.OrdinalIgnoreCase)) return null;
-        if (!string.IsNullOrEmpty(configured)) return File.Exists(configured) ? Path.GetFullPath(configured) : null;
-        string exe = OperatingSystem.IsWindows() ? "ffmpeg.exe" : "ffmpeg";
-        foreach (string dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
-        {
-            string candidate = Path.Combine(dir, exe);
-            if (File.Exists(candidate)) return candidate;
-        }
-        return null;
-    }
+    public static string? FindFfmpeg() => FfmpegExecutables.Find();
 
     /// <summary>True when <paramref name="ffmpeg"/> lists the encoder (e.g. libx264). Asked once per executable.</summary>
     public static bool HasEncoder(string ffmpeg, string encoder)

@@ -26,26 +26,8 @@ public static class FfmpegDecoding
     /// <summary>True when gated decodes may go through ffmpeg on this machine (the file still decides).</summary>
     public static bool Enabled => FindFfmpeg() is { } f && FfprobeBeside(f) is not null;
 
-    private static string? FindFfmpeg()
-    {
-        if (string.Equals(Environment.GetEnvironmentVariable(DecoderVariable), "opencv", StringComparison.OrdinalIgnoreCase)) return null;
-        string? configured = Environment.GetEnvironmentVariable("VIDEODETECT_FFMPEG");
-        if (string.Equals(configured, "off", StringComparison.OrdinalIgnoreCase)) return null;
-        if (!string.IsNullOrEmpty(configured)) return File.Exists(configured) ? Path.GetFullPath(configured) : null;
-        string exe = OperatingSystem.IsWindows() ? "ffmpeg.exe" : "ffmpeg";
-        foreach (string dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
-        {
-            string candidate = Path.Combine(dir, exe);
-            if (File.Exists(candidate)) return candidate;
-        }
-        return null;
-    }
+    private static string? FindFfmpeg() =>
+        string.Equals(Environment.GetEnvironmentVariable(DecoderVariable), "opencv", StringComparison.OrdinalIgnoreCase) ? null : FfmpegExecutables.Find();
 
-    private static string? FfprobeBeside(string ffmpeg)
-    {
-        string name = OperatingSystem.IsWindows() ? "ffprobe.exe" : "ffprobe";
-        string? dir = Path.GetDirectoryName(ffmpeg);
-        string candidate = dir is null ? name : Path.Combine(dir, name);
-        return File.Exists(candidate) ? candidate : null;
-    }
+    private static string? FfprobeBeside(string ffmpeg) => FfmpegExecutables.FfprobeBeside(ffmpeg);
 }
