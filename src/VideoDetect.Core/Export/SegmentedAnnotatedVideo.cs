@@ -35,94 +35,28 @@ public sealed class SegmentedAnnotatedVideoExport(AnnotatedVideoExport export, T
 /// finished. What it keeps between segments: the open segment's writer and the files committed but
 /// not yet taken (<see cref="TakeCommitted"/>) — nothing per frame, so memory stays flat over hours.
 /// </summary>
-public sealed class SegmentedAnnotatedVideoOutput : ISourceOutput
+public sealed class SegmentedAnnotatedVideoOutput : SegmentRollingOutput<AnnotatedVideoOutput, AnnotatedVideoResult>
 {
     private readonly AnnotatedVideoExport _export;
-    private readonly SinkTarget _target;
-    private readonly TimeSpan _length;
-    private readonly List<AnnotatedVideoResult> _committed = new();
-    private AnnotatedVideoOutput? _current;
-    private long _segment = -1;
-    private long _lastFrame = -1;
 
-    internal SegmentedAnnotatedVideoOutput(AnnotatedVideoExport export, SinkTarget target, TimeSpan length)
-    {
-        _export = export;
-        _target = target;
-        _length = length;
-    }
-
-    public string SourcePath => _target.SourcePath;
+    internal SegmentedAnnotatedVideoOutput(AnnotatedVideoExport export, SinkTarget target, TimeSpan length) : base(target, length) => _export = export;
 
     /// <summary>The open segment's writer (for progress); null between segments.</summary>
-    public AnnotatedVideoWriter? Writer => _current?.Writer;
+    public AnnotatedVideoWriter? Writer => Current?.Writer;
 
-    /// <summary>Segments committed so far.</summary>
-    public long SegmentsCommitted { get; private set; }
+    public override bool Completed => Current?.Completed ?? true;
 
-    /// <summary>Segment results committed but not yet taken (the cmdlet takes them after every frame).</summary>
-    public int PendingResults => _committed.Count;
+    protected override AnnotatedVideoOutput OpenSegment(FrameDetections first) =>
+        _export.OpenAt(Target with { Path = SegmentPath(first, AnnotatedVideoExport.Suffix, _export.Overwrite) }, first, LastFrame >= 0 ? LastFrame + 1 : -1);
 
-    public bool Completed => _current?.Completed ?? true;
-
-    /// <summary>The segments committed since the last call (the cmdlet emits them as they finish).</summary>
-    public IReadOnlyList<AnnotatedVideoResult> TakeCommitted()
+    /// <summary>Seals the segment, waits for its encoder and renames its file onto its name.</summary>
+    protected override AnnotatedVideoResult CommitSegment(AnnotatedVideoOutput segment)
     {
-        var results = _committed.ToArray();
-        _committed.Clear();
-        return results;
+        segment.Seal();
+        return (AnnotatedVideoResult)segment.Commit();
     }
 
-    public bool Add(FrameDetections frame)
-    {
-        if (frame.FrameIndex <= _lastFrame)
-            throw new FrameOutOfOrderException(frame.Path, frame.FrameIndex, $"Frame {frame.FrameIndex} of '{frame.Path}' arrived after frame {_lastFrame}: frames must arrive in increasing order, each once.");
-        long segment = SegmentedExport.IndexOf(frame.Timestamp, _length);
-        if (_current is not null && segment != _segment) _committed.Add(CommitCurrent());
-        if (_current is null) Open(frame, segment);
-        _current!.Add(frame);
-        _lastFrame = frame.FrameIndex;
-        return true;
-    }
+    public override bool Seal() => Current is { } output && output.Seal();
 
-    private void Open(FrameDetections first, long segment)
-    {
-        string path = SegmentedExport.PathFor(_target.Path, AnnotatedVideoExport.Suffix, first, _length);
-        if (File.Exists(path) && !_export.Overwrite) throw new OutputExistsException(path, $"'{path}' exists; use -Force to replace it.");
-        _current = _export.OpenAt(_target with { Path = path }, first, _lastFrame >= 0 ? _lastFrame + 1 : -1);
-        _segment = segment;
-    }
-
-    /// <summary>Seals the open segment, waits for its encoder and renames its file onto its name.</summary>
-    private AnnotatedVideoResult CommitCurrent()
-    {
-        var output = _current!;
-        _current = null;
-        try
-        {
-            output.Seal();
-            var result = (AnnotatedVideoResult)output.Commit();
-            SegmentsCommitted++;
-            return result;
-        }
-        finally
-        {
-            output.Dispose();
-        }
-    }
-
-    public bool Seal() => _current is { } output && output.Seal();
-
-    public ISourceResult Commit()
-    {
-        if (_current is null) throw new InvalidOperationException("No segment is open.");
-        return CommitCurrent();
-    }
-
-    /// <summary>Abandons the open segment (its encoder killed, its temporary file deleted).</summary>
-    public void Dispose()
-    {
-        _current?.Dispose();
-        _current = null;
-    }
+    public override ISourceResult Commit() => CommitCurrent();
 }

@@ -67,97 +67,51 @@ public sealed class SegmentedExport(FrameDetectionExport export, FrameDetectionE
 /// of a later segment commits it (the atomic rename) and opens the next. Abandoned (a stop, a failure),
 /// the open segment stays a partial file, so only whole segments look finished.
 /// </summary>
-public sealed class SegmentedOutput : ISourceOutput
+public sealed class SegmentedOutput : SegmentRollingOutput<FrameDetectionOutput, FileInfo>
 {
-    private readonly SinkTarget _target;
     private readonly ResultHeader _header;
     private readonly FrameDetectionExportOptions _options;
     private readonly string _suffix;
-    private readonly TimeSpan _length;
-    private readonly List<FileInfo> _committed = new();
-    private FrameDetectionOutput? _current;
-    private long _segment = -1;
-    private long _lastFrame = -1;
 
     internal SegmentedOutput(SinkTarget target, ResultHeader header, FrameDetectionExportOptions options, string suffix, TimeSpan length)
+        : base(target, length)
     {
-        _target = target;
         _header = header;
         _options = options;
         _suffix = suffix;
-        _length = length;
     }
-
-    public string SourcePath => _target.SourcePath;
 
     /// <summary>Always true: a commit is a rename.</summary>
-    public bool Completed => true;
+    public override bool Completed => true;
 
-    /// <summary>The segment files committed since the last call (the cmdlet emits them as they finish).</summary>
-    public IReadOnlyList<FileInfo> TakeCommitted()
+    protected override FrameDetectionOutput OpenSegment(FrameDetections first)
     {
-        var files = _committed.ToArray();
-        _committed.Clear();
-        return files;
+        string path = SegmentPath(first, _suffix, _options.Force);
+        Target.Location.EnsureDirectory();
+        return new FrameDetectionOutput(SourcePath, ResultFileWriter.Open(path, _options.Format, _header, _options.Force));
     }
 
-    public bool Add(FrameDetections frame)
+    /// <summary>Appends the segment's last clip and renames its file onto its name: complete, whatever the frame count.</summary>
+    protected override FileInfo CommitSegment(FrameDetectionOutput segment)
     {
-        if (frame.FrameIndex <= _lastFrame)
-            throw new FrameOutOfOrderException(frame.Path, frame.FrameIndex, $"Frame {frame.FrameIndex} of '{frame.Path}' arrived after frame {_lastFrame}: frames must arrive in increasing order, each once.");
-        long segment = SegmentedExport.IndexOf(frame.Timestamp, _length);
-        if (_current is not null && segment != _segment) _committed.Add(CommitCurrent());
-        if (_current is null) Open(frame, segment);
-        bool taken = _current!.Add(frame);
-        _lastFrame = frame.FrameIndex;
-        return taken;
-    }
-
-    private void Open(FrameDetections first, long segment)
-    {
-        string path = SegmentedExport.PathFor(_target.Path, _suffix, first, _length);
-        if (File.Exists(path) && !_options.Force) throw new OutputExistsException(path, $"'{path}' exists; use -Force to replace it.");
-        _target.Location.EnsureDirectory();
-        _current = new FrameDetectionOutput(SourcePath, ResultFileWriter.Open(path, _options.Format, _header, _options.Force));
-        _segment = segment;
-    }
-
-    /// <summary>Appends the open segment's last clip and renames its file onto its name: complete, whatever the frame count.</summary>
-    private FileInfo CommitCurrent()
-    {
-        var output = _current!;
-        _current = null;
+        var writer = segment.Writer;
+        segment.Seal();
         try
         {
-            var writer = output.Writer;
-            output.Seal();
-            try
-            {
-                return writer.Commit();
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                throw new ResultWriteFailedException(writer.TargetPath, $"Committing '{writer.TargetPath}' failed (the partial file is kept): {e.Message}", e);
-            }
+            return writer.Commit();
         }
-        finally
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            output.Dispose();
+            throw new ResultWriteFailedException(writer.TargetPath, $"Committing '{writer.TargetPath}' failed (the partial file is kept): {e.Message}", e);
         }
     }
 
-    public bool Seal() => _current is not null;
+    public override bool Seal() => Current is not null;
 
-    public ISourceResult Commit()
+    public override ISourceResult Commit()
     {
-        var writer = (_current ?? throw new InvalidOperationException("No segment is open.")).Writer;
+        var writer = (Current ?? throw new InvalidOperationException("No segment is open.")).Writer;
         var file = CommitCurrent();
-        return new FrameDetectionResult(file, writer.PartialPath, SourcePath, writer.Resumed, writer.ClipsAppended, _lastFrame, _lastFrame + 1);
-    }
-
-    public void Dispose()
-    {
-        _current?.Dispose();
-        _current = null;
+        return new FrameDetectionResult(file, writer.PartialPath, SourcePath, writer.Resumed, writer.ClipsAppended, LastFrame, LastFrame + 1);
     }
 }

@@ -260,7 +260,8 @@ public class SegmentedAnnotatedVideoTests
                 if (s < 10) early.AddRange(refs);
                 var tap = keep.Find(Url)!;
                 // Bounded, whatever the hour: one writer open, at most one segment's frames waiting in the tap, a few arrays for reuse.
-                Assert.InRange(counter.MostOpen, 1, 1);
+                // (the first segment's writer opens its sink on its own thread: it may not have yet; a commit waits for it)
+                Assert.InRange(counter.MostOpen, s == 0 ? 0 : 1, 1);
                 Assert.InRange(tap.Count, 0, PerSegment);
                 Assert.InRange(tap.FreeCount, 0, LiveFrameTap.FreeArrays);
                 Assert.Equal(0L, tap.Dropped);
