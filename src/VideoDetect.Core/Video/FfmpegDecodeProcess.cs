@@ -69,13 +69,7 @@ internal sealed class FfmpegDecodeProcess : IDisposable
     public bool ReadFrame(byte[] frame, out long pts)
     {
         pts = long.MinValue;
-        int read = 0;
-        while (read < frame.Length)
-        {
-            int n = _stdout.Read(frame, read, frame.Length - read);
-            if (n == 0) return false; // a partial last frame is no frame
-            read += n;
-        }
+        if (_stdout.ReadAtLeast(frame, frame.Length, throwOnEndOfStream: false) < frame.Length) return false; // a partial last frame is no frame
         // showinfo writes a frame's line before the frame reaches the muxer; the queue ends when stderr does.
         if (!_pts.TryTake(out pts, Timeout.Infinite)) pts = long.MinValue;
         return true;

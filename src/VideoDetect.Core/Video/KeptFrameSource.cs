@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using OpenCvSharp;
 
 namespace VideoDetect.Video;
@@ -76,10 +75,7 @@ public sealed class KeptFrameSource : IFrameSource
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (Current < 0) throw new InvalidOperationException("Grab a frame before retrieving it.");
         if (_kept is null) return _file.Retrieve(destination);
-        destination.Create(_height, _width, MatType.CV_8UC3);
-        if (!destination.IsContinuous()) return false;
-        Marshal.Copy(_kept, 0, destination.Data, _kept.Length);
-        return true;
+        return LiveFrameData.CopyBgr(_kept, _width, _height, destination);
     }
 
     /// <summary>Positions the source; the file is sought only when a frame must come from it.</summary>

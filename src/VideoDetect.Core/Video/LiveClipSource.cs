@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using OpenCvSharp;
 
 namespace VideoDetect.Video;
@@ -32,10 +31,7 @@ internal sealed class LiveClipSource(LiveStream stream) : ForwardOnlyFrameSource
     protected override bool RetrieveCurrent(Mat destination)
     {
         if (!_has) return false;
-        destination.Create(_current.Height, _current.Width, MatType.CV_8UC3);
-        if (!destination.IsContinuous()) return false;
-        Marshal.Copy(_current.Pixels, 0, destination.Data, _current.Width * _current.Height * 3);
-        return true;
+        return _current.CopyTo(destination);
     }
 
     protected override void Dispose(bool disposing)

@@ -1,7 +1,20 @@
 namespace VideoDetect.Video;
 
 /// <summary>One decoded frame of a live stream: BGR pixels, row after row (<see cref="Width"/> × <see cref="Height"/> × 3 bytes).</summary>
-internal readonly record struct LiveFrameData(long Index, TimeSpan Time, byte[] Pixels, int Width, int Height);
+internal readonly record struct LiveFrameData(long Index, TimeSpan Time, byte[] Pixels, int Width, int Height)
+{
+    /// <summary>Copies this frame's pixels into <paramref name="destination"/> (owned by the caller); false when it cannot hold them in one block.</summary>
+    public bool CopyTo(OpenCvSharp.Mat destination) => CopyBgr(Pixels, Width, Height, destination);
+
+    /// <summary>Copies 8-bit BGR <paramref name="pixels"/> (rows packed, <paramref name="width"/>×<paramref name="height"/>) into <paramref name="destination"/>: the one copy every kept or piped frame goes through.</summary>
+    public static bool CopyBgr(byte[] pixels, int width, int height, OpenCvSharp.Mat destination)
+    {
+        destination.Create(height, width, OpenCvSharp.MatType.CV_8UC3);
+        if (!destination.IsContinuous()) return false;
+        System.Runtime.InteropServices.Marshal.Copy(pixels, 0, destination.Data, width * height * 3);
+        return true;
+    }
+}
 
 /// <summary>
 /// The frames of one <see cref="LiveStream"/> between FFmpeg and the decoder (<see cref="LiveClipSource"/>):

@@ -21,7 +21,10 @@ public static class LiveFrameTaps
     /// <summary>What one tap holds at most by default: frames waiting to be drawn (256 MiB, about 90 s of 720p at 10 fps).</summary>
     public const long DefaultCapacityBytes = 256L << 20;
 
-    private static readonly List<LiveFrameKeep> Leases = new();
+    private static readonly object Gate = new();
+    // The leases held now: replaced whole under Gate when one is taken or released, read without a lock
+    // by the decoders on every frame (no per-frame lock or copy).
+    private static volatile LiveFrameKeep[] _leases = [];
     private static volatile bool _wanted;
 
     /// <summary>The environment variable that, set to 0, keeps no file frames (the writer decodes every file again).</summary>
@@ -41,12 +44,7 @@ public static class LiveFrameTaps
         ArgumentOutOfRangeException.ThrowIfLessThan(capacityBytes, 1);
         bool files = Environment.GetEnvironmentVariable(FileFramesVariable) is not "0";
         var lease = new LiveFrameKeep(capacityBytes, files);
-        lock (Leases)
-        {
-            Leases.Add(lease);
-            _wanted = true;
-            _filesWanted |= files;
-        }
+        lock (Gate) Publish([.. _leases, lease]);
         return lease;
     }
 
@@ -57,9 +55,9 @@ public static class LiveFrameTaps
     internal static bool WantsFile(SourceIdentity file, long index, long bytes)
     {
         if (!_filesWanted) return false;
-        LiveFrameKeep[] leases;
-        lock (Leases) leases = Leases.ToArray();
-        return leases.Any(l => l.Files is { } f && f.Wants(file, index, bytes));
+        foreach (var lease in _leases)
+            if (lease.Files is { } f && f.Wants(file, index, bytes)) return true;
+        return false;
     }
 
     /// <summary>
@@ -69,9 +67,7 @@ public static class LiveFrameTaps
     internal static void OfferFile(SourceIdentity file, long index, OpenCvSharp.Mat bgr)
     {
         if (!_filesWanted) return;
-        LiveFrameKeep[] leases;
-        lock (Leases) leases = Leases.ToArray();
-        foreach (var lease in leases) lease.Files?.Offer(file, index, bgr);
+        foreach (var lease in _leases) lease.Files?.Offer(file, index, bgr);
     }
 
     /// <summary>The decoder took <paramref name="frame"/> of <paramref name="stream"/>: copied into each lease's tap of it.</summary>
@@ -81,19 +77,20 @@ public static class LiveFrameTaps
     internal static void Offer(string url, double? framesPerSecond, in LiveFrameData frame)
     {
         if (!_wanted) return;
-        LiveFrameKeep[] leases;
-        lock (Leases) leases = Leases.ToArray();
-        foreach (var lease in leases) lease.TapFor(url, framesPerSecond)?.Add(frame.Index, frame.Time, frame.Pixels, frame.Width, frame.Height);
+        foreach (var lease in _leases) lease.TapFor(url, framesPerSecond)?.Add(frame.Index, frame.Time, frame.Pixels, frame.Width, frame.Height);
     }
 
     internal static void Release(LiveFrameKeep lease)
     {
-        lock (Leases)
-        {
-            Leases.Remove(lease);
-            _wanted = Leases.Count > 0;
-            _filesWanted = Leases.Any(l => l.Files is not null);
-        }
+        lock (Gate) Publish(_leases.Where(l => l != lease).ToArray());
+    }
+
+    /// <summary>Makes <paramref name="leases"/> the held ones, and the two flags the decoders test first follow from them (under Gate).</summary>
+    private static void Publish(LiveFrameKeep[] leases)
+    {
+        _leases = leases;
+        _wanted = leases.Length > 0;
+        _filesWanted = leases.Any(l => l.Files is not null);
     }
 }
 
