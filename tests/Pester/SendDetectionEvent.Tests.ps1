@@ -133,6 +133,14 @@ Describe 'Send-DetectionEvent to MQTT' {
         $errs | Should -BeNullOrEmpty
     }
 
+    It 'binds events that came back through CliXml (a job, Import-Clixml) as the other event cmdlets do' {
+        $xml = Join-Path $TestDrive 'events.xml'
+        New-Events 2 | Export-Clixml -LiteralPath $xml
+        $back = @(Import-Clixml -LiteralPath $xml)
+        $back[0] | Should -Not -BeOfType ([VideoDetect.Events.DetectionEvent])
+        { $back | Send-DetectionEvent -MqttServer "127.0.0.1:$(Get-FreePort)" -Topic vd/x -WhatIf -ErrorAction Stop } | Should -Not -Throw
+    }
+
     It 'a -MqttServer that is not host:port, a -Uri that is not http(s) and a negative -FlushTimeout are parameter errors' {
         { New-Events 1 | Send-DetectionEvent -MqttServer 'mqtt://broker:1883' -Topic vd/x } | Should -Throw -ErrorId 'ParameterArgumentValidationError,VideoDetect.Commands.SendDetectionEventCommand'
         { New-Events 1 | Send-DetectionEvent -Uri 'ftp://host/hook' } | Should -Throw -ErrorId 'ParameterArgumentValidationError,VideoDetect.Commands.SendDetectionEventCommand'

@@ -22,6 +22,7 @@ public sealed class SendDetectionEventCommand : StoppableCommand
 
     /// <summary>Events from ConvertTo-DetectionEvent (with -EmitOpen for -OnOpen), Import-DetectionEvent or Export-EventSnapshot -PassThru.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+    [PortableObjectTransformation(typeof(DetectionEvent))]
     public DetectionEvent[] InputObject { get; set; } = Array.Empty<DetectionEvent>();
 
     /// <summary>The MQTT broker, host:port (port 1883, or 8883 with -UseTls, when left out).</summary>
