@@ -69,7 +69,8 @@ BeforeAll {
 
     # The log lines the run wrote (whole lines only, those of the script: timestamped).
     function Get-LogLine([string] $Log) {
-        $text = (Get-Content -LiteralPath $Log -Raw -ErrorAction Ignore) ?? ''
+        # Always one string: a missing, empty or just-created log is '' (a Substring on anything else threw here once in CI).
+        $text = @(Get-Content -LiteralPath $Log -Raw -ErrorAction Ignore) -join ''
         @($text.Substring(0, $text.LastIndexOf("`n") + 1) -split '\r?\n' | Where-Object { $_ -match "^$Stamp " })
     }
 
