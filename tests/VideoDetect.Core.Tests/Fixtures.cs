@@ -159,6 +159,15 @@ public sealed class FfmpegFactAttribute : FactAttribute
     }
 }
 
+/// <summary>A theory that needs the ffmpeg command (to make H.264 fixtures); skipped with the reason when it is absent.</summary>
+public sealed class FfmpegTheoryAttribute : TheoryAttribute
+{
+    public FfmpegTheoryAttribute()
+    {
+        if (Ffmpeg.Path is null) Skip = "ffmpeg is not installed (build.ps1 deps installs it): H.264 fixtures cannot be made";
+    }
+}
+
 public static class Ffmpeg
 {
     public static string? Path { get; } = (Environment.GetEnvironmentVariable("PATH") ?? "")

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
+using OpenCvSharp;
 
 namespace VideoDetect.Video;
 
@@ -13,10 +14,11 @@ namespace VideoDetect.Video;
 /// written — read by a thread into a queue; <c>-copyts</c> keeps the stream's own timestamps, and
 /// <c>-vsync passthrough</c> writes each decoded frame once (no frame doubled or dropped for a rate).
 /// <para>Ownership: this object owns the process and its stderr thread; <see cref="Dispose"/> kills
-/// the process, waits for it (no zombie) and joins the thread. <see cref="ReadFrame"/> fills a buffer
-/// the caller owns. One thread reads it.</para>
+/// the process, waits for it (no zombie) and joins the thread. <see cref="ReadFrame"/> fills an
+/// <see cref="I420Frame"/> the caller owns (and may hand to the next run after a seek). One thread
+/// reads it.</para>
 /// </summary>
-internal sealed class FfmpegDecodeProcess : IDisposable
+internal sealed class FfmpegDecodeProcess : IYuvDecoder
 {
     private static readonly Regex ShowInfo = new(@"\] n:\s*\d+ pts:\s*(-?\d+|NOPTS)", RegexOptions.Compiled | RegexOptions.CultureInvariant);
     private readonly Process _process;
@@ -24,12 +26,15 @@ internal sealed class FfmpegDecodeProcess : IDisposable
     private readonly Thread _stderr;
     private readonly BlockingCollection<long> _pts = new();
     private readonly Queue<string> _lastWords = new();
+    private readonly I420Frame _buffer;
     private int _disposed;
 
     /// <param name="seekSeconds">The input seek (container time from the file's start, ffmpeg's <c>-ss</c>); null decodes from the start.</param>
     /// <param name="threads">ffmpeg's decoding threads; 0 leaves its default.</param>
-    public FfmpegDecodeProcess(string ffmpeg, string path, double? seekSeconds, int threads)
+    /// <param name="buffer">Where each frame is read to (the caller's, of the stream's size).</param>
+    public FfmpegDecodeProcess(string ffmpeg, string path, double? seekSeconds, int threads, I420Frame buffer)
     {
+        _buffer = buffer;
         var start = new ProcessStartInfo(ffmpeg)
         {
             RedirectStandardOutput = true,
@@ -53,7 +58,7 @@ internal sealed class FfmpegDecodeProcess : IDisposable
     }
 
     /// <summary>The process id (tests check that it is gone after <see cref="Dispose"/>).</summary>
-    public int ProcessId => _process.Id;
+    public int? ProcessId => _process.Id;
 
     /// <summary>ffmpeg's last lines that were not per-frame information (why it stopped), newest last.</summary>
     public string LastWords
@@ -61,14 +66,22 @@ internal sealed class FfmpegDecodeProcess : IDisposable
         get { lock (_lastWords) return string.Join(" / ", _lastWords); }
     }
 
+    public Mat Luma => _buffer.Luma;
+
+    public void ToBgr(Mat destination) => _buffer.ToBgr(destination);
+
+    /// <summary>A run of ffmpeg cannot be repositioned: the caller starts another with <c>-ss</c>.</summary>
+    public bool TrySeek(double seconds) => false;
+
     /// <summary>
-    /// Reads the next frame into <paramref name="frame"/> (exactly its length) and returns its
-    /// presentation timestamp in the stream's time base (<see cref="long.MinValue"/> when ffmpeg gave
-    /// none). False at the end of the output (the file's end, or ffmpeg stopped).
+    /// Reads the next frame into the buffer (exactly its length) and returns its presentation
+    /// timestamp in the stream's time base (<see cref="long.MinValue"/> when ffmpeg gave none). False
+    /// at the end of the output (the file's end, or ffmpeg stopped).
     /// </summary>
-    public bool ReadFrame(byte[] frame, out long pts)
+    public bool ReadFrame(out long pts)
     {
         pts = long.MinValue;
+        byte[] frame = _buffer.Bytes;
         if (_stdout.ReadAtLeast(frame, frame.Length, throwOnEndOfStream: false) < frame.Length) return false; // a partial last frame is no frame
         // showinfo writes a frame's line before the frame reaches the muxer; the queue ends when stderr does.
         if (!_pts.TryTake(out pts, Timeout.Infinite)) pts = long.MinValue;

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using OpenCvSharp;
 
 namespace VideoDetect.Video;
@@ -32,25 +31,29 @@ public sealed class FfmpegFileSource : IFrameSource, ILumaFrameSource
     private readonly string _ffmpeg;
     private readonly FfmpegStreamInfo _info;
     private readonly int _threads;
-    private readonly byte[] _frame;
-    private readonly Mat _i420;
-    private readonly Mat _luma;
-    private FfmpegDecodeProcess? _process;
+    private readonly bool _inProcess;
+    private readonly I420Frame _frame; // the pipe's frame buffer (the in-process decoder lends its own planes)
+    private IYuvDecoder? _process;
     private bool _pendingGrabbed; // the buffer already holds frame Position (landed on by a seek)
     private bool _ended;          // the process's output ended
 
-    internal FfmpegFileSource(string ffmpeg, string path, VideoIndex index, FfmpegStreamInfo info, int threads)
+    /// <param name="inProcess">Decode in this process (<see cref="LibavDecoder"/>) when the file allows; false: always the ffmpeg executable.</param>
+    internal FfmpegFileSource(string ffmpeg, string path, VideoIndex index, FfmpegStreamInfo info, int threads, bool inProcess = true)
     {
         _ffmpeg = ffmpeg;
         Path = path;
         Index = index;
         _info = info;
         _threads = threads;
-        _frame = GC.AllocateArray<byte>(checked(info.Width * info.Height * 3 / 2), pinned: true);
-        IntPtr data = Marshal.UnsafeAddrOfPinnedArrayElement(_frame, 0);
-        _i420 = Mat.FromPixelData(info.Height * 3 / 2, info.Width, MatType.CV_8UC1, data);
-        _luma = Mat.FromPixelData(info.Height, info.Width, MatType.CV_8UC1, data);
+        _inProcess = inProcess;
+        _frame = new I420Frame(info.Width, info.Height);
     }
+
+    /// <summary>True when frames come from libavcodec in this process, false through the ffmpeg executable's pipe; null before the first read.</summary>
+    public bool? InProcess => _process is null ? null : _process is LibavDecoder;
+
+    /// <summary>Why the last decoder opened is not the in-process one (null when it is, or none opened yet).</summary>
+    public string? WhyNotInProcess { get; private set; }
 
     public VideoIndex Index { get; }
 
@@ -73,7 +76,7 @@ public sealed class FfmpegFileSource : IFrameSource, ILumaFrameSource
 
     public long FramesGrabbed { get; private set; }
 
-    /// <summary>The running ffmpeg's process id, or null (tests check it is gone after Dispose).</summary>
+    /// <summary>The running ffmpeg's process id, or null (none, or decoding in process; tests check it is gone after Dispose).</summary>
     internal int? ProcessId => _process?.ProcessId;
 
     /// <summary>ffmpeg's last words (why its output ended), for warnings and tests.</summary>
@@ -99,16 +102,16 @@ public sealed class FfmpegFileSource : IFrameSource, ILumaFrameSource
     public bool Retrieve(Mat destination)
     {
         ArgumentNullException.ThrowIfNull(destination);
-        if (Current < 0) throw new InvalidOperationException("Grab a frame before retrieving it.");
-        Cv2.CvtColor(_i420, destination, ColorConversionCodes.YUV2BGR_I420);
+        if (Current < 0 || _process is null) throw new InvalidOperationException("Grab a frame before retrieving it.");
+        _process.ToBgr(destination);
         return true;
     }
 
     /// <summary>The luma plane of the frame last grabbed (limited range, 16..235), lent until the next Grab, Seek or Dispose.</summary>
     public bool TryGetLuma(out Mat luma)
     {
-        if (Current < 0) throw new InvalidOperationException("Grab a frame before reading it.");
-        luma = _luma;
+        if (Current < 0 || _process is null) throw new InvalidOperationException("Grab a frame before reading it.");
+        luma = _process.Luma;
         return true;
     }
 
@@ -170,9 +173,9 @@ public sealed class FfmpegFileSource : IFrameSource, ILumaFrameSource
         if (_process is null)
         {
             if (Position != 0) throw new InvalidOperationException("No decoder runs at a position other than 0.");
-            _process = new FfmpegDecodeProcess(_ffmpeg, Path, null, _threads);
+            _process = StartDecoder(null);
         }
-        if (_ended || !_process!.ReadFrame(_frame, out long pts))
+        if (_ended || !_process!.ReadFrame(out long pts))
         {
             _ended = true;
             return false;
@@ -195,15 +198,43 @@ public sealed class FfmpegFileSource : IFrameSource, ILumaFrameSource
 
     private void Restart(double seekSeconds)
     {
+        if (_process is not null && _process.TrySeek(seekSeconds))
+        {
+            // the in-process decoder repositions itself: same state as a fresh run from there
+            _pendingGrabbed = false;
+            _ended = false;
+            Position = 0;
+            Current = -1;
+            return;
+        }
         Reset();
-        _process = new FfmpegDecodeProcess(_ffmpeg, Path, seekSeconds, _threads);
+        _process = StartDecoder(seekSeconds);
+    }
+
+    /// <summary>The in-process decoder when allowed and the file suits it, else a run of the ffmpeg executable.</summary>
+    private IYuvDecoder StartDecoder(double? seekSeconds)
+    {
+        if (_inProcess)
+        {
+            var decoder = LibavDecoder.Open(Path, _info.Width, _info.Height, _threads, out string? why);
+            WhyNotInProcess = why;
+            if (decoder is not null)
+            {
+                if (seekSeconds is { } s) decoder.TrySeek(s);
+                return decoder;
+            }
+        }
+        else
+        {
+            WhyNotInProcess = "not asked for";
+        }
+        return new FfmpegDecodeProcess(_ffmpeg, Path, seekSeconds, _threads, _frame);
     }
 
     public void Dispose()
     {
         _process?.Dispose();
         _process = null;
-        _luma.Dispose();
-        _i420.Dispose();
+        _frame.Dispose();
     }
 }

@@ -30,11 +30,12 @@ public sealed class FrameSources
     /// file, its index and the machine, never on the range, so every range of a run — any
     /// -ThrottleLimit, a resume, a shard — decodes the same way and the gate decides the same.
     /// </summary>
-    public static IFrameSource OpenGatedFile(string path, VideoIndex index, int decodeThreads = 0)
+    /// <param name="inProcess">False: decode through the ffmpeg executable even where libavcodec could decode in this process (tests compare the two).</param>
+    public static IFrameSource OpenGatedFile(string path, VideoIndex index, int decodeThreads = 0, bool inProcess = true)
     {
         string full = System.IO.Path.GetFullPath(path);
         return FfmpegDecoding.For(full, index) is { } d
-            ? new FfmpegFileSource(d.Ffmpeg, full, index, d.Info, decodeThreads)
+            ? new FfmpegFileSource(d.Ffmpeg, full, index, d.Info, decodeThreads, inProcess)
             : new VideoReader(full, index, decodeThreads);
     }
 

@@ -18,6 +18,17 @@ public sealed class FixedCameraFactAttribute : FactAttribute
     }
 }
 
+/// <summary>A theory that needs what <see cref="FixedCameraFactAttribute"/> needs.</summary>
+public sealed class FixedCameraTheoryAttribute : TheoryAttribute
+{
+    public FixedCameraTheoryAttribute()
+    {
+        if (!Fixtures.Available) Skip = Fixtures.Missing;
+        else if (!Fixtures.ModelsAvailable) Skip = Fixtures.MissingModels;
+        else if (Ffmpeg.Path is null) Skip = "ffmpeg is not installed (build.ps1 deps installs it): the fixed-camera video cannot be made";
+    }
+}
+
 /// <summary>
 /// Issue 25, point 9: on a fixed camera where little happens, the default gated pipeline
 /// (Split-VideoClip -Length 64 | ConvertTo-FrameBatch -SkipStatic | Invoke-FrameDetection |

@@ -29,10 +29,18 @@ public class FfmpegFileSourceTests
 
     private static VideoIndex Index(string path) => VideoProbe.Probe(path, new ProbeOptions { Cache = new VideoIndexCache(null) }).Index;
 
-    private static FfmpegFileSource Open(string path, VideoIndex index)
+    /// <summary>
+    /// The gated source of <paramref name="path"/>, decoding in process (libavcodec) or through the
+    /// ffmpeg executable's pipe; the first frame is read to check which one it is (and the source is
+    /// put back at frame 0).
+    /// </summary>
+    private static FfmpegFileSource Open(string path, VideoIndex index, bool inProcess)
     {
-        var source = FrameSources.OpenGatedFile(path, index);
-        return Assert.IsType<FfmpegFileSource>(source);
+        var source = Assert.IsType<FfmpegFileSource>(FrameSources.OpenGatedFile(path, index, inProcess: inProcess));
+        Assert.True(source.Grab());
+        Assert.True(inProcess == source.InProcess, $"in process: {source.InProcess} ({source.WhyNotInProcess})");
+        source.Seek(0);
+        return source;
     }
 
     private static int PaintedAt(IFrameSource source)
@@ -42,15 +50,17 @@ public class FfmpegFileSourceTests
         return SyntheticVideo.ReadIndex(bgr);
     }
 
-    [FfmpegFact]
-    public void A_sequential_decode_gives_every_frame_of_the_index_with_VideoReader_s_index_and_time()
+    [FfmpegTheory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void A_sequential_decode_gives_every_frame_of_the_index_with_VideoReader_s_index_and_time(bool inProcess)
     {
         using var dir = new TempDir();
         string path = H264(dir, 150);
         var index = Index(path);
         Assert.Equal(150, index.FrameCount);
         Assert.False(index.HasRecordedTimestamps);
-        using var pipe = Open(path, index);
+        using var pipe = Open(path, index, inProcess);
         using var reader = new VideoReader(path, index);
         for (int n = 0; n < 150; n++)
         {
@@ -64,16 +74,18 @@ public class FfmpegFileSourceTests
         }
         Assert.False(pipe.Grab());
         Assert.False(reader.Grab());
-        Assert.Equal(150, pipe.FramesGrabbed);
+        Assert.Equal(150 + 1, pipe.FramesGrabbed); // frame 0 twice: Open read it to check the decoder
     }
 
-    [FfmpegFact]
-    public void Seeks_anywhere_land_on_the_exact_frame_in_H264_with_B_frames_and_a_long_GOP()
+    [FfmpegTheory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Seeks_anywhere_land_on_the_exact_frame_in_H264_with_B_frames_and_a_long_GOP(bool inProcess)
     {
         using var dir = new TempDir();
         string path = H264(dir, 300);
         var index = Index(path);
-        using var pipe = Open(path, index);
+        using var pipe = Open(path, index, inProcess);
         // Backwards, forwards past the forward-decode limit, onto and around key frames (0, 60, 120 …),
         // mid-GOP, the last frame, a short step forward (no restart) and frame 0 again.
         foreach (long target in new long[] { 200, 59, 60, 61, 299, 7, 119, 121, 33, 180, 250, 251, 290, 0, 1, 240, 239 })
@@ -97,8 +109,10 @@ public class FfmpegFileSourceTests
         Assert.True(pipe.SeekCount > 0);
     }
 
-    [FfmpegFact]
-    public void With_audio_that_starts_before_the_video_seeks_and_times_match_VideoReader()
+    [FfmpegTheory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void With_audio_that_starts_before_the_video_seeks_and_times_match_VideoReader(bool inProcess)
     {
         using var dir = new TempDir();
         // The H.264 video is delayed by 0.7 s against a tone that starts at 0 (stream copy: no frame
@@ -109,7 +123,7 @@ public class FfmpegFileSourceTests
             "-map", "1:v", "-map", "0:a", "-c:a", "aac", "-c:v", "copy", path);
         var index = Index(path);
         Assert.Equal(200, index.FrameCount);
-        using var pipe = Open(path, index);
+        using var pipe = Open(path, index, inProcess);
         using var reader = new VideoReader(path, index);
         foreach (long target in new long[] { 120, 10, 49, 50, 51, 199, 75, 0, 160 })
         {
@@ -124,13 +138,15 @@ public class FfmpegFileSourceTests
         }
     }
 
-    [FfmpegFact]
-    public void At_the_end_it_says_so_and_a_seek_to_the_end_yields_nothing()
+    [FfmpegTheory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void At_the_end_it_says_so_and_a_seek_to_the_end_yields_nothing(bool inProcess)
     {
         using var dir = new TempDir();
         string path = H264(dir, 90);
         var index = Index(path);
-        using var pipe = Open(path, index);
+        using var pipe = Open(path, index, inProcess);
         pipe.Seek(89);
         Assert.True(pipe.Grab());
         Assert.Equal(89, PaintedAt(pipe));
@@ -143,8 +159,10 @@ public class FfmpegFileSourceTests
         Assert.Equal(3, PaintedAt(pipe));
     }
 
-    [FfmpegFact]
-    public void A_truncated_file_ends_where_VideoReader_s_decode_ends()
+    [FfmpegTheory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void A_truncated_file_ends_where_VideoReader_s_decode_ends(bool inProcess)
     {
         using var dir = new TempDir();
         // MPEG-TS: no index at the end, so a cut copy still opens (as a recorder's file being written does).
@@ -157,7 +175,7 @@ public class FfmpegFileSourceTests
         long readerFrames = 0;
         var log = new System.Text.StringBuilder($"count {index.FrameCount} rec {index.HasRecordedTimestamps}\n");
         while (reader.Grab()) { readerFrames++; log.Append($"r{reader.Current}/{reader.CurrentTimestampMs}/{reader.SkippedBeforeCurrent} "); }
-        using var pipe = Open(cut, index);
+        using var pipe = Open(cut, index, inProcess);
         long pipeFrames = 0;
         while (pipe.Grab())
         {
@@ -175,7 +193,7 @@ public class FfmpegFileSourceTests
         string path = H264(dir, 200);
         var index = Index(path);
         var pids = new List<int>();
-        var pipe = Open(path, index);
+        var pipe = Assert.IsType<FfmpegFileSource>(FrameSources.OpenGatedFile(path, index, inProcess: false));
         Assert.True(pipe.Grab());
         pids.Add(pipe.ProcessId!.Value);
         pipe.Seek(150); // a restart: the first process must be gone
@@ -196,13 +214,15 @@ public class FfmpegFileSourceTests
         catch (ArgumentException) { return false; }
     }
 
-    [FfmpegFact]
-    public void The_luma_plane_is_the_grey_of_the_converted_frame_and_the_gate_decides_alike_on_both()
+    [FfmpegTheory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void The_luma_plane_is_the_grey_of_the_converted_frame_and_the_gate_decides_alike_on_both(bool inProcess)
     {
         using var dir = new TempDir();
         string path = H264(dir, 120);
         var index = Index(path);
-        using var pipe = Open(path, index);
+        using var pipe = Open(path, index, inProcess);
         // Threshold 0: every frame that changed at all is inferred, so both gates compare each frame with
         // the one before it and the changes they measure can be compared frame by frame (with a
         // threshold, one decision that differs would give the two different references from then on).
@@ -233,12 +253,14 @@ public class FfmpegFileSourceTests
         Assert.True(worstChange < 0.015, $"the changes measured differ by up to {worstChange:P2}");
     }
 
-    [VideoDetect.Tests.Batching.FixedCameraFact]
-    public void On_real_footage_the_gate_on_luma_decides_as_the_gate_on_BGR_but_at_the_threshold_s_edge()
+    [VideoDetect.Tests.Batching.FixedCameraTheory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void On_real_footage_the_gate_on_luma_decides_as_the_gate_on_BGR_but_at_the_threshold_s_edge(bool inProcess)
     {
         string path = Fixtures.Video("vtest.avi");
         var index = Index(path);
-        using var pipe = Open(path, index);
+        using var pipe = Open(path, index, inProcess);
         using var onLuma = new MotionGate(new MotionGateOptions());
         using var onBgr = new MotionGate(new MotionGateOptions());
         using var bgr = new Mat();
