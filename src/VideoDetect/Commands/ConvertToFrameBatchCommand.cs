@@ -154,7 +154,7 @@ public sealed class ConvertToFrameBatchCommand : StoppableCommand
                 BatchSize = BatchSize,
                 FrameStride = FrameStride,
                 QueueDepth = QueueDepth,
-                ThrottleLimit = ResolveThrottleLimit(ThrottleLimit, model),
+                ThrottleLimit = ResolveThrottleLimit(ThrottleLimit, model, SkipStatic),
                 SkipStatic = SkipStatic ? new MotionGateOptions { Threshold = MotionThreshold, MaxSkip = MaxSkip ?? new MotionGateOptions().MaxSkip } : null,
                 Preprocess = new PreprocessOptions
                 {
@@ -290,8 +290,8 @@ public sealed class ConvertToFrameBatchCommand : StoppableCommand
     };
 
     /// <summary>A number, or Auto: <see cref="DecodeParallelism.Auto"/> for this machine and where the model runs.</summary>
-    internal static int ResolveThrottleLimit(string value, VideoDetect.Inference.DetectionModel? model) =>
-        ThrottleLimitArgument.Resolve(value, () => DecodeParallelism.Auto(Environment.ProcessorCount, model?.Provider == VideoDetect.Inference.ExecutionProvider.Cuda));
+    internal static int ResolveThrottleLimit(string value, VideoDetect.Inference.DetectionModel? model, bool gated) =>
+        ThrottleLimitArgument.Resolve(value, () => DecodeParallelism.Auto(Environment.ProcessorCount, model?.Provider == VideoDetect.Inference.ExecutionProvider.Cuda, gated));
 
     /// <summary>"W x H" or "N" (a square); <see cref="InvalidPreprocessingException"/> for a number that does not fit an int.</summary>
     internal static (int Width, int Height) ParseSize(string size)

@@ -85,6 +85,19 @@ public class DecodeThreadsTests
     [InlineData(16, 16, 1)]
     public void Workers_times_threads_stays_near_the_cores(int workers, int cores, int threads) =>
         Assert.Equal(threads, DecodeParallelism.DecodeThreads(workers, cores));
+
+    [Theory]
+    [InlineData(1, false, false, 1)]
+    [InlineData(1, false, true, 1)]   // one core: one worker, gated or not
+    [InlineData(2, false, false, 1)]
+    [InlineData(2, false, true, 2)]   // a gated decode on 2 cores: two decoders (bench case 12)
+    [InlineData(2, true, true, 2)]
+    [InlineData(8, false, false, 2)]
+    [InlineData(8, false, true, 2)]
+    [InlineData(4, false, true, 2)]   // a quarter of 4 cores is 1; gated, 2
+    [InlineData(16, true, true, 8)]
+    public void Auto_gives_a_gated_decode_at_least_two_workers(int cores, bool gpu, bool gated, int workers) =>
+        Assert.Equal(workers, DecodeParallelism.Auto(cores, gpu, gated));
 }
 
 /// <summary>Where a video may be split between workers: both sides long enough, the seek cheap next to the run before it.</summary>
