@@ -81,7 +81,8 @@ internal static class FixedCameraBench
         Console.WriteLine($"  {video}: {frames} frames, bursts at {string.Join(", ", plan.Select(b => $"{b.First}..{b.End - 1}"))}" + (made ? $" (made in {clock.Elapsed.TotalSeconds:F0} s)" : " (cached)"));
 
         Profile(video, results);
-        ProfilePipe(video, results);
+        ProfilePipe(video, results, inProcess: true);
+        ProfilePipe(video, results, inProcess: false);
 
         string script = Path.Combine(setup.Output, "fixed-camera.ps1");
         File.WriteAllText(script, Script);
@@ -200,11 +201,12 @@ internal static class FixedCameraBench
     }
 
     /// <summary>
-    /// The same pass through the source a gated run uses now (<see cref="VideoDetect.Video.FfmpegFileSource"/>: the system's
-    /// ffmpeg on a yuv420p pipe): reading a frame from the pipe (wall: waiting for ffmpeg included), the gate on
+    /// The same pass through the source a gated run uses (<see cref="VideoDetect.Video.FfmpegFileSource"/>: the
+    /// system's FFmpeg, in this process through libavcodec when <paramref name="inProcess"/> and it loads, else
+    /// the ffmpeg executable on a yuv420p pipe): reading a frame (wall: waiting for ffmpeg included), the gate on
     /// the luma plane, the BGR conversion of the inferred frames only; ffmpeg's own CPU from the reaped child.
     /// </summary>
-    private static void ProfilePipe(string video, Results results)
+    private static void ProfilePipe(string video, Results results, bool inProcess)
     {
         var probed = VideoDetect.Video.VideoProbe.Probe(video);
         var options = new MotionGateOptions();
@@ -217,11 +219,12 @@ internal static class FixedCameraBench
         double childCpu = ChildrenCpu();
         var selfCpu = Process.GetCurrentProcess().TotalProcessorTime;
         var total = Stopwatch.StartNew();
-        using (var source = VideoDetect.Video.FrameSources.OpenGatedFile(video, probed.Index))
+        string how = inProcess ? "in process (libavcodec)" : "through ffmpeg's pipe";
+        using (var source = VideoDetect.Video.FrameSources.OpenGatedFile(video, probed.Index, inProcess: inProcess))
         {
-            if (source is not VideoDetect.Video.ILumaFrameSource luma)
+            if (source is not VideoDetect.Video.FfmpegFileSource luma)
             {
-                Console.WriteLine("  profile through ffmpeg: not used for this file (no ffmpeg/ffprobe, or VIDEODETECT_DECODER=opencv)");
+                Console.WriteLine("  profile through the system's FFmpeg: not used for this file (no ffmpeg/ffprobe, or VIDEODETECT_DECODER=opencv)");
                 return;
             }
             while (n < ProfileFrames)
@@ -244,15 +247,16 @@ internal static class FixedCameraBench
                 }
                 n++;
             }
+            if (inProcess && luma.InProcess != true) how = $"through ffmpeg's pipe (in process asked, but: {luma.WhyNotInProcess})";
         }
         double ffmpegCpu = ChildrenCpu() - childCpu;
         double ownCpu = (Process.GetCurrentProcess().TotalProcessorTime - selfCpu).TotalSeconds;
         double PerFrame(Stopwatch s) => s.Elapsed.TotalMilliseconds * 1000 / Math.Max(1, n);
-        string line = $"profile through ffmpeg's pipe over {n} frames ({total.Elapsed.TotalSeconds:F1} s): read a frame (grab, waiting for ffmpeg included) {PerFrame(grab):F0} µs/frame, " +
+        string line = $"profile {how} over {n} frames ({total.Elapsed.TotalSeconds:F1} s): read a frame (grab, waiting for ffmpeg included) {PerFrame(grab):F0} µs/frame, " +
             $"gate on luma {PerFrame(admit):F0} µs/frame, BGR conversion of the {inferred} inferred frames {retrieve.Elapsed.TotalMilliseconds * 1000 / Math.Max(1, inferred):F0} µs each ({PerFrame(retrieve):F0} µs/frame); " +
             $"CPU: ffmpeg {ffmpegCpu:F1} s ({ffmpegCpu * 1e6 / Math.Max(1, n):F0} µs/frame), this process {ownCpu:F1} s ({ownCpu * 1e6 / Math.Max(1, n):F0} µs/frame)";
         Console.WriteLine("  " + line);
         results.Note("12: " + line);
-        results.Add(new Figure { Section = "12 fixed camera", Name = "profile through ffmpeg: gate on luma per frame", Value = PerFrame(admit), Unit = "µs", Baseline = "read a frame (grab)", BaselineValue = PerFrame(grab) });
+        results.Add(new Figure { Section = "12 fixed camera", Name = $"profile {how}: gate on luma per frame", Value = PerFrame(admit), Unit = "µs", Baseline = "read a frame (grab)", BaselineValue = PerFrame(grab) });
     }
 }

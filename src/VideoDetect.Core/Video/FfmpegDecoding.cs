@@ -8,7 +8,8 @@ namespace VideoDetect.Video;
 /// checked by the probe; a counted file with irregular timestamps stays with OpenCV, whose
 /// timestamps its index recorded); and ffprobe says its first video stream is decodable so
 /// (<see cref="FfmpegStreamInfo.Decodable"/>). The ffprobe answer is cached per file (also a failure),
-/// so one run decides once per file.
+/// so one run decides once per file. The decode itself then runs in this process through the same
+/// FFmpeg's libraries where they load (<see cref="LibavApi"/>), else through the executable.
 /// </summary>
 public static class FfmpegDecoding
 {

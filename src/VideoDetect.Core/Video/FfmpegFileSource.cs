@@ -3,27 +3,34 @@ using OpenCvSharp;
 namespace VideoDetect.Video;
 
 /// <summary>
-/// A <see cref="FrameSourceKind.File"/> <see cref="IFrameSource"/> that decodes through Debian's ffmpeg
-/// (a child process writing raw yuv420p frames, <see cref="FfmpegDecodeProcess"/>) instead of
-/// OpenCV's bundled FFmpeg: the same frames by the same <see cref="VideoIndex"/>, at the CPU cost of
-/// the system's decoder (OpenCvSharp's build spends ~1.6× as much on the same decode), and with the
-/// BGR conversion only for the frames asked for (<see cref="Retrieve"/>, OpenCV's
+/// A <see cref="FrameSourceKind.File"/> <see cref="IFrameSource"/> that decodes through the system's
+/// FFmpeg instead of OpenCV's bundled one: in this process through libavcodec
+/// (<see cref="LibavDecoder"/>) where the libraries of the bound ABI load and the stream is yuv420p,
+/// else through Debian's ffmpeg executable (a child process writing raw yuv420p frames,
+/// <see cref="FfmpegDecodeProcess"/>). Either way the same frames by the same <see cref="VideoIndex"/>,
+/// at the CPU cost of the system's decoder (OpenCvSharp's build spends ~1.6× as much on the same
+/// decode), and with the BGR conversion only for the frames asked for (<see cref="Retrieve"/>, OpenCV's
 /// <c>YUV2BGR_I420</c>: BT.601 limited range, as OpenCV's FFmpeg converts). The motion gate reads the
-/// luma plane (<see cref="ILumaFrameSource"/>), so a held frame is never converted.
-/// <para>Exactness: every frame is identified by its presentation timestamp (showinfo's pts on the
-/// stream's clock, made relative to the video stream's start as OpenCV's <c>PosMsec</c> is) in the
-/// exact index, as <see cref="VideoReader"/> identifies its frames: a pts gap is frames that did not
-/// decode (<see cref="SkippedBeforeCurrent"/>), indices are never shifted. A seek starts ffmpeg at an
-/// input <c>-ss</c> half a period before the target and checks the first frame it gets; when that
-/// cannot be identified, or lies past the target, it backs off further (8, 32, 128 … frames, in the end
-/// from frame 0) — the same rule as <see cref="VideoReader.Seek"/>.</para>
+/// luma plane (<see cref="ILumaFrameSource"/>), so a held frame is never converted — in process, it
+/// reads the decoder's own plane, not even copied.
+/// <para>Exactness: every frame is identified by its presentation timestamp (the decoder's
+/// best-effort pts on the stream's clock, made relative to the video stream's start as OpenCV's
+/// <c>PosMsec</c> is) in the exact index, as <see cref="VideoReader"/> identifies its frames: a pts gap
+/// is frames that did not decode (<see cref="SkippedBeforeCurrent"/>), indices are never shifted. A
+/// seek repositions at an input <c>-ss</c> half a period before the target (the in-process decoder
+/// seeks itself; a pipe is restarted there) and checks the first frame it gets; when that cannot be
+/// identified, or lies past the target, it backs off further (8, 32, 128 … frames, in the end from
+/// frame 0) — the same rule as <see cref="VideoReader.Seek"/>.</para>
 /// <para>When it is used: chosen by <see cref="FrameSources"/>, for a whole run, only for gated
 /// decodes (-SkipStatic) of files with a verified constant-rate index, when ffmpeg and ffprobe are
-/// found and ffprobe says the file is decodable this way (<see cref="FfmpegStreamInfo.Decodable"/>).</para>
-/// <para>Ownership: the source owns its ffmpeg process (killed and reaped on a seek and on
-/// <see cref="Dispose"/>), one pinned frame buffer and two Mat headers over it (the I420 frame and its
-/// luma plane); <see cref="TryGetLuma"/> lends the luma header until the next Grab, Seek or Dispose;
-/// <see cref="Retrieve"/> writes into a Mat the caller owns. One thread at a time.</para>
+/// found and ffprobe says the file is decodable this way (<see cref="FfmpegStreamInfo.Decodable"/>).
+/// In process or by pipe is decided per file by the machine and the stream's pixel format, never by
+/// the range, and both give the same pixels (tested), so the gate decides alike.</para>
+/// <para>Ownership: the source owns its decoder (an ffmpeg process is killed and reaped on a restart
+/// and on <see cref="Dispose"/>; the in-process one frees its contexts on Dispose) and the pipe's
+/// pinned frame buffer (<see cref="I420Frame"/>); <see cref="TryGetLuma"/> lends the decoder's luma
+/// header until the next Grab, Seek or Dispose; <see cref="Retrieve"/> writes into a Mat the caller
+/// owns. One thread at a time.</para>
 /// </summary>
 public sealed class FfmpegFileSource : IFrameSource, ILumaFrameSource
 {

@@ -35,7 +35,7 @@ internal static unsafe class LibavApi
     // AVPacket
     public const int PacketStreamIndex = 36;
 
-    public const int MediaTypeVideo = 0, DiscardAll = 48, PixelFormatYuv420p = 0;
+    public const int MediaTypeVideo = 0, DiscardAll = 48, PixelFormatYuv420p = 0, PixelFormatYuvj420p = 12;
     public const int ErrorAgain = -11, ErrorEof = -541478725; // AVERROR(EAGAIN), AVERROR_EOF
     public const long NoPts = long.MinValue;                   // AV_NOPTS_VALUE
     private const int LogQuiet = -8;                           // AV_LOG_QUIET

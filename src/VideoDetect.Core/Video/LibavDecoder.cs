@@ -16,9 +16,12 @@ namespace VideoDetect.Video;
 /// <para>Why: the pipe copies every 648 KiB frame through the kernel and ffmpeg's muxer, about 410 µs
 /// of CPU a frame on top of the decode (issue 25 point 9). Here the motion gate reads the decoder's
 /// own luma plane in place, and only frames asked for in BGR are copied (<see cref="ToBgr"/>).</para>
-/// <para>Only files whose stream is yuv420p are opened here (<see cref="Open"/> refuses others, which
-/// the pipe converts with swscale); a frame of another format or size mid-stream is an
-/// <see cref="InvalidDataException"/>.</para>
+/// <para>Formats: yuv420p as it is; yuvj420p (full range, common in IP camera recordings) mapped
+/// to limited range plane by plane (Y 0..255 → 16..235, chroma → 16..240 around 128, rounded: what the
+/// pipe's <c>-pix_fmt yuv420p</c> does through swscale, to within one level), the luma for the gate
+/// too, so the gate and the BGR conversion see the levels they expect. Any other format (4:2:2, 10-bit
+/// …) is refused by <see cref="Open"/> and goes to the pipe, which converts it; a frame that changes
+/// format or size mid-stream is an <see cref="InvalidDataException"/>.</para>
 /// <para>Ownership: this object owns the format and codec contexts, one packet and one frame (all
 /// freed by <see cref="Dispose"/>, also after a failed open), the Mat header <see cref="Luma"/> over
 /// the frame's buffer (replaced at every read) and an <see cref="I420Frame"/> used by <see cref="ToBgr"/>.
@@ -28,6 +31,8 @@ internal sealed unsafe class LibavDecoder : IYuvDecoder
 {
     private readonly int _width, _height;
     private readonly I420Frame _contiguous;
+    private bool _fullRange;     // yuvj420p: planes are mapped to limited range before use
+    private Mat? _limitedLuma;   // the mapped luma plane (yuvj420p only), owned
     private IntPtr _format, _codec, _packet, _frame;
     private int _stream;
     private long _tbNum, _tbDen;
@@ -97,7 +102,9 @@ internal sealed unsafe class LibavDecoder : IYuvDecoder
             }
         }
         if (_stream < 0) return "it has no video stream";
-        if (ReadInt(par, ParFormat) != PixelFormatYuv420p) return "its video is not yuv420p (the ffmpeg executable converts it)";
+        int pixelFormat = ReadInt(par, ParFormat);
+        if (pixelFormat is not (PixelFormatYuv420p or PixelFormatYuvj420p)) return $"its video is not yuv420p or yuvj420p (pixel format {pixelFormat}; the ffmpeg executable converts it)";
+        _fullRange = pixelFormat == PixelFormatYuvj420p;
         if (ReadInt(par, ParWidth) != _width || ReadInt(par, ParHeight) != _height)
             return $"libavformat says {ReadInt(par, ParWidth)}x{ReadInt(par, ParHeight)}, ffprobe {_width}x{_height}";
         IntPtr codec = avcodec_find_decoder(ReadInt(par, ParCodecId));
@@ -131,7 +138,7 @@ internal sealed unsafe class LibavDecoder : IYuvDecoder
         }
     }
 
-    public Mat Luma => _luma ?? throw new InvalidOperationException("Read a frame first.");
+    public Mat Luma => _luma is null ? throw new InvalidOperationException("Read a frame first.") : _fullRange ? _limitedLuma! : _luma;
 
     public string? LastWords { get; private set; }
 
@@ -204,9 +211,14 @@ internal sealed unsafe class LibavDecoder : IYuvDecoder
     private void Lend()
     {
         int format = ReadInt(_frame, FrameFormat), width = ReadInt(_frame, FrameWidth), height = ReadInt(_frame, FrameHeight);
-        if (format != PixelFormatYuv420p || width != _width || height != _height)
-            throw new InvalidDataException($"A frame changed to format {format}, {width}x{height} mid-stream (the stream began yuv420p {_width}x{_height}).");
+        if (format != (_fullRange ? PixelFormatYuvj420p : PixelFormatYuv420p) || width != _width || height != _height)
+            throw new InvalidDataException($"A frame changed to format {format}, {width}x{height} mid-stream (the stream began {(_fullRange ? "yuvj420p" : "yuv420p")} {_width}x{_height}).");
         _luma = Mat.FromPixelData(_height, _width, MatType.CV_8UC1, ReadPtr(_frame, FrameData), ReadInt(_frame, FrameLinesize));
+        if (_fullRange)
+        {
+            _limitedLuma ??= new Mat(_height, _width, MatType.CV_8UC1);
+            Cv2.LUT(_luma, RangeTables.Luma, _limitedLuma);
+        }
     }
 
     private void ReleaseFrame()
@@ -239,6 +251,13 @@ internal sealed unsafe class LibavDecoder : IYuvDecoder
             }
             offset += w * h;
         }
+        if (_fullRange)
+        {
+            using var y = _contiguous.Whole.RowRange(0, _height);
+            using var chroma = _contiguous.Whole.RowRange(_height, _height * 3 / 2);
+            Cv2.LUT(y, RangeTables.Luma, y);
+            Cv2.LUT(chroma, RangeTables.Chroma, chroma);
+        }
         _contiguous.ToBgr(destination);
     }
 
@@ -265,6 +284,29 @@ internal sealed unsafe class LibavDecoder : IYuvDecoder
         if (codec != IntPtr.Zero) avcodec_free_context(&codec);
         if (format != IntPtr.Zero) avformat_close_input(&format);
         _frame = _packet = _codec = _format = IntPtr.Zero;
+        _limitedLuma?.Dispose();
         _contiguous.Dispose();
+    }
+}
+
+/// <summary>Full range (JPEG) to limited range (BT.601 video) levels, as lookup tables for <c>Cv2.LUT</c>.</summary>
+internal static class RangeTables
+{
+    /// <summary>Y: 0..255 → 16..235.</summary>
+    public static Mat Luma => LumaTable.Value;
+
+    /// <summary>Cb, Cr: 0..255 → 16..240, 128 staying 128.</summary>
+    public static Mat Chroma => ChromaTable.Value;
+
+    private static readonly Lazy<Mat> LumaTable = new(() => Table(v => 16 + v * 219.0 / 255));
+    private static readonly Lazy<Mat> ChromaTable = new(() => Table(v => 128 + (v - 128) * 224.0 / 255));
+
+    private static Mat Table(Func<int, double> map)
+    {
+        var table = new byte[256];
+        for (int v = 0; v < 256; v++) table[v] = (byte)Math.Clamp((int)Math.Round(map(v)), 0, 255);
+        var lut = new Mat(1, 256, MatType.CV_8UC1);
+        lut.SetArray(table);
+        return lut;
     }
 }
