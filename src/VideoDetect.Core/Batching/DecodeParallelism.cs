@@ -17,13 +17,15 @@ public static class DecodeParallelism
     /// threads, colour conversion, preprocessing on the thread pool), so on 2 cores a second worker
     /// only competes with inference: 1. Beyond that, CPU inference needs most cores itself (a quarter
     /// go to decoding); a GPU leaves them to decoding (half of them), at most 8 workers.
-    /// <para>A gated decode (<paramref name="gated"/>, -SkipStatic) is different: most of its frames
-    /// are only decoded and compared in grey (no conversion, no inference), so one worker is one
-    /// decoder, and FFmpeg's frame threads cost a third more CPU than two single-threaded decoders
-    /// over the two halves of the video. So at least 2 workers on 2 cores or more: on the 55-minute
-    /// fixed camera (2-core VM, bench case 12) the gated pipeline took 15.7 s at 2 against 20.6 s at
-    /// 1 (ffmpeg's decode 12.5 s); on a busy scene (vtest.avi, 781 of 795 frames inferred) 2 was as
-    /// fast as 1 (7.9–8.4 s both).</para>
+    /// <para>A gated decode in process (<paramref name="gated"/>: -SkipStatic where
+    /// <see cref="VideoDetect.Video.FfmpegDecoding.InProcess"/>) is different: most of its frames are
+    /// only decoded and compared in grey (no conversion, no copy, no inference), so one worker is one
+    /// decoder, and FFmpeg's frame threads cost a third more CPU than two single-threaded decoders over
+    /// the two halves of the video. So at least 2 workers on 2 cores or more: on the 55-minute fixed
+    /// camera (2-core VM, bench case 12) the gated pipeline took 15.7 s at 2 against 20.6 s at 1
+    /// (ffmpeg's decode 12.5 s); on a busy scene (vtest.avi, 781 of 795 frames inferred) 2 was as fast
+    /// as 1 (7.9–8.4 s both). Through the ffmpeg pipe instead, 2 was slower (33.6 s against 30.3 s:
+    /// the pipe's copies already fill the cores), so the caller passes false there.</para>
     /// </summary>
     public static int Auto(int cores, bool inferenceOnGpu, bool gated = false)
     {

@@ -27,6 +27,9 @@ public static class FfmpegDecoding
     /// <summary>True when gated decodes may go through ffmpeg on this machine (the file still decides).</summary>
     public static bool Enabled => FindFfmpeg() is { } f && FfprobeBeside(f) is not null;
 
+    /// <summary>True when gated decodes may run in this process (libavcodec, <see cref="LibavApi"/>) on this machine (the file still decides).</summary>
+    public static bool InProcess => Enabled && LibavApi.Available;
+
     private static string? FindFfmpeg() =>
         string.Equals(Environment.GetEnvironmentVariable(DecoderVariable), "opencv", StringComparison.OrdinalIgnoreCase) ? null : FfmpegExecutables.Find();
 

@@ -154,7 +154,7 @@ public sealed class ConvertToFrameBatchCommand : StoppableCommand
                 BatchSize = BatchSize,
                 FrameStride = FrameStride,
                 QueueDepth = QueueDepth,
-                ThrottleLimit = ResolveThrottleLimit(ThrottleLimit, model, SkipStatic),
+                ThrottleLimit = ResolveThrottleLimit(ThrottleLimit, model, SkipStatic && FfmpegDecoding.InProcess),
                 SkipStatic = SkipStatic ? new MotionGateOptions { Threshold = MotionThreshold, MaxSkip = MaxSkip ?? new MotionGateOptions().MaxSkip } : null,
                 Preprocess = new PreprocessOptions
                 {
