@@ -236,7 +236,7 @@ internal static class FixedCameraBench
                 if (n % 64 == 0) gate.Restart();
                 admit.Start();
                 luma.TryGetLuma(out var plane);
-                bool infer = gate.AdmitLuma(plane, n, source.CurrentTime);
+                bool infer = gate.AdmitLuma(plane, n, source.CurrentTime, luma.LumaIsFullRange);
                 admit.Stop();
                 if (infer)
                 {

@@ -126,11 +126,13 @@ public sealed class MotionGate : IDisposable
     /// on the BGR frame (rounding, and the copy is shrunk before the mapping), so a run decides on
     /// one of the two for every frame (<see cref="VideoDetect.Video.FrameSources.OpenGatedFile"/>).
     /// </summary>
-    public bool AdmitLuma(Mat luma, long frameIndex, TimeSpan timestamp)
+    /// <param name="fullRange">The plane is full range already (0..255, yuvj420p): the small copy is used as it is.</param>
+    public bool AdmitLuma(Mat luma, long frameIndex, TimeSpan timestamp, bool fullRange = false)
     {
         if (luma.Channels() != 1) throw new ArgumentException("The luma plane has one channel.", nameof(luma));
         Shrink(luma);
-        Cv2.LUT(_small, LimitedToFull.Value, _current);
+        if (fullRange) _small.CopyTo(_current);
+        else Cv2.LUT(_small, LimitedToFull.Value, _current);
         return Decide(frameIndex, timestamp);
     }
 

@@ -104,7 +104,8 @@ internal sealed class RangeDecoder : IDisposable
                 continue;
             }
             // With a luma plane the gate decides before any conversion: a held frame is never converted to BGR.
-            Mat? luma = _gate is not null && reader is ILumaFrameSource grey && grey.TryGetLuma(out var plane) ? plane : null;
+            var grey = _gate is not null ? reader as ILumaFrameSource : null;
+            Mat? luma = grey is not null && grey.TryGetLuma(out var plane) ? plane : null;
             Mat? mat = luma is null ? Converted(reader, frame, clip.Path) : null;
             if (keepAs is not null && mat is not null) LiveFrameTaps.OfferFile(keepAs, frame, mat);
             var reference = new FrameRef
@@ -119,7 +120,7 @@ internal sealed class RangeDecoder : IDisposable
                 SourceHeight = luma?.Rows ?? mat!.Rows,
             };
             gap = null;
-            if (_gate is not null && !(luma is not null ? _gate.AdmitLuma(luma, frame, reference.Timestamp) : _gate.Admit(mat!, frame, reference.Timestamp)))
+            if (_gate is not null && !(luma is not null ? _gate.AdmitLuma(luma, frame, reference.Timestamp, grey!.LumaIsFullRange) : _gate.Admit(mat!, frame, reference.Timestamp)))
             {
                 if (mat is not null) _mats.Return(mat);
                 await sink.HeldAsync(reference, ct).ConfigureAwait(false);

@@ -115,6 +115,9 @@ public sealed class FfmpegFileSource : IFrameSource, ILumaFrameSource
     }
 
     /// <summary>The luma plane of the frame last grabbed (limited range, 16..235), lent until the next Grab, Seek or Dispose.</summary>
+    /// <summary>True when the lent luma is full range (a yuvj420p stream decoded in process; the pipe converts to limited range).</summary>
+    public bool LumaIsFullRange => _process?.LumaIsFullRange ?? false;
+
     public bool TryGetLuma(out Mat luma)
     {
         if (Current < 0 || _process is null) throw new InvalidOperationException("Grab a frame before reading it.");

@@ -81,11 +81,17 @@ public interface IFrameSource : IDisposable
 public interface ILumaFrameSource
 {
     /// <summary>
-    /// The luma (Y) plane of the frame last grabbed, 8-bit limited range (16..235, as the video stores
-    /// it). The Mat is the source's, lent until its next Grab, Seek or Dispose: read it, do not keep or
-    /// dispose it. False when this frame has none.
+    /// The luma (Y) plane of the frame last grabbed, 8-bit, limited range (16..235, as most video
+    /// stores it) unless <see cref="LumaIsFullRange"/>. The Mat is the source's, lent until its next
+    /// Grab, Seek or Dispose: read it, do not keep or dispose it. False when this frame has none.
     /// </summary>
     bool TryGetLuma(out Mat luma);
+
+    /// <summary>
+    /// True when the plane <see cref="TryGetLuma"/> lends is full range (0..255: a yuvj420p stream,
+    /// lent as decoded rather than mapped, so the gate maps only its small copy).
+    /// </summary>
+    bool LumaIsFullRange => false;
 }
 
 /// <summary>

@@ -18,8 +18,11 @@ internal interface IYuvDecoder : IDisposable
     /// <summary>Decodes the next frame; its timestamp in the stream's time base (<see cref="long.MinValue"/> when it has none). False at the end.</summary>
     bool ReadFrame(out long pts);
 
-    /// <summary>The luma plane of the frame last read (8-bit, limited range), lent.</summary>
+    /// <summary>The luma plane of the frame last read (8-bit; limited range unless <see cref="LumaIsFullRange"/>), lent.</summary>
     Mat Luma { get; }
+
+    /// <summary>True when <see cref="Luma"/> is full range (0..255), as a yuvj420p stream decodes.</summary>
+    bool LumaIsFullRange => false;
 
     /// <summary>Converts the frame last read to BGR (OpenCV's <c>YUV2BGR_I420</c>: BT.601, limited range).</summary>
     void ToBgr(Mat destination);

@@ -17,9 +17,10 @@ namespace VideoDetect.Video;
 /// of CPU a frame on top of the decode (issue 25 point 9). Here the motion gate reads the decoder's
 /// own luma plane in place, and only frames asked for in BGR are copied (<see cref="ToBgr"/>).</para>
 /// <para>Formats: yuv420p as it is; yuvj420p (full range, common in IP camera recordings) mapped
-/// to limited range plane by plane (Y 0..255 → 16..235, chroma → 16..240 around 128, rounded: what the
-/// pipe's <c>-pix_fmt yuv420p</c> does through swscale, to within one level), the luma for the gate
-/// too, so the gate and the BGR conversion see the levels they expect. Any other format (4:2:2, 10-bit
+/// to limited range plane by plane for the BGR conversion (Y 0..255 → 16..235, chroma → 16..240
+/// around 128, rounded: what the pipe's <c>-pix_fmt yuv420p</c> does through swscale, to within one
+/// level); the luma for the gate is lent as decoded, full range (<see cref="LumaIsFullRange"/>), so
+/// mapping a whole 1080p plane every frame (~400 µs) is not paid for frames that are only compared. Any other format (4:2:2, 10-bit
 /// …) is refused by <see cref="Open"/> and goes to the pipe, which converts it; a frame that changes
 /// format or size mid-stream is an <see cref="InvalidDataException"/>.</para>
 /// <para>Ownership: this object owns the format and codec contexts, one packet and one frame (all
@@ -31,8 +32,7 @@ internal sealed unsafe class LibavDecoder : IYuvDecoder
 {
     private readonly int _width, _height;
     private readonly I420Frame _contiguous;
-    private bool _fullRange;     // yuvj420p: planes are mapped to limited range before use
-    private Mat? _limitedLuma;   // the mapped luma plane (yuvj420p only), owned
+    private bool _fullRange;     // yuvj420p: planes are mapped to limited range before the BGR conversion
     private IntPtr _format, _codec, _packet, _frame;
     private int _stream;
     private long _tbNum, _tbDen;
@@ -138,7 +138,9 @@ internal sealed unsafe class LibavDecoder : IYuvDecoder
         }
     }
 
-    public Mat Luma => _luma is null ? throw new InvalidOperationException("Read a frame first.") : _fullRange ? _limitedLuma! : _luma;
+    public Mat Luma => _luma ?? throw new InvalidOperationException("Read a frame first.");
+
+    public bool LumaIsFullRange => _fullRange;
 
     public string? LastWords { get; private set; }
 
@@ -214,11 +216,6 @@ internal sealed unsafe class LibavDecoder : IYuvDecoder
         if (format != (_fullRange ? PixelFormatYuvj420p : PixelFormatYuv420p) || width != _width || height != _height)
             throw new InvalidDataException($"A frame changed to format {format}, {width}x{height} mid-stream (the stream began {(_fullRange ? "yuvj420p" : "yuv420p")} {_width}x{_height}).");
         _luma = Mat.FromPixelData(_height, _width, MatType.CV_8UC1, ReadPtr(_frame, FrameData), ReadInt(_frame, FrameLinesize));
-        if (_fullRange)
-        {
-            _limitedLuma ??= new Mat(_height, _width, MatType.CV_8UC1);
-            Cv2.LUT(_luma, RangeTables.Luma, _limitedLuma);
-        }
     }
 
     private void ReleaseFrame()
@@ -284,7 +281,6 @@ internal sealed unsafe class LibavDecoder : IYuvDecoder
         if (codec != IntPtr.Zero) avcodec_free_context(&codec);
         if (format != IntPtr.Zero) avformat_close_input(&format);
         _frame = _packet = _codec = _format = IntPtr.Zero;
-        _limitedLuma?.Dispose();
         _contiguous.Dispose();
     }
 }

@@ -88,8 +88,12 @@ public class LibavDecoderTests
         string path = Pattern(dir, "202x150", "yuvj420p", 60);
         using var inProcess = Open(path, inProcess: true);
         using var pipe = Open(path, inProcess: false);
-        using Mat a = new(), b = new(), diff = new();
-        double worstLuma = 0, worstBgr = 0, meanBgr = 0;
+        using Mat a = new(), b = new(), diff = new(), mapped = new();
+        double worstLuma = 0, worstBgr = 0, meanBgr = 0, worstChange = 0;
+        // Threshold 0: each gate compares every frame with the one before, so the changes they measure
+        // can be compared frame by frame: the full-range plane as lent, against the pipe's converted one.
+        using var onFull = new VideoDetect.Batching.MotionGate(new VideoDetect.Batching.MotionGateOptions { Threshold = 0 });
+        using var onLimited = new VideoDetect.Batching.MotionGate(new VideoDetect.Batching.MotionGateOptions { Threshold = 0 });
         for (long n = 0; n < 60; n++)
         {
             Assert.True(inProcess.Grab());
@@ -97,7 +101,12 @@ public class LibavDecoderTests
             Assert.Equal(pipe.Current, inProcess.Current);
             Assert.True(inProcess.TryGetLuma(out var la));
             Assert.True(pipe.TryGetLuma(out var lb));
-            worstLuma = Math.Max(worstLuma, Cv2.Norm(la, lb, NormTypes.INF));
+            Assert.True(inProcess.LumaIsFullRange); // lent as decoded; the pipe's is converted
+            Assert.False(pipe.LumaIsFullRange);
+            Cv2.LUT(la, RangeTables.Luma, mapped);
+            worstLuma = Math.Max(worstLuma, Cv2.Norm(mapped, lb, NormTypes.INF));
+            Assert.Equal(onLimited.AdmitLuma(lb, n, pipe.CurrentTime), onFull.AdmitLuma(la, n, inProcess.CurrentTime, fullRange: true));
+            worstChange = Math.Max(worstChange, Math.Abs(onFull.LastChange - onLimited.LastChange));
             inProcess.Retrieve(a);
             pipe.Retrieve(b);
             worstBgr = Math.Max(worstBgr, Cv2.Norm(a, b, NormTypes.INF));
@@ -110,6 +119,7 @@ public class LibavDecoderTests
         // colours go through one more rounding of the chroma, so a saturated pixel may move a few levels.
         Assert.True(worstLuma <= 1, $"luma differs by up to {worstLuma} levels");
         Assert.True(meanBgr < 0.5, $"BGR differs by {meanBgr:F2} levels on average (worst {worstBgr})");
+        Assert.True(worstChange < 0.015, $"the gate's measured changes differ by up to {worstChange:P2}");
     }
 
     [FfmpegFact]
