@@ -75,20 +75,24 @@ function Write-Log([string] $Event, [string] $Text) {
 }
 
 # SIGTERM: .NET would end the process at once, without finally blocks, so no summary and no clean
-# stop. The handler turns it into SIGINT, the Ctrl+C PowerShell stops a pipeline with. It is a
-# compiled expression, not a script block: a script block cannot run on the signal's thread.
+# stop. The handler stops the running pipeline instead, as Ctrl+C does (Runspace's running pipeline,
+# StopAsync), so the finally block below writes "interrupted" and the summary. It does not go through
+# SIGINT: a job started with & by a non-interactive shell script ignores SIGINT, and its SIGTERM would
+# then stop nothing. It is a compiled expression, not a script block: a script block cannot run on the
+# signal's thread.
 function Register-TerminateAsInterrupt {
-    $kill = Get-Command kill -CommandType Application -ErrorAction Ignore | Select-Object -First 1
-    if ($IsWindows -or -not $kill) { return $null }
+    if ($IsWindows) { return $null }
     $E = [System.Linq.Expressions.Expression]
     $signalled = [System.Threading.ManualResetEventSlim]::new()
     $context = $E::Parameter([System.Runtime.InteropServices.PosixSignalContext], 'context')
-    $start = [System.Diagnostics.Process].GetMethod('Start', [type[]] @([string], [string]))
-    $body = $E::Block(
+    $pipeline = $E::Variable([System.Management.Automation.Runspaces.Pipeline], 'pipeline')
+    $body = $E::Block([System.Linq.Expressions.ParameterExpression[]] @($pipeline),
         $E::Assign($E::Property($context, 'Cancel'), $E::Constant($true)),   # the process is not ended
         $E::IfThen($E::Not($E::Property($E::Constant($signalled), 'IsSet')), $E::Block(   # once
             $E::Call($E::Constant($signalled), 'Set', $null),
-            $E::Call($start, $E::Constant($kill.Source), $E::Constant("-INT $PID")))))
+            $E::Assign($pipeline, $E::Call($E::Constant([runspace]::DefaultRunspace), 'GetCurrentlyRunningPipeline', $null)),
+            $E::IfThen($E::NotEqual($pipeline, $E::Constant($null, [System.Management.Automation.Runspaces.Pipeline])),
+                $E::Call($pipeline, 'StopAsync', $null)))))
     $handler = $E::Lambda[Action[System.Runtime.InteropServices.PosixSignalContext]]($body, $context).Compile()
     [pscustomobject]@{
         Signalled    = $signalled

@@ -26,9 +26,10 @@ BeforeAll {
     $Yolox = Join-Path $SharedModels 'yolox_nano.onnx'
 
     # Starts the script as cron would, its output to $Log; returns the process (its Id is pwsh's: sh execs it).
-    function Start-Nightly([string] $Night, [string] $Model, [string] $Log, [string] $Footage = (Join-Path $Night 'cameras'), [string[]] $More = @()) {
+    # -IgnoreInt: SIGINT ignored in the run, as for a job started with & by a non-interactive shell script.
+    function Start-Nightly([string] $Night, [string] $Model, [string] $Log, [string] $Footage = (Join-Path $Night 'cameras'), [string[]] $More = @(), [switch] $IgnoreInt) {
         $psi = [System.Diagnostics.ProcessStartInfo]::new('/bin/sh')
-        $argv = @('-c', 'log=$1; shift; exec "$@" >"$log" 2>&1 </dev/null', 'sh', $Log) + $Pwsh +
+        $argv = @('-c', "$($IgnoreInt ? 'trap '''' INT; ' : '')log=`$1; shift; exec ""`$@"" >""`$log"" 2>&1 </dev/null", 'sh', $Log) + $Pwsh +
             @('-NoProfile', '-NonInteractive', '-File', $Script, '-Footage', $Footage,
                 '-Results', (Join-Path $Night 'detections'), '-Annotated', (Join-Path $Night 'annotated'), '-Model', $Model) + $More
         foreach ($a in $argv) { $psi.ArgumentList.Add("$a") }
@@ -102,12 +103,6 @@ BeforeAll {
     # script's appends then go into the FIFO's buffer (the lines are in its standard output too).
     function Open-Fifo([string] $Fifo) { [System.IO.FileStream]::new($Fifo, [System.IO.FileMode]::Open, [System.IO.FileAccess]::ReadWrite, [System.IO.FileShare]::ReadWrite) }
 
-    # Whether SIGINT is ignored in this process (started in the background by a non-interactive
-    # shell): its children inherit that, and cannot be stopped with SIGINT.
-    function Test-SigIntIgnored {
-        $mask = (Get-Content /proc/self/status -ErrorAction Ignore | Where-Object { $_ -like 'SigIgn:*' }) -replace '^SigIgn:\s*', ''
-        $mask -and (([Convert]::ToUInt64($mask, 16) -band 2) -ne 0)
-    }
 }
 
 Describe 'The nightly script (examples/nightly.ps1) as a scheduler runs it' {
@@ -220,6 +215,18 @@ Describe 'The nightly script (examples/nightly.ps1) as a scheduler runs it' {
         "$($stored.State)" | Should -Be 'Partial'
         $stored.LastClip | Should -BeGreaterOrEqual 0
         Get-ChildItem -LiteralPath (Join-Path $night 'annotated') -Force -ErrorAction Ignore | Should -BeNullOrEmpty
+
+        # SIGTERM while SIGINT is ignored (a job a shell script started with &): it still stops the run cleanly.
+        $log = Join-Path $night 'sigterm-int-ignored.log'
+        $p = Start-Nightly $night $Yolox $log -IgnoreInt
+        Wait-Until { (Get-Content -LiteralPath $log -Raw -ErrorAction Ignore) -match 'resumed +lobby\.avi' } $p $log 'the resumed video'
+        (Get-Content "/proc/$($p.Id)/status" | Where-Object { $_ -like 'SigIgn:*' }) -replace '^SigIgn:\s*' | ForEach-Object { [Convert]::ToUInt64($_, 16) -band 2 } | Should -Be 2 -Because 'the run ignores SIGINT'
+        & $Kill -s TERM $p.Id
+        $p.WaitForExit(60000) | Should -BeTrue -Because 'SIGTERM ends the run even when SIGINT is ignored'
+        $text = Get-Content -LiteralPath $log -Raw
+        $p.ExitCode | Should -Be 3 -Because $text
+        $text | Should -Match "$Line interrupted +by SIGTERM after 0 of 1 videos done, during lobby\.avi while detecting"
+        "$((Get-DetectionStore -Path (Join-Path $night 'detections') -Source (Join-Path $night 'cameras/lobby.avi')).State)" | Should -Be 'Partial'
 
         # SIGTERM (systemd, Kubernetes) while the resumed video is detected.
         $log = Join-Path $night 'sigterm.log'

@@ -67,6 +67,13 @@ function Get-VfrOption {
 }
 
 # The pwsh executable running these tests (under 'dotnet pwsh' the process is dotnet itself).
+# Whether SIGINT is ignored in this process (started in the background by a non-interactive
+# shell): its children inherit that, and cannot be stopped with SIGINT.
+function Test-SigIntIgnored {
+    $mask = (Get-Content /proc/self/status -ErrorAction Ignore | Where-Object { $_ -like 'SigIgn:*' }) -replace '^SigIgn:\s*', ''
+    [bool]($mask -and (([Convert]::ToUInt64($mask, 16) -band 2) -ne 0))
+}
+
 function Get-PwshCommand {
     $exe = Join-Path $PSHOME ($IsWindows ? 'pwsh.exe' : 'pwsh')
     if (Test-Path -LiteralPath $exe) { return , @($exe) }
