@@ -30,6 +30,7 @@ namespace VideoDetect.Video;
 /// </summary>
 internal sealed unsafe class LibavDecoder : IYuvDecoder
 {
+    private const int MaxFailuresInARow = 1000; // decode errors with no frame or request for input between them
     private readonly int _width, _height;
     private readonly I420Frame _contiguous;
     private bool _fullRange;     // yuvj420p: planes are mapped to limited range before the BGR conversion
@@ -151,6 +152,7 @@ internal sealed unsafe class LibavDecoder : IYuvDecoder
         pts = NoPts;
         ReleaseFrame();
         if (_ended) return false;
+        int failures = 0;
         while (true)
         {
             int r = avcodec_receive_frame(_codec, _frame);
@@ -174,8 +176,16 @@ internal sealed unsafe class LibavDecoder : IYuvDecoder
             if (r != ErrorAgain)
             {
                 LastWords = $"a frame failed to decode ({ErrorText(r)})";
-                continue; // as ffmpeg: a frame that fails to decode is missing, the decode goes on
+                // As ffmpeg: a frame that fails to decode is missing, the decode goes on — unless the
+                // decoder only fails (no memory, a broken state): then the output ends here.
+                if (++failures >= MaxFailuresInARow)
+                {
+                    _ended = true;
+                    return false;
+                }
+                continue;
             }
+            failures = 0;
             if (_draining)
             {
                 _ended = true;
