@@ -20,7 +20,7 @@ namespace VideoDetect.Video;
 /// seek repositions at an input <c>-ss</c> half a period before the target (the in-process decoder
 /// seeks itself; a pipe is restarted there) and checks the first frame it gets; when that cannot be
 /// identified, or lies past the target, it backs off further (8, 32, 128 … frames, in the end from
-/// frame 0) — the same rule as <see cref="VideoReader.Seek"/>.</para>
+/// frame 0) — the same rule as <see cref="VideoReader.Seek"/> (<see cref="ExactSeek"/>).</para>
 /// <para>When it is used: chosen by <see cref="FrameSources"/>, for a whole run, only for gated
 /// decodes (-SkipStatic) of files with a verified constant-rate index, when ffmpeg and ffprobe are
 /// found and ffprobe says the file is decodable this way (<see cref="FfmpegStreamInfo.Decodable"/>).
@@ -34,7 +34,6 @@ namespace VideoDetect.Video;
 /// </summary>
 public sealed class FfmpegFileSource : IFrameSource, ILumaFrameSource
 {
-    private const long ForwardDecodeLimit = 48; // at or below this many frames ahead, decoding forward beats a restart
     private readonly string _ffmpeg;
     private readonly FfmpegStreamInfo _info;
     private readonly int _threads;
@@ -128,22 +127,9 @@ public sealed class FfmpegFileSource : IFrameSource, ILumaFrameSource
     public void Seek(long frame)
     {
         if ((ulong)frame > (ulong)Index.FrameCount) throw new ArgumentOutOfRangeException(nameof(frame), frame, $"Frame must be in 0..{Index.FrameCount}.");
-        if (frame >= Position && frame - Position <= ForwardDecodeLimit && (_process is not null || Position == 0))
-        {
-            SkipForward(frame);
-            return;
-        }
-        for (long backoff = 0; ; backoff = backoff == 0 ? 8 : backoff * 4)
-        {
-            long from = frame - backoff;
-            if (from <= 0)
-            {
-                Reset(); // the next read starts ffmpeg from the file's start
-                SkipForward(frame);
-                return;
-            }
-            if (TrySeekNear(from, frame)) return;
-        }
+        // Decoding on needs a running decoder (or the start, where the next read starts one); a restart
+        // (Reset) makes the next read start from the file's start.
+        ExactSeek.Run(frame, Position, _process is not null || Position == 0, SkipForward, TrySeekNear, Reset);
     }
 
     private bool TrySeekNear(long from, long target)
@@ -154,8 +140,7 @@ public sealed class FfmpegFileSource : IFrameSource, ILumaFrameSource
         Restart(Math.Max(0, seconds));
         if (!ReadNext()) return false;
         long landed = double.IsNaN(CurrentTimestampMs) ? -1 : Index.FrameAt(CurrentTimestampMs);
-        // Trust the landing only when it is identified and plausibly near where we asked to go.
-        if (landed < 0 || landed > target || landed < from - 4 * ForwardDecodeLimit) return false;
+        if (!ExactSeek.Trusted(landed, from, target)) return false;
         Position = landed;
         _pendingGrabbed = true;
         SkipForward(target);

@@ -22,7 +22,6 @@ namespace VideoDetect.Video;
 /// </summary>
 public sealed class VideoReader : IFrameSource
 {
-    private const long ForwardDecodeLimit = 48; // at or below this many frames ahead, decoding forward beats a seek
     private const VideoCaptureProperties NThreads = (VideoCaptureProperties)70; // CAP_PROP_N_THREADS, not in OpenCvSharp's enum
     private readonly string _path;
     private readonly int _decodeThreads;
@@ -106,22 +105,7 @@ public sealed class VideoReader : IFrameSource
     public void Seek(long frame)
     {
         if ((ulong)frame > (ulong)Index.FrameCount) throw new ArgumentOutOfRangeException(nameof(frame), frame, $"Frame must be in 0..{Index.FrameCount}.");
-        if (frame >= Position && frame - Position <= ForwardDecodeLimit)
-        {
-            SkipForward(frame);
-            return;
-        }
-        for (long backoff = 0; ; backoff = backoff == 0 ? 8 : backoff * 4)
-        {
-            long from = frame - backoff;
-            if (from <= 0)
-            {
-                Reopen();
-                SkipForward(frame);
-                return;
-            }
-            if (TrySeekNear(from, frame)) return;
-        }
+        ExactSeek.Run(frame, Position, canDecodeOn: true, SkipForward, TrySeekNear, Reopen);
     }
 
     private bool TrySeekNear(long from, long target)
@@ -131,8 +115,7 @@ public sealed class VideoReader : IFrameSource
         if (!_capture.Set(VideoCaptureProperties.PosFrames, from) || !_capture.Grab()) return false;
         FramesGrabbed++; // at least the landing frame; the decoder may have decoded from the key frame before it
         long landed = Index.FrameAt(_capture.Get(VideoCaptureProperties.PosMsec));
-        // Trust the landing only when it is identified and plausibly near where we asked to go.
-        if (landed < 0 || landed > target || landed < from - 4 * ForwardDecodeLimit) return false;
+        if (!ExactSeek.Trusted(landed, from, target)) return false;
         Position = landed;
         _pendingGrabbed = true;
         SkipForward(target);
