@@ -80,7 +80,7 @@ function Write-Log([string] $Event, [string] $Text) {
 # SIGINT: a job started with & by a non-interactive shell script ignores SIGINT, and its SIGTERM would
 # then stop nothing. It is a compiled expression, not a script block: a script block cannot run on the
 # signal's thread.
-function Register-TerminateAsInterrupt {
+function Register-TerminateAsStop {
     if ($IsWindows) { return $null }
     $E = [System.Linq.Expressions.Expression]
     $signalled = [System.Threading.ManualResetEventSlim]::new()
@@ -253,7 +253,7 @@ if ($listing.Count -eq 0) {
     exit $exit
 }
 
-$term = Register-TerminateAsInterrupt
+$term = Register-TerminateAsStop
 $finished = $false
 $crashed = $null
 try {

@@ -134,9 +134,9 @@ Import-Module '$ModulePath'
 Split-VideoClip -Path http://127.0.0.1:$port -Duration 1s | ConvertTo-FrameBatch -BatchSize 8 | Invoke-FrameDetection | Export-FrameDetection -OutputDirectory '$store' -Segment 2s
 'not reached: Ctrl+C stops the script'
 "@
-        $pwsh = Join-Path $PSHOME ($IsWindows ? 'pwsh.exe' : 'pwsh')
+        $pwsh = Get-PwshCommand
         $out = Join-Path $TestDrive 'child.out'
-        $child = Start-Process -FilePath $pwsh -ArgumentList @('-NoProfile', '-NonInteractive', '-File', $script) -PassThru -RedirectStandardOutput $out -RedirectStandardError (Join-Path $TestDrive 'child.err')
+        $child = Start-Process -FilePath $pwsh[0] -ArgumentList (@($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-File', $script)) -PassThru -RedirectStandardOutput $out -RedirectStandardError (Join-Path $TestDrive 'child.err')
         try {
             # Wait for the first committed segment (the child starts a runtime and loads the module first).
             $deadline = [DateTime]::Now.AddSeconds(60)

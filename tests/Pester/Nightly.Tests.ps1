@@ -220,7 +220,7 @@ Describe 'The nightly script (examples/nightly.ps1) as a scheduler runs it' {
         $log = Join-Path $night 'sigterm-int-ignored.log'
         $p = Start-Nightly $night $Yolox $log -IgnoreInt
         Wait-Until { (Get-Content -LiteralPath $log -Raw -ErrorAction Ignore) -match 'resumed +lobby\.avi' } $p $log 'the resumed video'
-        (Get-Content "/proc/$($p.Id)/status" | Where-Object { $_ -like 'SigIgn:*' }) -replace '^SigIgn:\s*' | ForEach-Object { [Convert]::ToUInt64($_, 16) -band 2 } | Should -Be 2 -Because 'the run ignores SIGINT'
+        Test-SigIntIgnored $p.Id | Should -BeTrue -Because 'the run ignores SIGINT'
         & $Kill -s TERM $p.Id
         $p.WaitForExit(60000) | Should -BeTrue -Because 'SIGTERM ends the run even when SIGINT is ignored'
         $text = Get-Content -LiteralPath $log -Raw

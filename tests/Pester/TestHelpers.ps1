@@ -66,14 +66,14 @@ function Get-VfrOption {
     if ((& ffmpeg -hide_banner -h long 2>$null) -match '^\s*-fps_mode\b') { '-fps_mode' } else { '-vsync' }
 }
 
-# The pwsh executable running these tests (under 'dotnet pwsh' the process is dotnet itself).
-# Whether SIGINT is ignored in this process (started in the background by a non-interactive
-# shell): its children inherit that, and cannot be stopped with SIGINT.
-function Test-SigIntIgnored {
-    $mask = (Get-Content /proc/self/status -ErrorAction Ignore | Where-Object { $_ -like 'SigIgn:*' }) -replace '^SigIgn:\s*', ''
+# Whether SIGINT is ignored in a process (this one by default; one started in the background by a
+# non-interactive shell ignores it, and its children inherit that: they cannot be stopped with SIGINT).
+function Test-SigIntIgnored([int] $Id = $PID) {
+    $mask = (Get-Content "/proc/$Id/status" -ErrorAction Ignore | Where-Object { $_ -like 'SigIgn:*' }) -replace '^SigIgn:\s*', ''
     [bool]($mask -and (([Convert]::ToUInt64($mask, 16) -band 2) -ne 0))
 }
 
+# The pwsh executable running these tests (under 'dotnet pwsh' the process is dotnet itself).
 function Get-PwshCommand {
     $exe = Join-Path $PSHOME ($IsWindows ? 'pwsh.exe' : 'pwsh')
     if (Test-Path -LiteralPath $exe) { return , @($exe) }

@@ -25,7 +25,6 @@ public static class LiveFrameTaps
     // The leases held now: replaced whole under Gate when one is taken or released, read without a lock
     // by the decoders on every frame (no per-frame lock or copy).
     private static volatile LiveFrameKeep[] _leases = [];
-    private static volatile bool _wanted;
 
     /// <summary>The environment variable that, set to 0, keeps no file frames (the writer decodes every file again).</summary>
     public const string FileFramesVariable = "VIDEODETECT_KEEP_FILE_FRAMES";
@@ -33,7 +32,7 @@ public static class LiveFrameTaps
     private static volatile bool _filesWanted;
 
     /// <summary>True while a lease is held: the decoder copies live frames into taps.</summary>
-    public static bool Wanted => _wanted;
+    public static bool Wanted => _leases.Length > 0;
 
     /// <summary>True while a lease that keeps file frames is held: the batcher's decoder offers them (<see cref="OfferFile"/>).</summary>
     public static bool FilesWanted => _filesWanted;
@@ -76,7 +75,6 @@ public static class LiveFrameTaps
     /// <summary>A frame of the stream <paramref name="url"/> (nominal rate <paramref name="framesPerSecond"/>) was decoded: copied into each lease's tap of it.</summary>
     internal static void Offer(string url, double? framesPerSecond, in LiveFrameData frame)
     {
-        if (!_wanted) return;
         foreach (var lease in _leases) lease.TapFor(url, framesPerSecond)?.Add(frame.Index, frame.Time, frame.Pixels, frame.Width, frame.Height);
     }
 
@@ -85,11 +83,10 @@ public static class LiveFrameTaps
         lock (Gate) Publish(_leases.Where(l => l != lease).ToArray());
     }
 
-    /// <summary>Makes <paramref name="leases"/> the held ones, and the two flags the decoders test first follow from them (under Gate).</summary>
+    /// <summary>Makes <paramref name="leases"/> the held ones, and the file flag the batcher tests first follows from them (under Gate).</summary>
     private static void Publish(LiveFrameKeep[] leases)
     {
         _leases = leases;
-        _wanted = leases.Length > 0;
         _filesWanted = leases.Any(l => l.Files is not null);
     }
 }
