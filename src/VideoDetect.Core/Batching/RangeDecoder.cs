@@ -82,6 +82,7 @@ internal sealed class RangeDecoder : IDisposable
         _gate?.Restart(); // each clip's first frame is inferred: see MotionGate for why
         var keepAs = KeptAs(reader, clip.Path);
         var gap = clip.GapBefore; // a live stream's gap before the clip: marked on its first frame batched
+        var grey = _gate is not null ? reader as ILumaFrameSource : null; // the gate reads its luma when it has one
         while (reader.Position < range.End)
         {
             ct.ThrowIfCancellationRequested();
@@ -104,7 +105,6 @@ internal sealed class RangeDecoder : IDisposable
                 continue;
             }
             // With a luma plane the gate decides before any conversion: a held frame is never converted to BGR.
-            var grey = _gate is not null ? reader as ILumaFrameSource : null;
             Mat? luma = grey is not null && grey.TryGetLuma(out var plane) ? plane : null;
             Mat? mat = luma is null ? Converted(reader, frame, clip.Path) : null;
             if (keepAs is not null && mat is not null) LiveFrameTaps.OfferFile(keepAs, frame, mat);

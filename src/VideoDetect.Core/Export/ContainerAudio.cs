@@ -1,6 +1,8 @@
 using System.Buffers.Binary;
 using System.Text;
 
+using VideoDetect.Video;
+
 namespace VideoDetect.Export;
 
 /// <summary>
@@ -94,14 +96,14 @@ public static class ContainerAudio
     {
         // An ISO file starts with ftyp (or, in old QuickTime files, another top-level box): anything else is not one.
         if (firstBox is not ("ftyp" or "moov" or "mdat" or "free" or "skip" or "wide" or "pnot")) return null;
-        var (moov, moovEnd) = FindBox(stream, 0, stream.Length, "moov") ?? default;
+        var (moov, moovEnd) = IsoBoxes.Find(stream, 0, stream.Length, "moov") ?? default;
         if (moovEnd == 0) return null;
         bool anyTrack = false;
         long position = moov;
-        while (NextBox(stream, ref position, moovEnd, "trak") is var (trak, trakEnd))
+        while (IsoBoxes.Next(stream, ref position, moovEnd, "trak") is var (trak, trakEnd))
         {
-            var (mdia, mdiaEnd) = FindBox(stream, trak, trakEnd, "mdia") ?? default;
-            var (hdlr, hdlrEnd) = mdiaEnd == 0 ? default : FindBox(stream, mdia, mdiaEnd, "hdlr") ?? default;
+            var (mdia, mdiaEnd) = IsoBoxes.Find(stream, trak, trakEnd, "mdia") ?? default;
+            var (hdlr, hdlrEnd) = mdiaEnd == 0 ? default : IsoBoxes.Find(stream, mdia, mdiaEnd, "hdlr") ?? default;
             if (hdlrEnd < hdlr + 12) return null;
             // hdlr: version and flags (4), pre_defined (4), handler_type (4).
             var handler = new byte[12];
@@ -111,41 +113,5 @@ public static class ContainerAudio
             if (Tag(handler, 8) == "soun") return true;
         }
         return anyTrack ? false : null;
-    }
-
-    private static (long Start, long End)? FindBox(Stream stream, long start, long end, string type)
-    {
-        long position = start;
-        return NextBox(stream, ref position, end, type);
-    }
-
-    /// <summary>
-    /// The payload range of the next box named <paramref name="type"/> from <paramref name="position"/>
-    /// (moved past it); null when none is left. A box that does not fit throws (the caller's answer is
-    /// then "cannot tell", never "no audio").
-    /// </summary>
-    private static (long Start, long End)? NextBox(Stream stream, ref long position, long end, string type)
-    {
-        var header = new byte[16];
-        for (int boxes = 0; position + 8 <= end; boxes++)
-        {
-            if (boxes == 10_000) throw new EndOfStreamException("Too many boxes.");
-            stream.Position = position;
-            stream.ReadExactly(header, 0, 8);
-            long size = BinaryPrimitives.ReadUInt32BigEndian(header);
-            int headerLength = 8;
-            if (size == 1)
-            {
-                stream.ReadExactly(header, 8, 8);
-                size = (long)BinaryPrimitives.ReadUInt64BigEndian(header.AsSpan(8));
-                headerLength = 16;
-            }
-            else if (size == 0) size = end - position; // the box runs to the end
-            if (size < headerLength || position + size > end) throw new EndOfStreamException($"A '{Tag(header, 4)}' box runs past its parent.");
-            long start = position;
-            position += size;
-            if (Tag(header, 4) == type) return (start + headerLength, start + size);
-        }
-        return null;
     }
 }

@@ -36,12 +36,6 @@ public abstract class SegmentRollingOutput<TSegment, TCommitted> : ISourceOutput
 
     public string SourcePath => Target.SourcePath;
 
-    /// <summary>Segments committed so far.</summary>
-    public long SegmentsCommitted { get; private set; }
-
-    /// <summary>Segments committed but not yet taken.</summary>
-    public int PendingResults => _committed.Count;
-
     /// <summary>The segments committed since the last call (the cmdlet emits them as they finish).</summary>
     public IReadOnlyList<TCommitted> TakeCommitted()
     {
@@ -87,9 +81,7 @@ public abstract class SegmentRollingOutput<TSegment, TCommitted> : ISourceOutput
         Current = null;
         try
         {
-            var committed = CommitSegment(segment);
-            SegmentsCommitted++;
-            return committed;
+            return CommitSegment(segment);
         }
         finally
         {

@@ -39,9 +39,9 @@ public static class ContainerTime
     /// <summary>Walks the top-level boxes to <c>moov</c> (it may follow the media data), then its children to <c>mvhd</c>.</summary>
     private static DateTimeOffset? ReadIsoMedia(Stream stream)
     {
-        var (moovStart, moovEnd) = FindBox(stream, 0, stream.Length, "moov") ?? default;
+        var (moovStart, moovEnd) = IsoBoxes.Find(stream, 0, stream.Length, "moov") ?? default;
         if (moovEnd == 0) return null;
-        var (mvhd, mvhdEnd) = FindBox(stream, moovStart, moovEnd, "mvhd") ?? default;
+        var (mvhd, mvhdEnd) = IsoBoxes.Find(stream, moovStart, moovEnd, "mvhd") ?? default;
         if (mvhdEnd == 0) return null;
         stream.Position = mvhd;
         var buffer = new byte[12];
@@ -50,31 +50,6 @@ public static class ContainerTime
         // 0 is "not set"; a value past year 9999 is garbage.
         if (seconds == 0 || seconds > (ulong)(DateTime.MaxValue - Mp4Epoch).TotalSeconds) return null;
         return new DateTimeOffset(Mp4Epoch.AddSeconds(seconds));
-    }
-
-    /// <summary>The payload range of the first box named <paramref name="type"/> among the boxes in [start, end); null when none.</summary>
-    private static (long Start, long End)? FindBox(Stream stream, long start, long end, string type)
-    {
-        var header = new byte[16];
-        long position = start;
-        for (int boxes = 0; position + 8 <= end && boxes < 10_000; boxes++)
-        {
-            stream.Position = position;
-            if (stream.ReadAtLeast(header, 8, throwOnEndOfStream: false) < 8) return null;
-            long size = BinaryPrimitives.ReadUInt32BigEndian(header);
-            int headerLength = 8;
-            if (size == 1)
-            {
-                if (stream.ReadAtLeast(header.AsSpan(8), 8, throwOnEndOfStream: false) < 8) return null;
-                size = (long)BinaryPrimitives.ReadUInt64BigEndian(header.AsSpan(8));
-                headerLength = 16;
-            }
-            else if (size == 0) size = end - position; // the box runs to the end
-            if (size < headerLength || position + size > end) return null;
-            if (System.Text.Encoding.ASCII.GetString(header, 4, 4) == type) return (position + headerLength, position + size);
-            position += size;
-        }
-        return null;
     }
 
     /// <summary>Reads the EBML header, then the Segment's children up to its Info (before the first Cluster).</summary>
