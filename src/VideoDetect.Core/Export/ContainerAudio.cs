@@ -40,45 +40,48 @@ public static class ContainerAudio
     private static bool? AviHasAudio(Stream stream)
     {
         long riffEnd = Math.Min(stream.Length, 8 + (long)ReadUInt32Le(stream, 4));
-        var (hdrl, hdrlEnd) = FindRiffList(stream, 12, riffEnd, "hdrl") ?? default;
+        long position = 12;
+        var (hdrl, hdrlEnd) = NextRiffList(stream, ref position, riffEnd, "hdrl") ?? default;
         if (hdrlEnd == 0) return null;
         bool anyStream = false;
-        var header = new byte[12];
-        long position = hdrl;
-        for (int chunks = 0; position + 8 <= hdrlEnd && chunks < 1000; chunks++)
+        position = hdrl;
+        while (NextRiffList(stream, ref position, hdrlEnd, "strl") is var (strl, _))
         {
-            stream.Position = position;
-            if (stream.ReadAtLeast(header, 12, throwOnEndOfStream: false) < 12) return null;
-            long size = BinaryPrimitives.ReadUInt32LittleEndian(header.AsSpan(4));
-            if (Tag(header, 0) == "LIST" && Tag(header, 8) == "strl")
-            {
-                // strl's first chunk is its strh; the stream type is strh's first four bytes.
-                var strh = new byte[12];
-                stream.Position = position + 12;
-                if (stream.ReadAtLeast(strh, 12, throwOnEndOfStream: false) < 12 || Tag(strh, 0) != "strh") return null;
-                anyStream = true;
-                string type = Tag(strh, 8);
-                if (type == "auds") return true;
-                // 'iavs' (DV with its audio interleaved) carries sound without an 'auds' stream: unknown types cannot tell.
-                if (type is not ("vids" or "txts")) return null;
-            }
-            position += 8 + size + (size & 1); // chunks are padded to an even size
+            // strl's first chunk is its strh; the stream type is strh's first four bytes.
+            var strh = new byte[12];
+            stream.Position = strl;
+            if (stream.ReadAtLeast(strh, 12, throwOnEndOfStream: false) < 12 || Tag(strh, 0) != "strh") return null;
+            anyStream = true;
+            string type = Tag(strh, 8);
+            if (type == "auds") return true;
+            // 'iavs' (DV with its audio interleaved) carries sound without an 'auds' stream: unknown types cannot tell.
+            if (type is not ("vids" or "txts")) return null;
         }
         return anyStream ? false : null;
     }
 
-    /// <summary>The payload range (after the list type) of the <c>LIST</c> of type <paramref name="listType"/> among the chunks in [start, end).</summary>
-    private static (long Start, long End)? FindRiffList(Stream stream, long start, long end, string listType)
+    /// <summary>
+    /// The payload range (after the list type) of the next <c>LIST</c> of type <paramref name="listType"/>
+    /// among the chunks from <paramref name="position"/> (moved past it) to <paramref name="end"/>; null when
+    /// none is left. A chunk that runs past <paramref name="end"/>, or more than 1,000 of them, throws: a
+    /// header that does not parse cannot tell (never "no audio"), as the ISO side (<see cref="IsoBoxes"/>).
+    /// </summary>
+    private static (long Start, long End)? NextRiffList(Stream stream, ref long position, long end, string listType)
     {
         var header = new byte[12];
-        long position = start;
-        for (int chunks = 0; position + 12 <= end && chunks < 1000; chunks++)
+        for (int chunks = 0; position + 8 <= end; chunks++)
         {
+            if (chunks == 1000) throw new EndOfStreamException("Too many chunks.");
             stream.Position = position;
-            if (stream.ReadAtLeast(header, 12, throwOnEndOfStream: false) < 12) return null;
+            stream.ReadExactly(header, 0, 8);
             long size = BinaryPrimitives.ReadUInt32LittleEndian(header.AsSpan(4));
-            if (Tag(header, 0) == "LIST" && Tag(header, 8) == listType) return (position + 12, Math.Min(end, position + 8 + size));
-            position += 8 + size + (size & 1);
+            long start = position, next = position + 8 + size + (size & 1); // chunks are padded to an even size
+            if (start + 8 + size > end) throw new EndOfStreamException($"A '{Tag(header, 0)}' chunk runs past its parent.");
+            position = next;
+            if (Tag(header, 0) != "LIST" || size < 4) continue;
+            stream.Position = start + 8;
+            stream.ReadExactly(header, 8, 4);
+            if (Tag(header, 8) == listType) return (start + 12, start + 8 + size);
         }
         return null;
     }

@@ -91,6 +91,28 @@ public class ContainerAudioTests
         Assert.Null(ContainerAudio.HasAudio(dir.File("none.avi")));
     }
 
+    [Fact]
+    public void AnAviHeaderThatDoesNotParseCannotTellEvenAfterAVideoStream()
+    {
+        using var dir = new TempDir();
+        // The second stream list's header claims more bytes than its hdrl holds (a damaged header): what
+        // follows the video stream cannot be read, so whether there is audio cannot be told.
+        var bytes = AviHeader("vids", "auds");
+        int second = IndexOf(bytes, "LIST", IndexOf(bytes, "strl", 0) + 4);
+        BitConverter.GetBytes(0x7FFF_0000).CopyTo(bytes, second + 4);
+        System.Text.Encoding.ASCII.GetBytes("JUNK").CopyTo(bytes, second);
+        File.WriteAllBytes(dir.File("damaged.avi"), bytes);
+        Assert.Null(ContainerAudio.HasAudio(dir.File("damaged.avi")));
+    }
+
+    private static int IndexOf(byte[] bytes, string tag, int from)
+    {
+        var t = System.Text.Encoding.ASCII.GetBytes(tag);
+        for (int i = from; i + t.Length <= bytes.Length; i++)
+            if (bytes.AsSpan(i, t.Length).SequenceEqual(t)) return i;
+        throw new InvalidOperationException($"'{tag}' not found");
+    }
+
     [SharedFact]
     public void TheSampleVideoHasNoAudio()
     {
