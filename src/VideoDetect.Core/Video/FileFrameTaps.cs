@@ -87,9 +87,24 @@ public sealed class FileFrameTaps
             if (_closed || _retired.Contains(file)) return false;
             if (!_taps.TryGetValue(file, out var tap)) return _bytes + length <= CapacityBytes;
             if (index < tap.Passed || tap.Frames.ContainsKey(index)) return false;
-            return _bytes + length <= CapacityBytes || (tap.Frames.Count > 0 && tap.Frames.Keys[^1] > index)
-                || (tap.Readers > 0 && _taps.Values.Any(t => t.Readers == 0 && t.Frames.Count > 0));
+            return _bytes + length <= CapacityBytes || RoomFrom(tap, index) is not null;
         }
+    }
+
+    /// <summary>
+    /// Where a frame <paramref name="index"/> offered for <paramref name="tap"/> may take room from when the
+    /// store is full (under the lock): for a file being written, a file no writer draws on yet (decoded
+    /// ahead, or another pipeline's); else only this file's far end — the frames its writer needs last —
+    /// when that lies past the frame offered. Null: no room for it.
+    /// </summary>
+    private FileFrameTap? RoomFrom(FileFrameTap tap, long index)
+    {
+        if (tap.Readers > 0)
+        {
+            foreach (var other in _taps.Values)
+                if (other.Readers == 0 && other.Frames.Count > 0) return other;
+        }
+        return tap.Frames.Count > 0 && tap.Frames.Keys[^1] > index ? tap : null;
     }
 
     /// <summary>The decoder decoded frame <paramref name="index"/> of <paramref name="file"/> (8-bit BGR, the offerer's): its pixels are copied in, when there is room.</summary>
@@ -105,15 +120,11 @@ public sealed class FileFrameTaps
             if (index < tap.Passed || tap.Frames.ContainsKey(index)) return;
             while (_bytes + length > CapacityBytes)
             {
-                // Room, for a file being written, from files no writer draws on yet (decoded ahead, or
-                // another pipeline's); else only at this file's far end: the frames its writer needs last.
-                var from = tap.Readers > 0 ? _taps.Values.FirstOrDefault(t => t.Readers == 0 && t.Frames.Count > 0) : null;
-                if (from is null && (tap.Frames.Count == 0 || tap.Frames.Keys[^1] < index))
+                if (RoomFrom(tap, index) is not { } from)
                 {
                     _dropped++;
                     return;
                 }
-                from ??= tap;
                 int last = from.Frames.Count - 1;
                 Release(from.Frames.Values[last].Pixels);
                 from.Frames.RemoveAt(last);
