@@ -13,10 +13,6 @@ BeforeAll {
     Import-Module (Join-Path (Split-Path $ModulePath -Parent) 'VideoDetect.Pester') -Force -ErrorAction Stop
     $script:Yolox = Join-Path $SharedModels 'yolox_nano.onnx'
 
-    function Get-FreePort {
-        $l = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
-        $l.Start(); $port = $l.LocalEndpoint.Port; $l.Stop(); $port
-    }
     # One client, the file looped in real time, as a camera would send it.
     function Start-Camera([string] $File, [int] $Port) {
         $a = @('-hide_banner', '-loglevel', 'quiet', '-re', '-stream_loop', '-1', '-i', $File, '-c', 'copy', '-f', 'mpegts', '-listen', '1', "http://127.0.0.1:$Port")

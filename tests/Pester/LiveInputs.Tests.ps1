@@ -7,12 +7,8 @@
 
 BeforeDiscovery {
     . $PSScriptRoot/TestHelpers.ps1
-    $script:HaveRtsp = $false
-    $script:Python = if (Test-Path /usr/bin/python3) { '/usr/bin/python3' } else { (Get-Command python3 -ErrorAction Ignore).Source }
-    if ($HaveFfmpeg -and $Python) {
-        & $Python -c "import gi; gi.require_version('GstRtspServer', '1.0'); from gi.repository import GstRtspServer" 2>$null
-        $script:HaveRtsp = $LASTEXITCODE -eq 0
-    }
+    $script:Python = Get-SystemPython
+    $script:HaveRtsp = $HaveFfmpeg -and (Test-RtspServer $Python)
     $script:NoRtsp = if ($HaveRtsp) { '' } else { ' [skipped: no RTSP server: python3-gi and gir1.2-gst-rtsp-server-1.0 are not installed (build.ps1 deps installs them)]' }
     $script:NoLinux = if ($IsLinux) { '' } else { ' [skipped: Video4Linux2 device nodes are Linux''s]' }
     $script:NoSignal = if ($IsWindows) { ' [skipped: SIGINT is POSIX; on Windows Ctrl+C is a console event]' } else { '' }
@@ -21,18 +17,8 @@ BeforeDiscovery {
 BeforeAll {
     . $PSScriptRoot/TestHelpers.ps1
     Import-Module $ModulePath -Force -ErrorAction Stop
-    $script:Python = if (Test-Path /usr/bin/python3) { '/usr/bin/python3' } else { (Get-Command python3 -ErrorAction Ignore).Source }
+    $script:Python = Get-SystemPython
 
-    function Get-FreePort {
-        $l = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
-        $l.Start(); $port = $l.LocalEndpoint.Port; $l.Stop(); $port
-    }
-    function Start-Server([string] $File, [string[]] $Arguments) {
-        Start-Process -FilePath $File -ArgumentList $Arguments -PassThru -RedirectStandardOutput (Join-Path $TestDrive "out-$(New-Guid).txt") -RedirectStandardError (Join-Path $TestDrive "err-$(New-Guid).txt")
-    }
-    function Stop-Server($Process) {
-        if ($Process -and -not $Process.HasExited) { $Process.Kill(); $Process.WaitForExit(5000) | Out-Null }
-    }
     # HTTP MPEG-TS for one client: the file looped in real time.
     function Start-Camera([string] $File, [int] $Port) {
         $s = Start-Server ffmpeg @('-hide_banner', '-loglevel', 'quiet', '-re', '-stream_loop', '-1', '-i', $File, '-c', 'copy', '-f', 'mpegts', '-listen', '1', "http://127.0.0.1:$Port")

@@ -8,34 +8,19 @@
 
 BeforeDiscovery {
     . $PSScriptRoot/TestHelpers.ps1
-    $script:HaveRtsp = $false
-    # Debian's python3, where python3-gi is installed (a python3 earlier on the PATH, e.g. pyenv's, lacks it).
-    $script:Python = if (Test-Path /usr/bin/python3) { '/usr/bin/python3' } else { (Get-Command python3 -ErrorAction Ignore).Source }
-    if ($HaveFfmpeg -and $Python) {
-        & $Python -c "import gi; gi.require_version('GstRtspServer', '1.0'); from gi.repository import GstRtspServer" 2>$null
-        $script:HaveRtsp = $LASTEXITCODE -eq 0
-    }
+    $script:Python = Get-SystemPython
+    $script:HaveRtsp = $HaveFfmpeg -and (Test-RtspServer $Python)
     $script:NoRtsp = if ($HaveRtsp) { '' } else { ' [skipped: no RTSP server: python3-gi and gir1.2-gst-rtsp-server-1.0 are not installed (build.ps1 deps installs them)]' }
 }
 
 BeforeAll {
     . $PSScriptRoot/TestHelpers.ps1
     Import-Module $ModulePath -Force -ErrorAction Stop
-    $script:Python = if (Test-Path /usr/bin/python3) { '/usr/bin/python3' } else { (Get-Command python3 -ErrorAction Ignore).Source }
+    $script:Python = Get-SystemPython
 
-    function Get-FreePort {
-        $l = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
-        $l.Start(); $port = $l.LocalEndpoint.Port; $l.Stop(); $port
-    }
     # An HTTP MPEG-TS server for one client: the H.264 file looped in real time.
     function Get-HttpServerArgs([int] $Port) {
         @('-hide_banner', '-loglevel', 'quiet', '-re', '-stream_loop', '-1', '-i', $Source, '-c', 'copy', '-f', 'mpegts', '-listen', '1', "http://127.0.0.1:$Port")
-    }
-    function Start-Server([string] $File, [string[]] $Arguments) {
-        Start-Process -FilePath $File -ArgumentList $Arguments -PassThru -RedirectStandardOutput (Join-Path $TestDrive "out-$(New-Guid).txt") -RedirectStandardError (Join-Path $TestDrive "err-$(New-Guid).txt")
-    }
-    function Stop-Server($Process) {
-        if ($Process -and -not $Process.HasExited) { $Process.Kill(); $Process.WaitForExit(5000) | Out-Null }
     }
     # Clips follow each other: every frame index once, none skipped, none doubled.
     function Assert-Contiguous($Clips) {

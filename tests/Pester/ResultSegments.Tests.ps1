@@ -13,10 +13,6 @@ BeforeAll {
     . $PSScriptRoot/TestHelpers.ps1
     Import-Module $ModulePath -Force -ErrorAction Stop
 
-    function Get-FreePort {
-        $l = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
-        $l.Start(); $port = $l.LocalEndpoint.Port; $l.Stop(); $port
-    }
     function Start-Camera([int] $Port) {
         $a = @('-hide_banner', '-loglevel', 'quiet', '-re', '-stream_loop', '-1', '-i', $Loop, '-c', 'copy', '-f', 'mpegts', '-listen', '1', "http://127.0.0.1:$Port")
         $p = Start-Process -FilePath ffmpeg -ArgumentList $a -PassThru -RedirectStandardOutput (Join-Path $TestDrive "out-$Port.txt") -RedirectStandardError (Join-Path $TestDrive "err-$Port.txt")

@@ -66,6 +66,32 @@ function Get-VfrOption {
     if ((& ffmpeg -hide_banner -h long 2>$null) -match '^\s*-fps_mode\b') { '-fps_mode' } else { '-vsync' }
 }
 
+# A TCP port free on 127.0.0.1 now (for a server a test starts).
+function Get-FreePort {
+    $l = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+    $l.Start(); $port = $l.LocalEndpoint.Port; $l.Stop(); $port
+}
+
+# A server process for a test (its output to files in TestDrive), and its end.
+function Start-Server([string] $File, [string[]] $Arguments) {
+    Start-Process -FilePath $File -ArgumentList $Arguments -PassThru -RedirectStandardOutput (Join-Path $TestDrive "out-$(New-Guid).txt") -RedirectStandardError (Join-Path $TestDrive "err-$(New-Guid).txt")
+}
+function Stop-Server($Process) {
+    if ($Process -and -not $Process.HasExited) { $Process.Kill(); $Process.WaitForExit(5000) | Out-Null }
+}
+
+# Debian's python3, where python3-gi is installed (a python3 earlier on the PATH, e.g. pyenv's, lacks it).
+function Get-SystemPython {
+    if (Test-Path /usr/bin/python3) { '/usr/bin/python3' } else { (Get-Command python3 -ErrorAction Ignore).Source }
+}
+
+# Whether GStreamer's RTSP server can be started with <python> (python3-gi and gir1.2-gst-rtsp-server-1.0).
+function Test-RtspServer([string] $Python) {
+    if (-not $Python) { return $false }
+    & $Python -c "import gi; gi.require_version('GstRtspServer', '1.0'); from gi.repository import GstRtspServer" 2>$null
+    $LASTEXITCODE -eq 0
+}
+
 # Whether SIGINT is ignored in a process (this one by default; one started in the background by a
 # non-interactive shell ignores it, and its children inherit that: they cannot be stopped with SIGINT).
 function Test-SigIntIgnored([int] $Id = $PID) {
